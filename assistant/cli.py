@@ -1,0 +1,241 @@
+"""``ofsted-assistant``: the command line, a thin layer over :mod:`assistant.app`.
+
+Exit codes: 0 success; 1 error; 2 bad usage; 3 partial (some files or questions failed).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from assistant.errors import AssistantError, ConfigError, InputError
+from assistant.render import render_answer_text, render_documents, render_ingest_summary
+
+app = typer.Typer(
+    name="ofsted-assistant",
+    help="Ask questions of children's services inspection reports and get cited answers.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+docs_app = typer.Typer(help="List and remove stored documents.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="OFSTED_ASSISTANT_DATA_DIR",
+        help="Data directory (index, caches). Default: ~/.local/share/ofsted-assistant.",
+        show_default=False,
+    ),
+]
+ChromaHost = Annotated[
+    str | None,
+    typer.Option(
+        "--chroma-host",
+        help="Use a Chroma server at this host instead of the embedded store.",
+        show_default=False,
+    ),
+]
+ChromaPort = Annotated[int | None, typer.Option("--chroma-port", help="Chroma server port.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")]
+
+
+def _settings(data_dir: Path | None, host: str | None, port: int | None) -> Any:
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
+    update: dict[str, Any] = {}
+    if data_dir is not None:
+        update["data_dir"] = data_dir.expanduser()
+    if host is not None or port is not None:
+        store_update: dict[str, Any] = {"mode": "http"}
+        if host is not None:
+            store_update["host"] = host
+        if port is not None:
+            store_update["port"] = port
+        update["store"] = settings.store.model_copy(update=store_update)
+    return settings.model_copy(update=update)
+
+
+@contextmanager
+def _errors_to_exit() -> Iterator[None]:
+    try:
+        yield
+    except AssistantError as exc:
+        err.print(f"error: {escape(str(exc))}")
+        raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _build(data_dir: Path | None, host: str | None, port: int | None, verbose: bool) -> Any:
+    from assistant.app import build_assistant
+
+    _setup_logging(verbose)
+    return build_assistant(_settings(data_dir, host, port))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    data_dir: DataDir = None,
+    chroma_host: ChromaHost = None,
+    chroma_port: ChromaPort = None,
+    verbose: Verbose = False,
+) -> None:
+    """Add report files to the library (PDF, Word .docx, HTML, Markdown, text).
+
+    Ingesting the same files again adds nothing; a changed file replaces its old
+    version. Exit code 3 means some files failed (each is listed with a reason).
+
+    Example: ofsted-assistant ingest reports/ extra/letter.pdf
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ingest.loader import iter_files
+
+    with _errors_to_exit():
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise InputError(f"no such file or folder: {', '.join(missing)}")
+        files = iter_files(paths)
+        if not files:
+            raise InputError("no files found in the given paths")
+        assistant = _build(data_dir, chroma_host, chroma_port, verbose)
+        with Progress(
+            TextColumn("ingesting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=len(files))
+
+            def progress(done: int, total: int, outcome: Any) -> None:
+                bar.update(task, completed=done, description=escape(outcome.source))
+
+            report = assistant.ingest(files, progress)
+        out.print(render_ingest_summary(report))
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one object per line).")] = False,
+    batch: Annotated[
+        Path | None,
+        typer.Option("--batch", help='JSONL file of {"id"?, "question"} lines.', show_default=False),
+    ] = None,
+    k: Annotated[int | None, typer.Option("-k", help="Passages to retrieve.", min=1, max=50)] = None,
+    data_dir: DataDir = None,
+    chroma_host: ChromaHost = None,
+    chroma_port: ChromaPort = None,
+    verbose: Verbose = False,
+) -> None:
+    """Answer a question from the library, citing the passages used.
+
+    Examples:
+      ofsted-assistant ask "What grades did Westminster get in its 2006 APA?"
+      ofsted-assistant ask --batch questions.jsonl --json > answers.jsonl
+    """
+    from assistant.batch import run_batch
+
+    with _errors_to_exit():
+        if (question is None) == (batch is None):
+            raise InputError("give either a QUESTION or --batch FILE")
+        assistant = _build(data_dir, chroma_host, chroma_port, verbose)
+        if batch is not None:
+            write = (lambda line: sys.stdout.write(line + "\n")) if as_json else out.print
+            failures = run_batch(assistant, batch, as_json=as_json, write=write, k=k)
+            raise typer.Exit(3 if failures else 0)
+        answer = assistant.ask(question or "", k=k)
+        if as_json:
+            sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+        else:
+            out.print(render_answer_text(answer))
+
+
+@docs_app.command("list")
+def docs_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data_dir: DataDir = None,
+    chroma_host: ChromaHost = None,
+    chroma_port: ChromaPort = None,
+) -> None:
+    """List stored documents with their chunk counts.
+
+    Example: ofsted-assistant docs list
+    """
+    with _errors_to_exit():
+        docs = _build(data_dir, chroma_host, chroma_port, False).documents()
+        if as_json:
+            rows = [
+                {
+                    "doc_id": d.doc_id,
+                    "source": d.source,
+                    "title": d.title,
+                    "kind": d.meta.kind,
+                    "publisher": d.meta.publisher,
+                    "published": d.meta.published,
+                    "authorities": list(d.meta.authorities),
+                    "pages": d.page_count,
+                    "chunks": d.chunk_count,
+                }
+                for d in docs
+            ]
+            sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        else:
+            out.print(render_documents(docs))
+
+
+@docs_app.command("remove")
+def docs_remove(
+    refs: Annotated[list[str], typer.Argument(help="Source paths or document ids (or id prefixes).")],
+    data_dir: DataDir = None,
+    chroma_host: ChromaHost = None,
+    chroma_port: ChromaPort = None,
+) -> None:
+    """Remove documents from the library (their chunks go with them).
+
+    Example: ofsted-assistant docs remove westminster-2006-apa-letter.txt
+    """
+    with _errors_to_exit():
+        assistant = _build(data_dir, chroma_host, chroma_port, False)
+        for ref in refs:
+            record = assistant.remove(ref)
+            out.print(f"removed {escape(record.source)} ({record.chunk_count} chunks)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,136 @@
+"""The ingest use case: files → parsed documents → chunks → store, a document at a time."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from assistant.errors import AssistantError, EmptyDocumentError
+from assistant.models import IngestOutcome, IngestReport
+from assistant.settings import IngestSettings
+from ingest.models import Chunk, ParsedDocument
+from vectorstore.store import ChromaStore, DocumentRecord
+
+logger = logging.getLogger(__name__)
+
+
+class Loader(Protocol):
+    """Reads one file into a parsed document."""
+
+    def __call__(self, path: Path, source: str) -> ParsedDocument: ...  # noqa: D102
+
+
+class Chunker(Protocol):
+    """Splits a parsed document into chunks."""
+
+    def __call__(  # noqa: D102
+        self, doc: ParsedDocument, max_tokens: int, overlap_tokens: int
+    ) -> list[Chunk]: ...
+
+
+ProgressFn = Callable[[int, int, IngestOutcome], None]
+
+
+def _default_loader(path: Path, source: str) -> ParsedDocument:
+    from ingest.loader import load_document
+
+    return load_document(path, source)
+
+
+def _default_chunker(doc: ParsedDocument, max_tokens: int, overlap_tokens: int) -> list[Chunk]:
+    from ingest.chunking import chunk_document
+
+    return chunk_document(doc, max_tokens=max_tokens, overlap_tokens=overlap_tokens)
+
+
+def with_page_starts(doc: ParsedDocument, chunk: Chunk) -> Chunk:
+    """The chunk with the offsets (in its text) where a new page of ``doc`` begins."""
+    starts = tuple(
+        (page.start - chunk.start, page.number)
+        for page in doc.pages
+        if chunk.start < page.start < chunk.end
+    )
+    return dataclasses.replace(chunk, page_starts=starts) if starts else chunk
+
+
+class IngestService:
+    """Adds, replaces and removes documents so that the store matches the files."""
+
+    def __init__(
+        self,
+        store: ChromaStore,
+        settings: IngestSettings,
+        *,
+        loader: Loader | None = None,
+        chunker: Chunker | None = None,
+    ) -> None:
+        """Wire the service; ``loader`` and ``chunker`` default to the real ``ingest`` stages."""
+        self.store = store
+        self.settings = settings
+        self.loader = loader or _default_loader
+        self.chunker = chunker or _default_chunker
+
+    def ingest(
+        self, files: Sequence[tuple[Path, str]], progress: ProgressFn | None = None
+    ) -> IngestReport:
+        """Ingest ``(path, source)`` pairs; a failure on one file never stops the rest."""
+        began = time.perf_counter()
+        self.store.remove_orphans()
+        outcomes: list[IngestOutcome] = []
+        for i, (path, source) in enumerate(files):
+            outcome = self._ingest_one(path, source)
+            outcomes.append(outcome)
+            if outcome.status == "failed":
+                logger.warning("ingest failed for %s: %s", source, outcome.reason)
+            if progress:
+                progress(i + 1, len(files), outcome)
+        return IngestReport(tuple(outcomes), seconds=time.perf_counter() - began)
+
+    def _ingest_one(self, path: Path, source: str) -> IngestOutcome:
+        try:
+            doc = self.loader(path, source)
+            existing = self.store.find_by_source(source)
+            if existing and existing.doc_id == doc.doc_id:
+                return IngestOutcome(source, "unchanged", doc_id=doc.doc_id)
+            same_content = self.store.get_document(doc.doc_id)
+            if same_content is not None:
+                return IngestOutcome(
+                    source,
+                    "unchanged",
+                    reason=f"same content as {same_content.source}, stored once",
+                    doc_id=doc.doc_id,
+                )
+            chunks = [
+                with_page_starts(doc, c)
+                for c in self.chunker(
+                    doc, self.settings.chunk_tokens, self.settings.chunk_overlap
+                )
+            ]
+            if not chunks:
+                raise EmptyDocumentError("no text to index after cleaning")
+            record = DocumentRecord(
+                doc_id=doc.doc_id,
+                source=source,
+                file_type=doc.file_type,
+                meta=doc.meta,
+                chunk_count=len(chunks),
+                page_count=len(doc.pages),
+                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+            self.store.add_document(record, doc.text, chunks)
+            if existing is not None:
+                self.store.remove_document(existing.doc_id)
+            status = "updated" if existing is not None else "added"
+            return IngestOutcome(
+                source, status, doc_id=doc.doc_id, chunks=len(chunks), pages=len(doc.pages)
+            )
+        except AssistantError as exc:
+            return IngestOutcome(source, "failed", reason=str(exc))
+        except Exception as exc:  # one bad file must never stop the rest
+            logger.exception("unexpected error while ingesting %s", source)
+            return IngestOutcome(source, "failed", reason=f"unexpected error: {exc}")

@@ -1,0 +1,119 @@
+"""Settings: one frozen object, built at the entry point and passed down.
+
+Every field can come from the environment with the prefix ``OFSTED_ASSISTANT_``
+and ``__`` between nested groups, for example ``OFSTED_ASSISTANT_DATA_DIR`` or
+``OFSTED_ASSISTANT_STORE__MODE=http``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Per-user data directory: ``$XDG_DATA_HOME/ofsted-assistant`` or ``~/.local/share/...``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ofsted-assistant"
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StoreSettings(_Group):
+    """Where chunks and documents are stored."""
+
+    mode: Literal["embedded", "http"] = Field(
+        "embedded",
+        description="'embedded': Chroma on disk in the data directory; 'http': a Chroma server.",
+    )
+    host: str = Field("127.0.0.1", description="Chroma server host (http mode).")
+    port: int = Field(8000, description="Chroma server port (http mode).", ge=1, le=65535)
+    ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server (http mode).")
+    collection_prefix: str = Field(
+        "ofsted",
+        description="Prefix of the Chroma collection names (letters, digits, '-', '_').",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,60}$",
+    )
+    batch_size: int = Field(
+        256, description="Chunks embedded and written to Chroma per batch.", ge=1, le=5000
+    )
+
+
+class EmbeddingSettings(_Group):
+    """The embedding model."""
+
+    mode: Literal["local"] = Field(
+        "local",
+        description="'local': all-MiniLM-L6-v2 (int8 ONNX) shipped by a PyPI package, offline.",
+    )
+    batch_size: int = Field(32, description="Texts per model call.", ge=1, le=512)
+    threads: int = Field(0, description="ONNX Runtime threads (0: one per core).", ge=0)
+
+
+class IngestSettings(_Group):
+    """How documents are split."""
+
+    chunk_tokens: int = Field(200, description="Maximum tiktoken tokens per chunk.", ge=50, le=400)
+    chunk_overlap: int = Field(30, description="Token overlap when a long block is split.", ge=0)
+
+
+class RetrievalSettings(_Group):
+    """How passages are retrieved."""
+
+    k: int = Field(6, description="Passages given to the answerer.", ge=1, le=50)
+    min_score: float = Field(
+        0.25,
+        description="Below this cosine similarity the best passage is treated as not relevant.",
+        ge=-1.0,
+        le=1.0,
+    )
+
+
+class LLMSettings(_Group):
+    """How answers are written."""
+
+    mode: Literal["extractive"] = Field(
+        "extractive",
+        description="'extractive': quote the retrieved passages, no language model (offline).",
+    )
+
+
+class Settings(BaseSettings):
+    """All settings of the assistant."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="OFSTED_ASSISTANT_",
+        env_nested_delimiter="__",
+        frozen=True,
+        extra="forbid",
+    )
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where the index, documents and caches live.",
+    )
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
+    embedding: EmbeddingSettings = Field(
+        default_factory=EmbeddingSettings, description="Embedding model."
+    )
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Chunking.")
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings, description="Retrieval."
+    )
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="Answer mode.")
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Directory of the embedded Chroma database."""
+        return self.data_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Directory for caches (tokenizer files)."""
+        return self.data_dir / "cache"

@@ -1,0 +1,1 @@
+"""Turn report files into clean, structured text and token-bounded chunks (no storage)."""

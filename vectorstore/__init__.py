@@ -1,0 +1,1 @@
+"""Embeddings and the Chroma-backed store: the only place that imports chromadb."""

@@ -1,0 +1,400 @@
+"""Chroma-backed storage of chunks and documents, embedded on disk or over HTTP.
+
+Two collections per embedding model: ``<prefix>-chunks-<model>`` holds one record
+per chunk (text, metadata, vector) and ``<prefix>-docs-<model>`` one record per
+document (cleaned text, metadata, mean vector). A document's record is written
+after all of its chunks and deleted before them, so it marks a complete
+document: chunks without one are leftovers of an interrupted ingest and are
+removed by :meth:`ChromaStore.remove_orphans`. Vectors of different models never
+share a collection because the model id is part of the names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import StoreError
+from assistant.settings import StoreSettings
+from ingest.models import Chunk, DocumentMeta
+from vectorstore.embeddings import DIMENSIONS, MiniLMEmbeddings
+
+logger = logging.getLogger(__name__)
+
+_COSINE = {"hnsw": {"space": "cosine"}}
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A stored document: what ``docs list`` shows and what answers cite."""
+
+    doc_id: str
+    source: str
+    file_type: str
+    meta: DocumentMeta
+    chunk_count: int
+    page_count: int
+    ingested_at: str
+    char_count: int = 0
+
+    @property
+    def title(self) -> str:
+        """The document's title, or its file name when none was read."""
+        return self.meta.title or Path(self.source).name
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as stored, with its document's title and the retrieval score."""
+
+    doc_id: str
+    source: str
+    title: str
+    index: int
+    text: str
+    start: int
+    end: int
+    page: int | None
+    section: str | None
+    score: float = 0.0
+    page_starts: tuple[tuple[int, int], ...] = field(default=())  # (offset in text, page)
+
+    @property
+    def chunk_id(self) -> str:
+        """The chunk's id in the store."""
+        return chunk_id(self.doc_id, self.index)
+
+    def page_of(self, offset: int) -> int | None:
+        """The page holding character ``offset`` of this chunk's text."""
+        page = self.page
+        for start, number in self.page_starts:
+            if start <= offset:
+                page = number
+        return page
+
+
+def chunk_id(doc_id: str, index: int) -> str:
+    """The store id of chunk ``index`` of document ``doc_id``."""
+    return f"{doc_id}:{index:05d}"
+
+
+def make_client(settings: StoreSettings, chroma_dir: Path) -> Any:
+    """A Chroma client for the configured mode, with telemetry off."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    match settings.mode:
+        case "embedded":
+            chroma_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                return chromadb.PersistentClient(path=str(chroma_dir), settings=chroma_settings)
+            except Exception as exc:
+                raise StoreError(f"cannot open the index in {chroma_dir}: {exc}") from exc
+        case "http":
+            try:
+                return chromadb.HttpClient(
+                    host=settings.host,
+                    port=settings.port,
+                    ssl=settings.ssl,
+                    settings=chroma_settings,
+                )
+            except Exception as exc:
+                scheme = "https" if settings.ssl else "http"
+                raise StoreError(
+                    f"cannot reach the Chroma server at {scheme}://{settings.host}:{settings.port}:"
+                    f" {exc}"
+                ) from exc
+
+
+def _model_slug(model_id: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", model_id.lower()).strip("-")
+
+
+def _meta_to_chroma(values: dict[str, Any]) -> dict[str, Any]:
+    """Chroma metadata cannot hold None: drop those keys."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _authorities_field(authorities: Sequence[str]) -> str:
+    return "|".join(authorities)
+
+
+def _record_from_meta(doc_id: str, m: dict[str, Any]) -> DocumentRecord:
+    authorities = tuple(a for a in str(m.get("authorities", "")).split("|") if a)
+    meta = DocumentMeta(
+        title=m.get("title"),
+        publisher=m.get("publisher"),
+        published=m.get("published"),
+        authorities=authorities,
+        kind=m.get("kind", "unknown"),
+    )
+    return DocumentRecord(
+        doc_id=doc_id,
+        source=m["source"],
+        file_type=m.get("file_type", ""),
+        meta=meta,
+        chunk_count=int(m.get("chunk_count", 0)),
+        page_count=int(m.get("page_count", 0)),
+        ingested_at=m.get("ingested_at", ""),
+        char_count=int(m.get("char_count", 0)),
+    )
+
+
+def _chunk_from_meta(text: str, m: dict[str, Any], score: float = 0.0) -> StoredChunk:
+    page = m.get("page")
+    starts = tuple(tuple(p) for p in json.loads(m.get("page_starts", "[]")))
+    return StoredChunk(
+        doc_id=m["doc_id"],
+        source=m["source"],
+        title=m.get("title") or Path(m["source"]).name,
+        index=int(m["chunk_index"]),
+        text=text,
+        start=int(m["start"]),
+        end=int(m["end"]),
+        page=int(page) if page is not None else None,
+        section=m.get("section"),
+        score=score,
+        page_starts=starts,  # type: ignore[arg-type]
+    )
+
+
+class ChromaStore:
+    """Chunks and documents in Chroma, written a document at a time."""
+
+    def __init__(
+        self,
+        client: Any,
+        embeddings: MiniLMEmbeddings,
+        *,
+        prefix: str = "ofsted",
+        batch_size: int = 256,
+    ) -> None:
+        """Open (creating if needed) the collections for ``embeddings``' model."""
+        self.client = client
+        self.embeddings = embeddings
+        slug = _model_slug(embeddings.model_id)
+        self.chunks_name = f"{prefix}-chunks-{slug}"
+        self.docs_name = f"{prefix}-docs-{slug}"
+        try:
+            max_batch = int(client.get_max_batch_size())
+        except Exception:  # older servers do not say
+            max_batch = 1000
+        self.batch_size = max(1, min(batch_size, max_batch))
+        try:
+            self._chunks = client.get_or_create_collection(
+                self.chunks_name,
+                embedding_function=None,
+                configuration=_COSINE,
+                metadata={"embedding_model": embeddings.model_id},
+            )
+            self._docs = client.get_or_create_collection(
+                self.docs_name,
+                embedding_function=None,
+                configuration=_COSINE,
+                metadata={"embedding_model": embeddings.model_id},
+            )
+        except Exception as exc:
+            raise StoreError(f"cannot open the Chroma collections: {exc}") from exc
+        self._lc: Any = None
+
+    # -- reading -----------------------------------------------------------------
+
+    def list_documents(self) -> list[DocumentRecord]:
+        """Every complete document, sorted by source."""
+        records = []
+        for doc_id, meta in self._iter_doc_metas():
+            records.append(_record_from_meta(doc_id, meta))
+        return sorted(records, key=lambda r: r.source)
+
+    def _iter_doc_metas(self, where: dict[str, Any] | None = None) -> Iterator[tuple[str, dict]]:
+        offset = 0
+        page = 500
+        while True:
+            got = self._call(
+                self._docs.get, where=where, include=["metadatas"], limit=page, offset=offset
+            )
+            ids = got["ids"]
+            yield from zip(ids, got["metadatas"], strict=True)
+            if len(ids) < page:
+                return
+            offset += page
+
+    def get_document(self, doc_id: str) -> DocumentRecord | None:
+        """The stored document with this id, if any."""
+        got = self._call(self._docs.get, ids=[doc_id], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        return _record_from_meta(got["ids"][0], got["metadatas"][0])
+
+    def find_by_source(self, source: str) -> DocumentRecord | None:
+        """The stored document ingested from ``source``, if any."""
+        for doc_id, meta in self._iter_doc_metas(where={"source": source}):
+            return _record_from_meta(doc_id, meta)
+        return None
+
+    def document_text(self, doc_id: str) -> str | None:
+        """The cleaned text of a stored document."""
+        got = self._call(self._docs.get, ids=[doc_id], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    def count_chunks(self, doc_id: str | None = None) -> int:
+        """Number of stored chunks, of one document or in all."""
+        if doc_id is None:
+            return int(self._call(self._chunks.count))
+        got = self._call(self._chunks.get, where={"doc_id": doc_id}, include=[])
+        return len(got["ids"])
+
+    def search(
+        self, query_vector: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[StoredChunk]:
+        """The ``k`` chunks nearest the query vector, best first, score = cosine similarity."""
+        if self._call(self._chunks.count) == 0:
+            return []
+        results = self._call(
+            self._langchain().similarity_search_by_vector_with_relevance_scores,
+            list(query_vector),
+            k=k,
+            filter=where,
+        )
+        return [
+            _chunk_from_meta(doc.page_content, doc.metadata, score=1.0 - float(distance))
+            for doc, distance in results
+        ]
+
+    def _langchain(self) -> Any:
+        if self._lc is None:
+            from langchain_chroma import Chroma
+
+            self._lc = Chroma(
+                client=self.client,
+                collection_name=self.chunks_name,
+                embedding_function=self.embeddings,
+                collection_configuration=_COSINE,  # type: ignore[arg-type]
+            )
+        return self._lc
+
+    # -- writing -----------------------------------------------------------------
+
+    def add_document(
+        self,
+        record: DocumentRecord,
+        text: str,
+        chunks: Sequence[Chunk],
+        *,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        """Embed and store a document's chunks, then its record (the completion mark).
+
+        Args:
+            record: the document's metadata.
+            text: the cleaned document text.
+            chunks: the document's chunks, in order.
+            on_batch: called with the number of chunks written after each batch.
+        """
+        self.delete_chunks(record.doc_id)
+        vectors_sum = np.zeros(DIMENSIONS, dtype=np.float64)
+        for begin in range(0, len(chunks), self.batch_size):
+            batch = chunks[begin : begin + self.batch_size]
+            vectors = self.embeddings.embed_array(
+                [f"{c.context}\n{c.text}" if c.context else c.text for c in batch]
+            )
+            vectors_sum += vectors.sum(axis=0)
+            self._call(
+                self._chunks.upsert,
+                ids=[chunk_id(c.doc_id, c.index) for c in batch],
+                embeddings=vectors.tolist(),
+                documents=[c.text for c in batch],
+                metadatas=[self._chunk_meta(record, c) for c in batch],
+            )
+            if on_batch:
+                on_batch(len(batch))
+        norm = float(np.linalg.norm(vectors_sum)) or 1.0
+        m = record.meta
+        doc_meta = _meta_to_chroma(
+            {
+                "source": record.source,
+                "file_type": record.file_type,
+                "title": m.title,
+                "publisher": m.publisher,
+                "published": m.published,
+                "authorities": _authorities_field(m.authorities),
+                "kind": m.kind,
+                "chunk_count": len(chunks),
+                "page_count": record.page_count,
+                "char_count": len(text),
+                "ingested_at": record.ingested_at,
+            }
+        )
+        self._call(
+            self._docs.upsert,
+            ids=[record.doc_id],
+            embeddings=[(vectors_sum / norm).tolist()],
+            documents=[text],
+            metadatas=[doc_meta],
+        )
+
+    @staticmethod
+    def _chunk_meta(record: DocumentRecord, c: Chunk) -> dict[str, Any]:
+        m = record.meta
+        return _meta_to_chroma(
+            {
+                "doc_id": c.doc_id,
+                "source": c.source,
+                "title": m.title,
+                "kind": m.kind,
+                "published": m.published,
+                "authorities": _authorities_field(m.authorities),
+                "chunk_index": c.index,
+                "start": c.start,
+                "end": c.end,
+                "page": c.page,
+                "section": c.section,
+                "context": c.context or None,
+                "page_starts": json.dumps(c.page_starts) if c.page_starts else None,
+            }
+        )
+
+    def remove_document(self, doc_id: str) -> bool:
+        """Delete a document: its record first, then its chunks. False if absent."""
+        existed = self.get_document(doc_id) is not None
+        self._call(self._docs.delete, ids=[doc_id])
+        self.delete_chunks(doc_id)
+        return existed
+
+    def delete_chunks(self, doc_id: str) -> None:
+        """Delete every chunk of a document."""
+        self._call(self._chunks.delete, where={"doc_id": doc_id})
+
+    def remove_orphans(self) -> int:
+        """Delete chunks whose document record is missing; return how many documents."""
+        complete = {doc_id for doc_id, _ in self._iter_doc_metas()}
+        orphan_docs: set[str] = set()
+        offset, page = 0, 2000
+        while True:
+            got = self._call(self._chunks.get, include=["metadatas"], limit=page, offset=offset)
+            for meta in got["metadatas"]:
+                if meta["doc_id"] not in complete:
+                    orphan_docs.add(meta["doc_id"])
+            if len(got["ids"]) < page:
+                break
+            offset += page
+        for doc_id in orphan_docs:
+            self.delete_chunks(doc_id)
+        return len(orphan_docs)
+
+    @staticmethod
+    def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"the vector store failed: {exc}") from exc
