@@ -107,6 +107,7 @@ def build_assistant(
     chunker: Chunker | None = None,
 ) -> Assistant:
     """Wire the assistant from settings; keyword arguments replace parts (for tests)."""
+    from ingest.authorities import AuthorityIndex
     from ingest.tokens import install_offline_cache
     from vectorstore.embeddings import MiniLMEmbeddings
     from vectorstore.store import make_client
@@ -134,6 +135,8 @@ def build_assistant(
         settings=settings,
         store=store,
         ingester=IngestService(store, settings.ingest, loader=loader, chunker=chunker),
-        retriever=LibraryRetriever(store=store, k=settings.retrieval.k),
+        retriever=LibraryRetriever(
+            store=store, k=settings.retrieval.k, authorities=AuthorityIndex.load()
+        ),
         answerer=answerer,
     )

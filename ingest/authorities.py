@@ -92,6 +92,9 @@ _NOT_AUTHORITIES = (
     "Westminster Hall",
     "Greenwich Mean Time",
     "Richmond Fellowship",
+    "New Brighton",
+    "Stockton Heath",
+    "Sutton in Ashfield",
 )
 """Names that contain an authority's name but are not the authority."""
 
@@ -100,8 +103,7 @@ _BLOCKED = -1
 _AMBIGUOUS = -2
 
 _PRIORITY_BLOCKER = 9
-_PRIORITY_NAME = 3
-_PRIORITY_KNOWN_AS = 2
+_PRIORITY_NAME = 2
 _PRIORITY_ALIAS = 1
 
 
@@ -223,7 +225,11 @@ def _forms(base: str) -> Iterator[tuple[str, bool]]:
 class AuthorityIndex:
     """The reference list of authorities with fast, conservative name matching."""
 
-    def __init__(self, authorities: Iterable[Authority], extra_aliases: Iterable[tuple[str, str]] = ()):
+    def __init__(
+        self,
+        authorities: Iterable[Authority],
+        extra_aliases: Iterable[tuple[str, str]] = (),
+    ):
         """Build the index.
 
         Args:

@@ -65,6 +65,7 @@ class StoredChunk:
     section: str | None
     score: float = 0.0
     page_starts: tuple[tuple[int, int], ...] = field(default=())  # (offset in text, page)
+    context: str = ""
 
     @property
     def chunk_id(self) -> str:
@@ -127,6 +128,24 @@ def _authorities_field(authorities: Sequence[str]) -> str:
     return "|".join(authorities)
 
 
+def authority_key(name: str) -> str:
+    """The chunk metadata key that marks a chunk of a document about authority ``name``."""
+    return "auth_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def authority_filter(names: Sequence[str]) -> dict[str, Any] | None:
+    """A Chroma ``where`` clause matching chunks of documents about any of ``names``."""
+    clauses: list[dict[str, Any]] = [{authority_key(n): True} for n in names]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
+def embedding_text(title: str | None, chunk: Chunk) -> str:
+    """What is embedded for a chunk: its document title and context, then its text."""
+    return "\n".join(part for part in (title, chunk.context, chunk.text) if part)
+
+
 def _record_from_meta(doc_id: str, m: dict[str, Any]) -> DocumentRecord:
     authorities = tuple(a for a in str(m.get("authorities", "")).split("|") if a)
     meta = DocumentMeta(
@@ -163,6 +182,7 @@ def _chunk_from_meta(text: str, m: dict[str, Any], score: float = 0.0) -> Stored
         section=m.get("section"),
         score=score,
         page_starts=starts,  # type: ignore[arg-type]
+        context=m.get("context") or "",
     )
 
 
@@ -304,7 +324,7 @@ class ChromaStore:
         for begin in range(0, len(chunks), self.batch_size):
             batch = chunks[begin : begin + self.batch_size]
             vectors = self.embeddings.embed_array(
-                [f"{c.context}\n{c.text}" if c.context else c.text for c in batch]
+                [embedding_text(record.meta.title, c) for c in batch]
             )
             vectors_sum += vectors.sum(axis=0)
             self._call(
@@ -344,8 +364,10 @@ class ChromaStore:
     @staticmethod
     def _chunk_meta(record: DocumentRecord, c: Chunk) -> dict[str, Any]:
         m = record.meta
+        marks = {authority_key(a): True for a in m.authorities}
         return _meta_to_chroma(
             {
+                **marks,
                 "doc_id": c.doc_id,
                 "source": c.source,
                 "title": m.title,

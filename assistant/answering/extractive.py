@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.answering.intent import asks_for_grades, is_grade_unit
 from assistant.answering.text_units import Unit, idf_weights, split_units, terms
 from assistant.models import Citation
 from assistant.prompts import PromptSet
@@ -52,6 +53,7 @@ class ExtractiveAnswerer:
         min_coverage: float = 0.34,
         max_quotes: int = 3,
         max_words: int = 120,
+        grade_bonus: float = 0.4,
     ) -> None:
         """Set the relevance thresholds and the answer's size."""
         self.prompts = prompts
@@ -59,6 +61,7 @@ class ExtractiveAnswerer:
         self.min_coverage = min_coverage
         self.max_quotes = max_quotes
         self.max_words = max_words
+        self.grade_bonus = grade_bonus
 
     def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
         """Answer ``question`` from ``chunks`` (best first), or refuse."""
@@ -102,14 +105,18 @@ class ExtractiveAnswerer:
         unseen = max(idf.values(), default=1.0) * 1.5 if idf else 1.0
         weights = {t: idf.get(t, unseen) for t in wanted}
         total = sum(weights.values())
+        grades = asks_for_grades(question)
         out = []
         for rank, chunk, units in per_chunk:
-            section_terms = set(terms(chunk.section or ""))
+            # Words of the title, section and table header describe every unit of the chunk.
+            section_terms = set(terms(f"{chunk.title}\n{chunk.section or ''}\n{chunk.context}"))
             for unit in units:
                 have = unit_terms[(rank, unit.start)]
                 coverage = sum(w for t, w in weights.items() if t in have) / total
                 in_section = sum(w for t, w in weights.items() if t in section_terms - have)
                 coverage_ctx = coverage + 0.5 * in_section / total
+                if grades and is_grade_unit(unit.text):
+                    coverage_ctx += self.grade_bonus
                 if coverage_ctx < self.min_coverage:
                     continue
                 score = coverage_ctx + 0.5 * chunk.score - 0.01 * rank

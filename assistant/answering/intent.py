@@ -1,0 +1,31 @@
+"""What kind of answer a question wants, and which text units carry a grade."""
+
+from __future__ import annotations
+
+import re
+
+_GRADE_QUESTION = re.compile(
+    r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|scored?|scores|"
+    r"outstanding|inadequate|requires improvement|overall effectiveness|performs? (?:well|excellently))\b",
+    re.IGNORECASE,
+)
+_GRADE_WORDS = (
+    r"outstanding|good|requires improvement(?: to be good)?|inadequate|adequate|excellent|"
+    r"performs (?:excellently|well|adequately|poorly)"
+)
+# A table row whose last cell is a grade, a judgement line ending in a grade word,
+# or an explicit "Grade 3" / "Level 3".
+_GRADE_UNIT = re.compile(
+    rf"(\|\s*(?:[1-4]|{_GRADE_WORDS})\s*$)|(\b(?:{_GRADE_WORDS})\.?\s*$)|(\b(?:grade|level) [1-4]\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_grades(question: str) -> bool:
+    """True when the question asks about grades, judgements or ratings."""
+    return bool(_GRADE_QUESTION.search(question))
+
+
+def is_grade_unit(text: str) -> bool:
+    """True when a sentence, line or table row states a grade."""
+    return bool(_GRADE_UNIT.search(text.strip()))

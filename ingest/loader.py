@@ -1,0 +1,115 @@
+"""Load documents: read a file, check its type, parse, clean, segment, read metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.errors import EmptyDocumentError, IngestError
+from ingest.models import DocumentMeta, FileType, ParsedDocument
+from ingest.parsers import parse_bytes
+from ingest.sniff import detect_type
+from ingest.structure import segment
+
+logger = logging.getLogger(__name__)
+
+MetaExtractor = Callable[[str, FileType, str], DocumentMeta]
+
+
+def load_document(
+    path: Path, source: str, *, meta_extractor: MetaExtractor | None = None
+) -> ParsedDocument:
+    """Read one file into a :class:`ParsedDocument`.
+
+    Args:
+        path: The file to read.
+        source: How the document is named to users (path relative to the folder
+            given to ingest, or the file name).
+        meta_extractor: Reads title, publisher, date, authorities and kind from
+            the cleaned text; defaults to :func:`ingest.metadata.extract_metadata`.
+
+    Returns:
+        The parsed document; ``doc_id`` is the sha256 of the file's bytes.
+
+    Raises:
+        IngestError: The file cannot be read, is of an unsupported type, or holds
+            no usable text (subclasses say which).
+    """
+    data = read_bytes(path)
+    file_type = detect_type(data, path.name)
+    cleaned = parse_bytes(data, file_type)
+    if not cleaned.text.strip():
+        raise EmptyDocumentError("no text found in the file")
+    blocks = segment(cleaned, file_type)
+    extract = meta_extractor or _default_extractor()
+    meta = extract(cleaned.text, file_type, source)
+    logger.debug("loaded %s: %d chars, %d blocks", source, len(cleaned.text), len(blocks))
+    return ParsedDocument(
+        doc_id=hashlib.sha256(data).hexdigest(),
+        source=source,
+        file_type=file_type,
+        text=cleaned.text,
+        pages=cleaned.pages,
+        blocks=blocks,
+        meta=meta,
+    )
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, with OS errors turned into one-line :class:`IngestError` s."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise IngestError("cannot read file: no such file") from exc
+    except PermissionError as exc:
+        raise IngestError("cannot read file: permission denied") from exc
+    except IsADirectoryError as exc:
+        raise IngestError("cannot read file: it is a directory") from exc
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def iter_files(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Expand files and folders into ``(path, source)`` pairs, in a stable order.
+
+    Folders are walked recursively in sorted order; hidden files and folders
+    (``.git``) and Office lock files (``~$...``) are skipped. Files of any
+    extension are returned, so the caller can report unsupported ones.
+    ``source`` is the path relative to the folder given, or the file's name.
+    """
+    found: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for given in paths:
+        if given.is_dir():
+            pairs = [(file, file.relative_to(given).as_posix()) for file in _walk(given)]
+        else:
+            pairs = [(given, given.name)]
+        for file, source in pairs:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append((file, source))
+    return found
+
+
+def _walk(folder: Path) -> list[Path]:
+    files = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if not _skipped(name):
+                files.append(Path(root) / name)
+    return sorted(files, key=lambda file: file.relative_to(folder).as_posix())
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith((".", "~$"))
+
+
+def _default_extractor() -> MetaExtractor:
+    from ingest.metadata import extract_metadata
+
+    return extract_metadata

@@ -1,0 +1,412 @@
+"""Read a document's title, publisher, date, subject authorities and kind from its text.
+
+Unknown is allowed, wrong is not: every field is read from explicit evidence in the text
+(a title line, a "Published:" label, a letter's date line, a meeting date) and left as
+``None`` / ``()`` / ``"unknown"`` otherwise. Nothing here depends on file names or on
+particular authorities or dates.
+
+Kinds and what identifies them (checked in this order, on the first pages):
+
+- ``"apa letter"``: an "annual performance assessment" heading and a "Dear ..." salutation.
+- ``"board paper"``: a "Report to ... Board" / "... Board Meeting" header.
+- ``"committee report"``: "Decision Maker:" / "Decision Type:" headers or
+  "Report to ... Committee/Cabinet/Scrutiny".
+- ``"inspection report"``: an "Inspection of ..." (or "Re-inspection of ...") title and an
+  "Inspection date(s)" label, or a "Joint area review" title; published by Ofsted.
+- ``"national survey"``: an Ofsted publication with "Reference no" / "Age group" front
+  matter and no inspection dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from functools import lru_cache
+
+from ingest.authorities import AuthorityIndex
+from ingest.models import DocumentKind, DocumentMeta
+
+_HEAD_CHARS = 6000
+"""How much of the start of a document holds its front matter."""
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)"
+)
+_DAY = r"\d{1,2}(?:\s*(?:st|nd|rd|th))?"
+_DATE_RE = re.compile(rf"(?<!\d)({_DAY})\s+({_MONTH}),?\s+((?:19|20)\d\d)(?!\d)", re.I)
+_MONTH_YEAR_RE = re.compile(rf"(?<![\w])({_MONTH}),?\s+((?:19|20)\d\d)(?!\d)", re.I)
+_RANGE_RE = re.compile(
+    rf"({_DAY})(?:\s+({_MONTH}))?(?:,?\s+((?:19|20)\d\d))?"
+    rf"\s*(?:to|until|-|\u2013|\u2014)\s*"
+    rf"({_DAY})\s+({_MONTH}),?\s+((?:19|20)\d\d)(?!\d)",
+    re.I,
+)
+_INSPECTION_DATES_RE = re.compile(r"Inspection\s+dates?\s*:?\s*", re.I)
+_PUBLISHED_RE = re.compile(
+    r"(?:^[ \t]*(?:report\s+)?published\b[ \t]*:?"
+    r"|\b(?:report\s+published|date\s+(?:of\s+)?published|publication\s+date"
+    r"|date\s+of\s+publication)\s*:)[ \t]*",
+    re.I | re.M,
+)
+_COPYRIGHT_RE = re.compile(r"(?:\u00a9|\(c\))\s*Crown\s+copyright\s+((?:19|20)\d\d)\b", re.I)
+_OFSTED_RE = re.compile(
+    r"\bOfsted\b|ofsted\.gov\.uk|gov\.uk/ofsted|Office for Standards in Education"
+    r"|\b(?:Her|His) Majesty['\u2019]s (?:Chief )?Inspector|\bHMI\b"
+)
+_EMAIL_DOMAIN_RE = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+
+_TAG_RE = re.compile(r"<[^>\n]{1,200}>")
+_MARKUP_RE = re.compile(r"\*\*|__|^#{1,6}\s+|^\s*[-*]\s+(?=\S)", re.M)
+
+
+@lru_cache(maxsize=1)
+def _default_index() -> AuthorityIndex:
+    return AuthorityIndex.load()
+
+
+def extract_metadata(
+    text: str,
+    file_type: str,
+    source: str,
+    *,
+    authorities: AuthorityIndex | None = None,
+) -> DocumentMeta:
+    """Read what a document says about itself.
+
+    Args:
+        text: the document's text (cleaned or raw extraction; HTML tags and Markdown
+            emphasis are tolerated).
+        file_type: "pdf", "docx", "html", "md" or "txt" (not used to decide anything;
+            kept for callers and future format-specific evidence).
+        source: the file's name or relative path (never used as evidence, so a
+            misleading name cannot produce a wrong value).
+        authorities: the authority index; the repository's reference data by default.
+
+    Returns:
+        The metadata. ``authorities`` holds the authorities the document is about:
+        the inspected authority of an inspection report or APA letter, the council or
+        trust a board/committee paper belongs to. National surveys and unknown kinds
+        get ``()``: they name many authorities as examples and none is the subject,
+        so listing them would mislead searches filtered by authority.
+    """
+    del file_type, source  # deliberately not evidence
+    index = authorities or _default_index()
+    plain = _plain(text)
+    head = plain[:_HEAD_CHARS]
+    lines = [line for line in (ln.strip() for ln in head.split("\n")) if line]
+    kind = _kind(head, lines)
+    title = _title(kind, head, lines)
+    own = _own_authority(plain, index) if kind in ("board paper", "committee report") else None
+    subjects = _subjects(kind, title, head, lines, index, own)
+    return DocumentMeta(
+        title=title,
+        publisher=_publisher(kind, head, plain, index, own),
+        published=_published(kind, head, plain, lines),
+        authorities=subjects,
+        kind=kind,
+    )
+
+
+def extract_inspection_dates(text: str) -> tuple[str, str] | None:
+    """The first and last day of an inspection, from its "Inspection date(s):" label.
+
+    Handles "9 to 20 May 2022", "17 March to 21 March 2025", "27 September to
+    8 October 2021", "6 July 2015 – 30 July 2015", "8 – 12 July 2013".
+
+    Returns:
+        ``(start, end)`` as ISO dates, or None when there is no such label or the range
+        is not a plausible inspection (end before start, or longer than 62 days).
+    """
+    plain = _plain(text[: _HEAD_CHARS * 2])
+    for label in _INSPECTION_DATES_RE.finditer(plain):
+        m = _RANGE_RE.match(plain, label.end())
+        if m is None:
+            continue
+        d1, m1, y1, d2, m2, y2 = m.groups()
+        end = _make_date(y2, m2, d2)
+        if end is None:
+            continue
+        start_year = int(y1) if y1 else end.year
+        start = _make_date(str(start_year), m1 or m2, d1)
+        if start is not None and start > end and not y1:
+            start = _make_date(str(start_year - 1), m1 or m2, d1)
+        if start is None or start > end or (end - start).days > 62:
+            continue
+        return start.isoformat(), end.isoformat()
+    return None
+
+
+# -- text helpers ------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Text with line breaks unified and HTML tags / Markdown emphasis removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = _TAG_RE.sub(" ", text)
+    text = _MARKUP_RE.sub("", text)
+    return re.sub(r" {2,}", " ", text)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _make_date(year: str, month: str, day: str | None = None) -> date | None:
+    try:
+        return date(int(year), _MONTHS[month.lower()], int(re.sub(r"\D", "", day or "1")))
+    except (KeyError, ValueError):
+        return None
+
+
+def _iso_date(text: str) -> str | None:
+    """The first full date in ``text`` ("14th September 2010" -> "2010-09-14")."""
+    m = _DATE_RE.search(text)
+    d = _make_date(m.group(3), m.group(2), m.group(1)) if m else None
+    return d.isoformat() if d else None
+
+
+# -- kind ----------------------------------------------------------------------------
+
+
+def _kind(head: str, lines: list[str]) -> DocumentKind:
+    top = "\n".join(lines[:40])
+    salutation = re.search(r"^Dear\s+\S", top, re.M)
+    if salutation and re.search(r"annual performance assessment", top, re.I):
+        return "apa letter"
+    if re.search(r"\bReport to\b[^\n]{0,60}\bBoard\b|\bBoard\b[^\n]{0,30}\bMeeting\b", top):
+        return "board paper"
+    if re.search(r"^Decision (?:Maker|Type)\s*:", top, re.M) or re.search(
+        r"\bReport to\b[^\n]{0,80}\b(?:Committee|Cabinet|Scrutiny)\b", top
+    ):
+        return "committee report"
+    first = head[:1000]
+    if re.search(r"(?:\bRe-i|\bI)nspection of\b", first) and _INSPECTION_DATES_RE.search(head):
+        return "inspection report"
+    if re.search(r"\bJoint area review\b", first, re.I) and _OFSTED_RE.search(head):
+        return "inspection report"
+    if (
+        not salutation
+        and _OFSTED_RE.search(head)
+        and re.search(r"^(?:Reference no|Age group)\b", head, re.M | re.I)
+        and not _INSPECTION_DATES_RE.search(head)
+    ):
+        return "national survey"
+    return "unknown"
+
+
+# -- title ---------------------------------------------------------------------------
+
+
+def _title(kind: DocumentKind, head: str, lines: list[str]) -> str | None:
+    if kind == "inspection report":
+        return _inspection_title(head)
+    if kind == "apa letter":
+        for line in lines[:60]:
+            if re.match(r"^\W*(?:\d{4}\s+)?annual performance assessment\b", line, re.I):
+                return _squash(line) if len(line) <= 250 else None
+        return None
+    if kind in ("board paper", "committee report"):
+        return _labelled_title(lines)
+    if kind == "national survey":
+        for line in lines[:5]:
+            if _looks_like_heading(line):
+                return _squash(line)
+        return None
+    return None
+
+
+def _inspection_title(head: str) -> str | None:
+    """The lines above "Inspection date(s)" (authority line and report name), joined."""
+    label = _INSPECTION_DATES_RE.search(head)
+    if label is None or label.start() > 600:
+        return None
+    title = _squash(head[: label.start()])
+    title = re.sub(r"^\d{1,3}\s+", "", title)  # page number
+    title = re.sub(r"(?<=[a-z])\d{1,2}$", "", title)  # footnote marker ("Board1")
+    if not re.search(r"\b(?:Re-i|I)nspection of\b|\bJoint area review\b", title, re.I):
+        return None
+    return title or None
+
+
+def _labelled_title(lines: list[str]) -> str | None:
+    """A council paper's "Title:" / "Title of Report /Agenda Item" header value."""
+    label = re.compile(
+        r"^(?:Report\s+)?Title(?P<long>\s+of\s+(?:the\s+)?Report(?:\s*/\s*Agenda\s+Item)?)?"
+        r"(?P<sep>\s*:\s*|\s*\t\s*|\s{2,}|\s+|\s*$)(?P<value>.*)$",
+        re.I,
+    )
+    for i, line in enumerate(lines[:40]):
+        m = label.match(line)
+        if m is None:
+            continue
+        if not m.group("long") and not m.group("sep").strip(" ") and m.group("value"):
+            continue  # a bare "Title" needs a colon or a tab before its value
+        value = _squash(m.group("value"))
+        if not value and i + 1 < len(lines):
+            value = _squash(lines[i + 1])
+        return value if 3 <= len(value) <= 300 else None
+    return None
+
+
+def _looks_like_heading(line: str) -> bool:
+    return (
+        8 <= len(line) <= 200
+        and sum(c.isalpha() for c in line) >= 6
+        and not re.search(r"https?://|www\.|@|\.{4,}|\t", line)
+        and not line.rstrip().endswith((".", ",", ";"))
+    )
+
+
+# -- date ----------------------------------------------------------------------------
+
+
+def _published(kind: DocumentKind, head: str, plain: str, lines: list[str]) -> str | None:
+    if kind in ("board paper", "committee report"):
+        for line in lines[:40]:
+            if re.match(r"^(?:[\w'\u2019 ]{0,30}\s)?Date\b", line):
+                found = _iso_date(line)
+                if found:
+                    return found
+        return None
+    if kind == "apa letter":
+        for line in lines[:40]:
+            if line.startswith("Dear"):
+                break
+            m = _DATE_RE.fullmatch(line)
+            if m:
+                return _iso_date(line)
+        return None
+    if kind not in ("inspection report", "national survey"):
+        return None
+    for label in _PUBLISHED_RE.finditer(head):
+        m = _DATE_RE.match(head, label.end())
+        if m:
+            d = _make_date(m.group(3), m.group(2), m.group(1))
+            if d:
+                return d.isoformat()
+        m = _MONTH_YEAR_RE.match(head, label.end())
+        if m and (d := _make_date(m.group(2), m.group(1))):
+            return f"{d.year:04d}-{d.month:02d}"
+    return _copyright_year(plain)
+
+
+def _copyright_year(plain: str) -> str | None:
+    """The year of "© Crown copyright YYYY", the year Crown copyright counts from.
+
+    Kept only when it agrees with the inspection dates (same year or the next).
+    """
+    years = {m.group(1) for m in _COPYRIGHT_RE.finditer(plain)}
+    if len(years) != 1:
+        return None
+    year = years.pop()
+    dates = extract_inspection_dates(plain)
+    if dates is not None and not 0 <= int(year) - int(dates[1][:4]) <= 1:
+        return None
+    return year
+
+
+# -- authorities and publisher ---------------------------------------------------
+
+
+def _subjects(
+    kind: DocumentKind,
+    title: str | None,
+    head: str,
+    lines: list[str],
+    index: AuthorityIndex,
+    own: str | None,
+) -> tuple[str, ...]:
+    if kind in ("national survey", "unknown"):
+        return ()
+    if kind == "inspection report" and not re.search(
+        r"children|local authority|council|safeguarding|care leavers", title or "", re.I
+    ):
+        return ()  # e.g. a school's inspection report: not about an authority
+    if title:
+        named = [m.name for m in index.find(title)]
+        if named:
+            return tuple(named)
+    if kind == "inspection report":
+        label = _INSPECTION_DATES_RE.search(head)
+        zone = head[: label.start()] if label and label.start() <= 600 else ""
+        return _single(index, zone)
+    if kind == "apa letter":
+        dear = next((i for i, line in enumerate(lines) if line.startswith("Dear")), 0)
+        zone = "\n".join(lines[:dear])
+        return _single(index, zone)
+    return (own,) if own else ()
+
+
+def _single(index: AuthorityIndex, zone: str) -> tuple[str, ...]:
+    found = index.find(zone) if zone else []
+    return (found[0].name,) if len(found) == 1 else ()
+
+
+def _own_authority(plain: str, index: AuthorityIndex) -> str | None:
+    """The authority a council paper belongs to: its officers' e-mail domain, else the
+    authority named at least twice and twice as often as any other."""
+    mentions = {m.name: m.count for m in index.find(plain)}
+    domains = Counter(
+        a.name
+        for d in _EMAIL_DOMAIN_RE.findall(plain)
+        if (a := index.by_domain(d)) is not None and a.name in mentions
+    )
+    if domains:
+        ranked = domains.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            return ranked[0][0]
+        return None
+    if not mentions:
+        return None
+    top = max(mentions, key=lambda n: mentions[n])
+    rest = max((c for n, c in mentions.items() if n != top), default=0)
+    return top if mentions[top] >= 2 and mentions[top] >= 2 * rest else None
+
+
+def _publisher(
+    kind: DocumentKind,
+    head: str,
+    plain: str,
+    index: AuthorityIndex,
+    own: str | None,
+) -> str | None:
+    """Ofsted for its publications; for a council paper, the trust or council it names
+    itself by ("Devon Children's Trust", "London Borough of Bromley")."""
+    if kind in ("inspection report", "apa letter", "national survey"):
+        return "Ofsted" if _OFSTED_RE.search(plain) else None
+    if own is None:
+        return None
+    if kind == "board paper":
+        trust = re.search(r"\bChildren['\u2019]s Trust\b", head[:400])
+        if trust:
+            short = re.sub(r",\s*(?:City|County) of$", "", own)
+            return f"{short} {trust.group(0)}"
+    formal = Counter(
+        _squash(plain[s.start : s.end]) for s in index.spans(plain) if s.formal and s.name == own
+    )
+    if not formal:
+        return None
+    return max(formal, key=lambda f: (not f.isupper(), len(f), formal[f]))
