@@ -88,7 +88,9 @@ class Assistant:
         if by_source:
             return by_source
         docs = self.store.list_documents()
-        matches = [d for d in docs if d.doc_id == ref or (len(ref) >= 6 and d.doc_id.startswith(ref))]
+        matches = [
+            d for d in docs if d.doc_id == ref or (len(ref) >= 6 and d.doc_id.startswith(ref))
+        ]
         if not matches:
             matches = [d for d in docs if Path(d.source).name == ref]
         if len(matches) == 1:

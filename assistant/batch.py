@@ -53,12 +53,14 @@ def run_batch(
             if not isinstance(row, dict):
                 raise InputError(f"line {number}: expected a JSON object")
             if not isinstance(question, str) or not question.strip():
-                raise InputError(f"line {number}: \"question\" must be a non-empty string")
+                raise InputError(f'line {number}: "question" must be a non-empty string')
             answer = assistant.ask(question, id=None if qid is None else str(qid), k=k)
             payload = answer.to_json()
             if qid is not None:
                 payload["id"] = qid
-            text = json.dumps(payload, ensure_ascii=False) if as_json else render_answer_text(answer)
+            text = (
+                json.dumps(payload, ensure_ascii=False) if as_json else render_answer_text(answer)
+            )
         except AssistantError as exc:
             failures += 1
             error = {"id": qid, "question": question, "error": str(exc)}

@@ -151,12 +151,18 @@ def ingest(
 @app.command()
 def ask(
     question: Annotated[str | None, typer.Argument(help="The question.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one object per line).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per line).")
+    ] = False,
     batch: Annotated[
         Path | None,
-        typer.Option("--batch", help='JSONL file of {"id"?, "question"} lines.', show_default=False),
+        typer.Option(
+            "--batch", help='JSONL file of {"id"?, "question"} lines.', show_default=False
+        ),
     ] = None,
-    k: Annotated[int | None, typer.Option("-k", help="Passages to retrieve.", min=1, max=50)] = None,
+    k: Annotated[
+        int | None, typer.Option("-k", help="Passages to retrieve.", min=1, max=50)
+    ] = None,
     data_dir: DataDir = None,
     chroma_host: ChromaHost = None,
     chroma_port: ChromaPort = None,
@@ -220,7 +226,9 @@ def docs_list(
 
 @docs_app.command("remove")
 def docs_remove(
-    refs: Annotated[list[str], typer.Argument(help="Source paths or document ids (or id prefixes).")],
+    refs: Annotated[
+        list[str], typer.Argument(help="Source paths or document ids (or id prefixes).")
+    ],
     data_dir: DataDir = None,
     chroma_host: ChromaHost = None,
     chroma_port: ChromaPort = None,

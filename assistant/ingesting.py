@@ -107,9 +107,7 @@ class IngestService:
                 )
             chunks = [
                 with_page_starts(doc, c)
-                for c in self.chunker(
-                    doc, self.settings.chunk_tokens, self.settings.chunk_overlap
-                )
+                for c in self.chunker(doc, self.settings.chunk_tokens, self.settings.chunk_overlap)
             ]
             if not chunks:
                 raise EmptyDocumentError("no text to index after cleaning")

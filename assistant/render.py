@@ -27,7 +27,9 @@ def render_answer_text(answer: Answer) -> str:
         lines += ["", "Sources:"]
         for c in answer.citations:
             loc = where(c)
-            lines.append(f"[{c.n}] {escape(c.title)} ({escape(c.source)}){', ' + escape(loc) if loc else ''}")
+            lines.append(
+                f"[{c.n}] {escape(c.title)} ({escape(c.source)}){', ' + escape(loc) if loc else ''}"
+            )
             lines.append(f"    “{escape(c.quote)}”")
     return "\n".join(lines)
 

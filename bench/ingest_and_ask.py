@@ -39,8 +39,10 @@ def main() -> None:
         seconds = time.perf_counter() - began
         chunks = report.chunks_added
         pages = sum(o.pages for o in report.outcomes)
-        print(f"- ingest {args.data.name}: {len(files)} files ({pages} PDF pages), {chunks} chunks,"
-              f" {seconds:.1f} s, {chunks / seconds:.1f} chunks/s, failed {report.count('failed')}")
+        print(
+            f"- ingest {args.data.name}: {len(files)} files ({pages} PDF pages), {chunks} chunks,"
+            f" {seconds:.1f} s, {chunks / seconds:.1f} chunks/s, failed {report.count('failed')}"
+        )
 
         questions = [q for q in args.questions.read_text().splitlines() if q.strip()]
         retrieve, answer = [], []
@@ -48,9 +50,12 @@ def main() -> None:
             a = assistant.ask(q)
             retrieve.append(a.timings_ms["retrieve"])
             answer.append(a.timings_ms["answer"])
-        print(f"- ask over {len(questions)} questions: retrieve p50 {statistics.median(retrieve):.1f} ms,"
-              f" p95 {percentile(retrieve, 0.95):.1f} ms; extractive answer p50"
-              f" {statistics.median(answer):.1f} ms, p95 {percentile(answer, 0.95):.1f} ms")
+        p50 = statistics.median(retrieve)
+        print(
+            f"- ask over {len(questions)} questions: retrieve p50 {p50:.1f} ms,"
+            f" p95 {percentile(retrieve, 0.95):.1f} ms; extractive answer p50"
+            f" {statistics.median(answer):.1f} ms, p95 {percentile(answer, 0.95):.1f} ms"
+        )
 
 
 if __name__ == "__main__":

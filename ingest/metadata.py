@@ -366,8 +366,11 @@ def _single(index: AuthorityIndex, zone: str) -> tuple[str, ...]:
 
 
 def _own_authority(plain: str, index: AuthorityIndex) -> str | None:
-    """The authority a council paper belongs to: its officers' e-mail domain, else the
-    authority named at least twice and twice as often as any other."""
+    """The authority a council paper belongs to.
+
+    Its officers' e-mail domain, else the authority named at least twice and
+    twice as often as any other.
+    """
     mentions = {m.name: m.count for m in index.find(plain)}
     domains = Counter(
         a.name
@@ -393,8 +396,11 @@ def _publisher(
     index: AuthorityIndex,
     own: str | None,
 ) -> str | None:
-    """Ofsted for its publications; for a council paper, the trust or council it names
-    itself by ("Devon Children's Trust", "London Borough of Bromley")."""
+    """The publisher: Ofsted for its publications.
+
+    For a council paper, the trust or council it names itself by ("Devon
+    Children's Trust", "London Borough of Bromley").
+    """
     if kind in ("inspection report", "apa letter", "national survey"):
         return "Ofsted" if _OFSTED_RE.search(plain) else None
     if own is None:

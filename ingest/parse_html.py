@@ -17,12 +17,42 @@ from ingest.raw import RawBlock
 if TYPE_CHECKING:
     from bs4 import Tag
 
-_DROP = {"script", "style", "nav", "header", "footer", "noscript", "template", "svg", "head",
-         "button", "select", "iframe", "object"}
+_DROP = {
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "noscript",
+    "template",
+    "svg",
+    "head",
+    "button",
+    "select",
+    "iframe",
+    "object",
+}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _PARAGRAPHS = {"p", "dt", "dd", "figcaption", "caption", "address", "pre", "summary"}
-_CONTAINERS = {"html", "body", "main", "article", "section", "div", "aside", "blockquote",
-               "ul", "ol", "dl", "figure", "details", "form", "fieldset", "center", "tbody"}
+_CONTAINERS = {
+    "html",
+    "body",
+    "main",
+    "article",
+    "section",
+    "div",
+    "aside",
+    "blockquote",
+    "ul",
+    "ol",
+    "dl",
+    "figure",
+    "details",
+    "form",
+    "fieldset",
+    "center",
+    "tbody",
+}
 
 
 def read_html(text: str) -> list[RawBlock]:

@@ -125,9 +125,7 @@ def _page_lines(textpage: PdfTextPage, pdfium_c: ModuleType, number: int) -> lis
         last = index + len(raw.rstrip()) - 1
         bold = all(pdfium_c.FPDFText_GetFontWeight(textpage.raw, i) >= 600 for i in (first, last))
         last_top = textpage.get_charbox(last, loose=True)[1] if "\ufffe" in raw else top
-        lines.append(
-            PdfLine(raw, number, round(top, 1), round(size, 1), bold, round(last_top, 1))
-        )
+        lines.append(PdfLine(raw, number, round(top, 1), round(size, 1), bold, round(last_top, 1)))
     return lines
 
 

@@ -155,8 +155,13 @@ def _stats(lines: list[PdfLine]) -> _Stats:
     gaps = [
         a.top - b.top
         for a, b in zip(lines, lines[1:], strict=False)
-        if a.page == b.page and a.top is not None and b.top is not None
-        and a.size and b.size and abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6
+        if a.page == b.page
+        and a.top is not None
+        and b.top is not None
+        and a.size
+        and b.size
+        and abs(a.size - body) < 0.6
+        and abs(b.size - body) < 0.6
         and 0 < a.top - b.top < 2.5 * body
     ]
     gap = statistics.median(gaps) if gaps else 1.2 * body

@@ -58,9 +58,7 @@ def detect_type(data: bytes, filename: str) -> FileType:
     file_type = EXTENSIONS.get(suffix)
     if file_type is None:
         shown = suffix or "(no extension)"
-        raise UnsupportedFileError(
-            f"unsupported file type '{shown}' (supported: {SUPPORTED_HINT})"
-        )
+        raise UnsupportedFileError(f"unsupported file type '{shown}' (supported: {SUPPORTED_HINT})")
     if file_type == "pdf":
         _check_pdf(data)
     elif file_type == "docx":
@@ -73,7 +71,7 @@ def detect_type(data: bytes, filename: str) -> FileType:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode text bytes: UTF-8 (with or without BOM), then cp1252, then latin-1.
+    r"""Decode text bytes: UTF-8 (with or without BOM), then cp1252, then latin-1.
 
     Line endings are normalised to ``\\n``.
     """
@@ -101,7 +99,7 @@ def _check_pdf(data: bytes) -> None:
         return
     if b"%PDF-" in data[:_SNIFF_BYTES]:  # junk before the header is tolerated by readers
         return
-    if _HTML_ANYWHERE.search(data[:_SNIFF_BYTES * 4]):
+    if _HTML_ANYWHERE.search(data[: _SNIFF_BYTES * 4]):
         raise UnsupportedFileError(
             "not a PDF: the content is an HTML page (an error page saved as .pdf?)"
         )
@@ -121,9 +119,7 @@ def _check_docx(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnsupportedFileError(
-            f"not a Word .docx file: damaged zip package ({exc})"
-        ) from exc
+        raise UnsupportedFileError(f"not a Word .docx file: damaged zip package ({exc})") from exc
     if "word/document.xml" not in names:
         raise UnsupportedFileError(
             "not a Word .docx file: the zip package has no word/document.xml"

@@ -132,9 +132,7 @@ def _next_start(
         for boundaries in levels:
             lo = bisect.bisect_right(boundaries, pos)
             hi = bisect.bisect_left(boundaries, piece_end)
-            found = _first_fitting(
-                boundaries[lo:hi], lambda b: count(text[b:piece_end]) <= overlap
-            )
+            found = _first_fitting(boundaries[lo:hi], lambda b: count(text[b:piece_end]) <= overlap)
             if found is not None:
                 return found
     nxt = cut

@@ -105,8 +105,11 @@ def _classify(line: str, hint: BlockKind | None, guess: bool, file_type: FileTyp
         return "heading" if _acceptable_heading(line) else "paragraph"
     if NUMBERED.match(line):
         numbered_title = (
-            file_type != "pdf" and len(line) <= 60 and len(line.split()) <= 8
-            and ":" not in line and looks_like_title(NUMBERED.sub("", line))
+            file_type != "pdf"
+            and len(line) <= 60
+            and len(line.split()) <= 8
+            and ":" not in line
+            and looks_like_title(NUMBERED.sub("", line))
         )
         return "heading" if guess and numbered_title else "paragraph"
     if hint is None and (

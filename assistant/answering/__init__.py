@@ -1,0 +1,1 @@
+"""Answer writers: the offline extractive mode (language-model modes come later)."""

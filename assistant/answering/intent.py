@@ -6,7 +6,8 @@ import re
 
 _GRADE_QUESTION = re.compile(
     r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|scored?|scores|"
-    r"outstanding|inadequate|requires improvement|overall effectiveness|performs? (?:well|excellently))\b",
+    r"outstanding|inadequate|requires improvement|overall effectiveness|"
+    r"performs? (?:well|excellently))\b",
     re.IGNORECASE,
 )
 _GRADE_WORDS = (
@@ -16,7 +17,9 @@ _GRADE_WORDS = (
 # A table row whose last cell is a grade, a judgement line ending in a grade word,
 # or an explicit "Grade 3" / "Level 3".
 _GRADE_UNIT = re.compile(
-    rf"(\|\s*(?:[1-4]|{_GRADE_WORDS})\s*$)|(\b(?:{_GRADE_WORDS})\.?\s*$)|(\b(?:grade|level) [1-4]\b)",
+    rf"(\|\s*(?:[1-4]|{_GRADE_WORDS})\s*$)"
+    rf"|(\b(?:{_GRADE_WORDS})\.?\s*$)"
+    r"|(\b(?:grade|level) [1-4]\b)",
     re.IGNORECASE,
 )
 

@@ -42,7 +42,9 @@ def test_batch_keeps_order_passes_ids_and_reports_bad_lines(sample_data_dir, tmp
             [
                 json.dumps({"id": "a", "question": "What needs to improve in Kent?"}),
                 "{not json",
-                json.dumps({"id": 7, "question": "What grade did Westminster get for capacity to improve?"}),
+                json.dumps(
+                    {"id": 7, "question": "What grade did Westminster get for capacity to improve?"}
+                ),
                 json.dumps({"question": ""}),
             ]
         )

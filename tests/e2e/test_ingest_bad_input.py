@@ -69,14 +69,18 @@ def test_each_bad_file_gets_a_reason_and_the_good_one_is_ingested(messy_folder, 
         assert reason.lower() in line.lower(), line
     assert "added 1, updated 0, unchanged 0, failed 7" in result.stdout
 
-    listed = json.loads(runner.invoke(app, ["docs", "list", "--json", "--data-dir", data_dir]).stdout)
+    listed = json.loads(
+        runner.invoke(app, ["docs", "list", "--json", "--data-dir", data_dir]).stdout
+    )
     assert [d["source"] for d in listed] == ["good letter.txt"]
     chunks = listed[0]["chunks"]
 
     again = runner.invoke(app, ["ingest", str(messy_folder), "--data-dir", data_dir])
     assert again.exit_code == 3
     assert "added 0, updated 0, unchanged 1, failed 7" in again.stdout
-    relisted = json.loads(runner.invoke(app, ["docs", "list", "--json", "--data-dir", data_dir]).stdout)
+    relisted = json.loads(
+        runner.invoke(app, ["docs", "list", "--json", "--data-dir", data_dir]).stdout
+    )
     assert [(d["source"], d["chunks"]) for d in relisted] == [("good letter.txt", chunks)]
 
 
@@ -90,9 +94,13 @@ def test_changed_file_replaces_its_chunks_and_remove_deletes(tmp_path):
     target.write_text(LETTER.read_text() + "\n\nA new closing paragraph about fostering panels.\n")
     result = runner.invoke(app, ["ingest", str(folder), "--data-dir", data_dir])
     assert "added 0, updated 1, unchanged 0, failed 0" in result.stdout
-    ask = runner.invoke(app, ["ask", "fostering panels closing paragraph", "--json", "--data-dir", data_dir])
+    ask = runner.invoke(
+        app, ["ask", "fostering panels closing paragraph", "--json", "--data-dir", data_dir]
+    )
     assert "fostering panels" in json.loads(ask.stdout)["citations"][0]["quote"]
     removed = runner.invoke(app, ["docs", "remove", "letter.txt", "--data-dir", data_dir])
     assert removed.exit_code == 0 and "removed letter.txt" in removed.stdout
-    listed = json.loads(runner.invoke(app, ["docs", "list", "--json", "--data-dir", data_dir]).stdout)
+    listed = json.loads(
+        runner.invoke(app, ["docs", "list", "--json", "--data-dir", data_dir]).stdout
+    )
     assert listed == []

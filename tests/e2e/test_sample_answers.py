@@ -25,7 +25,9 @@ def test_all_sample_documents_are_listed_with_chunks(sample_assistant):
 
 
 def test_westminster_2006_grades_question_cites_the_grade_table(sample_assistant):
-    answer = sample_assistant.ask("What grades did Westminster get in its 2006 annual performance assessment?")
+    answer = sample_assistant.ask(
+        "What grades did Westminster get in its 2006 annual performance assessment?"
+    )
     assert not answer.refused
     westminster = [c for c in answer.citations if "westminster" in c.source]
     assert westminster, answer.text
@@ -38,12 +40,16 @@ def test_kent_overall_effectiveness_is_cited_from_page_one(sample_assistant):
     answer = sample_assistant.ask("What was Kent's overall effectiveness judgement in 2022?")
     kent = [c for c in answer.citations if "kent" in c.source]
     assert kent, answer.text
-    assert any("overall effectiveness" in norm(c.quote) and "outstanding" in norm(c.quote) for c in kent)
+    assert any(
+        "overall effectiveness" in norm(c.quote) and "outstanding" in norm(c.quote) for c in kent
+    )
     assert any(c.page == 1 for c in kent)
 
 
 def test_bromley_improvement_plan_row_is_found(sample_assistant):
-    answer = sample_assistant.ask("What did Bromley do about the out of hours emergency duty team service?")
+    answer = sample_assistant.ask(
+        "What did Bromley do about the out of hours emergency duty team service?"
+    )
     assert any("bromley" in c.source for c in answer.citations), answer.text
     assert any("EDT" in c.quote or "out of hours" in c.quote.lower() for c in answer.citations)
 

@@ -32,8 +32,16 @@ def chroma_server(tmp_path):
         exe = Path(shutil.which("chroma") or "chroma")
     port = free_port()
     proc = subprocess.Popen(
-        [str(exe), "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1",
-         "--port", str(port)],
+        [
+            str(exe),
+            "run",
+            "--path",
+            str(tmp_path / "server-db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -56,9 +64,17 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server, tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     shutil.copy(SAMPLE / "corpus" / "westminster-2006-apa-letter.txt", folder)
-    shutil.copy(SAMPLE / "ilacs" / "kent" / "children's services inspection - 05 july 2022.pdf", folder)
-    server = ["--chroma-host", "127.0.0.1", "--chroma-port", str(chroma_server),
-              "--data-dir", str(tmp_path / "local")]
+    shutil.copy(
+        SAMPLE / "ilacs" / "kent" / "children's services inspection - 05 july 2022.pdf", folder
+    )
+    server = [
+        "--chroma-host",
+        "127.0.0.1",
+        "--chroma-port",
+        str(chroma_server),
+        "--data-dir",
+        str(tmp_path / "local"),
+    ]
     result = runner.invoke(app, ["ingest", str(folder), *server])
     assert result.exit_code == 0, result.output
     assert "added 2" in result.stdout
@@ -75,8 +91,17 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server, tmp_path):
 def test_unreachable_server_is_one_clear_line(tmp_path):
     port = free_port()
     result = runner.invoke(
-        app, ["docs", "list", "--chroma-host", "127.0.0.1", "--chroma-port", str(port),
-              "--data-dir", str(tmp_path)]
+        app,
+        [
+            "docs",
+            "list",
+            "--chroma-host",
+            "127.0.0.1",
+            "--chroma-port",
+            str(port),
+            "--data-dir",
+            str(tmp_path),
+        ],
     )
     assert result.exit_code == 1
     assert "Chroma server" in result.stderr or "vector store" in result.stderr

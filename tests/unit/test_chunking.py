@@ -80,7 +80,8 @@ def test_table_rows_carry_section_and_header_as_context() -> None:
     doc = _load(SHARED / "corpus" / "bromley-2012-apa-2011-improvement-plan.txt")
     header = "AREA FOR IMPROVEMENT | ACTIONS AND TASKS | TIMEFRAME (by) | PROGRESS | LEAD OFFICERS"
     chunk = next(
-        c for c in chunk_document(doc)
+        c
+        for c in chunk_document(doc)
         if c.text.startswith("The service provided by the out-of-hours service")
     )
     assert chunk.context.startswith(

@@ -35,8 +35,10 @@ def _corpus(name: str) -> str:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ('Info <input checked="" type="checkbox"/> Decision: <input type="checkbox"/>',
-         "Info [x] Decision: [ ]"),
+        (
+            'Info <input checked="" type="checkbox"/> Decision: <input type="checkbox"/>',
+            "Info [x] Decision: [ ]",
+        ),
         ("14 <sup>th</sup> September 2010", "14th September 2010"),
         ("during 2005–2006.<sup>1</sup> It provides", "during 2005–2006. It provides"),
         ("Safeguarding &amp; Social Care", "Safeguarding & Social Care"),
@@ -56,10 +58,24 @@ def _corpus(name: str) -> str:
         ("a < b and c > d", "a < b and c > d"),
     ],
     ids=[
-        "checkboxes", "ordinal-sup", "footnote-sup", "entity", "bold-italic-tags",
-        "cell-paragraphs", "cell-paragraphs-punctuated", "ul-with-bullets", "markdown-emphasis",
-        "markdown-link", "autolink", "unicode-footnote", "grades-not-italic", "md-escapes",
-        "curly-quotes-kept", "pdfium-hyphen-nbsp", "wingdings-bullet", "not-a-tag",
+        "checkboxes",
+        "ordinal-sup",
+        "footnote-sup",
+        "entity",
+        "bold-italic-tags",
+        "cell-paragraphs",
+        "cell-paragraphs-punctuated",
+        "ul-with-bullets",
+        "markdown-emphasis",
+        "markdown-link",
+        "autolink",
+        "unicode-footnote",
+        "grades-not-italic",
+        "md-escapes",
+        "curly-quotes-kept",
+        "pdfium-hyphen-nbsp",
+        "wingdings-bullet",
+        "not-a-tag",
     ],
 )
 def test_clean_inline(raw: str, expected: str) -> None:
@@ -94,12 +110,18 @@ def test_markdown_joins_wrapped_lines_but_keeps_hard_breaks() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a plan intended to ensure it develops\n\n\n\n\ndetailed care plans for children.",
-         "a plan intended to ensure it develops detailed care plans for children."),
-        ("- they set targets and, even when these are met, want\n\n\n\n- to achieve more.",
-         "• they set targets and, even when these are met, want to achieve more."),
-        ("The council met its target.\n\n\n\ndetailed plans follow here.",
-         "The council met its target.\n\ndetailed plans follow here."),
+        (
+            "a plan intended to ensure it develops\n\n\n\n\ndetailed care plans for children.",
+            "a plan intended to ensure it develops detailed care plans for children.",
+        ),
+        (
+            "- they set targets and, even when these are met, want\n\n\n\n- to achieve more.",
+            "• they set targets and, even when these are met, want to achieve more.",
+        ),
+        (
+            "The council met its target.\n\n\n\ndetailed plans follow here.",
+            "The council met its target.\n\ndetailed plans follow here.",
+        ),
         ("Being healthy\n\n\n\nthe council is good.", "Being healthy\n\nthe council is good."),
     ],
     ids=["page-break-mid-sentence", "page-break-in-bullet", "sentence-ended", "after-heading"],
@@ -163,8 +185,14 @@ def _page(number: int, *texts: str) -> list[PdfLine]:
 
 def test_running_headers_and_page_numbers_are_removed_but_a_single_heading_stays() -> None:
     pages = [
-        _page(n, "Inspection of Somewhere children's services", f"1 to 5 May 2022 {n}",
-              "Summary" if n == 2 else f"Body text of page {n}.", f"Words {'x' * n}.", str(n))
+        _page(
+            n,
+            "Inspection of Somewhere children's services",
+            f"1 to 5 May 2022 {n}",
+            "Summary" if n == 2 else f"Body text of page {n}.",
+            f"Words {'x' * n}.",
+            str(n),
+        )
         for n in range(1, 6)
     ]
     kept = remove_furniture(pages)

@@ -21,17 +21,38 @@ SAMPLE_ROOT = REPO / "data" / "sample"
 SHARED = REPO.parent / "shared"
 ILACS_ROOT = SHARED / "ilacs"
 
-TYPES = {"fact", "grade", "table", "list", "number", "abbreviation", "typo", "authority",
-         "unanswerable"}
+TYPES = {
+    "fact",
+    "grade",
+    "table",
+    "list",
+    "number",
+    "abbreviation",
+    "typo",
+    "authority",
+    "unanswerable",
+}
 KEYS = {"id", "question", "type", "must_include", "sources"}
 
 _TAG = re.compile(r"<[^>]+>")
 _WS = re.compile(r"\s+")
-_TRANS = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u25a0": " ", "\u25fc": " ", "\u2022": " ",  # ■ ◼ •
-})
+_TRANS = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u25a0": " ",
+        "\u25fc": " ",
+        "\u2022": " ",  # ■ ◼ •
+    }
+)
 
 
 def normalise(text: str) -> str:
@@ -75,7 +96,7 @@ SETS = {"sample": (SAMPLE, 65), "ilacs": (ILACS, 45)}
 
 def test_normalise_rules():
     raw = "<b>Grade</b>  **Good** # ◼ Children’s “front door”\n\t• MASH"
-    assert normalise(raw) == "grade good children's \"front door\" mash"
+    assert normalise(raw) == 'grade good children\'s "front door" mash'
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
@@ -124,8 +145,9 @@ def test_unanswerable_share(name):
 def test_every_type_used(name):
     rows, _ = SETS[name]
     used = {r["type"] for r in rows}
-    assert {"fact", "grade", "list", "abbreviation", "typo", "authority",
-            "unanswerable"} <= used, sorted(used)
+    assert {"fact", "grade", "list", "abbreviation", "typo", "authority", "unanswerable"} <= used, (
+        sorted(used)
+    )
 
 
 def _check_quotes(rows: list[dict], root: Path) -> None:

@@ -30,7 +30,9 @@ def answerer():
 
 
 def test_split_units_keeps_table_rows_whole_and_offsets_exact():
-    text = "Areas for judgement | Grade\nCapacity to improve. Really | 4\nIt is good. It got better."
+    text = (
+        "Areas for judgement | Grade\nCapacity to improve. Really | 4\nIt is good. It got better."
+    )
     units = split_units(text)
     assert [u.text for u in units] == [
         "Areas for judgement | Grade",
@@ -62,11 +64,15 @@ def test_answer_quotes_the_matching_sentence_and_cites_it(answerer):
     assert not drafted.refused
     assert drafted.citations[0].quote == "Care leavers receive good support from personal advisers."
     assert "[1]" in drafted.text
-    assert all(c.quote in ch.text for c in drafted.citations for ch in chunks if ch.doc_id == c.doc_id)
+    assert all(
+        c.quote in ch.text for c in drafted.citations for ch in chunks if ch.doc_id == c.doc_id
+    )
 
 
 def test_refuses_when_best_passage_scores_low(answerer):
-    drafted = answerer.answer("care leavers", [chunk("Care leavers are well supported.", score=0.1)])
+    drafted = answerer.answer(
+        "care leavers", [chunk("Care leavers are well supported.", score=0.1)]
+    )
     assert drafted.refused and drafted.citations == ()
     assert "do not cover" in drafted.text
 

@@ -58,8 +58,9 @@ def _docx() -> bytes:
     document.add_paragraph("Children are safe and well supported.")
     document.add_paragraph("Supervision is regular.", style="List Bullet")
     table = document.add_table(rows=2, cols=2)
-    for row, cells in zip(table.rows, [("Judgement", "Grade"), ("Overall effectiveness", "Good")],
-                          strict=True):
+    for row, cells in zip(
+        table.rows, [("Judgement", "Grade"), ("Overall effectiveness", "Good")], strict=True
+    ):
         for cell, text in zip(row.cells, cells, strict=True):
             cell.text = text
     out = io.BytesIO()
@@ -80,7 +81,11 @@ def test_load_text_file(tmp_path: Path) -> None:
     assert doc.doc_id == hashlib.sha256(data).hexdigest()
     assert (doc.source, doc.file_type, doc.pages) == ("sub/report.txt", "txt", ())
     assert [b.kind for b in doc.blocks] == [
-        "heading", "paragraph", "table_header", "table_row", "table_row",
+        "heading",
+        "paragraph",
+        "table_header",
+        "table_row",
+        "table_row",
     ]
     assert extractor.calls == [(doc.text, "txt", "sub/report.txt")]
     assert doc.meta.title == "Recorded"
@@ -141,18 +146,42 @@ def test_default_extractor_is_the_metadata_module(tmp_path: Path) -> None:
 
 BAD_INPUTS = [
     ("empty.pdf", lambda: b"", EmptyDocumentError, "empty file (0 bytes)"),
-    ("truncated.pdf", lambda: _kent_bytes()[: len(_kent_bytes()) // 2], IngestError,
-     "corrupt or truncated PDF: Data format error"),
-    ("locked.pdf", _encrypted_pdf, IngestError,
-     "password-protected PDF: cannot read without the password"),
-    ("scan.pdf", _blank_pdf, EmptyDocumentError,
-     "no text layer (scanned PDF?); OCR is not available"),
-    ("error.pdf", lambda: b"<html><body><h1>404 Not Found</h1></body></html>",
-     UnsupportedFileError, "not a PDF: the content is an HTML page (an error page saved as .pdf?)"),
-    ("data.txt", lambda: b"\x00\x01\x02binary\x00", UnsupportedFileError,
-     "binary content in a text file (.txt)"),
-    ("sheet.xlsx", lambda: b"PK\x03\x04", UnsupportedFileError,
-     "unsupported file type '.xlsx' (supported: .pdf, .docx, .html, .htm, .md, .txt)"),
+    (
+        "truncated.pdf",
+        lambda: _kent_bytes()[: len(_kent_bytes()) // 2],
+        IngestError,
+        "corrupt or truncated PDF: Data format error",
+    ),
+    (
+        "locked.pdf",
+        _encrypted_pdf,
+        IngestError,
+        "password-protected PDF: cannot read without the password",
+    ),
+    (
+        "scan.pdf",
+        _blank_pdf,
+        EmptyDocumentError,
+        "no text layer (scanned PDF?); OCR is not available",
+    ),
+    (
+        "error.pdf",
+        lambda: b"<html><body><h1>404 Not Found</h1></body></html>",
+        UnsupportedFileError,
+        "not a PDF: the content is an HTML page (an error page saved as .pdf?)",
+    ),
+    (
+        "data.txt",
+        lambda: b"\x00\x01\x02binary\x00",
+        UnsupportedFileError,
+        "binary content in a text file (.txt)",
+    ),
+    (
+        "sheet.xlsx",
+        lambda: b"PK\x03\x04",
+        UnsupportedFileError,
+        "unsupported file type '.xlsx' (supported: .pdf, .docx, .html, .htm, .md, .txt)",
+    ),
     ("blank.txt", lambda: b"  \n\n \t\n", EmptyDocumentError, "no text found in the file"),
 ]
 
@@ -215,7 +244,11 @@ def test_iter_files_walks_sorted_and_skips_hidden_and_lock_files(tmp_path: Path)
     found = iter_files([root, single, root / "a.txt"])
 
     assert [source for _, source in found] == [
-        "a.txt", "b dir/children's report.pdf", "notes.xyz", "z.pdf", "single.md",
+        "a.txt",
+        "b dir/children's report.pdf",
+        "notes.xyz",
+        "z.pdf",
+        "single.md",
     ]
     assert found[1][0] == root / "b dir" / "children's report.pdf"
 

@@ -35,8 +35,18 @@ DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:docum
         ("Caf\u00e9 \u2019quoted\u2019".encode("cp1252"), "cp1252.txt", "txt"),
     ],
     ids=[
-        "pdf", "pdf-upper-ext", "pdf-bom-whitespace", "pdf-junk-prefix", "docx", "html",
-        "htm", "md", "markdown", "txt-with-tags", "txt-holding-html", "txt-cp1252",
+        "pdf",
+        "pdf-upper-ext",
+        "pdf-bom-whitespace",
+        "pdf-junk-prefix",
+        "docx",
+        "html",
+        "htm",
+        "md",
+        "markdown",
+        "txt-with-tags",
+        "txt-holding-html",
+        "txt-cp1252",
     ],
 )
 def test_detect_type_accepts_matching_content(data: bytes, name: str, expected: str) -> None:
@@ -103,8 +113,16 @@ def test_detect_type_accepts_matching_content(data: bytes, name: str, expected: 
         ),
     ],
     ids=[
-        "empty", "unsupported-ext", "html-as-pdf", "zip-as-pdf", "pdf-as-docx", "doc-as-docx",
-        "zip-without-document", "nul-bytes-txt", "control-chars-md", "undecodable-html",
+        "empty",
+        "unsupported-ext",
+        "html-as-pdf",
+        "zip-as-pdf",
+        "pdf-as-docx",
+        "doc-as-docx",
+        "zip-without-document",
+        "nul-bytes-txt",
+        "control-chars-md",
+        "undecodable-html",
     ],
 )
 def test_detect_type_rejects_with_reason(

@@ -28,11 +28,13 @@ def fake_doc(path: Path, source: str) -> ParsedDocument:
 def fake_chunks(doc, max_tokens, overlap_tokens):
     words = doc.text.split("\n")
     out, pos = [], 0
-    for i, line in enumerate(words):
+    for line in words:
         start = doc.text.index(line, pos)
         pos = start + len(line)
         if line:
-            out.append(Chunk(doc.doc_id, doc.source, len(out), line, start, pos, doc.page_at(start)))
+            out.append(
+                Chunk(doc.doc_id, doc.source, len(out), line, start, pos, doc.page_at(start))
+            )
     return out
 
 
@@ -62,7 +64,9 @@ def test_ingest_is_idempotent_and_replaces_changed_files(tmp_path, assistant):
     again = assistant.ingest([a, b])
     assert again.count("unchanged") == 2 and assistant.store.count_chunks() == 4
 
-    a = write(tmp_path, "a.txt", "care leavers are supported\nthe virtual school is strong\nnew line")
+    a = write(
+        tmp_path, "a.txt", "care leavers are supported\nthe virtual school is strong\nnew line"
+    )
     changed = assistant.ingest([a])
     assert changed.outcomes[0].status == "updated"
     docs = {d.source: d for d in assistant.documents()}
@@ -115,7 +119,9 @@ def test_orphan_chunks_of_an_interrupted_ingest_are_cleaned(tmp_path, assistant)
 
 
 def test_search_returns_best_chunk_with_page_and_title(tmp_path, assistant):
-    assistant.ingest([write(tmp_path, "k.txt", "fostering recruitment\ncare leavers personal advisers")])
+    assistant.ingest(
+        [write(tmp_path, "k.txt", "fostering recruitment\ncare leavers personal advisers")]
+    )
     hits = assistant.retriever.search("care leavers advisers", 1)
     assert hits[0].text == "care leavers personal advisers"
     # the chunk starts on page 1 and page 2 begins 4 characters into it
@@ -125,11 +131,22 @@ def test_search_returns_best_chunk_with_page_and_title(tmp_path, assistant):
 
 
 def test_ask_json_contract(tmp_path, assistant):
-    assistant.ingest([write(tmp_path, "k.txt", "fostering recruitment\nCare leavers have personal advisers.")])
+    assistant.ingest(
+        [write(tmp_path, "k.txt", "fostering recruitment\nCare leavers have personal advisers.")]
+    )
     answer = assistant.ask("Do care leavers have personal advisers?", id="q1")
     data = answer.to_json()
-    assert set(data) >= {"id", "question", "answer", "citations", "retrieved", "mode", "model",
-                         "prompt", "timings_ms"}
+    assert set(data) >= {
+        "id",
+        "question",
+        "answer",
+        "citations",
+        "retrieved",
+        "mode",
+        "model",
+        "prompt",
+        "timings_ms",
+    }
     assert data["id"] == "q1" and data["mode"] == "extractive"
     assert set(data["timings_ms"]) == {"retrieve", "answer"}
     cit = data["citations"][0]

@@ -133,11 +133,14 @@ def test_format_header_hint_starts_a_new_table() -> None:
 def test_westminster_grade_table_rows_carry_their_header() -> None:
     cleaned, blocks = _corpus("westminster-2006-apa-letter.txt")
     row = next(
-        b for b in blocks
+        b
+        for b in blocks
         if cleaned.text[b.start : b.end].startswith("The council's overall capacity to improve")
     )
     assert (row.kind, row.header, row.section) == (
-        "table_row", "Areas for judgement | Grade awarded", "Summary",
+        "table_row",
+        "Areas for judgement | Grade awarded",
+        "Summary",
     )
     descriptor_header = "Grade | Service descriptors | Capacity to improve descriptors"
     descriptors = [b for b in blocks if b.header == descriptor_header]
