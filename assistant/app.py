@@ -6,6 +6,7 @@ keyword arguments instead of patching modules.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Sequence
@@ -20,9 +21,34 @@ from assistant.models import Answer, IngestReport
 from assistant.prompts import load_prompts
 from assistant.retrieval import LibraryRetriever, to_passage
 from assistant.settings import Settings
-from vectorstore.store import ChromaStore, DocumentRecord
+from ingest.authorities import AuthorityIndex
+from vectorstore.store import ChromaStore, DocumentRecord, Filters
 
 MAX_QUESTION_CHARS = 2000
+DOCUMENT_KINDS = (
+    "inspection report",
+    "apa letter",
+    "board paper",
+    "committee report",
+    "national survey",
+    "unknown",
+)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_date_bound(value: str | None, *, end: bool) -> int:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as yyyymmdd (0 for None); ``end`` rounds up."""
+    if not value:
+        return 0
+    m = _DATE.match(value.strip())
+    if not m:
+        raise InputError(f"invalid date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    month = month or ("12" if end else "01")
+    day = day or ("31" if end else "01")
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        raise InputError(f"invalid date {value!r}")
+    return int(f"{year}{month}{day}")
 
 
 @dataclass
@@ -34,6 +60,7 @@ class Assistant:
     ingester: IngestService
     retriever: LibraryRetriever
     answerer: ExtractiveAnswerer
+    authorities: AuthorityIndex | None = None
 
     def ingest(
         self, files: Sequence[tuple[Path, str]], progress: ProgressFn | None = None
@@ -41,8 +68,44 @@ class Assistant:
         """Ingest ``(path, source)`` pairs (see ``ingest.loader.iter_files``)."""
         return self.ingester.ingest(files, progress)
 
-    def ask(self, question: str, *, id: str | None = None, k: int | None = None) -> Answer:
-        """Answer one question with cited passages."""
+    def make_filters(
+        self,
+        *,
+        authorities: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        docs: Sequence[str] = (),
+    ) -> Filters:
+        """Validated retrieval filters from user input (names, kinds, dates, document refs)."""
+        names = []
+        for name in authorities:
+            found = self.authorities.resolve(name) if self.authorities else None
+            if found is None:
+                raise InputError(f"unknown local authority {name!r}")
+            names.append(found.name)
+        for kind in kinds:
+            if kind not in DOCUMENT_KINDS:
+                raise InputError(
+                    f"unknown report kind {kind!r} (one of: {', '.join(DOCUMENT_KINDS)})"
+                )
+        return Filters(
+            authorities=tuple(names),
+            kinds=tuple(kinds),
+            doc_ids=tuple(self.resolve_document(ref).doc_id for ref in docs),
+            since=parse_date_bound(since, end=False),
+            until=parse_date_bound(until, end=True),
+        )
+
+    def ask(
+        self,
+        question: str,
+        *,
+        id: str | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
+        """Answer one question with cited passages (within ``filters`` if given)."""
         question = (question or "").strip()
         if not question:
             raise InputError("the question is empty")
@@ -52,7 +115,7 @@ class Assistant:
                 f"{MAX_QUESTION_CHARS:,}"
             )
         began = time.perf_counter()
-        chunks = self.retriever.search(question, k)
+        chunks = self.retriever.search(question, k, filters)
         retrieved_at = time.perf_counter()
         drafted = self.answerer.answer(question, chunks)
         done = time.perf_counter()
@@ -80,6 +143,7 @@ class Assistant:
         """Remove a document named by its source path, or by its id or an id prefix."""
         record = self.resolve_document(ref)
         self.store.remove_document(record.doc_id)
+        self.store.refresh_lexical(force=True)
         return record
 
     def resolve_document(self, ref: str) -> DocumentRecord:
@@ -109,9 +173,11 @@ def build_assistant(
     chunker: Chunker | None = None,
 ) -> Assistant:
     """Wire the assistant from settings; keyword arguments replace parts (for tests)."""
-    from ingest.authorities import AuthorityIndex
+    from assistant.answering.text_units import terms
+    from assistant.query import Glossary, QueryAnalyzer
     from ingest.tokens import install_offline_cache
     from vectorstore.embeddings import MiniLMEmbeddings
+    from vectorstore.lexical import LexicalIndex
     from vectorstore.store import make_client
 
     install_offline_cache(settings.cache_dir / "tiktoken")
@@ -127,6 +193,10 @@ def build_assistant(
         prefix=settings.store.collection_prefix,
         batch_size=settings.store.batch_size,
     )
+    store.lexical = LexicalIndex(settings.data_dir / "lexical" / store.chunks_name, terms)
+    authorities = AuthorityIndex.load()
+    lexical = store.lexical
+    analyzer = QueryAnalyzer(Glossary.load(), authorities, vocabulary=lexical.vocabulary)
     match settings.llm.mode:
         case "extractive":
             answerer = ExtractiveAnswerer(
@@ -137,8 +207,7 @@ def build_assistant(
         settings=settings,
         store=store,
         ingester=IngestService(store, settings.ingest, loader=loader, chunker=chunker),
-        retriever=LibraryRetriever(
-            store=store, k=settings.retrieval.k, authorities=AuthorityIndex.load()
-        ),
+        retriever=LibraryRetriever(store=store, analyzer=analyzer, k=settings.retrieval.k),
         answerer=answerer,
+        authorities=authorities,
     )

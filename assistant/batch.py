@@ -37,6 +37,7 @@ def run_batch(
     as_json: bool,
     write: Callable[[str], None],
     k: int | None = None,
+    filters: Any = None,
 ) -> int:
     """Answer every line of ``path`` in order; return how many lines failed.
 
@@ -54,7 +55,9 @@ def run_batch(
                 raise InputError(f"line {number}: expected a JSON object")
             if not isinstance(question, str) or not question.strip():
                 raise InputError(f'line {number}: "question" must be a non-empty string')
-            answer = assistant.ask(question, id=None if qid is None else str(qid), k=k)
+            answer = assistant.ask(
+                question, id=None if qid is None else str(qid), k=k, filters=filters
+            )
             payload = answer.to_json()
             if qid is not None:
                 payload["id"] = qid

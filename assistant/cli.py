@@ -163,6 +163,24 @@ def ask(
     k: Annotated[
         int | None, typer.Option("-k", help="Passages to retrieve.", min=1, max=50)
     ] = None,
+    authority: Annotated[
+        list[str] | None,
+        typer.Option("--authority", help="Only documents about this authority (repeatable)."),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="Only this kind, e.g. 'inspection report' (repeatable)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only documents dated from YYYY[-MM[-DD]].")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only documents dated up to YYYY[-MM[-DD]].")
+    ] = None,
+    doc: Annotated[
+        list[str] | None,
+        typer.Option("--doc", help="Only this document: source path or id (repeatable)."),
+    ] = None,
     data_dir: DataDir = None,
     chroma_host: ChromaHost = None,
     chroma_port: ChromaPort = None,
@@ -172,6 +190,7 @@ def ask(
 
     Examples:
       ofsted-assistant ask "What grades did Westminster get in its 2006 APA?"
+      ofsted-assistant ask "How are care leavers supported?" --authority Kent --since 2020
       ofsted-assistant ask --batch questions.jsonl --json > answers.jsonl
     """
     from assistant.batch import run_batch
@@ -180,11 +199,16 @@ def ask(
         if (question is None) == (batch is None):
             raise InputError("give either a QUESTION or --batch FILE")
         assistant = _build(data_dir, chroma_host, chroma_port, verbose)
+        filters = assistant.make_filters(
+            authorities=authority or (), kinds=kind or (), since=since, until=until, docs=doc or ()
+        )
         if batch is not None:
             write = (lambda line: sys.stdout.write(line + "\n")) if as_json else out.print
-            failures = run_batch(assistant, batch, as_json=as_json, write=write, k=k)
+            failures = run_batch(
+                assistant, batch, as_json=as_json, write=write, k=k, filters=filters
+            )
             raise typer.Exit(3 if failures else 0)
-        answer = assistant.ask(question or "", k=k)
+        answer = assistant.ask(question or "", k=k, filters=filters)
         if as_json:
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:

@@ -80,7 +80,7 @@ class IngestService:
     ) -> IngestReport:
         """Ingest ``(path, source)`` pairs; a failure on one file never stops the rest."""
         began = time.perf_counter()
-        self.store.remove_orphans()
+        orphans = self.store.remove_orphans()
         outcomes: list[IngestOutcome] = []
         for i, (path, source) in enumerate(files):
             outcome = self._ingest_one(path, source)
@@ -89,6 +89,8 @@ class IngestService:
                 logger.warning("ingest failed for %s: %s", source, outcome.reason)
             if progress:
                 progress(i + 1, len(files), outcome)
+        if orphans or any(o.status in ("added", "updated") for o in outcomes):
+            self.store.refresh_lexical(force=True)
         return IngestReport(tuple(outcomes), seconds=time.perf_counter() - began)
 
     def _ingest_one(self, path: Path, source: str) -> IngestOutcome:

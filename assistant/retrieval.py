@@ -1,4 +1,14 @@
-"""Retrieval: the question's nearest passages, as a LangChain retriever."""
+"""Hybrid retrieval: dense (Chroma) and BM25 fused by reciprocal rank, domain-aware.
+
+- The question is analysed first (abbreviations expanded, spelling corrected
+  against the library's vocabulary, authorities and years found).
+- Dense and BM25 candidates are fused by reciprocal rank. When the question
+  names an authority, candidates restricted to that authority's documents are
+  added and those documents rank first (no filter needed); a named year prefers
+  documents of that time; a question about grades prefers passages stating one.
+- Near-duplicate passages are dropped. Filters (authority, kind, dates,
+  documents) restrict both sides.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +20,11 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.answering.intent import asks_for_grades, is_grade_unit
-from assistant.answering.text_units import idf_weights, terms
+from assistant.answering.text_units import terms
 from assistant.models import Passage
-from ingest.authorities import AuthorityIndex
-from vectorstore.store import ChromaStore, StoredChunk, authority_filter
+from assistant.query import QueryAnalysis, QueryAnalyzer
+from vectorstore.lexical import LexicalFilter
+from vectorstore.store import ChromaStore, Filters, StoredChunk
 
 
 def to_passage(chunk: StoredChunk) -> Passage:
@@ -29,74 +40,112 @@ def to_passage(chunk: StoredChunk) -> Passage:
     )
 
 
-class LibraryRetriever(BaseRetriever):
-    """Dense retrieval over the stored chunks (``k`` best by cosine similarity).
+def _lexical_filter(f: Filters) -> LexicalFilter:
+    return LexicalFilter(f.authorities, f.kinds, f.doc_ids, f.since, f.until)
 
-    When the question names a local authority, chunks of documents about that
-    authority rank first, then the best of the rest. Each returned ``Document``
-    carries the ``StoredChunk`` in ``metadata["chunk"]``.
+
+def _doc_years(chunk: StoredChunk) -> set[int]:
+    years = set()
+    for value in (chunk.published, chunk.inspected):
+        if value and value[:4].isdigit():
+            years.add(int(value[:4]))
+    return years
+
+
+def _near_duplicate(a: set[str], b: set[str], threshold: float = 0.9) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= threshold
+
+
+class LibraryRetriever(BaseRetriever):
+    """The best passages for a question (see the module docstring).
+
+    Each returned ``Document`` carries the ``StoredChunk`` in ``metadata["chunk"]``.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: ChromaStore
+    analyzer: QueryAnalyzer | None = None
     k: int = 6
-    authorities: AuthorityIndex | None = None
-
-    def named_authorities(self, question: str) -> list[str]:
-        """Canonical names of the authorities the question names."""
-        if self.authorities is None:
-            return []
-        return [m.name for m in self.authorities.find(question)]
-
     pool: int = 5
-    lexical_weight: float = 0.5
-    grade_bonus: float = 0.3
+    rrf_k: int = 60
+    dense: bool = True
+    lexical: bool = True
 
-    def search(self, question: str, k: int | None = None) -> list[StoredChunk]:
-        """The best chunks for ``question``, best first.
+    def analyze(self, question: str) -> QueryAnalysis:
+        """The question's expansions, corrections, authorities and years."""
+        if self.analyzer is None:
+            return QueryAnalysis(question, question, (), (), (), ())
+        return self.analyzer.analyze(question)
 
-        Fetches ``pool * k`` nearest chunks, reranks them by cosine similarity plus
-        ``lexical_weight`` times the share of the question's words (weighted by
-        rarity in the pool) that the chunk holds (plus ``grade_bonus`` for chunks
-        that state a grade when the question asks for grades), and keeps ``k``.
-        """
+    def search(
+        self, question: str, k: int | None = None, filters: Filters | None = None
+    ) -> list[StoredChunk]:
+        """The best ``k`` chunks for ``question`` within ``filters``, best first."""
         k = k or self.k
+        filters = filters or Filters()
+        if self.lexical:
+            self.store.refresh_lexical()  # its vocabulary serves spelling correction
+        analysis = self.analyze(question)
         vector = self.store.embeddings.embed_query(question)
-        hits = self.rerank(question, self.store.search(vector, k * self.pool))
-        where = authority_filter(self.named_authorities(question))
-        if where is None:
-            return hits[:k]
-        first = self.rerank(question, self.store.search(vector, k * self.pool, where=where))[:k]
-        seen = {c.chunk_id for c in first}
-        return (first + [c for c in hits if c.chunk_id not in seen])[:k]
+        query_terms = terms(analysis.expanded)
+        n = max(k * self.pool, 30)
+        named = () if filters.authorities else analysis.authorities
 
-    def rerank(self, question: str, chunks: list[StoredChunk]) -> list[StoredChunk]:
-        """Order chunks by dense score plus lexical coverage of the question."""
-        wanted = set(terms(question))
-        if not wanted or not chunks:
-            return chunks
-        bags = [set(terms(f"{c.section or ''} {c.context} {c.text}")) for c in chunks]
-        idf = idf_weights([list(b) for b in bags])
-        unseen = max(idf.values(), default=1.0)
-        weight = {t: idf.get(t, unseen) for t in wanted}
-        total = sum(weight.values())
+        runs: list[list[StoredChunk] | list[tuple[str, float]]] = []
+        scopes = [filters] + ([filters.narrowed(named)] if named else [])
+        for scope in scopes:
+            if self.dense:
+                runs.append(self.store.search(vector, n, where=scope.where()))
+            if self.lexical:
+                runs.append(self.store.lexical_search(query_terms, n, _lexical_filter(scope)))
+
+        fused: dict[str, float] = {}
+        chunks: dict[str, StoredChunk] = {}
+        for run in runs:
+            for rank, hit in enumerate(run):
+                cid = hit.chunk_id if isinstance(hit, StoredChunk) else hit[0]
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+                if isinstance(hit, StoredChunk):
+                    chunks[cid] = hit
+        missing = [cid for cid in fused if cid not in chunks]
+        for chunk in self.store.get_chunks(missing, vector):
+            chunks[chunk.chunk_id] = chunk
+
+        top_bonus = 1.0 / (self.rrf_k + 1)
         grades = asks_for_grades(question)
+        years = set(analysis.years)
 
-        def combined(i: int) -> float:
-            lexical = sum(w for t, w in weight.items() if t in bags[i]) / total
-            bonus = 0.0
-            if grades and any(is_grade_unit(line) for line in chunks[i].text.splitlines()):
-                bonus = self.grade_bonus
-            return chunks[i].score + self.lexical_weight * lexical + bonus
+        def key(cid: str) -> tuple[int, float]:
+            chunk = chunks[cid]
+            score = fused[cid]
+            doc_years = _doc_years(chunk)
+            if years and (years & doc_years or {y + 1 for y in years} & doc_years):
+                score += top_bonus
+            if grades and any(is_grade_unit(line) for line in chunk.text.splitlines()):
+                score += top_bonus
+            first = int(bool(named) and bool(set(named) & set(chunk.authorities)))
+            return first, score
 
-        order = sorted(range(len(chunks)), key=combined, reverse=True)
-        return [chunks[i] for i in order]
+        ordered = sorted((cid for cid in fused if cid in chunks), key=key, reverse=True)
+        out: list[StoredChunk] = []
+        bags: list[set[str]] = []
+        for cid in ordered:
+            bag = set(terms(chunks[cid].text))
+            if any(_near_duplicate(bag, other) for other in bags):
+                continue
+            out.append(chunks[cid])
+            bags.append(bag)
+            if len(out) == k:
+                break
+        return out
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
         return [
             Document(page_content=c.text, metadata={"chunk": c, "score": c.score})
-            for c in self.search(query, kwargs.get("k"))
+            for c in self.search(query, kwargs.get("k"), kwargs.get("filters"))
         ]

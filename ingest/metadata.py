@@ -121,12 +121,14 @@ def extract_metadata(
     title = _title(kind, head, lines)
     own = _own_authority(plain, index) if kind in ("board paper", "committee report") else None
     subjects = _subjects(kind, title, head, lines, index, own)
+    dates = extract_inspection_dates(text) if kind == "inspection report" else None
     return DocumentMeta(
         title=title,
         publisher=_publisher(kind, head, plain, index, own),
         published=_published(kind, head, plain, lines),
         authorities=subjects,
         kind=kind,
+        inspected=dates[1] if dates else None,
     )
 
 

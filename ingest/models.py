@@ -57,6 +57,7 @@ class DocumentMeta:
     published: str | None = None  # ISO date "YYYY-MM-DD" (or "YYYY-MM" / "YYYY")
     authorities: tuple[str, ...] = ()  # canonical authority names
     kind: DocumentKind = "unknown"
+    inspected: str | None = None  # ISO date of the last day of the inspection, if stated
 
 
 @dataclass(frozen=True)

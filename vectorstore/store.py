@@ -11,6 +11,8 @@ share a collection because the model id is part of the names.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import logging
 import re
@@ -25,6 +27,7 @@ from assistant.errors import StoreError
 from assistant.settings import StoreSettings
 from ingest.models import Chunk, DocumentMeta
 from vectorstore.embeddings import DIMENSIONS, MiniLMEmbeddings
+from vectorstore.lexical import LexicalFilter, LexicalIndex, LexicalRecord
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +69,10 @@ class StoredChunk:
     score: float = 0.0
     page_starts: tuple[tuple[int, int], ...] = field(default=())  # (offset in text, page)
     context: str = ""
+    authorities: tuple[str, ...] = ()
+    kind: str = "unknown"
+    published: str | None = None
+    inspected: str | None = None
 
     @property
     def chunk_id(self) -> str:
@@ -141,6 +148,54 @@ def authority_filter(names: Sequence[str]) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$or": clauses}
 
 
+def date_number(meta: DocumentMeta) -> int:
+    """A document's date as yyyymmdd: inspection end, else publication, else 0."""
+    for value in (meta.inspected, meta.published):
+        if value:
+            digits = value.replace("-", "")
+            if digits.isdigit() and len(digits) in (4, 6, 8):
+                return int(digits.ljust(8, "0"))
+    return 0
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on what retrieval may return (all must hold)."""
+
+    authorities: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    since: int = 0  # yyyymmdd
+    until: int = 0
+
+    def where(self) -> dict[str, Any] | None:
+        """The Chroma ``where`` clause for these filters."""
+        clauses: list[dict[str, Any]] = []
+        auth = authority_filter(self.authorities)
+        if auth:
+            clauses.append(auth)
+        if self.kinds:
+            clauses.append({"kind": {"$in": list(self.kinds)}})
+        if self.doc_ids:
+            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
+        if self.since:
+            clauses.append({"date": {"$gte": self.since}})
+        if self.until:
+            clauses.append({"date": {"$lte": self.until}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def narrowed(self, authorities: Sequence[str]) -> Filters:
+        """These filters, further restricted to documents about ``authorities``."""
+        return dataclasses.replace(self, authorities=tuple(authorities))
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered."""
+        return self.where() is None
+
+
 def embedding_text(title: str | None, chunk: Chunk) -> str:
     """What is embedded for a chunk: its document title and context, then its text."""
     return "\n".join(part for part in (title, chunk.context, chunk.text) if part)
@@ -154,6 +209,7 @@ def _record_from_meta(doc_id: str, m: dict[str, Any]) -> DocumentRecord:
         published=m.get("published"),
         authorities=authorities,
         kind=m.get("kind", "unknown"),
+        inspected=m.get("inspected"),
     )
     return DocumentRecord(
         doc_id=doc_id,
@@ -183,6 +239,10 @@ def _chunk_from_meta(text: str, m: dict[str, Any], score: float = 0.0) -> Stored
         score=score,
         page_starts=starts,  # type: ignore[arg-type]
         context=m.get("context") or "",
+        authorities=tuple(a for a in str(m.get("authorities", "")).split("|") if a),
+        kind=m.get("kind", "unknown"),
+        published=m.get("published"),
+        inspected=m.get("inspected"),
     )
 
 
@@ -196,10 +256,15 @@ class ChromaStore:
         *,
         prefix: str = "ofsted",
         batch_size: int = 256,
+        lexical: LexicalIndex | None = None,
     ) -> None:
-        """Open (creating if needed) the collections for ``embeddings``' model."""
+        """Open (creating if needed) the collections for ``embeddings``' model.
+
+        ``lexical`` is the BM25 side index kept in step with the chunks.
+        """
         self.client = client
         self.embeddings = embeddings
+        self.lexical = lexical
         slug = _model_slug(embeddings.model_id)
         self.chunks_name = f"{prefix}-chunks-{slug}"
         self.docs_name = f"{prefix}-docs-{slug}"
@@ -289,6 +354,73 @@ class ChromaStore:
             for doc, distance in results
         ]
 
+    def get_chunks(
+        self, ids: Sequence[str], query_vector: Sequence[float] | None = None
+    ) -> list[StoredChunk]:
+        """Chunks by id (in the order given); score = cosine with ``query_vector`` if given."""
+        if not ids:
+            return []
+        include = ["documents", "metadatas"] + (["embeddings"] if query_vector is not None else [])
+        got = self._call(self._chunks.get, ids=list(ids), include=include)
+        q = np.asarray(query_vector, dtype=np.float32) if query_vector is not None else None
+        by_id = {}
+        for i, cid in enumerate(got["ids"]):
+            score = float(np.dot(np.asarray(got["embeddings"][i]), q)) if q is not None else 0.0
+            by_id[cid] = _chunk_from_meta(got["documents"][i], got["metadatas"][i], score)
+        return [by_id[cid] for cid in ids if cid in by_id]
+
+    def refresh_lexical(self, *, force: bool = False) -> None:
+        """Bring the BM25 index in step with the stored chunks (load or rebuild)."""
+        if self.lexical is None:
+            return
+        current = self.signature()
+        if not force and self.lexical.signature == current:
+            return
+        if not force and self.lexical.load() and self.lexical.signature == current:
+            return
+        self.lexical.rebuild(self.iter_lexical_items(), current)
+
+    def lexical_search(
+        self, terms: Sequence[str], k: int, flt: LexicalFilter | None = None
+    ) -> list[tuple[str, float]]:
+        """BM25 ``(chunk_id, score)`` hits, best first (empty without a lexical index)."""
+        if self.lexical is None:
+            return []
+        self.refresh_lexical()
+        return self.lexical.search(terms, k, flt)
+
+    def signature(self) -> str:
+        """Changes whenever a document is added, replaced or removed."""
+        got = self._call(self._docs.get, include=[])
+        digest = hashlib.sha1("\n".join(sorted(got["ids"])).encode()).hexdigest()[:16]
+        return f"{len(got['ids'])}:{self._call(self._chunks.count)}:{digest}"
+
+    def iter_lexical_items(self, page: int = 2000) -> Iterator[tuple[LexicalRecord, str]]:
+        """Every chunk of a complete document as a lexical record and the text to index."""
+        complete = {doc_id for doc_id, _ in self._iter_doc_metas()}
+        offset = 0
+        while True:
+            got = self._call(
+                self._chunks.get, include=["documents", "metadatas"], limit=page, offset=offset
+            )
+            for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                if m["doc_id"] not in complete:
+                    continue
+                record = LexicalRecord(
+                    chunk_id=cid,
+                    doc_id=m["doc_id"],
+                    authorities=tuple(a for a in str(m.get("authorities", "")).split("|") if a),
+                    kind=m.get("kind", "unknown"),
+                    date=int(m.get("date", 0)),
+                )
+                header = " ".join(
+                    str(m[key]) for key in ("title", "section", "context") if m.get(key)
+                )
+                yield record, f"{header}\n{text}"
+            if len(got["ids"]) < page:
+                return
+            offset += page
+
     def _langchain(self) -> Any:
         if self._lc is None:
             from langchain_chroma import Chroma
@@ -347,6 +479,7 @@ class ChromaStore:
                 "published": m.published,
                 "authorities": _authorities_field(m.authorities),
                 "kind": m.kind,
+                "inspected": m.inspected,
                 "chunk_count": len(chunks),
                 "page_count": record.page_count,
                 "char_count": len(text),
@@ -374,6 +507,8 @@ class ChromaStore:
                 "kind": m.kind,
                 "published": m.published,
                 "authorities": _authorities_field(m.authorities),
+                "inspected": m.inspected,
+                "date": date_number(m),
                 "chunk_index": c.index,
                 "start": c.start,
                 "end": c.end,

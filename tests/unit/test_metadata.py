@@ -50,6 +50,7 @@ def test_ilacs_report(index: AuthorityIndex) -> None:
         published="2021",
         authorities=("Kingston upon Thames",),
         kind="inspection report",
+        inspected=extract_inspection_dates(ILACS_TEXT)[1],
     )
 
 
@@ -387,6 +388,8 @@ def test_inspection_pdf_metadata(
     assert authority is not None
 
     meta = extract_metadata(text, "pdf", path.name, authorities=index)
+    inspection = extract_inspection_dates(text)
+    assert inspection is not None  # every inspection report states its dates
 
     assert meta == DocumentMeta(
         title=title,
@@ -394,6 +397,7 @@ def test_inspection_pdf_metadata(
         published=published,
         authorities=(authority.name,),
         kind="inspection report",
+        inspected=inspection[1],
     )
     row = _grades().get((folder, path.name))
     if row is None:

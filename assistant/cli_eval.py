@@ -1,0 +1,306 @@
+"""``ofsted-assistant eval``: score the assistant on a gold evaluation set.
+
+``register(app)`` adds the command to the main Typer app; the scoring itself is in
+:mod:`assistant.evaluation` and the tutorial baseline in :mod:`assistant.baseline`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.evaluation import (
+    RECALL_AT,
+    REPORT_AT,
+    BaselineReport,
+    EvalReport,
+    Metrics,
+    RetrievalMetrics,
+)
+
+EvalFile = Annotated[
+    Path,
+    typer.Argument(help="Evaluation set: JSONL of {id, question, type, must_include, sources}."),
+]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="OFSTED_ASSISTANT_DATA_DIR",
+        help="Data directory (index, caches). Default: ~/.local/share/ofsted-assistant.",
+        show_default=False,
+    ),
+]
+
+
+def eval_command(
+    file: EvalFile,
+    k: Annotated[int, typer.Option("-k", help="Passages to retrieve.", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    baseline: Annotated[
+        bool,
+        typer.Option("--baseline", help="Also run LangChain's tutorial pipeline (needs --docs)."),
+    ] = False,
+    docs: Annotated[
+        Path | None,
+        typer.Option(
+            "--docs",
+            help="With --baseline: the folder the index was built from.",
+            show_default=False,
+        ),
+    ] = None,
+    data_dir: DataDir = None,
+    chroma_host: Annotated[
+        str | None,
+        typer.Option("--chroma-host", help="Use a Chroma server at this host.", show_default=False),
+    ] = None,
+    chroma_port: Annotated[
+        int | None, typer.Option("--chroma-port", help="Chroma server port.")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+) -> None:
+    """Score answers and retrieval on an evaluation set (see bench/eval/README.md).
+
+    For each question: recall@1/3/5 and MRR (a gold quote in a retrieved passage of its
+    file), report@1/5 (a passage of the gold file), answer facts, refusals and citation
+    validity, overall and by question type. --baseline embeds the files under --docs
+    with LangChain's tutorial pipeline and compares its retrieval.
+
+    Examples:
+      ofsted-assistant eval bench/eval/sample.jsonl
+      ofsted-assistant eval bench/eval/sample.jsonl --baseline --docs data/sample --json
+    """
+    from assistant import cli
+    from assistant.errors import InputError
+    from assistant.evaluation import evaluate, load_eval_set
+
+    with _errors_to_exit():
+        questions = load_eval_set(file)
+        if baseline and docs is None:
+            raise InputError("--baseline needs --docs DIR (the folder the index was built from)")
+        if docs is not None and not baseline:
+            raise InputError("--docs is only used with --baseline")
+        if docs is not None and not docs.is_dir():
+            raise InputError(f"--docs must be a folder: {docs}")
+        assistant = cli._build(data_dir, chroma_host, chroma_port, verbose)
+        if not assistant.documents():
+            raise InputError("the index is empty: run `ofsted-assistant ingest` first")
+        began = time.perf_counter()
+        with _progress("answering", len(questions)) as advance:
+            results = evaluate(
+                assistant,
+                questions,
+                assistant.store.document_text,
+                k=k,
+                on_question=lambda _done: advance(1),
+            )
+        seconds = time.perf_counter() - began
+        base = None
+        if baseline and docs is not None:
+            base = _run_baseline(docs, questions, assistant.store.embeddings, k)
+        report = EvalReport(
+            file=str(file), k=k, results=tuple(results), baseline=base, seconds=seconds
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_report(report) + "\n")
+
+
+def _run_baseline(docs: Path, questions: list[Any], embeddings: Any, k: int) -> BaselineReport:
+    from assistant.baseline import build_baseline, load_corpus
+    from assistant.evaluation import evaluate_retrieval
+
+    began = time.perf_counter()
+    with _progress("baseline: loading", None) as advance:
+        corpus = load_corpus(docs, on_file=lambda done, total: advance(1, total))
+    with _progress("baseline: embedding", len(corpus.chunks)) as advance:
+        pipeline = build_baseline(corpus, embeddings, on_batch=advance)
+    with _progress("baseline: searching", len(questions)) as advance:
+        results = evaluate_retrieval(
+            pipeline.search, questions, k=k, on_question=lambda _done: advance(1)
+        )
+    return BaselineReport(
+        docs=str(docs),
+        files=corpus.files,
+        chunks=len(corpus.chunks),
+        skipped=corpus.skipped,
+        results=tuple(results),
+        seconds=time.perf_counter() - began,
+    )
+
+
+@contextmanager
+def _errors_to_exit() -> Iterator[None]:
+    """Like ``cli._errors_to_exit`` (InputError → 2, other errors → 1), never wrapped."""
+    from rich.markup import escape
+
+    from assistant.cli import err
+    from assistant.errors import AssistantError, InputError
+
+    try:
+        yield
+    except AssistantError as exc:
+        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None
+
+
+@contextmanager
+def _progress(label: str, total: int | None) -> Iterator[Any]:
+    """A transient progress bar on stderr; yields ``advance(n, total=None)``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from assistant.cli import err
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("", total=total)
+
+        def advance(n: int, new_total: int | None = None) -> None:
+            if new_total is not None:
+                bar.update(task, total=new_total)
+            bar.advance(task, n)
+
+        yield advance
+
+
+# -- rendering -----------------------------------------------------------------------
+
+
+def _f(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown pipe table, padded to line up in a terminal."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "| " + " | ".join(("-" * (w - 1) + ":") if i else "-" * w for i, w in enumerate(widths))
+    return "\n".join([line(header), rule + " |", *(line(r) for r in rows)])
+
+
+def _retrieval_cells(m: RetrievalMetrics) -> list[str]:
+    return [
+        *(_f(m.recall[at]) for at in RECALL_AT),
+        _f(m.mrr),
+        *(_f(m.report[at]) for at in REPORT_AT),
+    ]
+
+
+def _row(name: str, m: Metrics) -> list[str]:
+    return [
+        name,
+        str(m.questions),
+        *_retrieval_cells(m.retrieval),
+        _f(m.fact_accuracy),
+        f"{m.wrong_refusals}/{m.answerable}" if m.answerable else "–",
+        f"{m.refused_unanswerable}/{m.unanswerable}" if m.unanswerable else "–",
+        f"{m.citations_valid}/{m.citations}",
+    ]
+
+
+RETRIEVAL_HEADER = [
+    *(f"R@{at}" for at in RECALL_AT),
+    "MRR",
+    *(f"report@{at}" for at in REPORT_AT),
+]
+
+
+def render_report(report: EvalReport) -> str:
+    """The ``eval`` tables as plain text (Markdown pipe tables)."""
+    overall = report.overall
+    header = [
+        "type",
+        "n",
+        *RETRIEVAL_HEADER,
+        "facts",
+        "wrong refusals",
+        "refused (unansw.)",
+        "citations valid",
+    ]
+    rows = [_row("all", overall)] + [_row(t, m) for t, m in report.by_type().items()]
+    parts = [
+        f"{Path(report.file).name}: {overall.questions} questions ({overall.answerable} answerable,"
+        f" {overall.unanswerable} unanswerable), k = {report.k}, {report.seconds:.1f} s",
+        "",
+        _table(header, rows),
+        "",
+        "R@n: a gold quote in a passage of its file at rank <= n (answerable questions); "
+        "report@n: a passage of the gold file at rank <= n; facts: every must_include group "
+        "in the answer.",
+    ]
+    if report.baseline is not None:
+        parts += ["", *_render_baseline(report, report.baseline)]
+    return "\n".join(parts)
+
+
+def _render_baseline(report: EvalReport, base: BaselineReport) -> list[str]:
+    ours = report.overall.retrieval
+    theirs = base.overall
+    ratios = report.ratios()
+    keys = [
+        *(f"recall_at_{at}" for at in RECALL_AT),
+        "mrr",
+        *(f"report_at_{at}" for at in REPORT_AT),
+    ]
+    ours_cells, base_cells = _retrieval_cells(ours), _retrieval_cells(theirs)
+    rows = [
+        [name, o, b, _f(ratios[key])]
+        for name, o, b, key in zip(RETRIEVAL_HEADER, ours_cells, base_cells, keys, strict=True)
+    ]
+    ours_types = report.by_type()
+    type_rows = [
+        [
+            t,
+            str(m.answerable),
+            _f(ours_types[t].retrieval.recall[5]),
+            _f(m.recall[5]),
+            _f(ours_types[t].retrieval.report[1]),
+            _f(m.report[1]),
+        ]
+        for t, m in base.by_type().items()
+        if m.answerable
+    ]
+    lines = [
+        f"Baseline: LangChain tutorial pipeline over {base.docs} ({base.files} files,"
+        f" {base.chunks} chunks; pypdf pages, RecursiveCharacterTextSplitter 1000/200, Chroma,"
+        f" the same embedding model), {base.seconds:.1f} s",
+    ]
+    lines += [f"  not loaded: {source}: {reason}" for source, reason in base.skipped]
+    lines += [
+        "",
+        _table(["metric", "ours", "baseline", "ours/baseline"], rows),
+        "",
+        f"recall@5 ours/baseline: {_f(ratios['recall_at_5'])}",
+        "",
+        _table(
+            ["type", "n", "R@5 ours", "R@5 baseline", "report@1 ours", "report@1 baseline"],
+            type_rows,
+        ),
+    ]
+    return lines
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``eval`` command to ``app``."""
+    app.command("eval")(eval_command)

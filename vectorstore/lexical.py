@@ -1,0 +1,188 @@
+"""BM25 over the stored chunks (bm25s), persisted beside the vector store.
+
+The index is derived data: it is rebuilt from the chunks in Chroma after every
+ingest or removal (never per query) and saved under the data directory with the
+signature of the store it was built from. A process that finds the signature
+changed (another process ingested into a shared Chroma server, or an ingest was
+interrupted) rebuilds it before answering.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+Analyzer = Callable[[str], list[str]]
+_WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+
+
+@dataclass(frozen=True)
+class LexicalRecord:
+    """What the lexical index keeps of a chunk besides its tokens (for filtering)."""
+
+    chunk_id: str
+    doc_id: str
+    authorities: tuple[str, ...]
+    kind: str
+    date: int  # yyyymmdd of publication (or inspection), 0 when unknown
+
+
+@dataclass(frozen=True)
+class LexicalFilter:
+    """Which chunks may be returned: all given conditions must hold."""
+
+    authorities: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    since: int = 0  # yyyymmdd
+    until: int = 0
+
+    def admits(self, r: LexicalRecord) -> bool:
+        """True when record ``r`` passes every condition."""
+        if self.authorities and not set(self.authorities) & set(r.authorities):
+            return False
+        if self.kinds and r.kind not in self.kinds:
+            return False
+        if self.doc_ids and r.doc_id not in self.doc_ids:
+            return False
+        if self.since and (not r.date or r.date < self.since):
+            return False
+        return not (self.until and (not r.date or r.date > self.until))
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not (self.authorities or self.kinds or self.doc_ids or self.since or self.until)
+
+
+class LexicalIndex:
+    """A persisted BM25 index of chunks with per-chunk filter data and a vocabulary."""
+
+    def __init__(self, directory: Path, analyzer: Analyzer) -> None:
+        """Use ``directory`` for the saved index; ``analyzer`` turns text into terms."""
+        self.directory = directory
+        self.analyzer = analyzer
+        self._lock = threading.RLock()
+        self._bm25: Any = None
+        self._records: list[LexicalRecord] = []
+        self._vocab_ids: dict[str, int] = {}
+        self._words: Counter[str] = Counter()
+        self.signature: str | None = None
+
+    # -- building ----------------------------------------------------------------
+
+    def rebuild(self, items: Iterable[tuple[LexicalRecord, str]], signature: str) -> int:
+        """Index ``(record, text)`` pairs from scratch, save, and return the count."""
+        import bm25s
+
+        records: list[LexicalRecord] = []
+        corpus: list[list[str]] = []
+        words: Counter[str] = Counter()
+        for record, text in items:
+            records.append(record)
+            corpus.append(self.analyzer(text))
+            words.update(_WORD.findall(text.lower()))
+        bm25 = bm25s.BM25()
+        if corpus:
+            bm25.index(corpus, show_progress=False)
+        with self._lock:
+            self._bm25 = bm25 if corpus else None
+            self._records = records
+            self._vocab_ids = dict(bm25.vocab_dict) if corpus else {}
+            self._words = words
+            self.signature = signature
+            self._save()
+        return len(records)
+
+    def _save(self) -> None:
+        tmp = self.directory.with_name(self.directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp / "bm25"), show_progress=False)
+        meta = {
+            "signature": self.signature,
+            "records": [
+                [r.chunk_id, r.doc_id, list(r.authorities), r.kind, r.date] for r in self._records
+            ],
+            "words": dict(self._words),
+        }
+        (tmp / "records.json").write_text(json.dumps(meta), encoding="utf-8")
+        old = self.directory.with_name(self.directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.directory.exists():
+            os.replace(self.directory, old)
+        os.replace(tmp, self.directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def load(self) -> bool:
+        """Load the saved index; False when there is none (or it is unreadable)."""
+        import bm25s
+
+        path = self.directory / "records.json"
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            bm25 = (
+                bm25s.BM25.load(str(self.directory / "bm25"), show_progress=False)
+                if (self.directory / "bm25").exists()
+                else None
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            if path.exists():
+                logger.warning("lexical index unreadable, it will be rebuilt: %s", exc)
+            return False
+        with self._lock:
+            self._records = [
+                LexicalRecord(c, d, tuple(a), k, int(t)) for c, d, a, k, t in meta["records"]
+            ]
+            self._bm25 = bm25
+            self._vocab_ids = dict(bm25.vocab_dict) if bm25 is not None else {}
+            self._words = Counter(meta.get("words", {}))
+            self.signature = meta.get("signature")
+        return True
+
+    # -- querying ----------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def vocabulary(self) -> Counter[str]:
+        """Surface words of the indexed text with their frequencies (for spelling)."""
+        return self._words
+
+    def search(
+        self, terms: Sequence[str], k: int, flt: LexicalFilter | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` best ``(chunk_id, score)`` for query ``terms``, best first."""
+        with self._lock:
+            bm25, records = self._bm25, self._records
+            known = [t for t in terms if t in self._vocab_ids]
+        if bm25 is None or not known or k <= 0:
+            return []
+        mask = None
+        if flt is not None and not flt.empty:
+            mask = np.fromiter((flt.admits(r) for r in records), dtype=np.float32)
+            if not mask.any():
+                return []
+        n = min(k, len(records))
+        ids, scores = bm25.retrieve(
+            [known], k=n, show_progress=False, weight_mask=mask, n_threads=0
+        )
+        out = []
+        for i, score in zip(ids[0], scores[0], strict=True):
+            if score > 0:
+                out.append((records[int(i)].chunk_id, float(score)))
+        return out
