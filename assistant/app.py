@@ -207,7 +207,9 @@ def build_assistant(
         settings=settings,
         store=store,
         ingester=IngestService(store, settings.ingest, loader=loader, chunker=chunker),
-        retriever=LibraryRetriever(store=store, analyzer=analyzer, k=settings.retrieval.k),
+        retriever=LibraryRetriever(
+            store=store, analyzer=analyzer, authorities=authorities, k=settings.retrieval.k
+        ),
         answerer=answerer,
         authorities=authorities,
     )

@@ -20,9 +20,10 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.answering.intent import asks_for_grades, is_grade_unit
-from assistant.answering.text_units import terms
+from assistant.answering.text_units import idf_weights, terms
 from assistant.models import Passage
 from assistant.query import QueryAnalysis, QueryAnalyzer
+from ingest.authorities import AuthorityIndex
 from vectorstore.lexical import LexicalFilter
 from vectorstore.store import ChromaStore, Filters, StoredChunk
 
@@ -68,11 +69,13 @@ class LibraryRetriever(BaseRetriever):
 
     store: ChromaStore
     analyzer: QueryAnalyzer | None = None
+    authorities: AuthorityIndex | None = None
     k: int = 6
     pool: int = 5
     rrf_k: int = 60
     dense: bool = True
     lexical: bool = True
+    coverage_weight: float = 2.0
 
     def analyze(self, question: str) -> QueryAnalysis:
         """The question's expansions, corrections, authorities and years."""
@@ -94,22 +97,26 @@ class LibraryRetriever(BaseRetriever):
         n = max(k * self.pool, 30)
         named = () if filters.authorities else analysis.authorities
 
-        runs: list[list[StoredChunk] | list[tuple[str, float]]] = []
+        # Each side searches the whole library and, when the question names an
+        # authority, that authority's documents too; the two result lists of a side
+        # are merged by the side's own score so that no chunk is counted twice.
         scopes = [filters] + ([filters.narrowed(named)] if named else [])
+        chunks: dict[str, StoredChunk] = {}
+        dense_scores: dict[str, float] = {}
+        lexical_scores: dict[str, float] = {}
         for scope in scopes:
             if self.dense:
-                runs.append(self.store.search(vector, n, where=scope.where()))
+                for c in self.store.search(vector, n, where=scope.where()):
+                    chunks[c.chunk_id] = c
+                    dense_scores[c.chunk_id] = c.score
             if self.lexical:
-                runs.append(self.store.lexical_search(query_terms, n, _lexical_filter(scope)))
-
+                lexical_filter = _lexical_filter(scope)
+                for cid, score in self.store.lexical_search(query_terms, n, lexical_filter):
+                    lexical_scores[cid] = score
         fused: dict[str, float] = {}
-        chunks: dict[str, StoredChunk] = {}
-        for run in runs:
-            for rank, hit in enumerate(run):
-                cid = hit.chunk_id if isinstance(hit, StoredChunk) else hit[0]
+        for side in (dense_scores, lexical_scores):
+            for rank, cid in enumerate(sorted(side, key=side.__getitem__, reverse=True)):
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
-                if isinstance(hit, StoredChunk):
-                    chunks[cid] = hit
         missing = [cid for cid in fused if cid not in chunks]
         for chunk in self.store.get_chunks(missing, vector):
             chunks[chunk.chunk_id] = chunk
@@ -117,17 +124,17 @@ class LibraryRetriever(BaseRetriever):
         top_bonus = 1.0 / (self.rrf_k + 1)
         grades = asks_for_grades(question)
         years = set(analysis.years)
+        coverage = self._coverage(analysis, [chunks[c] for c in fused if c in chunks])
 
         def key(cid: str) -> tuple[int, float]:
             chunk = chunks[cid]
-            score = fused[cid]
+            score = fused[cid] + self.coverage_weight * top_bonus * coverage[cid]
             doc_years = _doc_years(chunk)
             if years and (years & doc_years or {y + 1 for y in years} & doc_years):
                 score += top_bonus
             if grades and any(is_grade_unit(line) for line in chunk.text.splitlines()):
                 score += top_bonus
-            first = int(bool(named) and bool(set(named) & set(chunk.authorities)))
-            return first, score
+            return int(self._about(chunk, named)), score
 
         ordered = sorted((cid for cid in fused if cid in chunks), key=key, reverse=True)
         out: list[StoredChunk] = []
@@ -140,6 +147,39 @@ class LibraryRetriever(BaseRetriever):
             bags.append(bag)
             if len(out) == k:
                 break
+        return out
+
+    def _about(self, chunk: StoredChunk, named: tuple[str, ...]) -> bool:
+        """Whether the chunk's document is about, or its text names, a named authority."""
+        if not named:
+            return False
+        if set(named) & set(chunk.authorities):
+            return True
+        if self.authorities is None:
+            return False
+        text = f"{chunk.section or ''}\n{chunk.text}"
+        return any(m.name in named for m in self.authorities.find(text))
+
+    @staticmethod
+    def _coverage(analysis: QueryAnalysis, chunks: list[StoredChunk]) -> dict[str, float]:
+        """Share of the question's words (rarer words weigh more) each chunk holds.
+
+        Words found only in a chunk's section heading or table header count half.
+        """
+        wanted = set(terms(analysis.expanded))
+        own = {c.chunk_id: set(terms(c.text)) for c in chunks}
+        around = {c.chunk_id: set(terms(f"{c.section or ''} {c.context}")) for c in chunks}
+        if not wanted or not own:
+            return dict.fromkeys(own, 0.0)
+        idf = idf_weights([list(own[c] | around[c]) for c in own])
+        unseen = max(idf.values(), default=1.0)
+        weight = {t: idf.get(t, unseen) for t in wanted}
+        total = sum(weight.values())
+        out = {}
+        for cid, bag in own.items():
+            full = sum(w for t, w in weight.items() if t in bag)
+            half = sum(w for t, w in weight.items() if t in around[cid] - bag)
+            out[cid] = (full + 0.5 * half) / total
         return out
 
     def _get_relevant_documents(
