@@ -27,7 +27,11 @@ from assistant.evaluation import (
 
 EvalFile = Annotated[
     Path,
-    typer.Argument(help="Evaluation set: JSONL of {id, question, type, must_include, sources}."),
+    typer.Argument(
+        metavar="FILE.jsonl",
+        help="Evaluation set: JSONL of {id, question, type, must_include, sources}.",
+        show_default=False,
+    ),
 ]
 DataDir = Annotated[
     Path | None,
@@ -66,16 +70,17 @@ def eval_command(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
 ) -> None:
-    """Score answers and retrieval on an evaluation set (see bench/eval/README.md).
+    """Score answers and retrieval on an evaluation set (bench/eval/README.md).
 
-    For each question: recall@1/3/5 and MRR (a gold quote in a retrieved passage of its
-    file), report@1/5 (a passage of the gold file), answer facts, refusals and citation
-    validity, overall and by question type. --baseline embeds the files under --docs
-    with LangChain's tutorial pipeline and compares its retrieval.
+    Recall@1/3/5 and MRR (a gold quote in a retrieved passage of its file),
+    report@1/5 (a passage of the gold file), answer facts, refusals and
+    citation validity, overall and by question type. --baseline embeds the
+    files under --docs with LangChain's tutorial pipeline and compares.
 
     Examples:
       ofsted-assistant eval bench/eval/sample.jsonl
-      ofsted-assistant eval bench/eval/sample.jsonl --baseline --docs data/sample --json
+      ofsted-assistant eval bench/eval/sample.jsonl --json
+      ofsted-assistant eval bench/eval/sample.jsonl --baseline --docs data/sample
     """
     from assistant import cli
     from assistant.errors import InputError

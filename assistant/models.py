@@ -17,15 +17,17 @@ class Passage:
     section: str | None
     text: str
     score: float
+    context: str = ""  # what makes the text readable: its table's header row, its heading
 
     def to_json(self) -> dict[str, Any]:
-        """The ``retrieved`` entry of the public JSON contract."""
+        """The ``retrieved`` entry of the public JSON contract (``context`` is an addition)."""
         return {
             "source": self.source,
             "page": self.page,
             "section": self.section,
             "text": self.text,
             "score": round(self.score, 4),
+            "context": self.context,
         }
 
 

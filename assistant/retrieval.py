@@ -38,6 +38,7 @@ def to_passage(chunk: StoredChunk) -> Passage:
         section=chunk.section,
         text=chunk.text,
         score=chunk.score,
+        context=chunk.context,
     )
 
 
@@ -94,6 +95,10 @@ class LibraryRetriever(BaseRetriever):
         analysis = self.analyze(question)
         vector = self.store.embeddings.embed_query(question)
         query_terms = terms(analysis.expanded)
+        # Authority names and years pick the documents (authority tier, year
+        # preference); within documents they would only favour title pages.
+        locating = set(terms(" ".join(analysis.authorities))) | {str(y) for y in analysis.years}
+        topic_terms = [t for t in query_terms if t not in locating] or query_terms
         n = max(k * self.pool, 30)
         named = () if filters.authorities else analysis.authorities
 
@@ -111,7 +116,9 @@ class LibraryRetriever(BaseRetriever):
                     dense_scores[c.chunk_id] = c.score
             if self.lexical:
                 lexical_filter = _lexical_filter(scope)
-                for cid, score in self.store.lexical_search(query_terms, n, lexical_filter):
+                scoped = scope is not filters
+                wanted = topic_terms if scoped else query_terms
+                for cid, score in self.store.lexical_search(wanted, n, lexical_filter):
                     lexical_scores[cid] = score
         fused: dict[str, float] = {}
         for side in (dense_scores, lexical_scores):
@@ -124,17 +131,16 @@ class LibraryRetriever(BaseRetriever):
         top_bonus = 1.0 / (self.rrf_k + 1)
         grades = asks_for_grades(question)
         years = set(analysis.years)
-        coverage = self._coverage(analysis, [chunks[c] for c in fused if c in chunks])
+        coverage = self._coverage(topic_terms, [chunks[c] for c in fused if c in chunks])
 
-        def key(cid: str) -> tuple[int, float]:
+        def key(cid: str) -> tuple[int, int, float]:
             chunk = chunks[cid]
             score = fused[cid] + self.coverage_weight * top_bonus * coverage[cid]
             doc_years = _doc_years(chunk)
-            if years and (years & doc_years or {y + 1 for y in years} & doc_years):
-                score += top_bonus
+            of_the_time = bool(years & doc_years or {y + 1 for y in years} & doc_years)
             if grades and any(is_grade_unit(line) for line in chunk.text.splitlines()):
                 score += top_bonus
-            return int(self._about(chunk, named)), score
+            return int(self._about(chunk, named)), int(of_the_time), score
 
         ordered = sorted((cid for cid in fused if cid in chunks), key=key, reverse=True)
         out: list[StoredChunk] = []
@@ -161,12 +167,12 @@ class LibraryRetriever(BaseRetriever):
         return any(m.name in named for m in self.authorities.find(text))
 
     @staticmethod
-    def _coverage(analysis: QueryAnalysis, chunks: list[StoredChunk]) -> dict[str, float]:
+    def _coverage(query_terms: list[str], chunks: list[StoredChunk]) -> dict[str, float]:
         """Share of the question's words (rarer words weigh more) each chunk holds.
 
         Words found only in a chunk's section heading or table header count half.
         """
-        wanted = set(terms(analysis.expanded))
+        wanted = set(query_terms)
         own = {c.chunk_id: set(terms(c.text)) for c in chunks}
         around = {c.chunk_id: set(terms(f"{c.section or ''} {c.context}")) for c in chunks}
         if not wanted or not own:

@@ -28,8 +28,11 @@ ingest() {
   fi
 }
 
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD 2>/dev/null || commit="$commit+uncommitted changes"
+if commit=$(git rev-parse --short HEAD 2>/dev/null); then
+  git diff --quiet HEAD || commit="$commit + uncommitted changes"
+else
+  commit=unknown
+fi
 echo "# eval run $(date -u +%Y-%m-%dT%H:%MZ), commit $commit, $(nproc) cores"
 
 echo

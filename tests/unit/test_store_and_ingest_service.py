@@ -152,7 +152,7 @@ def test_ask_json_contract(tmp_path, assistant):
     cit = data["citations"][0]
     assert set(cit) == {"n", "source", "title", "page", "section", "quote", "score"}
     assert cit["quote"] == "Care leavers have personal advisers."
-    assert set(data["retrieved"][0]) == {"source", "page", "section", "text", "score"}
+    assert set(data["retrieved"][0]) == {"source", "page", "section", "text", "score", "context"}
 
 
 def test_resolve_unknown_document_is_an_input_error(assistant):
