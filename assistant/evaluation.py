@@ -265,7 +265,7 @@ class RetrievalResult:
     report_rank: int | None
 
 
-DocumentText = Callable[[str], "str | None"]
+DocumentText = Callable[[str], str | None]
 
 
 def score_answer(

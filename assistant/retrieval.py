@@ -19,7 +19,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.answering.intent import asks_for_grades, is_grade_unit
+from assistant.answering.intent import asks_for_grades, asks_for_number, has_figure, is_grade_unit
 from assistant.answering.text_units import idf_weights, terms
 from assistant.models import Passage
 from assistant.query import QueryAnalysis, QueryAnalyzer
@@ -73,10 +73,12 @@ class LibraryRetriever(BaseRetriever):
     authorities: AuthorityIndex | None = None
     k: int = 6
     pool: int = 5
+    min_pool: int = 50
     rrf_k: int = 60
     dense: bool = True
     lexical: bool = True
     coverage_weight: float = 2.0
+    heading_weight: float = 1.0
 
     def analyze(self, question: str) -> QueryAnalysis:
         """The question's expansions, corrections, authorities and years."""
@@ -99,7 +101,7 @@ class LibraryRetriever(BaseRetriever):
         # preference); within documents they would only favour title pages.
         locating = set(terms(" ".join(analysis.authorities))) | {str(y) for y in analysis.years}
         topic_terms = [t for t in query_terms if t not in locating] or query_terms
-        n = max(k * self.pool, 30)
+        n = max(k * self.pool, self.min_pool)
         named = () if filters.authorities else analysis.authorities
 
         # Each side searches the whole library and, when the question names an
@@ -130,8 +132,11 @@ class LibraryRetriever(BaseRetriever):
 
         top_bonus = 1.0 / (self.rrf_k + 1)
         grades = asks_for_grades(question)
+        numbers = asks_for_number(question)
         years = set(analysis.years)
-        coverage = self._coverage(topic_terms, [chunks[c] for c in fused if c in chunks])
+        pool = [chunks[c] for c in fused if c in chunks]
+        coverage = self._coverage(topic_terms, pool)
+        opening = self._opening(topic_terms, pool)
 
         def key(cid: str) -> tuple[int, int, float]:
             chunk = chunks[cid]
@@ -140,6 +145,9 @@ class LibraryRetriever(BaseRetriever):
             of_the_time = bool(years & doc_years or {y + 1 for y in years} & doc_years)
             if grades and any(is_grade_unit(line) for line in chunk.text.splitlines()):
                 score += top_bonus
+            if numbers and has_figure(chunk.text):
+                score += top_bonus
+            score += self.heading_weight * top_bonus * opening[cid]
             return int(self._about(chunk, named)), int(of_the_time), score
 
         ordered = sorted((cid for cid in fused if cid in chunks), key=key, reverse=True)
@@ -165,6 +173,22 @@ class LibraryRetriever(BaseRetriever):
             return False
         text = f"{chunk.section or ''}\n{chunk.text}"
         return any(m.name in named for m in self.authorities.find(text))
+
+    @staticmethod
+    def _opening(query_terms: list[str], chunks: list[StoredChunk]) -> dict[str, float]:
+        """For a chunk that opens its section: the share of the question's words in the heading.
+
+        A section's opening states what the section is about (and in inspection
+        reports, its judgement), so it answers a question about that topic first.
+        """
+        wanted = set(query_terms)
+        out = {}
+        for c in chunks:
+            heading = (c.section or "").strip()
+            opens = bool(heading) and c.text.lstrip().startswith(heading[:60])
+            have = set(terms(heading)) if opens else set()
+            out[c.chunk_id] = len(wanted & have) / len(wanted) if wanted else 0.0
+        return out
 
     @staticmethod
     def _coverage(query_terms: list[str], chunks: list[StoredChunk]) -> dict[str, float]:
