@@ -42,7 +42,9 @@ _NUMBER_QUESTION = re.compile(
 # A figure: digits with thousands separators, decimals or a per cent sign, or a plain
 # number that is neither a paragraph number at the start of a line nor a year.
 _FIGURE = re.compile(
-    r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d+\s?%|\d+ per ?cent|(?!(?:19|20)\d\d\b)\d+)(?![\w])",
+    r"(?<![\w.,])"
+    r"(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d+\s?%|\d+ per ?cent|(?!(?:19|20)\d\d\b)\d+)"
+    r"(?![\w])",
     re.IGNORECASE,
 )
 _PARAGRAPH_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*[.)]\s", re.MULTILINE)
