@@ -6,18 +6,24 @@ Exit codes: 0 success; 1 error; 2 bad usage; 3 partial (some files or questions 
 from __future__ import annotations
 
 import json
-import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from assistant.errors import AssistantError, ConfigError, InputError
+from assistant.cli_common import (
+    ChromaHost,
+    ChromaPort,
+    DataDir,
+    Verbose,
+    build,
+    err,
+    errors_to_exit,
+    out,
+)
+from assistant.errors import InputError
 from assistant.render import render_answer_text, render_documents, render_ingest_summary
 
 app = typer.Typer(
@@ -30,77 +36,6 @@ app = typer.Typer(
 )
 docs_app = typer.Typer(help="List and remove stored documents.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
-
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, highlight=False)
-
-DataDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        envvar="OFSTED_ASSISTANT_DATA_DIR",
-        help="Data directory (index, caches). Default: ~/.local/share/ofsted-assistant.",
-        show_default=False,
-    ),
-]
-ChromaHost = Annotated[
-    str | None,
-    typer.Option(
-        "--chroma-host",
-        help="Use a Chroma server at this host instead of the embedded store.",
-        show_default=False,
-    ),
-]
-ChromaPort = Annotated[int | None, typer.Option("--chroma-port", help="Chroma server port.")]
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")]
-
-
-def _settings(data_dir: Path | None, host: str | None, port: int | None) -> Any:
-    from pydantic import ValidationError
-
-    from assistant.settings import Settings
-
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
-    update: dict[str, Any] = {}
-    if data_dir is not None:
-        update["data_dir"] = data_dir.expanduser()
-    if host is not None or port is not None:
-        store_update: dict[str, Any] = {"mode": "http"}
-        if host is not None:
-            store_update["host"] = host
-        if port is not None:
-            store_update["port"] = port
-        update["store"] = settings.store.model_copy(update=store_update)
-    return settings.model_copy(update=update)
-
-
-@contextmanager
-def _errors_to_exit() -> Iterator[None]:
-    try:
-        yield
-    except AssistantError as exc:
-        err.print(f"error: {escape(str(exc))}")
-        raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None
-
-
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-
-
-def _build(data_dir: Path | None, host: str | None, port: int | None, verbose: bool) -> Any:
-    from assistant.app import build_assistant
-
-    _setup_logging(verbose)
-    return build_assistant(_settings(data_dir, host, port))
 
 
 @app.command()
@@ -122,14 +57,14 @@ def ingest(
 
     from ingest.loader import iter_files
 
-    with _errors_to_exit():
+    with errors_to_exit():
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise InputError(f"no such file or folder: {', '.join(missing)}")
         files = iter_files(paths)
         if not files:
             raise InputError("no files found in the given paths")
-        assistant = _build(data_dir, chroma_host, chroma_port, verbose)
+        assistant = build(data_dir, chroma_host, chroma_port, verbose)
         with Progress(
             TextColumn("ingesting"),
             BarColumn(),
@@ -195,10 +130,10 @@ def ask(
     """
     from assistant.batch import run_batch
 
-    with _errors_to_exit():
+    with errors_to_exit():
         if (question is None) == (batch is None):
             raise InputError("give either a QUESTION or --batch FILE")
-        assistant = _build(data_dir, chroma_host, chroma_port, verbose)
+        assistant = build(data_dir, chroma_host, chroma_port, verbose)
         filters = assistant.make_filters(
             authorities=authority or (), kinds=kind or (), since=since, until=until, docs=doc or ()
         )
@@ -226,8 +161,8 @@ def docs_list(
 
     Example: ofsted-assistant docs list
     """
-    with _errors_to_exit():
-        docs = _build(data_dir, chroma_host, chroma_port, False).documents()
+    with errors_to_exit():
+        docs = build(data_dir, chroma_host, chroma_port, False).documents()
         if as_json:
             rows = [
                 {
@@ -261,11 +196,20 @@ def docs_remove(
 
     Example: ofsted-assistant docs remove westminster-2006-apa-letter.txt
     """
-    with _errors_to_exit():
-        assistant = _build(data_dir, chroma_host, chroma_port, False)
+    with errors_to_exit():
+        assistant = build(data_dir, chroma_host, chroma_port, False)
         for ref in refs:
             record = assistant.remove(ref)
             out.print(f"removed {escape(record.source)} ({record.chunk_count} chunks)")
+
+
+def _register_more() -> None:
+    from assistant.cli_eval import register
+
+    register(app)
+
+
+_register_more()
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, build, errors_to_exit
 from assistant.evaluation import (
     RECALL_AT,
     REPORT_AT,
@@ -30,15 +31,6 @@ EvalFile = Annotated[
     typer.Argument(
         metavar="FILE.jsonl",
         help="Evaluation set: JSONL of {id, question, type, must_include, sources}.",
-        show_default=False,
-    ),
-]
-DataDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        envvar="OFSTED_ASSISTANT_DATA_DIR",
-        help="Data directory (index, caches). Default: ~/.local/share/ofsted-assistant.",
         show_default=False,
     ),
 ]
@@ -61,14 +53,9 @@ def eval_command(
         ),
     ] = None,
     data_dir: DataDir = None,
-    chroma_host: Annotated[
-        str | None,
-        typer.Option("--chroma-host", help="Use a Chroma server at this host.", show_default=False),
-    ] = None,
-    chroma_port: Annotated[
-        int | None, typer.Option("--chroma-port", help="Chroma server port.")
-    ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+    chroma_host: ChromaHost = None,
+    chroma_port: ChromaPort = None,
+    verbose: Verbose = False,
 ) -> None:
     """Score answers and retrieval on an evaluation set (bench/eval/README.md).
 
@@ -82,11 +69,10 @@ def eval_command(
       ofsted-assistant eval bench/eval/sample.jsonl --json
       ofsted-assistant eval bench/eval/sample.jsonl --baseline --docs data/sample
     """
-    from assistant import cli
     from assistant.errors import InputError
     from assistant.evaluation import evaluate, load_eval_set
 
-    with _errors_to_exit():
+    with errors_to_exit():
         questions = load_eval_set(file)
         if baseline and docs is None:
             raise InputError("--baseline needs --docs DIR (the folder the index was built from)")
@@ -94,7 +80,7 @@ def eval_command(
             raise InputError("--docs is only used with --baseline")
         if docs is not None and not docs.is_dir():
             raise InputError(f"--docs must be a folder: {docs}")
-        assistant = cli._build(data_dir, chroma_host, chroma_port, verbose)
+        assistant = build(data_dir, chroma_host, chroma_port, verbose)
         if not assistant.documents():
             raise InputError("the index is empty: run `ofsted-assistant ingest` first")
         began = time.perf_counter()
@@ -140,21 +126,6 @@ def _run_baseline(docs: Path, questions: list[Any], embeddings: Any, k: int) -> 
         results=tuple(results),
         seconds=time.perf_counter() - began,
     )
-
-
-@contextmanager
-def _errors_to_exit() -> Iterator[None]:
-    """Like ``cli._errors_to_exit`` (InputError → 2, other errors → 1), never wrapped."""
-    from rich.markup import escape
-
-    from assistant.cli import err
-    from assistant.errors import AssistantError, InputError
-
-    try:
-        yield
-    except AssistantError as exc:
-        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None
 
 
 @contextmanager

@@ -377,11 +377,13 @@ def measure_retrieval(data_dir: Path, questions: list[str]) -> dict[str, Any]:
             assistant.retriever.search(q, K)
             timings.append((time.perf_counter() - began) * 1000)
             bar.advance(task)
+    # ru_maxrss survives fork and exec, so in this child it may be the parent's peak:
+    # VmHWM (reset by exec) is this process's own high-water mark.
     return {
         "chunks": assistant.store.count_chunks(),
         "timings_ms": timings,
         "rss_kib": proc_status_kib("VmRSS"),
-        **peak_rss_kib(),
+        "VmHWM": proc_status_kib("VmHWM"),
     }
 
 
@@ -540,9 +542,10 @@ def run(target: int, data_dir: Path, questions_file: Path, n_questions: int) -> 
         f" (mean {statistics.fmean(timings):.1f} ms, max {max(timings):.1f} ms)"
     )
     print(
-        f"- peak RSS: **{mib(served['ru_maxrss'])} serving** (the retrieval process; VmHWM"
-        f" {mib(served['VmHWM'])}, RSS at the end {mib(served['rss_kib'])}),"
-        f" {mib(build_peak['ru_maxrss'])} building (VmHWM {mib(build_peak['VmHWM'])})"
+        f"- peak RSS: **{mib(served['VmHWM'])} serving** (VmHWM of the retrieval process, which"
+        f" only opened the index; {mib(served['rss_kib'])} at its end),"
+        f" **{mib(build_peak['ru_maxrss'])} building** (ru_maxrss; VmHWM"
+        f" {mib(build_peak['VmHWM'])})"
     )
     print(
         f"- data dir on disk: **{allocated / MIB:,.0f} MiB** (apparent size"

@@ -1,0 +1,91 @@
+"""Pieces shared by the CLI's modules: consoles, common options, errors, wiring."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from assistant.errors import AssistantError, ConfigError, InputError
+
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="OFSTED_ASSISTANT_DATA_DIR",
+        help="Data directory (index, caches). Default: ~/.local/share/ofsted-assistant.",
+        show_default=False,
+    ),
+]
+ChromaHost = Annotated[
+    str | None,
+    typer.Option(
+        "--chroma-host",
+        help="Use a Chroma server at this host instead of the embedded store.",
+        show_default=False,
+    ),
+]
+ChromaPort = Annotated[int | None, typer.Option("--chroma-port", help="Chroma server port.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")]
+
+
+def settings_from(data_dir: Path | None, host: str | None, port: int | None) -> Any:
+    """Settings from the environment, overridden by the command-line options given."""
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
+    update: dict[str, Any] = {}
+    if data_dir is not None:
+        update["data_dir"] = data_dir.expanduser()
+    if host is not None or port is not None:
+        store_update: dict[str, Any] = {"mode": "http"}
+        if host is not None:
+            store_update["host"] = host
+        if port is not None:
+            store_update["port"] = port
+        update["store"] = settings.store.model_copy(update=store_update)
+    return settings.model_copy(update=update)
+
+
+@contextmanager
+def errors_to_exit() -> Iterator[None]:
+    """Turn an ``AssistantError`` into one line on stderr and exit 2 (bad input) or 1."""
+    try:
+        yield
+    except AssistantError as exc:
+        err.print(f"error: {escape(str(exc))}")
+        raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None
+
+
+def setup_logging(verbose: bool) -> None:
+    """Log warnings (or, verbose, progress) to stderr; never report text by default."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def build(data_dir: Path | None, host: str | None, port: int | None, verbose: bool) -> Any:
+    """Configure logging and build the assistant from settings and options."""
+    from assistant.app import build_assistant
+
+    setup_logging(verbose)
+    return build_assistant(settings_from(data_dir, host, port))
