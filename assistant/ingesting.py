@@ -86,7 +86,7 @@ class IngestService:
             outcome = self._ingest_one(path, source)
             outcomes.append(outcome)
             if outcome.status == "failed":
-                logger.warning("ingest failed for %s: %s", source, outcome.reason)
+                logger.info("ingest failed for %s: %s", source, outcome.reason)
             if progress:
                 progress(i + 1, len(files), outcome)
         if orphans or any(o.status in ("added", "updated") for o in outcomes):

@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 from assistant.answering.intent import asks_for_grades, asks_for_number, has_figure, is_grade_unit
 from assistant.answering.text_units import idf_weights, terms
@@ -54,7 +54,7 @@ def _doc_years(chunk: StoredChunk) -> set[int]:
     return years
 
 
-def _near_duplicate(a: set[str], b: set[str], threshold: float = 0.9) -> bool:
+def _near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.9) -> bool:
     if not a or not b:
         return False
     return len(a & b) / min(len(a), len(b)) >= threshold
@@ -79,6 +79,20 @@ class LibraryRetriever(BaseRetriever):
     lexical: bool = True
     coverage_weight: float = 2.0
     heading_weight: float = 1.0
+    _bag_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = PrivateAttr(default_factory=dict)
+
+    def _bags(self, chunk: StoredChunk) -> tuple[frozenset[str], frozenset[str]]:
+        """The terms of a chunk's text and of its heading and table header (cached)."""
+        bags = self._bag_cache.get(chunk.chunk_id)
+        if bags is None:
+            if len(self._bag_cache) > 50_000:
+                self._bag_cache.clear()
+            bags = (
+                frozenset(terms(chunk.text)),
+                frozenset(terms(f"{chunk.section or ''} {chunk.context}")),
+            )
+            self._bag_cache[chunk.chunk_id] = bags
+        return bags
 
     def analyze(self, question: str) -> QueryAnalysis:
         """The question's expansions, corrections, authorities and years."""
@@ -135,7 +149,7 @@ class LibraryRetriever(BaseRetriever):
         numbers = asks_for_number(question)
         years = set(analysis.years)
         pool = [chunks[c] for c in fused if c in chunks]
-        coverage = self._coverage(topic_terms, pool)
+        coverage = self._coverage(topic_terms, pool, self._bags)
         opening = self._opening(topic_terms, pool)
 
         def key(cid: str) -> tuple[int, int, float]:
@@ -152,13 +166,13 @@ class LibraryRetriever(BaseRetriever):
 
         ordered = sorted((cid for cid in fused if cid in chunks), key=key, reverse=True)
         out: list[StoredChunk] = []
-        bags: list[set[str]] = []
+        kept: list[frozenset[str]] = []
         for cid in ordered:
-            bag = set(terms(chunks[cid].text))
-            if any(_near_duplicate(bag, other) for other in bags):
+            bag = self._bags(chunks[cid])[0]
+            if any(_near_duplicate(bag, other) for other in kept):
                 continue
             out.append(chunks[cid])
-            bags.append(bag)
+            kept.append(bag)
             if len(out) == k:
                 break
         return out
@@ -191,14 +205,18 @@ class LibraryRetriever(BaseRetriever):
         return out
 
     @staticmethod
-    def _coverage(query_terms: list[str], chunks: list[StoredChunk]) -> dict[str, float]:
+    def _coverage(
+        query_terms: list[str],
+        chunks: list[StoredChunk],
+        bags: Any,
+    ) -> dict[str, float]:
         """Share of the question's words (rarer words weigh more) each chunk holds.
 
         Words found only in a chunk's section heading or table header count half.
         """
         wanted = set(query_terms)
-        own = {c.chunk_id: set(terms(c.text)) for c in chunks}
-        around = {c.chunk_id: set(terms(f"{c.section or ''} {c.context}")) for c in chunks}
+        own = {c.chunk_id: bags(c)[0] for c in chunks}
+        around = {c.chunk_id: bags(c)[1] for c in chunks}
         if not wanted or not own:
             return dict.fromkeys(own, 0.0)
         idf = idf_weights([list(own[c] | around[c]) for c in own])

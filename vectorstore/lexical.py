@@ -50,18 +50,6 @@ class LexicalFilter:
     since: int = 0  # yyyymmdd
     until: int = 0
 
-    def admits(self, r: LexicalRecord) -> bool:
-        """True when record ``r`` passes every condition."""
-        if self.authorities and not set(self.authorities) & set(r.authorities):
-            return False
-        if self.kinds and r.kind not in self.kinds:
-            return False
-        if self.doc_ids and r.doc_id not in self.doc_ids:
-            return False
-        if self.since and (not r.date or r.date < self.since):
-            return False
-        return not (self.until and (not r.date or r.date > self.until))
-
     @property
     def empty(self) -> bool:
         """True when nothing is filtered."""
@@ -80,6 +68,7 @@ class LexicalIndex:
         self._records: list[LexicalRecord] = []
         self._vocab_ids: dict[str, int] = {}
         self._words: Counter[str] = Counter()
+        self._cols: dict[str, Any] | None = None
         self.signature: str | None = None
 
     # -- building ----------------------------------------------------------------
@@ -103,6 +92,7 @@ class LexicalIndex:
             self._records = records
             self._vocab_ids = dict(bm25.vocab_dict) if corpus else {}
             self._words = words
+            self._cols = None
             self.signature = signature
             self._save()
         return len(records)
@@ -151,6 +141,7 @@ class LexicalIndex:
             self._bm25 = bm25
             self._vocab_ids = dict(bm25.vocab_dict) if bm25 is not None else {}
             self._words = Counter(meta.get("words", {}))
+            self._cols = None
             self.signature = meta.get("signature")
         return True
 
@@ -158,6 +149,42 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self._records)
+
+    def _columns(self) -> dict[str, Any]:
+        """Per-record arrays for vectorised filtering (built once per index version)."""
+        if self._cols is None:
+            records = self._records
+            authorities: dict[str, np.ndarray] = {}
+            for i, r in enumerate(records):
+                for a in r.authorities:
+                    authorities.setdefault(a, np.zeros(len(records), dtype=bool))[i] = True
+            self._cols = {
+                "authorities": authorities,
+                "kind": np.array([r.kind for r in records], dtype=object),
+                "doc": np.array([r.doc_id for r in records], dtype=object),
+                "date": np.array([r.date for r in records], dtype=np.int64),
+            }
+        return self._cols
+
+    def _mask(self, flt: LexicalFilter) -> np.ndarray:
+        cols = self._columns()
+        n = len(self._records)
+        mask = np.ones(n, dtype=bool)
+        if flt.authorities:
+            any_of = np.zeros(n, dtype=bool)
+            for a in flt.authorities:
+                if a in cols["authorities"]:
+                    any_of |= cols["authorities"][a]
+            mask &= any_of
+        if flt.kinds:
+            mask &= np.isin(cols["kind"], list(flt.kinds))
+        if flt.doc_ids:
+            mask &= np.isin(cols["doc"], list(flt.doc_ids))
+        if flt.since:
+            mask &= (cols["date"] != 0) & (cols["date"] >= flt.since)
+        if flt.until:
+            mask &= (cols["date"] != 0) & (cols["date"] <= flt.until)
+        return mask.astype(np.float32)
 
     def vocabulary(self) -> Counter[str]:
         """Surface words of the indexed text with their frequencies (for spelling)."""
@@ -174,7 +201,7 @@ class LexicalIndex:
             return []
         mask = None
         if flt is not None and not flt.empty:
-            mask = np.fromiter((flt.admits(r) for r in records), dtype=np.float32)
+            mask = self._mask(flt)
             if not mask.any():
                 return []
         n = min(k, len(records))

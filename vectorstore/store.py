@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,6 +266,8 @@ class ChromaStore:
         self.client = client
         self.embeddings = embeddings
         self.lexical = lexical
+        self._checked_at = 0.0
+        self.lexical_max_age = 2.0  # seconds between checks for other processes' writes
         slug = _model_slug(embeddings.model_id)
         self.chunks_name = f"{prefix}-chunks-{slug}"
         self.docs_name = f"{prefix}-docs-{slug}"
@@ -341,8 +344,6 @@ class ChromaStore:
         self, query_vector: Sequence[float], k: int, where: dict[str, Any] | None = None
     ) -> list[StoredChunk]:
         """The ``k`` chunks nearest the query vector, best first, score = cosine similarity."""
-        if self._call(self._chunks.count) == 0:
-            return []
         results = self._call(
             self._langchain().similarity_search_by_vector_with_relevance_scores,
             list(query_vector),
@@ -369,10 +370,20 @@ class ChromaStore:
             by_id[cid] = _chunk_from_meta(got["documents"][i], got["metadatas"][i], score)
         return [by_id[cid] for cid in ids if cid in by_id]
 
-    def refresh_lexical(self, *, force: bool = False) -> None:
-        """Bring the BM25 index in step with the stored chunks (load or rebuild)."""
+    def refresh_lexical(self, *, force: bool = False, max_age: float | None = None) -> None:
+        """Bring the BM25 index in step with the stored chunks (load or rebuild).
+
+        Without ``force`` the store is asked at most once every ``max_age`` seconds
+        (writes in this process always refresh; another process's writes are seen
+        within that delay).
+        """
         if self.lexical is None:
             return
+        now = time.monotonic()
+        max_age = self.lexical_max_age if max_age is None else max_age
+        if not force and self.lexical.signature and now - self._checked_at < max_age:
+            return
+        self._checked_at = now
         current = self.signature()
         if not force and self.lexical.signature == current:
             return
@@ -441,6 +452,7 @@ class ChromaStore:
         text: str,
         chunks: Sequence[Chunk],
         *,
+        vectors: np.ndarray | None = None,
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
         """Embed and store a document's chunks, then its record (the completion mark).
@@ -449,20 +461,27 @@ class ChromaStore:
             record: the document's metadata.
             text: the cleaned document text.
             chunks: the document's chunks, in order.
+            vectors: precomputed unit vectors, one row per chunk (else they are embedded).
             on_batch: called with the number of chunks written after each batch.
         """
+        if vectors is not None and vectors.shape != (len(chunks), DIMENSIONS):
+            raise StoreError(f"vectors of shape {vectors.shape} for {len(chunks)} chunks")
         self.delete_chunks(record.doc_id)
         vectors_sum = np.zeros(DIMENSIONS, dtype=np.float64)
         for begin in range(0, len(chunks), self.batch_size):
             batch = chunks[begin : begin + self.batch_size]
-            vectors = self.embeddings.embed_array(
-                [embedding_text(record.meta.title, c) for c in batch]
+            batch_vectors = (
+                vectors[begin : begin + self.batch_size]
+                if vectors is not None
+                else self.embeddings.embed_array(
+                    [embedding_text(record.meta.title, c) for c in batch]
+                )
             )
-            vectors_sum += vectors.sum(axis=0)
+            vectors_sum += batch_vectors.sum(axis=0)
             self._call(
                 self._chunks.upsert,
                 ids=[chunk_id(c.doc_id, c.index) for c in batch],
-                embeddings=vectors.tolist(),
+                embeddings=batch_vectors.tolist(),
                 documents=[c.text for c in batch],
                 metadatas=[self._chunk_meta(record, c) for c in batch],
             )
