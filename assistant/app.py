@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.errors import InputError
@@ -22,17 +22,11 @@ from assistant.prompts import load_prompts
 from assistant.retrieval import LibraryRetriever, to_passage
 from assistant.settings import Settings
 from ingest.authorities import AuthorityIndex
+from ingest.models import DocumentKind
 from vectorstore.store import ChromaStore, DocumentRecord, Filters
 
 MAX_QUESTION_CHARS = 2000
-DOCUMENT_KINDS = (
-    "inspection report",
-    "apa letter",
-    "board paper",
-    "committee report",
-    "national survey",
-    "unknown",
-)
+DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 

@@ -6,12 +6,13 @@ citation scoring against the set is meaningful.
 """
 
 import json
-import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
 
 import pytest
+
+from assistant.evaluation import normalise
 
 REPO = Path(__file__).resolve().parents[2]
 EVAL_DIR = REPO / "bench" / "eval"
@@ -33,34 +34,6 @@ TYPES = {
     "unanswerable",
 }
 KEYS = {"id", "question", "type", "must_include", "sources"}
-
-_TAG = re.compile(r"<[^>]+>")
-_WS = re.compile(r"\s+")
-_TRANS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u25a0": " ",
-        "\u25fc": " ",
-        "\u2022": " ",  # ■ ◼ •
-    }
-)
-
-
-def normalise(text: str) -> str:
-    """Drop HTML tags, markdown ** and #, straighten quotes, blank bullets, fold space/case."""
-    text = _TAG.sub("", text)
-    text = text.replace("**", "").replace("#", "")
-    text = text.translate(_TRANS)
-    return _WS.sub(" ", text).strip().lower()
 
 
 def _load(path: Path) -> list[dict]:
