@@ -1,0 +1,83 @@
+"""Judgements read from the real inspection PDFs match grades.csv, and none is invented."""
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from ingest.judgements import extract_judgements
+from ingest.loader import load_document
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+ILACS = SHARED / "ilacs"
+# grades.csv column -> the areas that answer it (before 2023 children in care and care
+# leavers were one judgement, which the CSV records as the children-in-care grade)
+COLUMNS = {
+    "overall_effectiveness_grade": ("overall_effectiveness",),
+    "impact_of_leaders_grade": ("impact_of_leaders",),
+    "help_and_protection_grade": ("help_and_protection",),
+    "in_care_grade": ("in_care", "in_care_and_care_leavers"),
+    "care_leavers_grade": ("care_leavers",),
+}
+NOT_A_GRADE = {"", "data_unreadable"}
+ABSENT = {"inspection_pre_dates_judgement", "not_reported_post_reform"}
+
+
+def _rows():
+    path = ILACS / "grades.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+ROWS = _rows()
+
+
+@cache
+def judgements(folder: str, name: str):
+    path = ILACS / folder / name
+    doc = load_document(path, name)
+    return doc, {j.area: j for j in extract_judgements(doc)}
+
+
+def _same(csv_grade: str, written: str) -> bool:
+    a, b = csv_grade.lower().strip(), written.lower().strip()
+    return a == b or (a == "requires improvement" and b.startswith("requires improvement"))
+
+
+@pytest.mark.skipif(not ROWS, reason="shared/ilacs not available")
+@pytest.mark.parametrize(
+    "row", ROWS, ids=[f"{r['local_authority']}-{r['publication_date']}" for r in ROWS]
+)
+def test_every_known_grade_is_extracted_and_none_invented(row):
+    doc, found = judgements(f"{row['urn']}_{row['local_authority']}", row["pdf_filename"])
+    for column, areas in COLUMNS.items():
+        expected = row[column]
+        if expected in NOT_A_GRADE:
+            continue
+        if expected in ABSENT:
+            assert areas[0] not in found, (column, found.get(areas[0]))
+            continue
+        got = [found[a] for a in areas if a in found]
+        assert len(got) == 1, (column, expected, got)
+        assert _same(expected, got[0].grade), (column, expected, got[0].quote)
+    for j in found.values():
+        assert doc.text[j.start : j.start + len(j.quote)] == j.quote
+        assert j.page is not None and 1 <= j.page <= len(doc.pages)
+
+
+@pytest.mark.skipif(not ROWS, reason="shared/ilacs not available")
+def test_accuracy_report():
+    checked = right = 0
+    for row in ROWS:
+        _, found = judgements(f"{row['urn']}_{row['local_authority']}", row["pdf_filename"])
+        for column, areas in COLUMNS.items():
+            if row[column] in NOT_A_GRADE or row[column] in ABSENT:
+                continue
+            checked += 1
+            got = [found[a] for a in areas if a in found]
+            right += len(got) == 1 and _same(row[column], got[0].grade)
+    print(f"judgements: {right}/{checked} known grades extracted exactly")
+    assert checked > 100 and right == checked
