@@ -122,7 +122,7 @@ class IngestService:
                 page_count=len(doc.pages),
                 ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-            self.store.add_document(record, doc.text, chunks)
+            self.store.add_document(record, doc.text, chunks, pages=doc.pages)
             if existing is not None:
                 self.store.remove_document(existing.doc_id)
             status = "updated" if existing is not None else "added"

@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.errors import StoreError
 from assistant.settings import StoreSettings
-from ingest.models import Chunk, DocumentMeta
+from ingest.models import Chunk, DocumentMeta, PageSpan, ParsedDocument
 from vectorstore.embeddings import DIMENSIONS, MiniLMEmbeddings
 from vectorstore.lexical import LexicalFilter, LexicalIndex, LexicalRecord
 
@@ -328,6 +328,25 @@ class ChromaStore:
             return _record_from_meta(doc_id, meta)
         return None
 
+    def parsed_document(self, doc_id: str) -> ParsedDocument | None:
+        """A stored document as ingest produced it (text, pages, metadata; no blocks)."""
+        got = self._call(self._docs.get, ids=[doc_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return None
+        record = _record_from_meta(doc_id, got["metadatas"][0])
+        pages = tuple(
+            PageSpan(int(n), int(s), int(e))
+            for n, s, e in json.loads(got["metadatas"][0].get("pages") or "[]")
+        )
+        return ParsedDocument(
+            doc_id=doc_id,
+            source=record.source,
+            file_type=record.file_type,  # type: ignore[arg-type]
+            text=got["documents"][0],
+            pages=pages,
+            meta=record.meta,
+        )
+
     def document_text(self, doc_id: str) -> str | None:
         """The cleaned text of a stored document."""
         got = self._call(self._docs.get, ids=[doc_id], include=["documents"])
@@ -453,6 +472,7 @@ class ChromaStore:
         chunks: Sequence[Chunk],
         *,
         vectors: np.ndarray | None = None,
+        pages: Sequence[PageSpan] = (),
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
         """Embed and store a document's chunks, then its record (the completion mark).
@@ -462,6 +482,7 @@ class ChromaStore:
             text: the cleaned document text.
             chunks: the document's chunks, in order.
             vectors: precomputed unit vectors, one row per chunk (else they are embedded).
+            pages: the document's page spans (kept so the document can be re-read).
             on_batch: called with the number of chunks written after each batch.
         """
         if vectors is not None and vectors.shape != (len(chunks), DIMENSIONS):
@@ -502,6 +523,7 @@ class ChromaStore:
                 "chunk_count": len(chunks),
                 "page_count": record.page_count,
                 "char_count": len(text),
+                "pages": json.dumps([[p.number, p.start, p.end] for p in pages]) if pages else None,
                 "ingested_at": record.ingested_at,
             }
         )

@@ -1,0 +1,81 @@
+"""The judgements table and `grades` command on real inspection PDFs."""
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from tests.conftest import SAMPLE
+
+pytestmark = pytest.mark.e2e
+runner = CliRunner()
+KENT = SAMPLE / "ilacs" / "kent" / "children's services inspection - 05 july 2022.pdf"
+
+
+def grades(*args):
+    result = runner.invoke(app, ["grades", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_kent_2022_judgements_with_quotes_and_pages(sample_data_dir):
+    rows = json.loads(
+        grades("--authority", "Kent County Council", "--json", "--data-dir", str(sample_data_dir))
+    )
+    got = {r["area"]: (r["grade"], r["level"], r["page"]) for r in rows}
+    assert got == {
+        "impact_of_leaders": ("Outstanding", 1, 1),
+        "help_and_protection": ("Good", 2, 1),
+        "in_care_and_care_leavers": ("Outstanding", 1, 1),
+        "overall_effectiveness": ("Outstanding", 1, 1),
+    }
+    assert {r["framework"] for r in rows} == {"ILACS standard"}
+    assert all(r["quote"].endswith(r["grade"]) for r in rows)
+
+
+def test_csv_filter_by_judgement_and_latest(sample_data_dir):
+    text = grades("--judgement", "overall", "--latest", "--csv", "--data-dir", str(sample_data_dir))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["authority"] for r in rows} >= {"Kent", "Isles of Scilly"}
+    assert {r["area"] for r in rows} == {"overall_effectiveness"}
+    scilly = next(r for r in rows if r["authority"] == "Isles of Scilly")
+    assert scilly["grade"] == "Inadequate" and scilly["quote"] == "Overall effectiveness Inadequate"
+
+
+def test_neighbours_of_includes_the_authority_and_its_neighbours(sample_data_dir):
+    from ingest.authorities import AuthorityIndex
+
+    neighbours = {a.name for a in AuthorityIndex.load().neighbours("Kent")}
+    assert "Norfolk" in neighbours and "Worcestershire" not in neighbours  # reference data
+    rows = json.loads(
+        grades("--neighbours-of", "Kent", "--json", "--data-dir", str(sample_data_dir))
+    )
+    # the sample holds Kent, Norfolk, Worcestershire and the Isles of Scilly
+    assert {r["authority"] for r in rows} == {"Kent", "Norfolk"}
+
+
+def test_table_follows_ingest_and_remove(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(KENT, folder / "kent.pdf")
+    data = ["--data-dir", str(tmp_path / "index")]
+    assert runner.invoke(app, ["ingest", str(folder), *data]).exit_code == 0
+    assert len(json.loads(grades("--json", *data))) == 4
+    assert runner.invoke(app, ["docs", "remove", "kent.pdf", *data]).exit_code == 0
+    assert json.loads(grades("--json", *data)) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--authority", "Atlantis"], "unknown local authority"),
+        (["--judgement", "football"], "unknown judgement"),
+    ],
+)
+def test_bad_filters_are_one_line_errors(args, message, tmp_path):
+    result = runner.invoke(app, ["grades", *args, "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2 and message in result.stderr
