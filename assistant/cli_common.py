@@ -81,7 +81,6 @@ def setup_logging(verbose: bool) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 def build(data_dir: Path | None, host: str | None, port: int | None, verbose: bool) -> Any:

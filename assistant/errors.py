@@ -41,3 +41,7 @@ class NoContextError(AssistantError):
 
 class InputError(AssistantError):
     """A question, batch file or argument supplied by the user is invalid."""
+
+
+class ProviderUnreachableError(ProviderError):
+    """The language model could not be reached (connection refused, dropped or timed out)."""

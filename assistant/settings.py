@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -78,9 +78,33 @@ class RetrievalSettings(_Group):
 class LLMSettings(_Group):
     """How answers are written."""
 
-    mode: Literal["extractive"] = Field(
+    mode: Literal["extractive", "openai", "local"] = Field(
         "extractive",
-        description="'extractive': quote the retrieved passages, no language model (offline).",
+        description=(
+            "'extractive': quote the retrieved passages, no language model (offline); "
+            "'openai': an OpenAI-compatible API (OpenAI, Azure, Ollama, vLLM, LM Studio...) "
+            "at base_url; 'local': a llama.cpp server started on this machine for gguf_path."
+        ),
+    )
+    model: str = Field("gpt-4o-mini", description="Model name sent to the API (openai mode).")
+    base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (None: OpenAI).",
+    )
+    api_key: SecretStr | None = Field(
+        None, description="API key (openai mode); when unset, OPENAI_API_KEY is read."
+    )
+    timeout: float = Field(60.0, description="Seconds to wait for one model request.", gt=0)
+    max_retries: int = Field(2, description="Retries of a failed model request.", ge=0, le=10)
+    temperature: float = Field(0.0, description="Sampling temperature.", ge=0.0, le=2.0)
+    max_tokens: int = Field(600, description="Longest answer in tokens.", ge=16, le=8192)
+    gguf_path: Path | None = Field(None, description="GGUF model file served in local mode.")
+    local_host: str = Field("127.0.0.1", description="Address the local llama.cpp server binds.")
+    local_port: int = Field(
+        0, description="Port of the local llama.cpp server (0: pick a free one).", ge=0, le=65535
+    )
+    context_tokens: int = Field(
+        4096, description="Context window of the local model in tokens.", ge=512, le=131072
     )
 
 

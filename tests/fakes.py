@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field
 
 DIM = 384
 
@@ -41,3 +47,52 @@ class HashEmbeddings(Embeddings):
 
     def embed_query(self, text):
         return self.embed_array([text])[0].tolist()
+
+
+class ScriptedChatModel(BaseChatModel):
+    """A chat model that records the prompts it receives and replays queued replies.
+
+    A queued ``Exception`` is raised instead of replying. Streaming splits a reply
+    on whitespace (kept), like langchain_core's ``GenericFakeChatModel``.
+    """
+
+    replies: list[str | Exception] = Field(default_factory=list)
+    prompts: list[list[BaseMessage]] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def queue(self, *replies: str | Exception) -> ScriptedChatModel:
+        self.replies.extend(replies)
+        return self
+
+    @property
+    def last_system(self) -> str:
+        return str(self.prompts[-1][0].content)
+
+    @property
+    def last_user(self) -> str:
+        return str(self.prompts[-1][-1].content)
+
+    def _next(self, messages: list[BaseMessage]) -> str:
+        self.prompts.append(list(messages))
+        if not self.replies:
+            raise AssertionError("ScriptedChatModel: no reply queued")
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(self._next(messages)))])
+
+    def _stream(
+        self, messages, stop=None, run_manager=None, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
+        for token in re.split(r"(\s)", self._next(messages)):
+            if token:
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=token))
+                if run_manager:
+                    run_manager.on_llm_new_token(token, chunk=chunk)
+                yield chunk

@@ -26,6 +26,16 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 Analyzer = Callable[[str], list[str]]
+
+
+def _bm25s() -> Any:
+    """Import bm25s, which sets its own logger to DEBUG on import: keep it quiet."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
 
 
@@ -75,8 +85,7 @@ class LexicalIndex:
 
     def rebuild(self, items: Iterable[tuple[LexicalRecord, str]], signature: str) -> int:
         """Index ``(record, text)`` pairs from scratch, save, and return the count."""
-        import bm25s
-
+        bm25s = _bm25s()
         records: list[LexicalRecord] = []
         corpus: list[list[str]] = []
         words: Counter[str] = Counter()
@@ -120,8 +129,7 @@ class LexicalIndex:
 
     def load(self) -> bool:
         """Load the saved index; False when there is none (or it is unreadable)."""
-        import bm25s
-
+        bm25s = _bm25s()
         path = self.directory / "records.json"
         try:
             meta = json.loads(path.read_text(encoding="utf-8"))

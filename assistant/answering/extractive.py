@@ -1,23 +1,63 @@
-"""The offline answer mode: quote the sentences and table rows that answer the question.
+"""The offline answer mode: quote the sentences, list items and table rows that answer.
 
 No language model. Each retrieved passage is split into units (sentences, list
-items, table rows); a unit scores by the share of the question's content words it
+items, table rows); a unit scores by the share of the question's topic words it
 holds (weighted by rarity across the retrieved units, so words found nowhere count
-against it) plus the passage's retrieval score. The best few units are quoted,
-each cited; when no passage is relevant the answer says so plainly.
+against it), the passage's retrieval score, and what the question asks for: a grade
+prefers judgement rows, a number prefers units stating a figure, a list prefers the
+heading or lead-in that opens a list. A chosen lead-in brings the list items that
+follow it (continuing into the next retrieved passage of the same document), and
+chosen units next to each other are quoted as one span. Every quote is an exact
+substring of its passage and is cited; the answer stays within a word budget.
+
+The answer is refused when:
+
+- the best passage's retrieval score is low;
+- the question names a year and no retrieved passage comes from a document of that
+  time (the year or the next one) or states the year;
+- half or more of the question's key words (two at least; the authority's name, the
+  year, generic question words and abbreviations set aside; misspellings and other
+  inflections allowed) occur in none of the retrieved passages;
+- the question asks about money (spend, budget, funding) and no passage states a sum,
+  or asks who someone is and no passage states a personal name;
+- no unit holds enough of the question's topic.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from assistant.answering.intent import asks_for_grades, is_grade_unit
-from assistant.answering.text_units import Unit, idf_weights, split_units, terms
+from assistant.answering.coverage import (
+    GENERIC_QUESTION,
+    closest,
+    fits_years,
+    in_vocabulary,
+    is_furniture,
+    topic_terms,
+)
+from assistant.answering.intent import (
+    asks_for_grades,
+    asks_for_list,
+    asks_for_money,
+    asks_for_number,
+    asks_for_person,
+    has_figure,
+    has_money,
+    has_person,
+    is_grade_unit,
+    is_list_item,
+    years_in,
+)
+from assistant.answering.text_units import Unit, idf_weights, split_units, stem, terms
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from vectorstore.store import StoredChunk
 
 PROMPT_NAME = "extractive-v1"
+
+# A numbered point such as "1.4.1 A corporate approach" (a sub-paragraph number).
+_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)+\s+\S")
 
 
 @dataclass(frozen=True)
@@ -33,9 +73,49 @@ class Drafted:
 class _Candidate:
     chunk: StoredChunk
     rank: int
+    index: int  # position of the unit among its chunk's units
     unit: Unit
     coverage: float
     score: float
+
+
+@dataclass(frozen=True)
+class _Quote:
+    chunk: StoredChunk
+    start: int
+    end: int
+    cut: bool = False  # shortened to fit the answer's length
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class _Question:
+    text: str
+    topic: tuple[str, ...]
+    grades: bool
+    numbers: bool
+    lists: bool
+
+
+def _is_grade_row(text: str) -> bool:
+    """A judgement-table row or heading: states a grade and is not a sentence."""
+    line = text.rstrip()
+    return is_grade_unit(line) and not line.endswith(".") and len(line.split()) <= 30
+
+
+def is_lead_in(text: str, section: str | None) -> bool:
+    """True for a heading or a sentence that introduces what follows (ends with ':' or '?')."""
+    line = text.strip()
+    if not line or " | " in line or is_list_item(line):
+        return False
+    if section and line == section.strip():
+        return True
+    if line.endswith((":", "?")):
+        return True
+    return not line.endswith((".", "!", ")", "”", '"')) and len(line.split()) <= 12
 
 
 class ExtractiveAnswerer:
@@ -51,93 +131,337 @@ class ExtractiveAnswerer:
         *,
         min_score: float = 0.25,
         min_coverage: float = 0.34,
+        max_missing: float = 0.5,
         max_quotes: int = 3,
         max_words: int = 120,
+        follow_on: bool = True,
         grade_bonus: float = 0.4,
+        number_bonus: float = 0.25,
+        list_bonus: float = 0.4,
     ) -> None:
-        """Set the relevance thresholds and the answer's size."""
+        """Set the relevance thresholds, the intent bonuses and the answer's size."""
         self.prompts = prompts
         self.min_score = min_score
         self.min_coverage = min_coverage
+        self.max_missing = max_missing
         self.max_quotes = max_quotes
         self.max_words = max_words
+        self.follow_on = follow_on
         self.grade_bonus = grade_bonus
+        self.number_bonus = number_bonus
+        self.list_bonus = list_bonus
 
     def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
         """Answer ``question`` from ``chunks`` (best first), or refuse."""
-        candidates = self._candidates(question, chunks)
         best_score = max((c.score for c in chunks), default=0.0)
-        if best_score < self.min_score or not candidates:
+        if best_score < self.min_score:
             return self._refuse(question)
-        chosen = self._choose(candidates)
+        years = years_in(question)
+        if years:
+            chunks = [c for c in chunks if fits_years(c, years)]
+            if not chunks:
+                return self._refuse(question)
+        q = _Question(
+            question,
+            tuple(topic_terms(question, chunks)),
+            asks_for_grades(question),
+            asks_for_number(question),
+            asks_for_list(question),
+        )
+        if not q.topic or self._not_covered(question, q.topic, chunks):
+            return self._refuse(question)
+        units = {id(c): split_units(c.text) for c in chunks}
+        candidates = self._candidates(q, chunks, units)
+        if not candidates:
+            return self._refuse(question)
+        quotes = self._fit(self._quotes(self._choose(candidates), chunks, units, q.grades))
         citations = []
         lines = []
-        for n, cand in enumerate(chosen, start=1):
-            quote = cand.unit.text
+        for n, quote in enumerate(quotes, start=1):
             citations.append(
                 Citation(
                     n=n,
-                    doc_id=cand.chunk.doc_id,
-                    source=cand.chunk.source,
-                    title=cand.chunk.title,
-                    page=cand.chunk.page_of(cand.unit.start),
-                    section=cand.chunk.section,
-                    quote=quote,
-                    score=cand.chunk.score,
+                    doc_id=quote.chunk.doc_id,
+                    source=quote.chunk.source,
+                    title=quote.chunk.title,
+                    page=quote.chunk.page_of(quote.start),
+                    section=quote.chunk.section,
+                    quote=quote.text,
+                    score=quote.chunk.score,
                 )
             )
-            lines.append(f"- {quote} [{n}]")
+            shown = " ".join(quote.text.split())
+            lines.append(f"- {shown}{'…' if quote.cut else ''} [{n}]")
         text = self.prompts.render("lead") + "\n" + "\n".join(lines)
         return Drafted(text=text, citations=tuple(citations), refused=False)
 
     def _refuse(self, question: str) -> Drafted:
         return Drafted(self.prompts.render("refusal", question=question), (), True)
 
-    def _candidates(self, question: str, chunks: list[StoredChunk]) -> list[_Candidate]:
-        wanted = list(dict.fromkeys(terms(question)))
-        if not wanted:
-            return []
-        per_chunk = [(rank, c, split_units(c.text)) for rank, c in enumerate(chunks)]
-        unit_terms = {
-            (rank, u.start): set(terms(u.text)) for rank, _, units in per_chunk for u in units
+    def _not_covered(
+        self, question: str, topic: tuple[str, ...], chunks: list[StoredChunk]
+    ) -> bool:
+        """Whether the passages plainly cannot answer.
+
+        Signals: most key words absent, no sum of money for a money question, no
+        personal name for a question asking who.
+        """
+        body = "\n".join(
+            u.text for c in chunks for u in split_units(c.text) if not is_furniture(u.text)
+        )
+        if asks_for_money(question) and not has_money(body):
+            return True
+        if asks_for_person(question) and not has_person(body):
+            return True
+        missing = self.missing_terms(question, topic, chunks)
+        key = [t for t in topic if t not in GENERIC_QUESTION and not t.isdigit()]
+        return len(missing) >= 2 and len(missing) >= self.max_missing * len(key)
+
+    @staticmethod
+    def missing_terms(
+        question: str, topic: tuple[str, ...], chunks: list[StoredChunk]
+    ) -> list[str]:
+        """The question's key words that no retrieved passage holds, even misspelt or inflected.
+
+        Generic question words and abbreviations (which retrieval expands) are not key.
+        """
+        abbreviations = {stem(w) for w in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]s?\b", question)}
+        vocabulary = {
+            t for c in chunks for t in terms(f"{c.title}\n{c.section or ''}\n{c.context}\n{c.text}")
         }
+        return [
+            t
+            for t in topic
+            if t not in GENERIC_QUESTION
+            and t not in abbreviations
+            and not t.isdigit()
+            and not in_vocabulary(t, vocabulary)
+        ]
+
+    def _candidates(
+        self, q: _Question, chunks: list[StoredChunk], units: dict[int, list[Unit]]
+    ) -> list[_Candidate]:
+        unit_terms = {(id(c), u.start): set(terms(u.text)) for c in chunks for u in units[id(c)]}
         idf = idf_weights([list(t) for t in unit_terms.values()])
         unseen = max(idf.values(), default=1.0) * 1.5 if idf else 1.0
-        weights = {t: idf.get(t, unseen) for t in wanted}
-        total = sum(weights.values())
-        grades = asks_for_grades(question)
+        # A misspelt or differently inflected word counts as its form in the passages;
+        # abbreviations (expanded by retrieval) and generic words found nowhere count not at all.
+        abbreviations = {stem(w) for w in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]s?\b", q.text)}
+        weights: dict[str, float] = {}
+        for term in q.topic:
+            word = closest(term, set(idf))
+            if word is not None:
+                weights[word] = idf[word]
+            elif term not in abbreviations and term not in GENERIC_QUESTION:
+                weights[term] = unseen
+        total = sum(weights.values()) or 1.0  # nothing to weigh: only the intent counts
         out = []
-        for rank, chunk, units in per_chunk:
+        for rank, chunk in enumerate(chunks):
             # Words of the title, section and table header describe every unit of the chunk.
             section_terms = set(terms(f"{chunk.title}\n{chunk.section or ''}\n{chunk.context}"))
-            for unit in units:
-                have = unit_terms[(rank, unit.start)]
+            chunk_units = units[id(chunk)]
+            title = " ".join(chunk.title.lower().split())
+            for index, unit in enumerate(chunk_units):
+                if is_furniture(unit.text) or " ".join(unit.text.lower().split()) == title:
+                    continue
+                have = unit_terms[(id(chunk), unit.start)]
                 coverage = sum(w for t, w in weights.items() if t in have) / total
                 in_section = sum(w for t, w in weights.items() if t in section_terms - have)
                 coverage_ctx = coverage + 0.5 * in_section / total
-                if grades and is_grade_unit(unit.text):
-                    coverage_ctx += self.grade_bonus
+                if q.grades and is_grade_unit(unit.text):
+                    # A judgement row or heading states the grade; a sentence may only use the word.
+                    row = _is_grade_row(unit.text)
+                    coverage_ctx += self.grade_bonus if row else self.grade_bonus / 2
+                if q.numbers and has_figure(unit.text):
+                    coverage_ctx += self.number_bonus
+                if q.lists and self._opens_list(chunk, chunk_units, index):
+                    coverage_ctx += self.list_bonus
                 if coverage_ctx < self.min_coverage:
                     continue
                 score = coverage_ctx + 0.5 * chunk.score - 0.01 * rank
-                out.append(_Candidate(chunk, rank, unit, coverage_ctx, score))
+                out.append(_Candidate(chunk, rank, index, unit, coverage_ctx, score))
         return sorted(out, key=lambda c: c.score, reverse=True)
+
+    @staticmethod
+    def _opens_list(chunk: StoredChunk, chunk_units: list[Unit], index: int) -> bool:
+        """A lead-in followed by list items (or ending its passage, the list in the next)."""
+        if not is_lead_in(chunk_units[index].text, chunk.section):
+            return False
+        if index + 1 == len(chunk_units):
+            return True
+        return is_list_item(chunk_units[index + 1].text)
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
         chosen: list[_Candidate] = []
-        words = 0
         seen: set[str] = set()
         best = candidates[0].coverage
         for cand in candidates:
             key = " ".join(cand.unit.text.lower().split())
             if key in seen or cand.coverage < 0.6 * best:
                 continue
-            n_words = len(cand.unit.text.split())
-            if chosen and words + n_words > self.max_words:
-                continue
             chosen.append(cand)
             seen.add(key)
-            words += n_words
             if len(chosen) >= self.max_quotes:
                 break
         return chosen
+
+    def _quotes(
+        self,
+        chosen: list[_Candidate],
+        chunks: list[StoredChunk],
+        units: dict[int, list[Unit]],
+        grades: bool = False,
+    ) -> list[_Quote]:
+        """Quotes for the chosen units: lists extended, neighbours merged, within the budget.
+
+        For a question about grades, a chosen judgement row brings the rows after it.
+        """
+        budget = self.max_words - len(self.prompts.render("lead").split())
+        taken: dict[int, set[int]] = {}  # chunk -> unit indexes already quoted
+        spans: list[tuple[StoredChunk, list[int]]] = []
+        for cand in chosen:
+            chunk_units = units[id(cand.chunk)]
+            have = taken.setdefault(id(cand.chunk), set())
+            if cand.index in have:
+                continue
+            group = [cand.index]
+            if is_lead_in(cand.unit.text, cand.chunk.section) or self._opens_list(
+                cand.chunk, chunk_units, cand.index
+            ):
+                group += self._following(chunk_units, cand.index, have)
+            elif grades and _is_grade_row(cand.unit.text):
+                for j in range(cand.index + 1, len(chunk_units)):
+                    if j in have or not _is_grade_row(chunk_units[j].text):
+                        break
+                    group.append(j)
+            words = sum(len(chunk_units[i].text.split()) for i in group)
+            while len(group) > 1 and words > budget:
+                words -= len(chunk_units[group.pop()].text.split())
+            if spans and words > budget:
+                continue
+            budget -= words
+            have.update(group)
+            spans.append((cand.chunk, group))
+            at_end = group[-1] == len(chunk_units) - 1
+            if at_end and budget > 0 and (len(group) > 1 or is_lead_in(cand.unit.text, None)):
+                budget = self._continue_list(cand.chunk, chunks, units, taken, spans, budget)
+        # Words left over go to the sentence after a single quoted sentence, in its paragraph
+        # (the "because" or the figure often follows the sentence that matched).
+        for chunk, group in spans:
+            if len(group) != 1 or not self.follow_on:
+                continue
+            chunk_units = units[id(chunk)]
+            have = taken[id(chunk)]
+            nxt = group[0] + 1
+            if nxt >= len(chunk_units) or nxt in have:
+                continue
+            gap = chunk.text[chunk_units[group[0]].end : chunk_units[nxt].start]
+            n_words = len(chunk_units[nxt].text.split())
+            if "\n" in gap or n_words > budget or is_furniture(chunk_units[nxt].text):
+                continue
+            group.append(nxt)
+            have.add(nxt)
+            budget -= n_words
+        return self._merge(spans, units)
+
+    def _fit(self, quotes: list[_Quote]) -> list[_Quote]:
+        """Keep the answer within ``max_words``: later quotes shortened or dropped."""
+        lead = len(self.prompts.render("lead").split())
+        out: list[_Quote] = []
+        used = lead
+        for quote in quotes:
+            room = self.max_words - used - 2  # "-" and "[n]"
+            words = list(re.finditer(r"\S+", quote.text))
+            if len(words) <= room:
+                out.append(quote)
+                used += len(words) + 2
+            elif room >= 8 or not out:
+                end = quote.start + words[max(room, 8) - 1].end()
+                out.append(_Quote(quote.chunk, quote.start, end, cut=True))
+                break
+            else:
+                break
+        return out
+
+    @staticmethod
+    def _following(chunk_units: list[Unit], index: int, have: set[int]) -> list[int]:
+        """The items after a lead-in (list items, judgement rows, numbered points).
+
+        Numbered points follow an unfinished sentence; after a colon the next unit
+        comes at least.
+        """
+        lead = chunk_units[index].text.rstrip()
+        colon = lead.endswith(":")
+        unfinished = not lead.endswith((".", "!", "?", ":", ")", "”", '"'))
+        out: list[int] = []
+        for j in range(index + 1, len(chunk_units)):
+            text = chunk_units[j].text
+            if j in have:
+                break
+            if (
+                is_list_item(text)
+                or (colon and not out)
+                or (unfinished and _NUMBERED.match(text))
+                or (is_grade_unit(text) and len(text.split()) <= 20)
+            ):
+                out.append(j)
+                continue
+            break
+        return out
+
+    def _continue_list(
+        self,
+        chunk: StoredChunk,
+        chunks: list[StoredChunk],
+        units: dict[int, list[Unit]],
+        taken: dict[int, set[int]],
+        spans: list[tuple[StoredChunk, list[int]]],
+        budget: int,
+    ) -> int:
+        """Carry a list on into the next passage of the same document, when retrieved."""
+        following = next(
+            (c for c in chunks if c.doc_id == chunk.doc_id and c.index == chunk.index + 1), None
+        )
+        if following is None:
+            return budget
+        chunk_units = units[id(following)]
+        have = taken.setdefault(id(following), set())
+        group = []
+        for j, unit in enumerate(chunk_units):
+            if j in have or not is_list_item(unit.text):
+                break
+            n_words = len(unit.text.split())
+            if n_words > budget:
+                break
+            group.append(j)
+            budget -= n_words
+        if group:
+            have.update(group)
+            spans.append((following, group))
+        return budget
+
+    @staticmethod
+    def _merge(
+        spans: list[tuple[StoredChunk, list[int]]], units: dict[int, list[Unit]]
+    ) -> list[_Quote]:
+        """One quote per run of neighbouring units of a chunk, in the order first chosen."""
+        by_chunk: dict[int, set[int]] = {}
+        order: list[tuple[StoredChunk, int]] = []
+        for chunk, group in spans:
+            by_chunk.setdefault(id(chunk), set()).update(group)
+            order.append((chunk, group[0]))
+        quotes: list[_Quote] = []
+        done: set[tuple[int, int]] = set()
+        for chunk, first in order:
+            indexes = by_chunk[id(chunk)]
+            lo = hi = first
+            while lo - 1 in indexes:
+                lo -= 1
+            while hi + 1 in indexes:
+                hi += 1
+            if (id(chunk), lo) in done:
+                continue
+            done.add((id(chunk), lo))
+            chunk_units = units[id(chunk)]
+            quotes.append(_Quote(chunk, chunk_units[lo].start, chunk_units[hi].end))
+        return quotes

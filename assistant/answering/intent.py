@@ -58,3 +58,72 @@ def asks_for_number(question: str) -> bool:
 def has_figure(text: str) -> bool:
     """True when the text states a figure other than a year or a paragraph number."""
     return bool(_FIGURE.search(_PARAGRAPH_NUMBER.sub(" ", text)))
+
+
+_LIST_QUESTION = re.compile(
+    r"\b(needs? to improve|needed to improve|improvements? (?:needed|required)|"
+    r"recommendations?|recommend(?:ed|s)?|areas? (?:for|of) (?:development|improvement|focus)|"
+    r"aspects?|themes?|features?|characteristics?|priorities|strengths|weaknesses|"
+    r"which (?:\d+|two|three|four|five|six|seven|eight|nine|ten) |"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten) (?:main )?(?:areas|things|themes)|"
+    r"name (?:some|the)|list (?:the|of))\b",
+    re.IGNORECASE,
+)
+# A bullet, or "(a)", "b)", "(iv)", "2)"; not "12." (numbered paragraphs are body text).
+_LIST_ITEM = re.compile(r"^\s*(?:[■◼•▪●◦·*–-]\s*|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s)", re.I)
+_YEAR = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
+
+
+def asks_for_list(question: str) -> bool:
+    """True when the question wants several items (what to improve, recommendations, themes)."""
+    return bool(_LIST_QUESTION.search(question))
+
+
+def is_list_item(text: str) -> bool:
+    """True when a line is a bullet, a lettered or numbered item, or a table row."""
+    return bool(_LIST_ITEM.match(text)) or " | " in text
+
+
+def years_in(text: str) -> set[int]:
+    """The four-digit years (1950–2099) written in ``text``."""
+    return {int(y) for y in _YEAR.findall(text)}
+
+
+_MONEY_QUESTION = re.compile(
+    r"\b(spend|spends|spent|spending|budgets?|costs?|costing|funding|funded|expenditure|"
+    r"money|per[- ]pupil|overspend|underspend|savings?)\b|£",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:million|billion|m|bn|k)\b", re.IGNORECASE)
+_PERSON_QUESTION = re.compile(
+    r"^\s*who\s+(?:is|was|signed|chaired|chairs|wrote)\b|"
+    r"\bname of\b|\bwho (?:was|is) (?:the|its|their)\b",
+    re.IGNORECASE,
+)
+# A personal name: an honorific and a name, or two or three capitalised words set off
+# by a comma or a line end (a signature or "Jane Smith, Director of ...").
+_PERSON = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Professor|Prof|Councillor|Cllr|Sir|Dame|Lord|Lady)\.?\s+[A-Z][a-z]+"
+    r"|(?:^|,\s*|:\s*)[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][a-z'’-]+(?=\s*(?:,|$|\n|\())",
+    re.MULTILINE,
+)
+
+
+def asks_for_money(question: str) -> bool:
+    """True when the question asks about spending, budgets, costs or funding."""
+    return bool(_MONEY_QUESTION.search(question))
+
+
+def has_money(text: str) -> bool:
+    """True when the text states a sum of money (£ amount, millions)."""
+    return bool(_MONEY.search(text))
+
+
+def asks_for_person(question: str) -> bool:
+    """True when the question asks who someone is, or for a person's name."""
+    return bool(_PERSON_QUESTION.search(question))
+
+
+def has_person(text: str) -> bool:
+    """True when the text appears to state a personal name."""
+    return bool(_PERSON.search(text))

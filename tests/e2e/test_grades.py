@@ -79,3 +79,80 @@ def test_table_follows_ingest_and_remove(tmp_path):
 def test_bad_filters_are_one_line_errors(args, message, tmp_path):
     result = runner.invoke(app, ["grades", *args, "--data-dir", str(tmp_path)])
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_actions_of_the_bromley_plan_with_status_as_of_a_date(sample_data_dir):
+    rows = json.loads(
+        grades_like(
+            "actions",
+            "--authority",
+            "Bromley",
+            "--as-of",
+            "2012-02-21",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    plan = [r for r in rows if r["origin"] == "plan"]
+    assert len(plan) >= 40  # one row per action of the 16 plan rows
+    edt = next(r for r in plan if (r["action"] or "").startswith("All Emergency Duty Team"))
+    assert (edt["timeframe"], edt["due"], edt["status"]) == (
+        "August 2011",
+        "2011-08-31",
+        "achieved",
+    )
+    bexley = next(r for r in plan if (r["action"] or "").startswith("Undertake discussions"))
+    # due at the end of January 2012, still "In progress" in February: overdue
+    assert bexley["timeframe"] == "Sept – Jan 2012" and bexley["progress"] == "In progress"
+    assert bexley["status"] == "overdue"
+    assert bexley["lead"].startswith("Assistant Director (Safeguarding & Social Care)")
+    overdue = json.loads(
+        grades_like(
+            "actions",
+            "--authority",
+            "Bromley",
+            "--status",
+            "overdue",
+            "--as-of",
+            "2012-02-21",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    assert overdue and all(r["due"] < "2012-02-21" and r["status"] == "overdue" for r in overdue)
+    assert all(r["quote"] for r in rows)
+
+
+def test_cases_ranked_with_reasons_and_more_like_this(sample_data_dir):
+    ranked = json.loads(
+        grades_like(
+            "cases",
+            "virtual school for children in care",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    assert ranked[0]["authority"] == "Camden"
+    assert ranked[0]["title"] == "a virtual school for children in care"
+    assert "virtual" in ranked[0]["why"] and ranked[0]["score"] >= ranked[1]["score"]
+    like = json.loads(
+        grades_like(
+            "cases", "--like", ranked[0]["id"], "--json", "--data-dir", str(sample_data_dir)
+        )
+    )
+    assert like and ranked[0]["id"] not in {r["id"] for r in like}
+    themed = json.loads(
+        grades_like(
+            "cases", "--theme", "care leavers", "--json", "--data-dir", str(sample_data_dir)
+        )
+    )
+    assert themed and all("care leavers" in r["themes"] for r in themed)
+
+
+def grades_like(*args):
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout

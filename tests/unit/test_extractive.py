@@ -2,15 +2,16 @@
 
 import pytest
 
+from assistant.answering.coverage import closest, is_furniture
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.text_units import split_units, stem, terms
 from assistant.prompts import load_prompts
 from vectorstore.store import StoredChunk
 
 
-def chunk(text, score=0.6, rank=0, section=None, page=1, starts=()):
+def chunk(text, score=0.6, rank=0, section=None, page=1, starts=(), doc=None, **meta):
     return StoredChunk(
-        doc_id=f"d{rank}",
+        doc_id=doc or f"d{rank}",
         source=f"doc{rank}.txt",
         title=f"Doc {rank}",
         index=rank,
@@ -21,6 +22,7 @@ def chunk(text, score=0.6, rank=0, section=None, page=1, starts=()):
         section=section,
         score=score,
         page_starts=starts,
+        **meta,
     )
 
 
@@ -97,3 +99,308 @@ def test_answer_stays_short_and_deduplicates(answerer):
     drafted = answerer.answer("care leavers leaving care team", chunks)
     assert len(drafted.citations) == 1
     assert len(drafted.text.split()) <= 130
+
+
+def assert_quotes_exact(drafted, chunks):
+    """Every citation quotes its own passage verbatim."""
+    for c in drafted.citations:
+        assert any(c.quote in ch.text for ch in chunks if ch.doc_id == c.doc_id), c.quote
+
+
+IMPROVE = (
+    "Children are safe.\n\nWhat needs to improve?\n\n"
+    "◼ The quality of pathway plans for care leavers.\n"
+    "◼ Management oversight of visits to children.\n\n"
+    "12. Leaders know their services well and act on audits."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "chunks", "quote"),
+    [
+        pytest.param(
+            "What needs to improve in Kent?",
+            [chunk(IMPROVE, section="What needs to improve?")],
+            "What needs to improve?\n\n◼ The quality of pathway plans for care leavers.\n"
+            "◼ Management oversight of visits to children.",
+            id="heading-then-bullets",
+        ),
+        pytest.param(
+            "What recommendations did the report make?",
+            [
+                chunk(
+                    "The report makes these recommendations:\n"
+                    "• Councils should plan services together.\n"
+                    "• Partners should share data.\nOther text follows here."
+                )
+            ],
+            "The report makes these recommendations:\n• Councils should plan services together."
+            "\n• Partners should share data.",
+            id="lead-in-colon-then-bullets",
+        ),
+        pytest.param(
+            "What were the judgements in the inspection?",
+            [
+                chunk(
+                    "Judgement Grade\nOverall effectiveness Good\n"
+                    "The experiences and progress of care leavers Outstanding\n"
+                    "Summary of findings\nChildren are seen often."
+                )
+            ],
+            "Judgement Grade\nOverall effectiveness Good\n"
+            "The experiences and progress of care leavers Outstanding",
+            id="table-heading-then-judgement-rows",
+        ),
+    ],
+)
+def test_list_questions_quote_the_items_under_the_heading(answerer, question, chunks, quote):
+    drafted = answerer.answer(question, chunks)
+    assert not drafted.refused
+    assert drafted.citations[0].quote == quote
+    assert_quotes_exact(drafted, chunks)
+
+
+def test_list_continues_into_the_next_retrieved_passage_of_the_document(answerer):
+    first = chunk("Leaders are ambitious.\n\nWhat needs to improve?", doc="k", rank=0)
+    second = chunk(
+        "◼ The timeliness of assessments for disabled children.\n◼ Supervision of staff.\n"
+        "Body text after the list.",
+        doc="k",
+        rank=1,
+    )
+    drafted = answerer.answer("What needs to improve?", [first, second])
+    quotes = [c.quote for c in drafted.citations]
+    assert quotes[:2] == [
+        "What needs to improve?",
+        "◼ The timeliness of assessments for disabled children.\n◼ Supervision of staff.",
+    ]
+    assert "Body text" not in drafted.text
+    assert_quotes_exact(drafted, [first, second])
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        pytest.param(
+            "Unrelated opening words. Care leavers have personal advisers. "
+            "Personal advisers for care leavers visit monthly.\nOther line about adoption.",
+            "Care leavers have personal advisers. "
+            "Personal advisers for care leavers visit monthly.",
+            id="two-matching-sentences-one-span",
+        ),
+        pytest.param(
+            "Weather is mild. The virtual school tracks attainment closely. "
+            "It meets termly with schools.\nA different paragraph about adoption.",
+            "The virtual school tracks attainment closely. It meets termly with schools.",
+            id="sentence-after-the-match-in-its-paragraph",
+        ),
+    ],
+)
+def test_neighbouring_sentences_are_merged_into_one_quote(answerer, text, quote):
+    chunks = [chunk(text)]
+    question = "care leavers personal advisers" if "leavers" in text else "virtual school"
+    drafted = answerer.answer(question, chunks)
+    assert [c.quote for c in drafted.citations][0] == quote
+    assert "\n" not in drafted.citations[0].quote  # never across a paragraph
+    assert_quotes_exact(drafted, chunks)
+
+
+def test_follow_on_off_quotes_only_the_matching_sentence():
+    answerer = ExtractiveAnswerer(load_prompts("extractive-v1"), follow_on=False)
+    text = "The virtual school tracks attainment closely. It meets termly with schools."
+    drafted = answerer.answer("virtual school attainment", [chunk(text)])
+    assert drafted.citations[0].quote == "The virtual school tracks attainment closely."
+
+
+def test_number_questions_prefer_the_unit_with_a_figure(answerer):
+    chunks = [
+        chunk(
+            "Care leavers are well supported by advisers in education.\n"
+            "Overall, 64% of care leavers were in education.",
+        )
+    ]
+    question = "What percentage of care leavers were in education?"
+    drafted = answerer.answer(question, chunks)
+    assert drafted.citations[0].quote == "Overall, 64% of care leavers were in education."
+    plain = ExtractiveAnswerer(load_prompts("extractive-v1"), number_bonus=0.0)
+    assert plain.answer(question, chunks).citations[0].quote.startswith("Care leavers")
+
+
+@pytest.mark.parametrize(
+    ("question", "chunks", "refused"),
+    [
+        pytest.param(
+            "What grade did Kent get in its 2021 inspection?",
+            [chunk("Overall effectiveness Good", authorities=("Kent",), published="2019")],
+            True,
+            id="year-of-no-document",
+        ),
+        pytest.param(
+            "What grade did Kent get in its 2019 inspection?",
+            [chunk("Overall effectiveness Good", authorities=("Kent",), published="2019")],
+            False,
+            id="year-of-the-document",
+        ),
+        pytest.param(
+            "What did Kent's 2023 report say about the 2021 focused visit?",
+            [
+                chunk(
+                    "The 2021 focused visit found weaknesses in planning.",
+                    published="2023",
+                    inspected="2023-03-01",
+                )
+            ],
+            False,
+            id="year-stated-in-the-text",
+        ),
+        pytest.param(
+            "How much did the council spend on agency social workers?",
+            [chunk("Agency social workers are used in a few teams across the service.")],
+            True,
+            id="money-asked-no-sum",
+        ),
+        pytest.param(
+            "How much did the council spend on agency social workers?",
+            [chunk("The council spent £2.1 million on agency social workers last year.")],
+            False,
+            id="money-asked-sum-stated",
+        ),
+        pytest.param(
+            "Who was the lead member for children's services?",
+            [chunk("The lead member for children's services meets leaders often.")],
+            True,
+            id="person-asked-no-name",
+        ),
+        pytest.param(
+            "Who was the lead member for children's services?",
+            [chunk("The lead member for children's services,\nJane Smith, meets leaders often.")],
+            False,
+            id="person-asked-name-stated",
+        ),
+        pytest.param(
+            "Which ferry operator handles harbour dredging contracts?",
+            [chunk("Children in care are visited regularly by social workers.")],
+            True,
+            id="key-words-absent",
+        ),
+        pytest.param(
+            "How do care leavers get ferry dredging?",
+            [chunk("Care leavers are supported well by personal advisers.")],
+            True,
+            id="half-the-key-words-absent",
+        ),
+        pytest.param(
+            "How are care levers supported by personal advisors?",
+            [chunk("Care leavers are supported well by personal advisers.")],
+            False,
+            id="misspelt-words-still-found",
+        ),
+    ],
+)
+def test_refusal_signals(answerer, question, chunks, refused):
+    drafted = answerer.answer(question, chunks)
+    assert drafted.refused is refused
+    assert (drafted.citations == ()) is refused
+    assert_quotes_exact(drafted, chunks)
+
+
+@pytest.mark.parametrize(
+    ("term", "vocabulary", "expected"),
+    [
+        ("lever", {"leaver", "care"}, "leaver"),  # one letter off
+        ("wandswoth", {"wandsworth"}, "wandsworth"),
+        ("improv", {"improvement"}, "improvement"),  # another inflection
+        ("leaver", {"leaver"}, "leaver"),
+        ("ferry", {"leaver", "care"}, None),
+        ("pa", {"pan"}, None),  # short words must match exactly
+    ],
+)
+def test_closest_form_of_a_question_word(term, vocabulary, expected):
+    assert closest(term, vocabulary) == expected
+
+
+def test_misspelt_question_word_counts_as_its_passage_form(answerer):
+    chunks = [chunk("Personal budgets meet needs.\nLeavers meet personal advisers weekly.")]
+    drafted = answerer.answer("When do levers meet personal advisors?", chunks)
+    assert drafted.citations[0].quote == "Leavers meet personal advisers weekly."
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Inspection dates: 9 to 20 May 2022", True),
+        ("Lead inspector: Sarah Canto, His Majesty's Inspector", True),
+        ("© Crown copyright 2019", True),
+        ("Inspection of Kent local authority children's services", True),
+        ("The inspection found that care leavers are well supported.", False),
+    ],
+)
+def test_is_furniture(line, furniture):
+    assert is_furniture(line) is furniture
+
+
+def test_report_furniture_is_never_quoted(answerer):
+    chunks = [
+        chunk(
+            "Inspection of Kent local authority children's services\n"
+            "Inspection dates: 9 to 20 May 2022\n"
+            "Care leavers in Kent receive strong support from their personal advisers.",
+            authorities=("Kent",),
+            published="2022",
+        )
+    ]
+    drafted = answerer.answer("What support do care leavers in Kent get (May 2022)?", chunks)
+    assert not drafted.refused
+    assert all("Inspection dates" not in c.quote for c in drafted.citations)
+    assert drafted.citations[0].quote.startswith("Care leavers in Kent")
+
+
+@pytest.mark.parametrize("max_words", [40, 120])
+def test_answer_stays_within_the_word_limit(max_words):
+    answerer = ExtractiveAnswerer(load_prompts("extractive-v1"), max_words=max_words)
+    long = " ".join(["care leavers receive support from advisers"] * 30) + "."
+    items = "\n".join(f"◼ Care leavers need better plan number {i} for support." for i in range(30))
+    chunks = [
+        chunk(long),
+        chunk(f"What needs to improve for care leavers?\n{items}", rank=1),
+    ]
+    for question in ("How are care leavers supported?", "What needs to improve for care leavers?"):
+        drafted = answerer.answer(question, chunks)
+        assert not drafted.refused
+        assert len(drafted.text.split()) <= max_words
+        assert_quotes_exact(drafted, chunks)
+
+
+def test_furniture_is_skipped_even_when_the_question_only_places_the_report(answerer):
+    chunks = [
+        chunk(
+            "Inspection dates: 9 to 20 May 2022\nCare leavers in Kent are well supported.",
+            authorities=("Kent",),
+            published="2022",
+        )
+    ]
+    drafted = answerer.answer("Kent inspection, May 2022?", chunks)
+    assert all("Inspection dates" not in c.quote for c in drafted.citations)
+
+
+def test_grade_question_quotes_the_judgement_rows_together(answerer):
+    text = (
+        "Areas for judgement | Grade awarded\n"
+        "The contribution of children's services to outcomes. | 3\n"
+        "The council's overall capacity to improve its services | 4\n"
+        "Pupils at Key Stage 2 do well and attendance is good."
+    )
+    chunks = [chunk(text, doc="w")]
+    drafted = answerer.answer("What grades did the council's children's services get?", chunks)
+    assert drafted.citations[0].quote == (
+        "The contribution of children's services to outcomes. | 3\n"
+        "The council's overall capacity to improve its services | 4"
+    )
+    assert_quotes_exact(drafted, chunks)
+
+
+def test_a_line_repeating_the_document_title_is_not_quoted(answerer):
+    title_line = "Doc 0"
+    chunks = [chunk(f"{title_line}\nDoc services for care leavers are good.")]
+    drafted = answerer.answer("Doc 0 care leavers", chunks)
+    assert [c.quote for c in drafted.citations] == ["Doc services for care leavers are good."]

@@ -1,0 +1,109 @@
+"""Whether retrieved passages can answer a question: its topic words, years and key words.
+
+Used by the extractive answerer to weigh units and to decide when to refuse.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.intent import years_in
+from assistant.answering.text_units import stem, terms
+from vectorstore.store import StoredChunk
+
+# Words that place a question (which inspection, which report) rather than say what it asks.
+LOCATING = frozenset(
+    stem(w)
+    for w in """inspection inspections inspected ilacs report council county borough city
+    metropolitan district london january february march april may june july august september
+    october november december""".split()
+)
+# Words of how a question is put, not of what it is about.
+GENERIC_QUESTION = frozenset(
+    stem(w)
+    for w in """get gets got getting want wanted stand stands name named thing things per made
+    make happen happened receive received play role first second main key kind type way often
+    since ago new current currently overall like look looked note noted ofsted's
+    grade grades graded rating ratings rated judgement judgements judgment judged""".split()
+)
+# Report furniture that matches a question's place and date but answers nothing.
+_FURNITURE = re.compile(
+    r"^(?:inspection dates?\b|lead inspector\b|report published\b|©|crown copyright\b|"
+    r"inspection of .{0,60} children.s services$)",
+    re.IGNORECASE,
+)
+
+
+def in_vocabulary(term: str, vocabulary: set[str]) -> bool:
+    """Whether ``term`` or a close form of it is in ``vocabulary`` (see ``closest``)."""
+    return closest(term, vocabulary) is not None
+
+
+def closest(term: str, vocabulary: set[str]) -> str | None:
+    """``term`` if in ``vocabulary``, else a close form of it, or None.
+
+    A close form: one stem a prefix of the other (inflections), or one letter off
+    (two for long words: misspellings).
+    """
+    if term in vocabulary:
+        return term
+    if len(term) < 4:
+        return None
+    for word in sorted(vocabulary):
+        if len(word) >= 4 and (word.startswith(term) or term.startswith(word)):
+            return word
+    allowed = 1 if len(term) < 8 else 2
+    for word in sorted(vocabulary):
+        if abs(len(word) - len(term)) <= allowed and _edit_distance(term, word, allowed) <= allowed:
+            return word
+    return None
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance with transpositions, stopping early above ``limit``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def doc_years(chunk: StoredChunk) -> set[int]:
+    """The years of a chunk's document (published, inspected) from its metadata."""
+    out = set()
+    for value in (chunk.published, chunk.inspected):
+        if value and value[:4].isdigit():
+            out.add(int(value[:4]))
+    return out
+
+
+def fits_years(chunk: StoredChunk, years: set[int]) -> bool:
+    """Whether the chunk's document is of the time of ``years`` (the year or the next one).
+
+    A passage of another time fits when its title or text states one of the years.
+    """
+    if doc_years(chunk) & (years | {y + 1 for y in years}):
+        return True
+    return bool(years & years_in(f"{chunk.title}\n{chunk.text}"))
+
+
+def topic_terms(question: str, chunks: list[StoredChunk]) -> list[str]:
+    """The question's content words less the authority names, years and locating words."""
+    wanted = list(dict.fromkeys(terms(question)))
+    names = {t for c in chunks for name in c.authorities for t in terms(name)}
+    topic = [
+        t for t in wanted if t not in LOCATING and t not in names and not re.fullmatch(r"\d{4}", t)
+    ]
+    return topic or wanted
+
+
+def is_furniture(text: str) -> bool:
+    """True for cover-page lines (inspection dates, lead inspector, copyright, title)."""
+    return bool(_FURNITURE.match(text.strip()))
