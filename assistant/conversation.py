@@ -275,9 +275,11 @@ class Conversation:
         question = (question or "").strip()
         if not self.turns or not question:
             return question
-        if self.rewriter is not None:
-            rewritten = (self.rewriter(question, self.history_text()) or "").strip()
-            return rewritten or question
+        rewriter = self.rewriter or getattr(self.assistant.answerer, "rewrite_follow_up", None)
+        if rewriter is not None:
+            rewritten = (rewriter(question, self.history_text()) or "").strip()
+            if rewritten:
+                return rewritten
         return self._rules.rewrite(question, self.turns)
 
     def ask(self, question: str, *, standalone: str | None = None, **kw: Any) -> Answer:

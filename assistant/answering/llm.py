@@ -24,7 +24,7 @@ from assistant.errors import (
     ProviderError,
     ProviderUnreachableError,
 )
-from assistant.prompts import PromptSet
+from assistant.prompts import PromptSet, load_prompts
 from vectorstore.store import StoredChunk
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+REWRITE_PROMPT = "rewrite-v1"
 PROMPT_NAME = "answer-v1"
 INSTALL_HINT = "pip install 'ofsted-assistant[openai]'"
 
@@ -269,6 +270,26 @@ class LLMAnswerer:
             text = f"{self.prompts.render('low_confidence')}\n{text}"
         return Drafted(text, checked.citations, False)
 
+    def rewrite_follow_up(self, question: str, history: str) -> str | None:
+        """A follow-up rewritten as a standalone question by the model (None if unusable)."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        prompts = load_prompts(REWRITE_PROMPT)
+        messages = [
+            SystemMessage(prompts.render("system")),
+            HumanMessage(prompts.render("user", history=history, question=question)),
+        ]
+        try:
+            reply = self._model().invoke(messages)
+        except AssistantError:
+            raise
+        except Exception as exc:
+            raise translate_error(exc, model=self.model or "?", where=self.where) from exc
+        lines = [line.strip() for line in _content(reply).splitlines() if line.strip()]
+        if not lines or len(lines[0]) > 4 * max(len(question), 60):
+            return None
+        return lines[0].strip('"“”')
+
     def _refuse(self) -> Drafted:
         return Drafted(self.prompts.render("refusal"), (), True)
 
@@ -322,6 +343,13 @@ class FallbackAnswerer:
     def prompt_name(self) -> str:
         """The primary's prompt name."""
         return self.primary.prompt_name
+
+    def rewrite_follow_up(self, question: str, history: str) -> str | None:
+        """The model's standalone question, or None when the model is unreachable."""
+        try:
+            return self.primary.rewrite_follow_up(question, history)
+        except ProviderUnreachableError:
+            return None
 
     def answer(
         self, question: str, chunks: list[StoredChunk], history: str | None = None

@@ -253,3 +253,50 @@ def test_openai_mode_without_a_key_says_how_to_set_it(tmp_path):
     assistant.ingest([write(tmp_path, "k.txt", "Care leavers have personal advisers.")])
     with pytest.raises(ConfigError, match="^the openai mode needs an API key: set OFSTED_"):
         assistant.ask("Do care leavers have personal advisers?")
+
+
+def _conversation(tmp_path, chat):
+    from assistant.conversation import Conversation
+
+    assistant = build_assistant(
+        Settings(data_dir=tmp_path / "d", llm=LLMSettings(mode="openai", model="gpt-test")),
+        embeddings=HashEmbeddings(),
+        loader=fake_doc,
+        chunker=fake_chunks,
+        chat=chat,
+    )
+    assistant.ingest(
+        [
+            write(
+                tmp_path,
+                "k.txt",
+                "Kent fostering recruitment improved.\nKent care leavers have advisers.",
+            )
+        ]
+    )
+    return Conversation(assistant)
+
+
+def test_the_model_rewrites_a_follow_up_from_the_conversation(tmp_path):
+    chat = ScriptedChatModel().queue("Kent fostering recruitment improved [1].")
+    conversation = _conversation(tmp_path, chat)
+    conversation.ask("How is fostering recruitment in Kent?")
+    chat.queue("How are care leavers supported in Kent?", "Kent care leavers have advisers [1].")
+    answer = conversation.ask("And what about their care leavers?")
+    rewrite_prompt = chat.prompts[-2]
+    assert "rewrite the user's latest question" in str(rewrite_prompt[0].content)
+    assert "How is fostering recruitment in Kent?" in str(rewrite_prompt[-1].content)
+    assert "Latest question: And what about their care leavers?" in str(rewrite_prompt[-1].content)
+    assert conversation.turns[-1].standalone == "How are care leavers supported in Kent?"
+    assert "Question: How are care leavers supported in Kent?" in chat.last_user
+    assert answer.text == "Kent care leavers have advisers [1]."
+
+
+def test_an_unreachable_model_leaves_follow_ups_to_the_rules(tmp_path):
+    chat = ScriptedChatModel().queue("Kent fostering recruitment improved [1].")
+    conversation = _conversation(tmp_path, chat)
+    conversation.ask("How is fostering recruitment in Kent?")
+    down = openai.APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1:9/v1"))
+    chat.queue(down, "Kent care leavers have advisers [1].")
+    conversation.ask("And what about their care leavers?")
+    assert "Kent" in conversation.turns[-1].standalone  # the rule-based rewrite
