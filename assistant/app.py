@@ -6,6 +6,7 @@ keyword arguments instead of patching modules.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import uuid
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, get_args
 
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
+from assistant.answering.judgements import JudgementAnswerer, TableAnswer
 from assistant.errors import ConfigError, InputError
 from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn
 from assistant.models import Answer, IngestReport
@@ -30,6 +32,21 @@ if TYPE_CHECKING:
     from assistant.local_server import LocalServer
 
 MAX_QUESTION_CHARS = 2000
+JUDGEMENTS_PROMPT = "judgements-v1"
+_WHY = re.compile(r"\b(why|reasons?|because|explain)\b", re.IGNORECASE)
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _combined(first: Drafted, second: Drafted) -> Drafted:
+    """Two answers in one, the second's citations renumbered after the first's."""
+    if second.refused or not second.citations:
+        return first
+    offset = len(first.citations)
+    text = _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", second.text)
+    citations = tuple(dataclasses.replace(c, n=c.n + offset) for c in second.citations)
+    return Drafted(f"{first.text}\n{text}", first.citations + citations, False)
+
+
 DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -71,6 +88,7 @@ class Assistant:
     retriever: LibraryRetriever
     answerer: Answerer
     authorities: AuthorityIndex | None = None
+    judgements: JudgementAnswerer | None = None
     local_server: LocalServer | None = None
 
     def ingest(
@@ -123,14 +141,42 @@ class Assistant:
         """
         question = self._checked_question(question)
         began = time.perf_counter()
+        table = self._from_table(question, filters)
         chunks = self.retriever.search(question, k, filters)
         retrieved_at = time.perf_counter()
+        if table is not None and not _WHY.search(question):
+            return self._table_answer(id, question, table, chunks, began, retrieved_at)
         if history and getattr(self.answerer, "uses_history", False):
             drafted = self.answerer.answer(question, chunks, history)  # type: ignore[call-arg]
         else:
             drafted = self.answerer.answer(question, chunks)
+        if table is not None:  # a "why" question: the grades, then the passages' reasons
+            drafted = _combined(table.drafted, drafted)
         done = time.perf_counter()
         return self._answer(id, question, drafted, chunks, began, retrieved_at, done)
+
+    def _from_table(self, question: str, filters: Filters | None) -> TableAnswer | None:
+        """The judgements table's answer to a grade question about a named authority."""
+        if self.judgements is None:
+            return None
+        analysis = self.retriever.analyze(question)
+        authorities = (filters.authorities if filters else ()) or analysis.authorities
+        return self.judgements.answer(question, authorities, analysis.years)
+
+    def _table_answer(
+        self,
+        id: str | None,
+        question: str,
+        table: TableAnswer,
+        chunks: list[StoredChunk],
+        began: float,
+        retrieved_at: float,
+    ) -> Answer:
+        """An answer from the judgements table; ``retrieved`` still lists what retrieval found."""
+        answer = self._answer(
+            id, question, table.drafted, chunks, began, retrieved_at, time.perf_counter()
+        )
+        return dataclasses.replace(answer, prompt=JUDGEMENTS_PROMPT)
 
     def stream(
         self,
@@ -148,8 +194,13 @@ class Assistant:
         """
         question = self._checked_question(question)
         began = time.perf_counter()
+        table = self._from_table(question, filters)
         chunks = self.retriever.search(question, k, filters)
         retrieved_at = time.perf_counter()
+        if table is not None and not _WHY.search(question):
+            yield table.drafted.text
+            yield self._table_answer(id, question, table, chunks, began, retrieved_at)
+            return
         streaming = getattr(self.answerer, "stream", None)
         if streaming is None:
             drafted = self.answerer.answer(question, chunks)
@@ -253,6 +304,7 @@ def build_assistant(
     """
     from assistant.answering.text_units import terms
     from assistant.query import Glossary, QueryAnalyzer
+    from assistant.structured import StructuredData
     from ingest.tokens import install_offline_cache
     from vectorstore.embeddings import MiniLMEmbeddings
     from vectorstore.lexical import LexicalIndex
@@ -297,6 +349,14 @@ def build_assistant(
         ),
         answerer=answerer,
         authorities=authorities,
+        judgements=JudgementAnswerer(
+            StructuredData(
+                settings.data_dir / "structured" / f"{store.chunks_name}.sqlite",
+                store,
+                authorities,
+            ),
+            load_prompts(JUDGEMENTS_PROMPT),
+        ),
         local_server=local_server,
     )
 

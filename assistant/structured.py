@@ -40,6 +40,9 @@ AREA_NAMES = {
     "lscb": "Local Safeguarding Children Board",
 }
 
+# Raise whenever what is extracted changes: existing tables are then read again.
+VERSION = 2
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT, authority TEXT,
@@ -260,6 +263,13 @@ class StructuredData:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path)
         db.execute("PRAGMA foreign_keys = ON")
+        if db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+            # read by an older extractor: derived data, so start again
+            db.executescript(
+                "DROP TABLE IF EXISTS judgements; DROP TABLE IF EXISTS actions;"
+                " DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS documents;"
+            )
+            db.execute(f"PRAGMA user_version = {VERSION}")
         db.executescript(_SCHEMA)
         return db
 
@@ -456,6 +466,8 @@ def rank_cases(
 
 def structured_data(assistant: Any) -> StructuredData:
     """The structured data of an assistant's library (in its data directory)."""
+    if assistant.judgements is not None:
+        return assistant.judgements.data
     store = assistant.store
     path = assistant.settings.data_dir / "structured" / f"{store.chunks_name}.sqlite"
     return StructuredData(path, store, assistant.authorities)

@@ -20,12 +20,14 @@ from ingest.models import ParsedDocument
 
 SCALE = {1: "outstanding", 2: "good", 3: "requires improvement", 4: "inadequate"}
 
-_GRADE = r"(?P<grade>outstanding|good|requires improvement(?: to be good)?|inadequate|adequate)"
+_GRADE = r"(?P<grade>outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate)"
 _LEVEL = {
     "outstanding": 1,
     "good": 2,
     "requires improvement": 3,
     "requires improvement to be good": 3,
+    "require improvement": 3,
+    "require improvement to be good": 3,
     "adequate": 3,
     "inadequate": 4,
 }
@@ -48,6 +50,7 @@ _AREAS: tuple[tuple[str, str], ...] = (
     ("in_care", r"the experiences and progress of children in care"),
     ("care_leavers", r"the experiences and progress of (?:children )?care leavers"),
     ("overall_effectiveness", r"overall effectiveness"),
+    ("overall_effectiveness", r"the overall judgement"),
     ("help_and_protection", r"(?:\d\.\s*)?children who need help and protection"),
     ("looked_after_and_permanence", r"(?:\d\.\s*)?children looked after and achieving permanence"),
     ("adoption", r"(?:\d\.\d\s*)?adoption performance"),
@@ -62,7 +65,7 @@ _LINE_PATTERNS = [
 ]
 # "Children's services in Norfolk are inadequate" / "... requires improvement to be good"
 _SIF_OVERALL = re.compile(
-    rf"^\s*(?P<area>children[’']s services in .{{2,60}}?)\s+(?:are|is|require|requires)\s+"
+    rf"^\s*(?P<area>children[’']s services in .{{2,60}}?)\s+(?:(?:are|is)\s+)?"
     rf"{_GRADE}\s*\.?\s*$",
     re.I,
 )

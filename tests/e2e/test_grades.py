@@ -156,3 +156,17 @@ def grades_like(*args):
     result = runner.invoke(app, list(args))
     assert result.exit_code == 0, result.output
     return result.stdout
+
+
+def test_tables_are_read_again_when_the_extractor_version_changes(sample_data_dir, monkeypatch):
+    import sqlite3
+
+    from assistant import structured
+
+    path = next((sample_data_dir / "structured").glob("*.sqlite"))
+    grades("--json", "--data-dir", str(sample_data_dir))
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM judgements")  # as if an older extractor had missed them
+    monkeypatch.setattr(structured, "VERSION", structured.VERSION + 1)
+    rows = json.loads(grades("--authority", "Kent", "--json", "--data-dir", str(sample_data_dir)))
+    assert len(rows) == 4

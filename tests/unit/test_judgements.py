@@ -81,3 +81,85 @@ def test_accuracy_report():
             right += len(got) == 1 and _same(row[column], got[0].grade)
     print(f"judgements: {right}/{checked} known grades extracted exactly")
     assert checked > 100 and right == checked
+
+
+@pytest.mark.parametrize(
+    ("line", "area", "grade", "level"),
+    [
+        (
+            "Overall effectiveness Requires improvement to be good",
+            "overall_effectiveness",
+            "Requires improvement to be good",
+            3,
+        ),
+        (
+            "Children’s services in Norfolk requires improvement to be good",
+            "overall_effectiveness",
+            "requires improvement to be good",
+            3,
+        ),
+        (
+            "Children’s services in Newcastle Upon Tyne require improvement to be good",
+            "overall_effectiveness",
+            "require improvement to be good",
+            3,
+        ),
+        ("Children’s services in Kent are good", "overall_effectiveness", "good", 2),
+        (
+            "The overall judgement is requires improvement.",
+            "overall_effectiveness",
+            "requires improvement",
+            3,
+        ),
+        (
+            "2.2 Experiences and progress of care leavers Inadequate",
+            "care_leavers",
+            "Inadequate",
+            4,
+        ),
+        (
+            "The experiences and progress of children in care and care leavers Good",
+            "in_care_and_care_leavers",
+            "Good",
+            2,
+        ),
+        ("The Local Safeguarding Children Board is good", "lscb", "good", 2),
+    ],
+    ids=[
+        "ilacs-ri",
+        "sif-requires",
+        "sif-require",
+        "sif-are",
+        "overall-judgement-is",
+        "sif-care-leavers",
+        "ilacs-combined",
+        "lscb",
+    ],
+)
+def test_statement_forms(line, area, grade, level):
+    from ingest.models import DocumentMeta, PageSpan, ParsedDocument
+
+    text = f"Some title\n\n{line}\n\nA paragraph that states no grade at all."
+    doc = ParsedDocument(
+        "d",
+        "d.pdf",
+        "pdf",
+        text,
+        pages=(PageSpan(1, 0, len(text)),),
+        meta=DocumentMeta(kind="inspection report"),
+    )
+    (j,) = extract_judgements(doc)
+    assert (j.area, j.grade, j.level, j.quote, j.page) == (area, grade, level, line, 1)
+
+
+def test_non_inspection_documents_have_no_judgements():
+    from ingest.models import DocumentMeta, ParsedDocument
+
+    doc = ParsedDocument(
+        "d",
+        "d.txt",
+        "txt",
+        "Overall effectiveness Outstanding",
+        meta=DocumentMeta(kind="national survey"),
+    )
+    assert extract_judgements(doc) == []

@@ -1,0 +1,151 @@
+"""Grade questions answered from the judgements table, each grade cited to its quote.
+
+A question asking for a grade ("What was Kent's overall effectiveness in 2022?",
+"How did Hampshire do for care leavers in June 2024?") that names an authority is
+answered from the table when it holds that authority's report of the time asked
+about: the table was read from the report's own judgement statements, so it is
+exact. When the table holds no such report the caller answers from the passages
+as usual (and says the table had nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answering.extractive import Drafted
+from assistant.answering.intent import asks_for_grades
+from assistant.models import Citation
+from assistant.prompts import PromptSet
+from assistant.structured import GradeRow, StructuredData
+
+PROMPT_NAME = "judgements-v1"
+
+# Words that name a judgement area in a question (generic Ofsted vocabulary).
+_AREA_WORDS: tuple[tuple[str, str], ...] = (
+    ("overall_effectiveness", r"overall|effectiveness"),
+    ("impact_of_leaders", r"leaders|leadership|impact of leaders"),
+    ("leadership", r"leadership|management and governance"),
+    ("help_and_protection", r"help and protection|child protection|protection"),
+    ("in_care", r"children in care|looked after|looked-after|\bcla\b|\blac\b|in care"),
+    ("in_care_and_care_leavers", r"children in care|looked after|care leavers|in care"),
+    ("looked_after_and_permanence", r"looked after|permanence|in care"),
+    ("care_leavers", r"care leavers?|care levers|leaving care|care experienced"),
+    ("adoption", r"adoption"),
+    ("lscb", r"\blscb\b|safeguarding children board|safeguarding board"),
+)
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_ASKS_GRADE = re.compile(
+    r"\bhow did .{2,60}? (?:do|fare)\b|\bhow (?:was|were) .{2,60}? (?:judged|rated)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class TableAnswer:
+    """What the table said: the drafted answer and the rows it used."""
+
+    drafted: Drafted
+    rows: tuple[GradeRow, ...]
+
+
+def asks_about_grades(question: str) -> bool:
+    """A grade question: grade words, or "how did X do / how was X judged"."""
+    return asks_for_grades(question) or bool(_ASKS_GRADE.search(question))
+
+
+def areas_named(question: str) -> set[str]:
+    """The judgement areas a question names (empty: all of them)."""
+    low = question.lower()
+    return {area for area, words in _AREA_WORDS if re.search(words, low)}
+
+
+def _months(question: str) -> set[int]:
+    low = question.lower()
+    return {i for i, m in enumerate(_MONTHS, start=1) if re.search(rf"\b{m[:3]}\w*\b", low)}
+
+
+def _of_the_time(row: GradeRow, years: set[int], months: set[int]) -> int:
+    """How well a report's dates fit the year and month asked about (higher is better)."""
+    score = 0
+    for value, bonus in ((row.inspection_end, 2), (row.published, 1)):
+        if not value or not value[:4].isdigit():
+            continue
+        year = int(value[:4])
+        month = int(value[5:7]) if len(value) >= 7 and value[5:7].isdigit() else None
+        if year in years or (bonus == 1 and year - 1 in years):
+            score += bonus
+            if months and month in months:
+                score += bonus
+    return score
+
+
+class JudgementAnswerer:
+    """Answers grade questions about a named authority from the judgements table."""
+
+    def __init__(self, data: StructuredData, prompts: PromptSet) -> None:
+        """Answer from ``data``; wording from ``prompts`` (``judgements-v1``)."""
+        self.data = data
+        self.prompts = prompts
+
+    def answer(
+        self, question: str, authorities: Sequence[str], years: Sequence[int]
+    ) -> TableAnswer | None:
+        """The table's answer, or None when the question is not for the table or it has none."""
+        if not authorities or not asks_about_grades(question):
+            return None
+        rows = self.data.grades(authorities=list(authorities))
+        if not rows:
+            return None
+        report = self._report(rows, set(years), _months(question))
+        if report is None:
+            return None
+        of_report = [r for r in rows if r.doc_id == report]
+        wanted = areas_named(question)
+        chosen = [r for r in of_report if r.area in wanted] if wanted else of_report
+        if not chosen:
+            chosen = of_report  # the question's area wording did not match: show them all
+        return TableAnswer(self._draft(chosen), tuple(chosen))
+
+    @staticmethod
+    def _report(rows: list[GradeRow], years: set[int], months: set[int]) -> str | None:
+        """The report asked about: the best fit to the year and month, else the newest."""
+        by_doc: dict[str, GradeRow] = {}
+        for r in rows:
+            by_doc.setdefault(r.doc_id, r)
+        docs = list(by_doc.values())  # newest first (the table's order)
+        if not years:
+            return docs[0].doc_id
+        scored = [(_of_the_time(r, years, months), i, r.doc_id) for i, r in enumerate(docs)]
+        best = max(scored, key=lambda s: (s[0], -s[1]))
+        return best[2] if best[0] > 0 else None
+
+    def _draft(self, rows: list[GradeRow]) -> Drafted:
+        first = rows[0]
+        when = first.inspection_end or first.published or "date not stated"
+        lines = [
+            self.prompts.render(
+                "lead",
+                authority=first.authority or "the authority",
+                title=first.title or "",
+                when=when,
+            )
+        ]
+        citations = []
+        for n, r in enumerate(rows, start=1):
+            lines.append(self.prompts.render("row", area=r.area_text, grade=r.grade, n=n))
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=r.doc_id,
+                    source=r.source,
+                    title=r.title or r.source,
+                    page=r.page,
+                    section=None,
+                    quote=r.quote,
+                    score=1.0,
+                )
+            )
+        return Drafted("\n".join(lines), tuple(citations), False)
