@@ -170,3 +170,37 @@ def test_tables_are_read_again_when_the_extractor_version_changes(sample_data_di
     monkeypatch.setattr(structured, "VERSION", structured.VERSION + 1)
     rows = json.loads(grades("--authority", "Kent", "--json", "--data-dir", str(sample_data_dir)))
     assert len(rows) == 4
+
+
+def test_grade_questions_are_answered_from_the_table_with_citations(sample_data_dir):
+    out = grades_like(
+        "ask",
+        "How did Kent do for help and protection in 2022?",
+        "--json",
+        "--data-dir",
+        str(sample_data_dir),
+    )
+    data = json.loads(out)
+    assert data["prompt"] == "judgements-v1"
+    assert "help and protection: Good [1]" in data["answer"]
+    (cit,) = data["citations"]
+    assert cit["quote"] == (
+        "The experiences and progress of children who need help and protection Good"
+    )
+    assert cit["page"] == 1 and cit["source"].endswith("05 july 2022.pdf")
+    assert data["retrieved"]  # retrieval still reports what it found
+
+
+def test_a_grade_question_about_an_authority_with_no_report_falls_back_to_passages(
+    sample_data_dir,
+):
+    data = json.loads(
+        grades_like(
+            "ask",
+            "What was Camden's overall effectiveness grade?",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    assert data["prompt"] != "judgements-v1"
