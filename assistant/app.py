@@ -159,9 +159,14 @@ class Assistant:
         """The judgements table's answer to a grade question about a named authority."""
         if self.judgements is None:
             return None
+        from assistant.answering.judgements import NEIGHBOURS
+
         analysis = self.retriever.analyze(question)
         authorities = (filters.authorities if filters else ()) or analysis.authorities
-        return self.judgements.answer(question, authorities, analysis.years)
+        neighbours: list[str] = []
+        if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
+            neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
+        return self.judgements.answer(question, authorities, analysis.years, neighbours)
 
     def _table_answer(
         self,

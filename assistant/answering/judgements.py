@@ -38,6 +38,14 @@ _AREA_WORDS: tuple[tuple[str, str], ...] = (
 _MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
+_LEVELS = {"outstanding": 1, "good": 2, "requires": 3, "require": 3, "inadequate": 4}
+_WHICH = re.compile(
+    r"\bwhich (?:authorities|councils|las?|local authorities)\b.*?\b(?:were|was|are|is|got|"
+    r"rated|judged)\s+(?:rated\s+|judged\s+)?(?P<grade>outstanding|good|requires? improvement|"
+    r"inadequate)",
+    re.I,
+)
+NEIGHBOURS = re.compile(r"\bstatistical neighbou?rs?\b|\bneighbou?rs\b", re.I)
 _ASKS_GRADE = re.compile(
     r"\bhow did .{2,60}? (?:do|fare)\b|\bhow (?:was|were) .{2,60}? (?:judged|rated)\b", re.I
 )
@@ -91,11 +99,27 @@ class JudgementAnswerer:
         self.prompts = prompts
 
     def answer(
-        self, question: str, authorities: Sequence[str], years: Sequence[int]
+        self,
+        question: str,
+        authorities: Sequence[str],
+        years: Sequence[int],
+        neighbours: Sequence[str] = (),
     ) -> TableAnswer | None:
-        """The table's answer, or None when the question is not for the table or it has none."""
-        if not authorities or not asks_about_grades(question):
+        """The table's answer, or None when the question is not for the table or it has none.
+
+        Args:
+            question: the question.
+            authorities: canonical names of the authorities it names.
+            years: the years it names.
+            neighbours: the statistical neighbours of the named authority, when the
+                question asks about them.
+        """
+        if not asks_about_grades(question):
             return None
+        if neighbours:
+            return self._across(question, list(neighbours), latest=True)
+        if not authorities:
+            return self._which(question)
         rows = self.data.grades(authorities=list(authorities))
         if not rows:
             return None
@@ -108,6 +132,58 @@ class JudgementAnswerer:
         if not chosen:
             chosen = of_report  # the question's area wording did not match: show them all
         return TableAnswer(self._draft(chosen), tuple(chosen))
+
+    def _which(self, question: str) -> TableAnswer | None:
+        """Answer "which authorities were outstanding for care leavers?" (grade and area)."""
+        m = _WHICH.search(question)
+        wanted = areas_named(question)
+        if not m or not wanted:
+            return None
+        level = _LEVELS[m.group("grade").lower().split()[0]]
+        rows = [r for r in self.data.grades(latest=True) if r.area in wanted and r.level == level]
+        return TableAnswer(self._listed(rows), tuple(rows)) if rows else None
+
+    def _across(self, question: str, names: list[str], *, latest: bool) -> TableAnswer | None:
+        wanted = areas_named(question) or {"overall_effectiveness"}
+        rows = [r for r in self.data.grades(authorities=names, latest=latest) if r.area in wanted]
+        if not rows:
+            return None
+        drafted = self._listed(rows)
+        missing = [n for n in names if n not in {r.authority for r in rows}]
+        if missing:
+            note = self.prompts.render("missing", authorities=", ".join(missing))
+            drafted = Drafted(f"{drafted.text}\n{note}", drafted.citations, False)
+        return TableAnswer(drafted, tuple(rows))
+
+    def _listed(self, rows: list[GradeRow]) -> Drafted:
+        """One line per authority's grade, newest report of each."""
+        lines = [self.prompts.render("lead_many")]
+        citations = []
+        for n, r in enumerate(rows, start=1):
+            when = r.inspection_end or r.published or "date not stated"
+            lines.append(
+                self.prompts.render(
+                    "row_many",
+                    authority=r.authority or "-",
+                    area=r.area_text,
+                    grade=r.grade,
+                    when=when,
+                    n=n,
+                )
+            )
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=r.doc_id,
+                    source=r.source,
+                    title=r.title or r.source,
+                    page=r.page,
+                    section=None,
+                    quote=r.quote,
+                    score=1.0,
+                )
+            )
+        return Drafted("\n".join(lines), tuple(citations), False)
 
     @staticmethod
     def _report(rows: list[GradeRow], years: set[int], months: set[int]) -> str | None:

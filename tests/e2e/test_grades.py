@@ -204,3 +204,31 @@ def test_a_grade_question_about_an_authority_with_no_report_falls_back_to_passag
         )
     )
     assert data["prompt"] != "judgements-v1"
+
+
+def test_which_authorities_and_statistical_neighbours_from_the_table(sample_data_dir):
+    which = json.loads(
+        grades_like(
+            "ask",
+            "Which authorities were outstanding for overall effectiveness?",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    assert which["prompt"] == "judgements-v1"
+    assert "- Kent: Overall effectiveness: Outstanding" in which["answer"]
+    assert "Isles of Scilly" not in which["answer"]  # inadequate in the sample
+    neighbours = json.loads(
+        grades_like(
+            "ask",
+            "How did Kent's statistical neighbours do overall?",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    assert neighbours["prompt"] == "judgements-v1"
+    assert "- Norfolk: Overall effectiveness: Inadequate" in neighbours["answer"]
+    assert "No judgement of this kind in the library for: Essex" in neighbours["answer"]
+    assert all(c["quote"] for c in neighbours["citations"])
