@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, get_args
 
+from assistant.answering.actions import ActionAnswerer
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
 from assistant.answering.judgements import JudgementAnswerer, TableAnswer
 from assistant.errors import ConfigError, InputError
@@ -89,6 +90,7 @@ class Assistant:
     answerer: Answerer
     authorities: AuthorityIndex | None = None
     judgements: JudgementAnswerer | None = None
+    actions: ActionAnswerer | None = None
     local_server: LocalServer | None = None
 
     def ingest(
@@ -166,7 +168,10 @@ class Assistant:
         neighbours: list[str] = []
         if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
             neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
-        return self.judgements.answer(question, authorities, analysis.years, neighbours)
+        table = self.judgements.answer(question, authorities, analysis.years, neighbours)
+        if table is None and self.actions is not None:
+            table = self.actions.answer(question, authorities)
+        return table
 
     def _table_answer(
         self,
@@ -345,6 +350,9 @@ def build_assistant(
         case "local":
             primary, local_server = _local_answerer(settings, chat)
             answerer = _with_fallback(primary, extractive)
+    structured = StructuredData(
+        settings.data_dir / "structured" / f"{store.chunks_name}.sqlite", store, authorities
+    )
     return Assistant(
         settings=settings,
         store=store,
@@ -354,14 +362,8 @@ def build_assistant(
         ),
         answerer=answerer,
         authorities=authorities,
-        judgements=JudgementAnswerer(
-            StructuredData(
-                settings.data_dir / "structured" / f"{store.chunks_name}.sqlite",
-                store,
-                authorities,
-            ),
-            load_prompts(JUDGEMENTS_PROMPT),
-        ),
+        judgements=JudgementAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT)),
+        actions=ActionAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT)),
         local_server=local_server,
     )
 

@@ -232,3 +232,20 @@ def test_which_authorities_and_statistical_neighbours_from_the_table(sample_data
     assert "- Norfolk: Overall effectiveness: Inadequate" in neighbours["answer"]
     assert "No judgement of this kind in the library for: Essex" in neighbours["answer"]
     assert all(c["quote"] for c in neighbours["citations"])
+
+
+def test_progress_questions_are_answered_from_the_actions_table(sample_data_dir):
+    data = json.loads(
+        grades_like(
+            "ask",
+            "What is the status of Bromley's MASH action?",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    assert data["prompt"] == "judgements-v1"
+    assert "Establish a Multi-Agency Support Hub (MASH)" in data["answer"]
+    assert "timeframe: July 2011; progress: Achieved (achieved)" in data["answer"]
+    assert data["citations"][0]["quote"].startswith("Lack of clear pathways")
+    assert "bromley" in data["citations"][0]["source"]
