@@ -38,10 +38,14 @@ AREA_NAMES = {
     "adoption": "Adoption performance",
     "leadership": "Leadership, management and governance",
     "lscb": "Local Safeguarding Children Board",
+    "apa_children_services": "APA: contribution of the council's children's services",
+    "apa_capacity_to_improve": "APA: capacity to improve",
+    "apa_social_care": "APA: contribution of social care services",
+    "apa_rating": "Annual performance assessment rating",
 }
 
 # Raise whenever what is extracted changes: existing tables are then read again.
-VERSION = 2
+VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

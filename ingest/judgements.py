@@ -93,8 +93,36 @@ def _normalise_grade(grade: str) -> int:
     return _LEVEL[" ".join(grade.lower().split())]
 
 
+# Annual performance assessments (2005-2008) graded 4 (excellent) down to 1 (inadequate).
+_APA_LEVEL = {"4": 1, "3": 2, "2": 3, "1": 4}
+_APA_AREAS = (
+    ("apa_capacity_to_improve", re.compile(r"capacity to improve", re.I)),
+    ("apa_social_care", re.compile(r"social care services", re.I)),
+    ("apa_children_services", re.compile(r"children[’']s services", re.I)),
+)
+_APA_ROW = re.compile(r"^(?P<area>[^|]{10,300}?)\s*\|\s*(?P<grade>[1-4])\s*$")
+# A council paper quoting its own rating: "were awarded a rating of 'Level 3 Good - Performs Well'"
+_QUOTED_RATING = re.compile(r"awarded a rating of [‘'\"“](?P<grade>[^’'\"”]{3,60}?)[’'\"”]", re.I)
+_RATING_WORDS = (
+    ("excellent", 1),
+    ("outstanding", 1),
+    ("good", 2),
+    ("adequate", 3),
+    ("inadequate", 4),
+    ("poor", 4),
+)
+
+
 def extract_judgements(doc: ParsedDocument) -> list[Judgement]:
-    """Every judgement area the report states, first statement of each area only."""
+    """Every judgement area the document states, first statement of each area only.
+
+    Inspection reports: their judgement table and headings. APA letters: their grade
+    table. Council committee or board papers: the APA rating they say they were awarded.
+    """
+    if doc.meta.kind == "apa letter":
+        return _apa_table(doc)
+    if doc.meta.kind in ("committee report", "board paper"):
+        return _quoted_rating(doc)
     if doc.meta.kind != "inspection report":
         return []
     found: dict[str, Judgement] = {}
@@ -135,3 +163,60 @@ def _judgement(
         start=offset,
         page=doc.page_at(offset),
     )
+
+
+def _apa_table(doc: ParsedDocument) -> list[Judgement]:
+    """The rows of an APA letter's grade table ("Areas for judgement | Grade awarded")."""
+    found: dict[str, Judgement] = {}
+    in_table = False
+    pos = 0
+    for line in doc.text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if " | " in line and re.search(r"\bgrade\b", line, re.I) and not _APA_ROW.match(line):
+            in_table = True
+            continue
+        m = _APA_ROW.match(line.strip()) if in_table else None
+        if not m:
+            in_table = in_table and " | " in line
+            continue
+        area = next((key for key, pattern in _APA_AREAS if pattern.search(m.group("area"))), None)
+        if area is None or area in found:
+            continue
+        quote = line.strip()
+        offset = start + line.index(quote)
+        found[area] = Judgement(
+            area=area,
+            area_text=m.group("area").strip(),
+            grade=m.group("grade"),
+            level=_APA_LEVEL[m.group("grade")],
+            quote=quote,
+            start=offset,
+            page=doc.page_at(offset),
+        )
+    return list(found.values())
+
+
+def _quoted_rating(doc: ParsedDocument) -> list[Judgement]:
+    """The first APA rating a council paper says it was awarded (its own subject)."""
+    if not re.search(r"annual performance assessment|\bAPA\b", doc.text, re.I):
+        return []
+    m = _QUOTED_RATING.search(doc.text)
+    if not m:
+        return []
+    grade = m.group("grade").strip()
+    low = grade.lower()
+    level = next((lvl for word, lvl in _RATING_WORDS if re.search(rf"\b{word}\b", low)), None)
+    if level is None:
+        return []
+    return [
+        Judgement(
+            area="apa_rating",
+            area_text="Annual performance assessment rating",
+            grade=grade,
+            level=level,
+            quote=m.group(0),
+            start=m.start(),
+            page=doc.page_at(m.start()),
+        )
+    ]

@@ -90,6 +90,22 @@ def _of_the_time(row: GradeRow, years: set[int], months: set[int]) -> int:
     return score
 
 
+def _when(row: GradeRow) -> str:
+    """When a judgement was made, saying which date it is."""
+    if row.inspection_end:
+        return f"inspection ending {row.inspection_end}"
+    if row.published:
+        return f"published {row.published}"
+    return "date not stated"
+
+
+def _grade_text(row: GradeRow) -> str:
+    """The grade as written; a bare APA number gets its meaning (APA 4 is the best)."""
+    if row.grade.strip().isdigit():
+        return f"{row.grade} ({row.meaning}; on the APA scale 4 is the highest grade)"
+    return row.grade
+
+
 class JudgementAnswerer:
     """Answers grade questions about a named authority from the judgements table."""
 
@@ -160,7 +176,7 @@ class JudgementAnswerer:
         lines = [self.prompts.render("lead_many")]
         citations = []
         for n, r in enumerate(rows, start=1):
-            when = r.inspection_end or r.published or "date not stated"
+            when = _when(r)
             lines.append(
                 self.prompts.render(
                     "row_many",
@@ -200,7 +216,7 @@ class JudgementAnswerer:
 
     def _draft(self, rows: list[GradeRow]) -> Drafted:
         first = rows[0]
-        when = first.inspection_end or first.published or "date not stated"
+        when = _when(first)
         lines = [
             self.prompts.render(
                 "lead",
@@ -211,7 +227,7 @@ class JudgementAnswerer:
         ]
         citations = []
         for n, r in enumerate(rows, start=1):
-            lines.append(self.prompts.render("row", area=r.area_text, grade=r.grade, n=n))
+            lines.append(self.prompts.render("row", area=r.area_text, grade=_grade_text(r), n=n))
             citations.append(
                 Citation(
                     n=n,

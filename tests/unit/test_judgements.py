@@ -163,3 +163,34 @@ def test_non_inspection_documents_have_no_judgements():
         meta=DocumentMeta(kind="national survey"),
     )
     assert extract_judgements(doc) == []
+
+
+SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "data" / "sample" / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "westminster-2006-apa-letter.txt",
+            {
+                "apa_children_services": ("3", 2),
+                "apa_capacity_to_improve": ("4", 1),
+                "apa_social_care": ("3", 2),
+            },
+        ),
+        (
+            "bromley-2012-apa-2011-improvement-plan.txt",
+            {"apa_rating": ("Level 3 Good - Performs Well", 2)},
+        ),
+        ("devon-ctsb-2010-board-report-outstanding-services.txt", {}),
+        ("ofsted-2010-outstanding-la-childrens-services-2009.txt", {}),
+    ],
+    ids=["apa-letter", "council-paper-rating", "board-paper-without-rating", "national-report"],
+)
+def test_apa_grades_and_quoted_ratings(name, expected):
+    doc = load_document(SAMPLE_CORPUS / name, name)
+    found = {j.area: (j.grade, j.level) for j in extract_judgements(doc)}
+    assert found == expected
+    for j in extract_judgements(doc):
+        assert doc.text[j.start : j.start + len(j.quote)] == j.quote
