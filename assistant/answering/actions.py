@@ -19,9 +19,10 @@ from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, StructuredData
 
+# What a progress question asks about (naming "the improvement plan" alone is not enough).
 _PROGRESS = re.compile(
     r"\b(status|progress|achieved|overdue|on track|timeframe|time ?scale|deadline|due|"
-    r"lead officer|who (?:is )?leads?|action plan|improvement plan|actions?)\b",
+    r"lead officer|who (?:is )?leads?)\b",
     re.I,
 )
 _GENERIC = set(terms("status progress action actions plan improvement due what which is the"))

@@ -59,8 +59,20 @@ class TableAnswer:
     rows: tuple[GradeRow, ...]
 
 
+_MEANING = re.compile(
+    r"\bwhat (?:does|do|did) .{1,60}? (?:mean|stand for)\b|\bmeaning of\b|\bdescriptors?\b"
+    r"|\bdefin(?:e|ition)\b",
+    re.I,
+)
+
+
 def asks_about_grades(question: str) -> bool:
-    """A grade question: grade words, or "how did X do / how was X judged"."""
+    """A question for a grade: grade words, or "how did X do / how was X judged".
+
+    Questions about what a grade means (its descriptor) are for the passages.
+    """
+    if _MEANING.search(question):
+        return False
     return asks_for_grades(question) or bool(_ASKS_GRADE.search(question))
 
 
