@@ -42,10 +42,11 @@ AREA_NAMES = {
     "apa_capacity_to_improve": "APA: capacity to improve",
     "apa_social_care": "APA: contribution of social care services",
     "apa_rating": "Annual performance assessment rating",
+    "annual_rating": "Annual rating of children's services",
 }
 
 # Raise whenever what is extracted changes: existing tables are then read again.
-VERSION = 3
+VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -68,7 +69,8 @@ CREATE TABLE IF NOT EXISTS judgements (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     area TEXT NOT NULL, area_text TEXT NOT NULL, grade TEXT NOT NULL,
     level INTEGER NOT NULL, quote TEXT NOT NULL, start INTEGER NOT NULL, page INTEGER,
-    PRIMARY KEY (doc_id, area)
+    authority TEXT,
+    PRIMARY KEY (doc_id, area, start)
 );
 """
 
@@ -292,7 +294,7 @@ class StructuredData:
         return len(gone) + len(new)
 
     def _add(self, db: sqlite3.Connection, doc: ParsedDocument) -> None:
-        found = extract_judgements(doc)
+        found = extract_judgements(doc, self.authorities)
         dates = extract_inspection_dates(doc.text) if doc.meta.kind == "inspection report" else None
         framework = framework_of(doc, {j.area for j in found}, dates)
         authority = doc.meta.authorities[0] if doc.meta.authorities else None
@@ -311,9 +313,19 @@ class StructuredData:
                 ),
             )
             db.executemany(
-                "INSERT OR REPLACE INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (doc.doc_id, j.area, j.area_text, j.grade, j.level, j.quote, j.start, j.page)
+                    (
+                        doc.doc_id,
+                        j.area,
+                        j.area_text,
+                        j.grade,
+                        j.level,
+                        j.quote,
+                        j.start,
+                        j.page,
+                        j.authority,
+                    )
                     for j in found
                 ],
             )
@@ -352,17 +364,21 @@ class StructuredData:
         self.refresh()
         where, args = [], []
         if authorities:
-            where.append(f"d.authority IN ({', '.join('?' * len(authorities))})")
+            where.append(
+                f"COALESCE(j.authority, d.authority) IN ({', '.join('?' * len(authorities))})"
+            )
             args += list(authorities)
         if areas:
             where.append(f"j.area IN ({', '.join('?' * len(areas))})")
             args += list(areas)
         sql = (
-            "SELECT d.authority, j.area, j.area_text, j.grade, j.level, d.framework,"
+            "SELECT COALESCE(j.authority, d.authority), j.area, j.area_text, j.grade, j.level,"
+            " d.framework,"
             " d.inspection_end, d.published, d.title, d.source, d.doc_id, j.page, j.quote"
             " FROM judgements j JOIN documents d USING (doc_id)"
             + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY d.authority, COALESCE(d.inspection_end, d.published) DESC, j.start"
+            + " ORDER BY COALESCE(j.authority, d.authority),"
+            " COALESCE(d.inspection_end, d.published) DESC, j.start"
         )
         with self._lock, closing(self._connect()) as db:
             rows = [GradeRow(*r) for r in db.execute(sql, args)]

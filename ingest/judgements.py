@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.authorities import AuthorityIndex
 from ingest.models import ParsedDocument
 
 SCALE = {1: "outstanding", 2: "good", 3: "requires improvement", 4: "inadequate"}
@@ -82,6 +83,7 @@ class Judgement:
     quote: str  # the exact line of the cleaned text
     start: int  # offset of the quote in the cleaned text
     page: int | None
+    authority: str | None = None  # set when it is not the document's own (national lists)
 
     @property
     def meaning(self) -> str:
@@ -113,7 +115,9 @@ _RATING_WORDS = (
 )
 
 
-def extract_judgements(doc: ParsedDocument) -> list[Judgement]:
+def extract_judgements(
+    doc: ParsedDocument, authorities: AuthorityIndex | None = None
+) -> list[Judgement]:
     """Every judgement area the document states, first statement of each area only.
 
     Inspection reports: their judgement table and headings. APA letters: their grade
@@ -123,6 +127,8 @@ def extract_judgements(doc: ParsedDocument) -> list[Judgement]:
         return _apa_table(doc)
     if doc.meta.kind in ("committee report", "board paper"):
         return _quoted_rating(doc)
+    if doc.meta.kind == "national survey":
+        return _national_list(doc, authorities) if authorities else []
     if doc.meta.kind != "inspection report":
         return []
     found: dict[str, Judgement] = {}
@@ -220,3 +226,52 @@ def _quoted_rating(doc: ParsedDocument) -> list[Judgement]:
             page=doc.page_at(m.start()),
         )
     ]
+
+
+# "... the 10 local authorities which were judged to be performing excellently:"
+_LIST_LEAD = re.compile(
+    r"(?P<grade>performing excellently|performs? excellently|judged (?:to be )?outstanding|"
+    r"rated (?:as )?(?:excellent|outstanding)|highest of four ratings)[^:]{0,80}:\s*$",
+    re.I,
+)
+_ITEM = re.compile(r"^\s*(?:[-•■◼*]|\d+[.)])?\s*(?P<name>[A-Z][^.;:]{1,60}?)[.;,]?\s*$")
+
+
+def _national_list(doc: ParsedDocument, authorities: AuthorityIndex) -> list[Judgement]:
+    """Authorities a national report lists under a rating ("… performing excellently:")."""
+    found: list[Judgement] = []
+    lines = doc.text.split("\n")
+    starts = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    for i, line in enumerate(lines):
+        lead = _LIST_LEAD.search(line)
+        if not lead:
+            continue
+        grade = lead.group("grade")
+        for j in range(i + 1, min(i + 40, len(lines))):
+            item = _ITEM.match(lines[j])
+            if not lines[j].strip():
+                continue
+            named = authorities.resolve(item.group("name")) if item else None
+            if named is None:
+                break
+            quote = lines[j].strip()
+            offset = starts[j] + lines[j].index(quote)
+            found.append(
+                Judgement(
+                    area="annual_rating",
+                    area_text="Annual rating of children's services",
+                    grade=grade,
+                    level=1,
+                    quote=quote,
+                    start=offset,
+                    page=doc.page_at(offset),
+                    authority=named.name,
+                )
+            )
+        if found:
+            return found
+    return found

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.extractive import Drafted
-from assistant.answering.intent import asks_for_grades
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import GradeRow, StructuredData
@@ -59,6 +58,16 @@ class TableAnswer:
     rows: tuple[GradeRow, ...]
 
 
+# Asking for a grade, not merely using a grade word ("the 2009 outstanding report").
+_GRADE_ASKED = re.compile(
+    r"\b(grades?|graded|judge?ments?|judged|rated|ratings?|effectiveness|how effective)\b",
+    re.I,
+)
+_WAS_IT = re.compile(
+    r"\b(?:was|were|is|are)\s+[^?]{1,60}?\s+(?:outstanding|good|inadequate|"
+    r"requires? improvement(?: to be good)?)(?:\s+(?:for|in|at|on)\s+[^?]{1,40})?\s*\?",
+    re.I,
+)
 _MEANING = re.compile(
     r"\bwhat (?:does|do|did) .{1,60}? (?:mean|stand for)\b|\bmeaning of\b|\bdescriptors?\b"
     r"|\bdefin(?:e|ition)\b",
@@ -73,7 +82,12 @@ def asks_about_grades(question: str) -> bool:
     """
     if _MEANING.search(question):
         return False
-    return asks_for_grades(question) or bool(_ASKS_GRADE.search(question))
+    return bool(
+        _GRADE_ASKED.search(question)
+        or _ASKS_GRADE.search(question)
+        or _WHICH.search(question)
+        or _WAS_IT.search(question)
+    )
 
 
 def areas_named(question: str) -> set[str]:
@@ -158,7 +172,7 @@ class JudgementAnswerer:
         wanted = areas_named(question)
         chosen = [r for r in of_report if r.area in wanted] if wanted else of_report
         if not chosen:
-            chosen = of_report  # the question's area wording did not match: show them all
+            return None  # the report states no judgement of the kind asked about
         return TableAnswer(self._draft(chosen), tuple(chosen))
 
     def _which(self, question: str) -> TableAnswer | None:

@@ -249,3 +249,11 @@ def test_progress_questions_are_answered_from_the_actions_table(sample_data_dir)
     assert "timeframe: July 2011; progress: Achieved (achieved)" in data["answer"]
     assert data["citations"][0]["quote"].startswith("Lack of clear pathways")
     assert "bromley" in data["citations"][0]["source"]
+
+
+def test_national_ratings_are_rows_of_the_authorities_they_name(sample_data_dir):
+    rows = json.loads(grades("--authority", "Camden", "--json", "--data-dir", str(sample_data_dir)))
+    assert [(r["authority"], r["area"], r["grade"]) for r in rows] == [
+        ("Camden", "annual_rating", "performing excellently")
+    ]
+    assert rows[0]["source"].endswith("ofsted-2010-outstanding-la-childrens-services-2009.txt")

@@ -194,3 +194,29 @@ def test_apa_grades_and_quoted_ratings(name, expected):
     assert found == expected
     for j in extract_judgements(doc):
         assert doc.text[j.start : j.start + len(j.quote)] == j.quote
+
+
+def test_national_list_of_authorities_rated_excellent():
+    from ingest.authorities import AuthorityIndex
+
+    name = "ofsted-2010-outstanding-la-childrens-services-2009.txt"
+    doc = load_document(SAMPLE_CORPUS / name, name)
+    found = extract_judgements(doc, AuthorityIndex.load())
+    assert [j.authority for j in found] == [
+        "Blackburn with Darwen",
+        "Camden",
+        "City of London",
+        "Kensington and Chelsea",
+        "Kingston upon Thames",
+        "Lewisham",
+        "Richmond upon Thames",
+        "Tower Hamlets",
+        "Wandsworth",
+        "York",
+    ]
+    assert {(j.area, j.grade, j.level) for j in found} == {
+        ("annual_rating", "performing excellently", 1)
+    }
+    assert all(doc.text[j.start : j.start + len(j.quote)] == j.quote for j in found)
+    # without the authority list nothing is guessed
+    assert extract_judgements(doc) == []

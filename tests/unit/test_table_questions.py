@@ -1,0 +1,36 @@
+"""Which questions go to the judgements and actions tables."""
+
+import pytest
+
+from assistant.answering.judgements import areas_named, asks_about_grades
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What was Kent's overall effectiveness in 2022?", True),
+        ("How did Hampshire do for care leavers in June 2024?", True),
+        ("How were Sutton's leaders judged?", True),
+        ("Was Kent outstanding for care leavers?", True),
+        ("Which authorities were outstanding for care leavers?", True),
+        ("What grades did Westminster get in its 2006 APA?", True),
+        ("What is the population of York in the 2009 outstanding services report?", False),
+        ("In the APA descriptors, what does a grade 2 mean?", False),
+        ("How are care leavers supported in Kent?", False),
+    ],
+)
+def test_grade_questions(question, expected):
+    assert asks_about_grades(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "areas"),
+    [
+        ("How did Kent do for care leavers?", {"care_leavers", "in_care_and_care_leavers"}),
+        ("What was the overall effectiveness?", {"overall_effectiveness"}),
+        ("How was adoption rated?", {"adoption"}),
+        ("What grade did the LSCB get?", {"lscb"}),
+    ],
+)
+def test_areas_named(question, areas):
+    assert areas_named(question) == areas
