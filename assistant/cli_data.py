@@ -46,23 +46,11 @@ def grades_command(
       ofsted-assistant grades --judgement "care leavers" --latest --csv > care-leavers.csv
       ofsted-assistant grades --neighbours-of Norfolk --latest
     """
-    from assistant.errors import InputError
     from assistant.structured import AREA_NAMES, structured_data
 
     with errors_to_exit():
         assistant = build(data_dir, chroma_host, chroma_port, False)
-        index = assistant.authorities
-        names: list[str] = []
-        for name in authority or ():
-            found = index.resolve(name) if index else None
-            if found is None:
-                raise InputError(f"unknown local authority {name!r}")
-            names.append(found.name)
-        if neighbours_of:
-            found = index.resolve(neighbours_of) if index else None
-            if found is None:
-                raise InputError(f"unknown local authority {neighbours_of!r}")
-            names += [found.name] + [a.name for a in index.neighbours(found.name)]
+        names = _authority_names(assistant, authority, neighbours_of)
         table = structured_data(assistant)
         areas = [table.resolve_area(j) for j in judgement or ()]
         rows = table.grades(authorities=names, areas=areas, latest=latest)

@@ -13,9 +13,8 @@ import re
 from datetime import date
 
 from assistant.answering.extractive import Drafted
-from assistant.answering.judgements import TableAnswer
+from assistant.answering.judgements import TableAnswer, row_citation
 from assistant.answering.text_units import terms
-from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, StructuredData
 
@@ -81,18 +80,7 @@ class ActionAnswerer:
             n = quote_numbers.get(r.quote)
             if n is None:
                 n = quote_numbers[r.quote] = len(citations) + 1
-                citations.append(
-                    Citation(
-                        n=n,
-                        doc_id=r.doc_id,
-                        source=r.source,
-                        title=r.title or r.source,
-                        page=r.page,
-                        section=None,
-                        quote=r.quote,
-                        score=1.0,
-                    )
-                )
+                citations.append(row_citation(n, r))
             lines.append(
                 self.prompts.render(
                     "action_row",

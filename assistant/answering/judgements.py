@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from assistant.answering.extractive import Drafted
 from assistant.models import Citation
 from assistant.prompts import PromptSet
-from assistant.structured import GradeRow, StructuredData
+from assistant.structured import ActionRow, GradeRow, StructuredData
 
 PROMPT_NAME = "judgements-v1"
 
@@ -125,6 +125,20 @@ def _when(row: GradeRow) -> str:
     return "date not stated"
 
 
+def row_citation(n: int, row: GradeRow | ActionRow) -> Citation:
+    """Citation ``n`` of a table row: its source document, page and exact quote."""
+    return Citation(
+        n=n,
+        doc_id=row.doc_id,
+        source=row.source,
+        title=row.title or row.source,
+        page=row.page,
+        section=None,
+        quote=row.quote,
+        score=1.0,
+    )
+
+
 def _grade_text(row: GradeRow) -> str:
     """The grade as written; a bare APA number gets its meaning (APA 4 is the best)."""
     if row.grade.strip().isdigit():
@@ -208,23 +222,12 @@ class JudgementAnswerer:
                     "row_many",
                     authority=r.authority or "-",
                     area=r.area_text,
-                    grade=r.grade,
+                    grade=_grade_text(r),
                     when=when,
                     n=n,
                 )
             )
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=r.doc_id,
-                    source=r.source,
-                    title=r.title or r.source,
-                    page=r.page,
-                    section=None,
-                    quote=r.quote,
-                    score=1.0,
-                )
-            )
+            citations.append(row_citation(n, r))
         return Drafted("\n".join(lines), tuple(citations), False)
 
     @staticmethod
@@ -254,16 +257,5 @@ class JudgementAnswerer:
         citations = []
         for n, r in enumerate(rows, start=1):
             lines.append(self.prompts.render("row", area=r.area_text, grade=_grade_text(r), n=n))
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=r.doc_id,
-                    source=r.source,
-                    title=r.title or r.source,
-                    page=r.page,
-                    section=None,
-                    quote=r.quote,
-                    score=1.0,
-                )
-            )
+            citations.append(row_citation(n, r))
         return Drafted("\n".join(lines), tuple(citations), False)
