@@ -193,7 +193,7 @@ def _apa_table(doc: ParsedDocument) -> list[Judgement]:
         offset = start + line.index(quote)
         found[area] = Judgement(
             area=area,
-            area_text=m.group("area").strip(),
+            area_text=m.group("area").strip().rstrip("."),
             grade=m.group("grade"),
             level=_APA_LEVEL[m.group("grade")],
             quote=quote,
