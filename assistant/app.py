@@ -22,6 +22,7 @@ from assistant.errors import ConfigError, InputError
 from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn
 from assistant.models import Answer, IngestReport
 from assistant.prompts import load_prompts
+from assistant.query import QueryAnalysis
 from assistant.retrieval import LibraryRetriever, to_passage
 from assistant.settings import Settings
 from ingest.authorities import AuthorityIndex
@@ -141,11 +142,7 @@ class Assistant:
 
         ``history`` (earlier turns as text) reaches the language-model modes only.
         """
-        question = self._checked_question(question)
-        began = time.perf_counter()
-        table = self._from_table(question, filters)
-        chunks = self.retriever.search(question, k, filters)
-        retrieved_at = time.perf_counter()
+        question, began, table, chunks, retrieved_at = self._prepare(question, k, filters)
         if table is not None and not _WHY.search(question):
             return self._table_answer(id, question, table, chunks, began, retrieved_at)
         if history and getattr(self.answerer, "uses_history", False):
@@ -157,13 +154,28 @@ class Assistant:
         done = time.perf_counter()
         return self._answer(id, question, drafted, chunks, began, retrieved_at, done)
 
-    def _from_table(self, question: str, filters: Filters | None) -> TableAnswer | None:
+    def _prepare(
+        self, question: str, k: int | None, filters: Filters | None
+    ) -> tuple[str, float, TableAnswer | None, list[StoredChunk], float]:
+        """What ``ask`` and ``stream`` share: question, tables' answer, chunks and times.
+
+        The question is analysed once, for the tables and for retrieval.
+        """
+        question = self._checked_question(question)
+        began = time.perf_counter()
+        analysis = self.retriever.analyze(question)
+        table = self._from_table(question, filters, analysis)
+        chunks = self.retriever.search(question, k, filters, analysis)
+        return question, began, table, chunks, time.perf_counter()
+
+    def _from_table(
+        self, question: str, filters: Filters | None, analysis: QueryAnalysis
+    ) -> TableAnswer | None:
         """The judgements table's answer to a grade question about a named authority."""
         if self.judgements is None:
             return None
         from assistant.answering.judgements import NEIGHBOURS
 
-        analysis = self.retriever.analyze(question)
         authorities = (filters.authorities if filters else ()) or analysis.authorities
         neighbours: list[str] = []
         if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
@@ -202,11 +214,7 @@ class Assistant:
         The final ``Answer`` is what to show: the checks may have removed parts of
         the streamed text. Answerers that do not stream yield their whole text once.
         """
-        question = self._checked_question(question)
-        began = time.perf_counter()
-        table = self._from_table(question, filters)
-        chunks = self.retriever.search(question, k, filters)
-        retrieved_at = time.perf_counter()
+        question, began, table, chunks, retrieved_at = self._prepare(question, k, filters)
         if table is not None and not _WHY.search(question):
             yield table.drafted.text
             yield self._table_answer(id, question, table, chunks, began, retrieved_at)

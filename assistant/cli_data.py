@@ -54,24 +54,19 @@ def grades_command(
         table = structured_data(assistant)
         areas = [table.resolve_area(j) for j in judgement or ()]
         rows = table.grades(authorities=names, areas=areas, latest=latest)
-    if as_json:
-        sys.stdout.write(json.dumps([r.to_json() for r in rows], ensure_ascii=False) + "\n")
-    elif as_csv:
-        fields = list(rows[0].to_json()) if rows else ["authority", "judgement", "grade"]
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(r.to_json() for r in rows)
-    elif not rows:
+    if _print_rows(rows, as_json, as_csv, empty_fields=("authority", "judgement", "grade")):
+        return
+    if not rows:
         out.print("No judgements found (ingest inspection reports, or widen the filters).")
-    else:
-        for r in rows:
-            when = r.inspection_end or r.published or "-"
-            out.print(
-                f"{escape(r.authority or '-'):<22} {when:<10}  "
-                f"{escape(AREA_NAMES.get(r.area, r.area)):<48} {escape(r.grade):<32} "
-                f"{escape(r.source)}, p. {r.page}"
-            )
-        out.print(f"{len(rows)} judgements")
+        return
+    for r in rows:
+        when = r.inspection_end or r.published or "-"
+        out.print(
+            f"{escape(r.authority or '-'):<22} {when:<10}  "
+            f"{escape(AREA_NAMES.get(r.area, r.area)):<48} {escape(r.grade):<32} "
+            f"{escape(r.source)}, p. {r.page}"
+        )
+    out.print(f"{len(rows)} judgements")
 
 
 def _authority_names(assistant, names, neighbours_of=None) -> list[str]:
@@ -92,13 +87,13 @@ def _authority_names(assistant, names, neighbours_of=None) -> list[str]:
     return out
 
 
-def _print_rows(rows, as_json: bool, as_csv: bool) -> bool:
+def _print_rows(rows, as_json: bool, as_csv: bool, empty_fields=("authority",)) -> bool:
     """Print JSON or CSV; False when the caller should print its own table."""
     if as_json:
         sys.stdout.write(json.dumps([r.to_json() for r in rows], ensure_ascii=False) + "\n")
         return True
     if as_csv:
-        fields = list(rows[0].to_json()) if rows else ["authority"]
+        fields = list(rows[0].to_json()) if rows else list(empty_fields)
         writer = csv.DictWriter(sys.stdout, fieldnames=fields)
         writer.writeheader()
         writer.writerows(r.to_json() for r in rows)

@@ -98,17 +98,24 @@ class LibraryRetriever(BaseRetriever):
         """The question's expansions, corrections, authorities and years."""
         if self.analyzer is None:
             return QueryAnalysis(question, question, (), (), (), ())
+        if self.lexical:
+            self.store.refresh_lexical()  # its vocabulary serves spelling correction
         return self.analyzer.analyze(question)
 
     def search(
-        self, question: str, k: int | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        analysis: QueryAnalysis | None = None,
     ) -> list[StoredChunk]:
-        """The best ``k`` chunks for ``question`` within ``filters``, best first."""
+        """The best ``k`` chunks for ``question`` within ``filters``, best first.
+
+        ``analysis`` is the question's :meth:`analyze` result when the caller has it.
+        """
         k = k or self.k
         filters = filters or Filters()
-        if self.lexical:
-            self.store.refresh_lexical()  # its vocabulary serves spelling correction
-        analysis = self.analyze(question)
+        analysis = analysis or self.analyze(question)
         vector = self.store.embeddings.embed_query(question)
         query_terms = terms(analysis.expanded)
         # Authority names and years pick the documents (authority tier, year
