@@ -19,12 +19,12 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
+from assistant.answering.coverage import doc_years as doc_years_of
 from assistant.answering.intent import asks_for_grades, asks_for_number, has_figure, is_grade_unit
 from assistant.answering.text_units import idf_weights, terms
 from assistant.models import Passage
 from assistant.query import QueryAnalysis, QueryAnalyzer
 from ingest.authorities import AuthorityIndex
-from vectorstore.lexical import LexicalFilter
 from vectorstore.store import ChromaStore, Filters, StoredChunk
 
 
@@ -40,18 +40,6 @@ def to_passage(chunk: StoredChunk) -> Passage:
         score=chunk.score,
         context=chunk.context,
     )
-
-
-def _lexical_filter(f: Filters) -> LexicalFilter:
-    return LexicalFilter(f.authorities, f.kinds, f.doc_ids, f.since, f.until)
-
-
-def _doc_years(chunk: StoredChunk) -> set[int]:
-    years = set()
-    for value in (chunk.published, chunk.inspected):
-        if value and value[:4].isdigit():
-            years.add(int(value[:4]))
-    return years
 
 
 def _near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.9) -> bool:
@@ -138,10 +126,9 @@ class LibraryRetriever(BaseRetriever):
                     chunks[c.chunk_id] = c
                     dense_scores[c.chunk_id] = c.score
             if self.lexical:
-                lexical_filter = _lexical_filter(scope)
                 scoped = scope is not filters
                 wanted = topic_terms if scoped else query_terms
-                for cid, score in self.store.lexical_search(wanted, n, lexical_filter):
+                for cid, score in self.store.lexical_search(wanted, n, scope):
                     lexical_scores[cid] = score
         fused: dict[str, float] = {}
         for side in (dense_scores, lexical_scores):
@@ -162,7 +149,7 @@ class LibraryRetriever(BaseRetriever):
         def key(cid: str) -> tuple[int, int, float]:
             chunk = chunks[cid]
             score = fused[cid] + self.coverage_weight * top_bonus * coverage[cid]
-            doc_years = _doc_years(chunk)
+            doc_years = doc_years_of(chunk)
             of_the_time = bool(years & doc_years or {y + 1 for y in years} & doc_years)
             if grades and any(is_grade_unit(line) for line in chunk.text.splitlines()):
                 score += top_bonus

@@ -160,14 +160,11 @@ def date_number(meta: DocumentMeta) -> int:
 
 
 @dataclass(frozen=True)
-class Filters:
-    """Restrictions on what retrieval may return (all must hold)."""
+class Filters(LexicalFilter):
+    """Restrictions on what retrieval may return (all must hold), for both sides.
 
-    authorities: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    doc_ids: tuple[str, ...] = ()
-    since: int = 0  # yyyymmdd
-    until: int = 0
+    The fields are the lexical index's; this adds the Chroma ``where`` clause.
+    """
 
     def where(self) -> dict[str, Any] | None:
         """The Chroma ``where`` clause for these filters."""
@@ -190,11 +187,6 @@ class Filters:
     def narrowed(self, authorities: Sequence[str]) -> Filters:
         """These filters, further restricted to documents about ``authorities``."""
         return dataclasses.replace(self, authorities=tuple(authorities))
-
-    @property
-    def empty(self) -> bool:
-        """True when nothing is filtered."""
-        return self.where() is None
 
 
 def embedding_text(title: str | None, chunk: Chunk) -> str:
