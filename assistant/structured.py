@@ -23,7 +23,7 @@ from ingest.actions import extract_plan_rows
 from ingest.authorities import AuthorityIndex
 from ingest.cases import THEMES, extract_case_studies
 from ingest.judgements import SCALE, extract_judgements
-from ingest.metadata import extract_inspection_dates
+from ingest.metadata import MONTHS, extract_inspection_dates
 from ingest.models import ParsedDocument
 from vectorstore.store import ChromaStore
 
@@ -186,10 +186,6 @@ def framework_of(doc: ParsedDocument, areas: set[str], dates: tuple[str, str] | 
     return None
 
 
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-_MONTHS = {m[:3]: i for i, m in enumerate(_MONTH_NAMES.split(), start=1)}
 _SEASONS = {"spring": 5, "summer": 8, "autumn": 11, "winter": 2}
 _DATE = re.compile(r"(?:(?P<day>\d{1,2})\s+)?(?P<month>[a-z]{3,9})\.?\s+(?P<year>\d{4})", re.I)
 
@@ -199,7 +195,7 @@ def due_date(timeframe: str) -> str | None:
     found = None
     for m in _DATE.finditer(timeframe):
         word = m.group("month").lower()
-        month = _MONTHS.get(word[:3]) or _SEASONS.get(word)
+        month = MONTHS.get(word[:3]) or _SEASONS.get(word)
         if month:
             day = int(m.group("day") or calendar.monthrange(int(m.group("year")), month)[1])
             found = f"{m.group('year')}-{month:02d}-{day:02d}"

@@ -30,7 +30,7 @@ from ingest.models import DocumentKind, DocumentMeta
 _HEAD_CHARS = 6000
 """How much of the start of a document holds its front matter."""
 
-_MONTHS = {
+MONTHS = {  # month names and abbreviations -> month number
     name: i
     for i, names in enumerate(
         (
@@ -178,7 +178,7 @@ def _squash(text: str) -> str:
 
 def _make_date(year: str, month: str, day: str | None = None) -> date | None:
     try:
-        return date(int(year), _MONTHS[month.lower()], int(re.sub(r"\D", "", day or "1")))
+        return date(int(year), MONTHS[month.lower()], int(re.sub(r"\D", "", day or "1")))
     except (KeyError, ValueError):
         return None
 

@@ -18,6 +18,7 @@ from assistant.answering.extractive import Drafted
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, GradeRow, StructuredData
+from ingest.metadata import MONTHS
 
 PROMPT_NAME = "judgements-v1"
 
@@ -34,9 +35,6 @@ _AREA_WORDS: tuple[tuple[str, str], ...] = (
     ("adoption", r"adoption"),
     ("lscb", r"\blscb\b|safeguarding children board|safeguarding board"),
 )
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
 _LEVELS = {"outstanding": 1, "good": 2, "requires": 3, "require": 3, "inadequate": 4}
 _WHICH = re.compile(
     r"\bwhich (?:authorities|councils|las?|local authorities)\b.*?\b(?:were|was|are|is|got|"
@@ -98,7 +96,7 @@ def areas_named(question: str) -> set[str]:
 
 def _months(question: str) -> set[int]:
     low = question.lower()
-    return {i for i, m in enumerate(_MONTHS, start=1) if re.search(rf"\b{m[:3]}\w*\b", low)}
+    return {i for m, i in MONTHS.items() if len(m) == 3 and re.search(rf"\b{m}\w*\b", low)}
 
 
 def _of_the_time(row: GradeRow, years: set[int], months: set[int]) -> int:
