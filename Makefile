@@ -32,7 +32,7 @@ test: install
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check assistant ingest vectorstore tests bench
+	$(BIN)/ruff check assistant ingest vectorstore ui tests bench
 
 bench: install
 	$(BIN)/python bench/ingest_and_ask.py

@@ -7,7 +7,10 @@ keyword arguments instead of patching modules.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import os
 import re
+import shutil
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -32,6 +35,8 @@ from vectorstore.store import ChromaStore, DocumentRecord, Filters, StoredChunk
 if TYPE_CHECKING:
     from assistant.answering.llm import FallbackAnswerer, LLMAnswerer
     from assistant.local_server import LocalServer
+
+logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 JUDGEMENTS_PROMPT = "judgements-v1"
@@ -97,8 +102,37 @@ class Assistant:
     def ingest(
         self, files: Sequence[tuple[Path, str]], progress: ProgressFn | None = None
     ) -> IngestReport:
-        """Ingest ``(path, source)`` pairs (see ``ingest.loader.iter_files``)."""
-        return self.ingester.ingest(files, progress)
+        """Ingest ``(path, source)`` pairs (see ``ingest.loader.iter_files``).
+
+        A copy of each stored file is kept under ``originals/`` in the data directory,
+        so that the chat window can open a cited PDF at its page.
+        """
+        report = self.ingester.ingest(files, progress)
+        by_source = {source: path for path, source in files}
+        for outcome in report.outcomes:
+            if outcome.status != "failed" and outcome.doc_id and outcome.source in by_source:
+                self._keep_original(by_source[outcome.source], outcome.doc_id)
+        return report
+
+    def _keep_original(self, path: Path, doc_id: str) -> None:
+        target = self.settings.originals_dir / f"{doc_id}{path.suffix.lower()}"
+        if target.exists():
+            return
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".part")
+            shutil.copyfile(path, partial)
+            os.replace(partial, target)
+        except OSError as exc:  # the index is what matters; the copy is a convenience
+            logger.warning("could not keep a copy of %s: %s", path.name, exc)
+
+    def original_file(self, doc_id: str) -> Path | None:
+        """The kept copy of a stored document's file, if there is one."""
+        folder = self.settings.originals_dir
+        if not folder.is_dir():
+            return None
+        found = sorted(p for p in folder.glob(f"{doc_id}.*") if not p.name.endswith(".part"))
+        return found[0] if found else None
 
     def make_filters(
         self,
@@ -287,6 +321,9 @@ class Assistant:
         record = self.resolve_document(ref)
         self.store.remove_document(record.doc_id)
         self.store.refresh_lexical(force=True)
+        kept = self.original_file(record.doc_id)
+        if kept is not None and self.store.get_document(record.doc_id) is None:
+            kept.unlink(missing_ok=True)
         return record
 
     def resolve_document(self, ref: str) -> DocumentRecord:

@@ -206,11 +206,15 @@ def docs_remove(
 def _register_more() -> None:
     from assistant.cli_chat import register as register_chat
     from assistant.cli_data import register as register_grades
+    from assistant.cli_draft import register as register_draft
     from assistant.cli_eval import register
+    from assistant.cli_serve import register as register_serve
 
     register(app)
+    register_serve(app)
     register_grades(app)
     register_chat(app)
+    register_draft(app)
 
 
 _register_more()

@@ -108,6 +108,23 @@ class LLMSettings(_Group):
     )
 
 
+class UISettings(_Group):
+    """The chat window (``ofsted-assistant serve``)."""
+
+    host: str = Field(
+        "127.0.0.1",
+        description="Address the app binds. Anything but loopback needs a login (or --force).",
+    )
+    port: int = Field(7860, description="Port of the app.", ge=1, le=65535)
+    username: str | None = Field(None, description="Login name (with password: login required).")
+    password: SecretStr | None = Field(None, description="Login password.")
+    max_upload_mb: int = Field(100, description="Largest file accepted by upload, in MB.", ge=1)
+    concurrency: int = Field(
+        8, description="Questions answered at the same time (more wait in the queue).", ge=1
+    )
+    queue_size: int = Field(200, description="Requests that may wait in the queue.", ge=1)
+
+
 class Settings(BaseSettings):
     """All settings of the assistant."""
 
@@ -131,11 +148,17 @@ class Settings(BaseSettings):
         default_factory=RetrievalSettings, description="Retrieval."
     )
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Answer mode.")
+    ui: UISettings = Field(default_factory=UISettings, description="The chat window.")
 
     @property
     def chroma_dir(self) -> Path:
         """Directory of the embedded Chroma database."""
         return self.data_dir / "chroma"
+
+    @property
+    def originals_dir(self) -> Path:
+        """Copies of the ingested files, named by document id (the app links to them)."""
+        return self.data_dir / "originals"
 
     @property
     def cache_dir(self) -> Path:

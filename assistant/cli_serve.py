@@ -1,0 +1,91 @@
+"""``ofsted-assistant serve``: the chat window in a browser (Gradio), on this machine."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from typing import Annotated
+
+import typer
+
+from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, err, errors_to_exit
+from assistant.errors import ConfigError
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, login: bool, force: bool) -> str | None:
+    """Refuse a non-local address without a login (unless forced); return a warning if forced."""
+    if is_loopback(host) or login:
+        return None
+    if not force:
+        raise ConfigError(
+            f"refusing to listen on {host} without a login: anyone on the network could read "
+            "the reports. Set OFSTED_ASSISTANT_UI__USERNAME and OFSTED_ASSISTANT_UI__PASSWORD, "
+            "or pass --force if the network is trusted."
+        )
+    return (
+        f"warning: listening on {host} without a login (--force): anyone who can reach "
+        "this address can read and change the library."
+    )
+
+
+def serve_command(
+    host: Annotated[
+        str | None,
+        typer.Option("--host", help="Address to listen on (default 127.0.0.1, this machine only)."),
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port (default 7860).", min=1, max=65535)
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Allow a non-local address without a login (not advised)."),
+    ] = False,
+    data_dir: DataDir = None,
+    chroma_host: ChromaHost = None,
+    chroma_port: ChromaPort = None,
+    verbose: Verbose = False,
+) -> None:
+    """Start the chat window at http://127.0.0.1:7860 (settings: OFSTED_ASSISTANT_UI__*)."""
+    from assistant.cli_common import build
+    from assistant.service import Library
+
+    with errors_to_exit():
+        assistant = build(data_dir, chroma_host, chroma_port, verbose)
+        ui = assistant.settings.ui
+        host = host or ui.host
+        port = port or ui.port
+        auth = None
+        if ui.username or ui.password:
+            if not (ui.username and ui.password and ui.password.get_secret_value()):
+                raise ConfigError(
+                    "a login needs both OFSTED_ASSISTANT_UI__USERNAME and "
+                    "OFSTED_ASSISTANT_UI__PASSWORD"
+                )
+            auth = (ui.username, ui.password.get_secret_value())
+        warning = check_bind(host, auth is not None, force)
+        if warning:
+            err.print(warning)
+        os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+        from ui.app import serve
+
+        shown = f"[{host}]" if ":" in host else host
+        err.print(f"Open http://{shown}:{port} in a browser (Ctrl-C to stop).")
+        try:
+            serve(Library(assistant), host=host, port=port, auth=auth)
+        finally:
+            assistant.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``serve`` command to ``app``."""
+    app.command("serve")(serve_command)

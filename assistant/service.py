@@ -1,0 +1,502 @@
+"""The assistant as a service shared by many users of the chat window.
+
+``Library`` wraps one :class:`~assistant.app.Assistant` with what a window needs on
+top of the use cases: conversations per session, a passage shown in its document,
+uploads kept under the data directory, filter choices, totals, the grades and case
+studies views, and a lock so that a document being added or removed is never half
+seen by a question (questions share the lock; writes take it alone, one file at a
+time, so answers keep flowing during a long upload).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+import uuid
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import InputError
+from assistant.models import Answer, Citation, IngestOutcome, IngestReport
+
+if TYPE_CHECKING:
+    from assistant.app import Assistant
+    from assistant.conversation import Conversation
+    from assistant.structured import CaseRow, GradeRow
+    from vectorstore.store import DocumentRecord, Filters
+
+MAX_SESSIONS = 500
+_CONTEXT_CHARS = 700
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+class ReadWriteLock:
+    """Many readers or one writer; a waiting writer stops new readers (no starvation)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting_writers = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the lock shared."""
+        with self._cond:
+            while self._writing or self._waiting_writers:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the lock alone."""
+        with self._cond:
+            self._waiting_writers += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._waiting_writers -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """A cited passage in its document: the quote with the text around it."""
+
+    n: int
+    title: str
+    source: str
+    page: int | None
+    section: str | None
+    before: str
+    quote: str
+    after: str
+    original: Path | None
+    file_type: str | None
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filters can offer, from the documents in the library."""
+
+    authorities: list[str]
+    kinds: list[str]
+    documents: list[tuple[str, str]]  # (label, doc id)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The size of the library."""
+
+    documents: int
+    pages: int
+    chunks: int
+
+
+@dataclass(frozen=True)
+class About:
+    """What the window says about itself: answer mode, data location, what leaves the machine."""
+
+    mode: str
+    model: str | None
+    endpoint: str | None
+    data_dir: str
+    store: str
+    leaves_machine: str
+
+
+def safe_upload_name(name: str) -> str:
+    """A file name safe to keep: no folders, no control or reserved characters, not hidden."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = _UNSAFE_NAME.sub("_", base).strip(" .")
+    if not base:
+        base = "upload"
+    stem, dot, suffix = base.rpartition(".")
+    if dot and len(suffix) <= 10:
+        return f"{stem[:150]}.{suffix.lower()}" if stem else f"upload.{suffix.lower()}"
+    return base[:160]
+
+
+def answer_with_references(answer: Answer) -> str:
+    """The answer with its references written out, for pasting into a paper."""
+    lines = [answer.text.strip()]
+    if answer.citations:
+        lines += ["", "References"]
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {citation_place(c)}: “{c.quote}”")
+    return "\n".join(lines)
+
+
+def citation_place(c: Citation) -> str:
+    """Title, file, page and section of a citation, as a reference list writes them."""
+    parts = [c.title]
+    if c.source and c.source != c.title:
+        parts.append(f"({c.source})")
+    where = []
+    if c.page is not None:
+        where.append(f"p. {c.page}")
+    if c.section:
+        where.append(f"section “{c.section}”")
+    return " ".join(parts) + (", " + ", ".join(where) if where else "")
+
+
+class Library:
+    """The assistant's use cases for a multi-user window, safe to call from many threads."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        """Serve ``assistant``."""
+        self.assistant = assistant
+        self.settings = assistant.settings
+        self.lock = ReadWriteLock()
+        self._sessions: OrderedDict[str, Conversation] = OrderedDict()
+        self._sessions_lock = threading.Lock()
+
+    # -- conversations ----------------------------------------------------------------
+
+    def conversation(self, session: str | None) -> tuple[str, Conversation]:
+        """The conversation of a session (a new one when unknown); the oldest are forgotten."""
+        from assistant.conversation import Conversation
+
+        with self._sessions_lock:
+            if session and session in self._sessions:
+                self._sessions.move_to_end(session)
+                return session, self._sessions[session]
+            session = uuid.uuid4().hex
+            self._sessions[session] = Conversation(self.assistant)
+            while len(self._sessions) > MAX_SESSIONS:
+                self._sessions.popitem(last=False)
+            return session, self._sessions[session]
+
+    def new_conversation(self, session: str | None) -> str:
+        """Forget a session's conversation; return the id of a fresh one."""
+        with self._sessions_lock:
+            if session:
+                self._sessions.pop(session, None)
+        return self.conversation(None)[0]
+
+    def filters(
+        self,
+        *,
+        authorities: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        docs: Sequence[str] = (),
+    ) -> Filters | None:
+        """Checked filters (None when nothing is chosen); bad values raise ``InputError``."""
+        since = (since or "").strip() or None
+        until = (until or "").strip() or None
+        if not (authorities or kinds or since or until or docs):
+            return None
+        with self.lock.reading():
+            return self.assistant.make_filters(
+                authorities=authorities, kinds=kinds, since=since, until=until, docs=docs
+            )
+
+    def stream(
+        self, session: str | None, question: str, filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """Answer in a session: text pieces, then the final ``Answer`` (checked, cited)."""
+        self.assistant._checked_question(question)
+        _, conversation = self.conversation(session)
+        with self.lock.reading():
+            yield from conversation.stream(question, filters=filters)
+
+    def rewritten(self, session: str | None) -> str | None:
+        """How the last question of a session was read, when it was rewritten."""
+        _, conversation = self.conversation(session)
+        if conversation.turns and conversation.turns[-1].rewritten:
+            return conversation.turns[-1].standalone
+        return None
+
+    # -- sources ----------------------------------------------------------------------
+
+    def passage(self, citation: Citation) -> PassageView:
+        """A citation's quote in its document, with the paragraphs around it."""
+        with self.lock.reading():
+            text = self.assistant.store.document_text(citation.doc_id)
+            record = self.assistant.store.get_document(citation.doc_id)
+        before = after = ""
+        quote = citation.quote
+        if text:
+            at = text.find(quote)
+            if at < 0:
+                at = text.find(quote[:80])
+            if at >= 0:
+                start = _line_start(text, max(0, at - _CONTEXT_CHARS))
+                end = _line_end(text, min(len(text), at + len(quote) + _CONTEXT_CHARS))
+                before, after = text[start:at], text[at + len(quote) : end]
+        return PassageView(
+            n=citation.n,
+            title=citation.title,
+            source=citation.source,
+            page=citation.page,
+            section=citation.section,
+            before=before,
+            quote=quote,
+            after=after,
+            original=self.assistant.original_file(citation.doc_id),
+            file_type=record.file_type if record else None,
+        )
+
+    def original(self, doc_id: str) -> Path | None:
+        """The kept copy of a document's file."""
+        return self.assistant.original_file(doc_id)
+
+    # -- documents --------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentRecord]:
+        """Every stored document."""
+        with self.lock.reading():
+            return self.assistant.documents()
+
+    def totals(self, docs: Sequence[DocumentRecord] | None = None) -> Totals:
+        """Documents, pages and chunks in the library."""
+        docs = self.documents() if docs is None else docs
+        return Totals(
+            documents=len(docs),
+            pages=sum(d.page_count for d in docs),
+            chunks=sum(d.chunk_count for d in docs),
+        )
+
+    def filter_choices(self, docs: Sequence[DocumentRecord] | None = None) -> FilterChoices:
+        """Authorities, report kinds and documents present in the library."""
+        docs = self.documents() if docs is None else docs
+        authorities = sorted({a for d in docs for a in d.meta.authorities})
+        kinds = sorted({d.meta.kind for d in docs if d.meta.kind != "unknown"})
+        documents = sorted(
+            ((f"{d.title} ({d.source})", d.doc_id) for d in docs), key=lambda x: x[0].lower()
+        )
+        return FilterChoices(authorities, kinds, documents)
+
+    def upload(
+        self,
+        files: Sequence[tuple[Path, str]],
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> IngestReport:
+        """Ingest uploaded files ``(temporary path, name as uploaded)``, one at a time.
+
+        Names are reduced to a safe file name; files over the size limit are refused
+        before they are read; the type is checked from the content by ingest.
+        """
+        limit = self.settings.ui.max_upload_mb * 1024 * 1024
+        outcomes: list[IngestOutcome] = []
+        seconds = 0.0
+        for i, (path, name) in enumerate(files):
+            source = safe_upload_name(name)
+            if progress is not None:
+                progress(i, len(files), source)
+            try:
+                size = path.stat().st_size
+            except OSError as exc:
+                outcomes.append(IngestOutcome(source, "failed", reason=f"cannot read: {exc}"))
+                continue
+            if size > limit:
+                outcomes.append(
+                    IngestOutcome(
+                        source,
+                        "failed",
+                        reason=f"{size / 1e6:.1f} MB is over the upload limit of "
+                        f"{self.settings.ui.max_upload_mb} MB",
+                    )
+                )
+                continue
+            with self.lock.writing():
+                report = self.assistant.ingest([(path, source)])
+            outcomes.extend(report.outcomes)
+            seconds += report.seconds
+        if progress is not None:
+            progress(len(files), len(files), "")
+        return IngestReport(tuple(outcomes), seconds)
+
+    def remove(self, doc_id: str) -> DocumentRecord:
+        """Remove a stored document (and its kept file)."""
+        if not doc_id:
+            raise InputError("choose a document to delete")
+        with self.lock.writing():
+            return self.assistant.remove(doc_id)
+
+    # -- about ------------------------------------------------------------------------
+
+    def about(self) -> About:
+        """Answer mode, model, data location and whether anything leaves the machine."""
+        s = self.settings
+        mode = s.llm.mode
+        store = (
+            f"Chroma server at {s.store.host}:{s.store.port}"
+            if s.store.mode == "http"
+            else f"embedded Chroma in {s.chroma_dir}"
+        )
+        if mode == "extractive":
+            return About(
+                mode="offline extractive (quotes, no language model)",
+                model=None,
+                endpoint=None,
+                data_dir=str(s.data_dir),
+                store=store,
+                leaves_machine=_leaves(s, "Nothing: answers are quoted from the reports here."),
+            )
+        if mode == "local":
+            name = s.llm.gguf_path.name if s.llm.gguf_path else "local model"
+            return About(
+                mode="local language model",
+                model=name,
+                endpoint=f"llama.cpp on {s.llm.local_host}",
+                data_dir=str(s.data_dir),
+                store=store,
+                leaves_machine=_leaves(s, "Nothing: the model runs on this machine."),
+            )
+        endpoint = s.llm.base_url or "https://api.openai.com/v1"
+        local = _is_loopback_url(endpoint)
+        return About(
+            mode="language model (OpenAI-compatible API)",
+            model=s.llm.model,
+            endpoint=endpoint,
+            data_dir=str(s.data_dir),
+            store=store,
+            leaves_machine=_leaves(
+                s,
+                "Nothing: the model server is on this machine."
+                if local
+                else f"Questions and the retrieved report passages are sent to {endpoint}.",
+            ),
+        )
+
+    # -- grades and case studies ------------------------------------------------------
+
+    def grades(
+        self,
+        *,
+        authority: str | None = None,
+        area: str | None = None,
+        latest: bool = False,
+        with_neighbours: bool = False,
+    ) -> list[GradeRow]:
+        """Judgements read from the reports, filtered; optionally with statistical neighbours."""
+        from assistant.structured import structured_data
+
+        names = self.authority_and_neighbours(authority, with_neighbours)
+        with self.lock.reading():
+            data = structured_data(self.assistant)
+            areas = (data.resolve_area(area),) if area else ()
+            return data.grades(authorities=names, areas=areas, latest=latest)
+
+    def authority_and_neighbours(self, authority: str | None, with_neighbours: bool) -> list[str]:
+        """Canonical names: an authority, then its DfE statistical neighbours if asked."""
+        if not authority:
+            return []
+        index = self.assistant.authorities
+        found = index.resolve(authority) if index else None
+        if found is None:
+            raise InputError(f"unknown local authority {authority!r}")
+        names = [found.name]
+        if with_neighbours and index is not None:
+            names += [a.name for a in index.neighbours(found.name)]
+        return names
+
+    def cases(
+        self,
+        query: str | None = None,
+        *,
+        theme: str | None = None,
+        like: str | None = None,
+        neighbours_of: str | None = None,
+        limit: int = 20,
+    ) -> list[tuple[CaseRow, float, str]]:
+        """Case studies ranked by likeness to ``query`` (or to case ``like``), with why."""
+        from assistant.structured import THEME_NAMES, rank_cases, structured_data
+
+        if theme and theme not in THEME_NAMES:
+            raise InputError(f"unknown theme {theme!r}: one of {', '.join(THEME_NAMES)}")
+        names = []
+        if neighbours_of:
+            names = self.authority_and_neighbours(neighbours_of, True)[1:]
+        with self.lock.reading():
+            data = structured_data(self.assistant)
+            rows = data.cases(authorities=names, themes=(theme,) if theme else ())
+            if like:
+                base = next((r for r in data.cases() if r.id == like), None)
+                if base is None:
+                    raise InputError(f"no case study with id {like!r}")
+                query = f"{base.title}. {base.summary or ''}"
+                rows = [r for r in rows if r.id != like]
+            query = (query or "").strip() or None
+            return rank_cases(self.assistant.store.embeddings, query, rows)[:limit]
+
+    def theme_names(self) -> tuple[str, ...]:
+        """The controlled vocabulary of case-study themes."""
+        from assistant.structured import THEME_NAMES
+
+        return THEME_NAMES
+
+    def judgement_names(self) -> dict[str, str]:
+        """Judgement area keys and their names."""
+        from assistant.structured import AREA_NAMES
+
+        return dict(AREA_NAMES)
+
+    def authority_names(self) -> list[str]:
+        """Every English authority's canonical name."""
+        index = self.assistant.authorities
+        return sorted(a.name for a in index.all()) if index else []
+
+
+def grade_distribution(rows: Sequence[GradeRow]) -> list[tuple[str, str, int]]:
+    """Counts of ``(grade, judgement, n)`` for a chart, grades labelled like "1 outstanding"."""
+    from assistant.structured import AREA_NAMES
+
+    counts = Counter((f"{r.level} {r.meaning}", AREA_NAMES.get(r.area, r.area)) for r in rows)
+    return sorted(((g, a, n) for (g, a), n in counts.items()), key=lambda x: (x[0], x[1]))
+
+
+def decimal_year(day: str | None) -> float | None:
+    """``"2022-05-20"`` → 2022.38 (for a time axis); None when no year is known."""
+    if not day or not day[:4].isdigit():
+        return None
+    year = int(day[:4])
+    month = int(day[5:7]) if len(day) >= 7 and day[5:7].isdigit() else 7
+    return round(year + (month - 1) / 12, 2)
+
+
+def _leaves(settings: Any, answers: str) -> str:
+    extra = ""
+    if settings.store.mode == "http" and not _is_loopback_host(settings.store.host):
+        extra = f" Report text is stored on the Chroma server at {settings.store.host}."
+    return answers + extra + " No telemetry is sent."
+
+
+def _is_loopback_host(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _is_loopback_url(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    return _is_loopback_host(urlparse(url).hostname or "")
+
+
+def _line_start(text: str, at: int) -> int:
+    found = text.rfind("\n", 0, at)
+    return 0 if found < 0 else found + 1
+
+
+def _line_end(text: str, at: int) -> int:
+    found = text.find("\n", at)
+    return len(text) if found < 0 else found

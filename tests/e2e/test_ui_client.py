@@ -1,0 +1,112 @@
+"""The window's flows through its API with ``gradio_client`` (a real server on loopback)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+UNIQUE = (
+    "The Quillfield kinship carers' forum met monthly and every kinship carer had a named "
+    "supervising social worker."
+)
+QUESTION = "How often did the Quillfield kinship carers' forum meet?"
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+def ask(client, question, *, authorities=(), kinds=(), since="", until="", docs=()):
+    chat, _box, chips, plain = client.predict(
+        question, [], list(authorities), list(kinds), since, until, list(docs), api_name="/ask"
+    )
+    return chat, chips, plain
+
+
+def documents(client) -> list[dict]:
+    return client.predict(api_name="/documents")
+
+
+def test_api_lists_the_public_endpoints(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert {"/ask", "/upload", "/delete_document", "/grades", "/cases", "/documents"} <= set(
+        endpoints
+    )
+
+
+def test_ask_returns_a_cited_answer_with_references(client):
+    chat, chips, plain = ask(client, "What was Kent's overall effectiveness judgement?")
+    assert chat[-1]["role"] == "assistant"
+    assert "Outstanding" in plain
+    assert "References" in plain and "[1] " in plain and "p. 1" in plain
+    labels = [label for label, _value in chips["choices"]]
+    assert labels and labels[0].startswith("[1] ")
+
+
+def test_filters_narrow_the_answer(client):
+    _, _, plain = ask(client, "What needs to improve?", authorities=["Norfolk"])
+    refs = plain.split("References", 1)[1]
+    assert "norfolk" in refs.lower() and "kent" not in refs.lower()
+
+
+def test_bad_filter_is_a_readable_error(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="unknown report kind"):
+        ask(client, "What needs to improve?", kinds=["newsletter"])
+
+
+def test_upload_ask_delete(client, tmp_path):
+    from gradio_client import handle_file
+
+    path = tmp_path / "quillfield kinship.txt"
+    path.write_text(UNIQUE + "\n", encoding="utf-8")
+    status, results, _ = client.predict([handle_file(str(path))], api_name="/upload")
+    assert status == "Upload: 1 added."
+    assert results["data"][0][:2] == ["quillfield kinship.txt", "added"]
+    listed = {d["File"]: d for d in documents(client)}
+    assert "quillfield kinship.txt" in listed
+
+    _, _, plain = ask(client, QUESTION)
+    assert "monthly" in plain and "quillfield kinship.txt" in plain
+
+    # the same file again adds nothing; a file that is not what it says is refused, per file
+    bad = tmp_path / "fake.pdf"
+    bad.write_text("<html><body>not a pdf</body></html>", encoding="utf-8")
+    status, results, _ = client.predict(
+        [handle_file(str(path)), handle_file(str(bad))], api_name="/upload"
+    )
+    by_file = {row[0]: row for row in results["data"]}
+    assert by_file["quillfield kinship.txt"][1] == "unchanged"
+    assert by_file["fake.pdf"][1] == "failed" and by_file["fake.pdf"][3]
+    assert len([d for d in documents(client) if d["File"] == "quillfield kinship.txt"]) == 1
+
+    doc_id = listed["quillfield kinship.txt"]["Id"]
+    message = client.predict(doc_id, api_name="/delete_document")
+    assert message.startswith("Deleted ")
+    assert "quillfield kinship.txt" not in {d["File"] for d in documents(client)}
+    _, _, plain = ask(client, QUESTION)
+    assert "quillfield kinship.txt" not in plain
+
+
+def test_grades_and_neighbours(client):
+    summary, chart, _history, table = client.predict("Kent", None, False, False, api_name="/grades")
+    assert summary.startswith("4 judgements for Kent")
+    rows = table["data"]
+    assert {r[1] for r in rows} >= {"Overall effectiveness"}
+    assert all(r[0] == "Kent" for r in rows)
+    assert chart is not None
+    summary, _, _, table = client.predict("Kent", None, False, True, api_name="/grades")
+    assert "Kent and its neighbours" in summary
+
+
+def test_cases_and_more_like_this(client):
+    table, *_ = client.predict("virtual school for children in care", None, None, api_name="/cases")
+    rows = table["data"]
+    assert rows and "virtual school" in rows[0][2].lower()
+    like = client.predict(rows[0][0], None, None, api_name="/cases_like")
+    assert like["data"] and rows[0][0] not in {r[0] for r in like["data"]}

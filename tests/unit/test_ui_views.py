@@ -1,0 +1,151 @@
+"""The window's pure parts: escaping, labels, the passage panel, names, locks, binding."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.cli_serve import check_bind, is_loopback
+from assistant.errors import ConfigError
+from assistant.models import Answer, Citation
+from assistant.service import (
+    PassageView,
+    ReadWriteLock,
+    answer_with_references,
+    safe_upload_name,
+)
+from ui import views
+
+
+def cite(n=1, page=3, quote="Leaders know their services well.") -> Citation:
+    return Citation(n, "abc", "kent/report.pdf", "Inspection of Kent", page, "Summary", quote, 0.8)
+
+
+def answer(text="Leaders know their services well [1].", citations=None) -> Answer:
+    citations = (cite(),) if citations is None else citations
+    return Answer("id1", "q", text, tuple(citations), (), "extractive", None, None)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "![pixel](http://evil.example/p.png)",
+        "[click](https://evil.example)",
+        "<img src=x onerror=alert(1)>",
+        "visit www.evil.example now",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_markdown_escape_leaves_no_link_image_or_html(hostile):
+    import markdown_it
+
+    rendered = markdown_it.MarkdownIt("commonmark").render(views.md_escape(hostile))
+    assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered
+
+
+def test_answer_markdown_numbers_sources_and_shows_rewrite():
+    md = views.answer_markdown(answer(), asked_as="What about Kent?")
+    assert md.startswith("*Asked as:* What about Kent?")
+    assert "\\[1\\] Inspection of Kent \\(kent/report.pdf\\), p. 3" in md
+    assert "**Sources**" in md
+
+
+def test_answer_with_references_is_plain_text():
+    text = answer_with_references(answer())
+    assert text.splitlines()[0] == "Leaders know their services well [1]."
+    assert (
+        "[1] Inspection of Kent (kent/report.pdf), p. 3, section “Summary”: "
+        "“Leaders know their services well.”" in text
+    )
+
+
+def test_chip_label_is_short():
+    long = Citation(2, "a", "s.pdf", "T" * 80, None, None, "q", 0.5)
+    assert views.chip_label(cite()) == "[1] Inspection of Kent · p. 3"
+    assert views.chip_label(long).startswith("[2] ") and len(views.chip_label(long)) < 60
+
+
+def test_passage_html_highlights_quote_escapes_text_and_links_pdf_page(tmp_path):
+    view = PassageView(
+        1,
+        "Title <b>",
+        "kent/report.pdf",
+        5,
+        "Help & protection",
+        "Before <i>text</i>\n",
+        "the quote",
+        "\nafter",
+        tmp_path / "abc.pdf",
+        "pdf",
+    )
+    html = views.passage_html(view)
+    assert "<mark class='quote'>the quote</mark>" in html
+    assert "Title &lt;b&gt;" in html and "Before &lt;i&gt;text&lt;/i&gt;<br>" in html
+    assert "page 5" in html and "section “Help &amp; protection”" in html
+    assert f"/gradio_api/file={tmp_path}/abc.pdf#page=5" in html
+    missing = views.passage_html(PassageView(1, "T", "s", None, None, "", "q", "", None, None))
+    assert "was not kept" in missing
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("report.pdf", "report.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\x\\Kent Report.PDF", "Kent Report.pdf"),
+        (".hidden.txt", "hidden.txt"),
+        ("a\x00b.txt", "a_b.txt"),
+        ("", "upload"),
+        ("Bristol’s report é.docx", "Bristol’s report é.docx"),
+    ],
+)
+def test_safe_upload_name(given, expected):
+    assert safe_upload_name(given) == expected
+    assert "/" not in safe_upload_name(given) and "\\" not in safe_upload_name(given)
+
+
+def test_read_write_lock_excludes_writers_from_readers():
+    lock = ReadWriteLock()
+    events: list[str] = []
+
+    def reader():
+        with lock.reading():
+            events.append("read-start")
+            time.sleep(0.2)
+            events.append("read-end")
+
+    def writer():
+        time.sleep(0.05)
+        with lock.writing():
+            events.append("write")
+
+    threads = [threading.Thread(target=reader), threading.Thread(target=writer)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert events == ["read-start", "read-end", "write"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_loopback_needs_no_login(host):
+    assert is_loopback(host)
+    assert check_bind(host, login=False, force=False) is None
+
+
+def test_other_addresses_need_a_login_or_force():
+    with pytest.raises(ConfigError, match="refusing to listen on 0.0.0.0 without a login"):
+        check_bind("0.0.0.0", login=False, force=False)
+    assert check_bind("0.0.0.0", login=True, force=False) is None
+    warning = check_bind("192.168.1.5", login=False, force=True)
+    assert warning and "without a login" in warning
+
+
+def test_ui_imports_only_the_assistant_api():
+    for path in Path("ui").glob("*.py"):
+        text = path.read_text()
+        for banned in ("chromadb", "langchain", "vectorstore.store import ChromaStore"):
+            assert f"import {banned}" not in text and f"from {banned}" not in text, path

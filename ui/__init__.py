@@ -1,0 +1,1 @@
+"""The chat window (Gradio): ``ui.app.create_app`` / ``ui.app.serve``."""

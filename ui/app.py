@@ -1,0 +1,577 @@
+"""The chat window: a Gradio app over :class:`assistant.service.Library`.
+
+Tabs: Chat (streamed, cited answers; sources opened in their document; filters),
+Documents (upload, list, delete), Grades (table, chart, an authority's history beside
+its statistical neighbours), Case studies (ranked, "more like this"), and About.
+Everything goes through the ``assistant`` API: no Chroma or LangChain here.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.errors import AssistantError
+from assistant.models import Answer, Citation
+from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
+from assistant.structured import AREA_NAMES
+from ui import views
+
+logger = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "What was Kent's overall effectiveness judgement?",
+    "What needs to improve for care leavers?",
+    "Which authorities were rated excellent in 2009?",
+    "How do the reports describe the virtual school?",
+]
+UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
+CSS = """
+.passage mark.quote { background: #fff3a3; padding: 0 2px; }
+.passage .where { color: #555; font-size: 0.9em; }
+.passage .context { max-height: 420px; overflow-y: auto; line-height: 1.5; }
+#mode-line { font-size: 0.95em; }
+#chips .wrap { gap: 6px; }
+"""
+
+
+def theme() -> Any:
+    """Gradio's default look with the system's fonts (no font is fetched from the web)."""
+    return gr.themes.Default(
+        font=["system-ui", "Segoe UI", "Arial", "sans-serif"],
+        font_mono=["ui-monospace", "Consolas", "monospace"],
+    )
+
+
+def _readable(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Errors shown as a readable message in the window, never a traceback."""
+
+    def explain(exc: Exception) -> Exception:
+        if isinstance(exc, gr.Error):
+            return exc
+        if isinstance(exc, AssistantError):
+            return gr.Error(str(exc), print_exception=False)
+        logger.exception("unexpected error in the window")
+        return gr.Error(
+            f"Something went wrong ({type(exc).__name__}); the details are in the server log.",
+            print_exception=False,
+        )
+
+    if _is_generator(fn):
+
+        @functools.wraps(fn)
+        def gen_wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            try:
+                yield from fn(*args, **kwargs)
+            except Exception as exc:
+                raise explain(exc) from None
+
+        return gen_wrapper
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            raise explain(exc) from None
+
+    return wrapper
+
+
+def _is_generator(fn: Callable[..., Any]) -> bool:
+    import inspect
+
+    return inspect.isgeneratorfunction(fn)
+
+
+def create_app(library: Library) -> gr.Blocks:
+    """Build the window (not started: see :func:`serve`)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    about = library.about()
+    with gr.Blocks(
+        title="Ofsted reports assistant", analytics_enabled=False, fill_width=False
+    ) as demo:
+        session = gr.State(None)
+        sources = gr.State({})  # chat message index -> its citations
+        gr.Markdown("## Children's services inspection reports assistant")
+        gr.Markdown(views.mode_markdown(about), elem_id="mode-line")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                chat = _chat_tab(library, session, sources)
+            with gr.Tab("Documents", id="documents"):
+                docs = _documents_tab(library)
+            with gr.Tab("Grades", id="grades"):
+                _grades_tab(library)
+            with gr.Tab("Case studies", id="cases"):
+                _cases_tab(library)
+            with gr.Tab("About", id="about"):
+                about_md = gr.Markdown()
+
+        def refresh() -> tuple[Any, ...]:
+            records = library.documents()
+            choices = library.filter_choices(records)
+            totals = library.totals(records)
+            return (
+                gr.update(choices=choices.authorities),
+                gr.update(choices=choices.kinds),
+                gr.update(choices=choices.documents),
+                views.document_rows(records),
+                views.totals_markdown(totals),
+                gr.update(choices=choices.documents, value=None),
+                views.about_markdown(library.about(), totals),
+            )
+
+        library_outputs = [
+            chat["authorities"],
+            chat["kinds"],
+            chat["docs"],
+            docs["table"],
+            docs["totals"],
+            docs["delete_choice"],
+            about_md,
+        ]
+        demo.load(
+            _readable(refresh), outputs=library_outputs, queue=False, api_visibility="private"
+        )
+        for event in docs["changed"]:
+            event.then(
+                _readable(refresh),
+                outputs=library_outputs,
+                queue=False,
+                api_visibility="private",
+            )
+
+        def documents() -> list[dict[str, Any]]:
+            """Every document in the library (title, authority, kind, date, pages, chunks)."""
+            rows = views.document_rows(library.documents())
+            return [dict(zip(views.DOCUMENT_COLUMNS, row, strict=True)) for row in rows]
+
+        gr.api(_readable(documents), api_name="documents")
+    return demo
+
+
+def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=380):
+            chatbot = gr.Chatbot(
+                label="Conversation",
+                height=480,
+                buttons=["copy", "copy_all"],
+                sanitize_html=True,
+                render_markdown=True,
+                latex_delimiters=[],
+                placeholder="Ask about the reports in the library. Every answer cites its sources.",
+            )
+            with gr.Row():
+                question = gr.Textbox(
+                    label="Your question",
+                    placeholder="e.g. What did Ofsted say about care leavers in Kent?",
+                    lines=1,
+                    max_lines=4,
+                    scale=5,
+                    autofocus=True,
+                )
+                ask = gr.Button("Ask", variant="primary", scale=1, min_width=80)
+            with gr.Row():
+                new = gr.Button("New conversation", size="sm")
+                copy = gr.Button("Copy answer with references", size="sm")
+            chips = gr.Radio(
+                choices=[],
+                label="Sources of the answer (choose one to read it in its document)",
+                elem_id="chips",
+            )
+            with gr.Accordion("Answer with references (plain text)", open=False):
+                plain = gr.Textbox(
+                    label="Answer with references", lines=6, interactive=False, elem_id="plain"
+                )
+            gr.Examples(EXAMPLES, inputs=question, label="Example questions")
+        with gr.Column(scale=2, min_width=320):
+            passage = gr.HTML(views.empty_passage_html(), label="Cited passage")
+            with gr.Accordion("Filters", open=True):
+                authorities = gr.Dropdown(
+                    [], multiselect=True, label="Authority", info="Only these authorities' reports"
+                )
+                kinds = gr.Dropdown([], multiselect=True, label="Report kind")
+                with gr.Row():
+                    since = gr.Textbox(label="From (year or date)", placeholder="2018")
+                    until = gr.Textbox(label="To (year or date)", placeholder="2024")
+                docs = gr.Dropdown([], multiselect=True, label="Documents")
+
+    @_readable
+    def respond(
+        message: str,
+        history: list[dict[str, Any]],
+        session_id: str | None,
+        cites: dict[int, list[Citation]],
+        authority_names: list[str],
+        kind_names: list[str],
+        since_text: str,
+        until_text: str,
+        doc_ids: list[str],
+    ) -> Iterator[tuple[Any, ...]]:
+        message = (message or "").strip()
+        if not message:
+            raise gr.Error("Type a question first.", print_exception=False)
+        filters = library.filters(
+            authorities=authority_names or (),
+            kinds=kind_names or (),
+            since=since_text,
+            until=until_text,
+            docs=doc_ids or (),
+        )
+        session_id, _ = library.conversation(session_id)
+        history = [
+            *(history or []),
+            {"role": "user", "content": views.md_escape(message)},
+            {"role": "assistant", "content": "…"},
+        ]
+        index = len(history) - 1
+        yield history, "", session_id, cites, gr.update(), gr.update()
+        text = ""
+        answer: Answer | None = None
+        for item in library.stream(session_id, message, filters):
+            if isinstance(item, Answer):
+                answer = item
+            else:
+                text += item
+                history[index] = {"role": "assistant", "content": views.streaming_markdown(text)}
+                yield history, "", session_id, cites, gr.update(), gr.update()
+        if answer is None:
+            raise gr.Error("No answer came back.", print_exception=False)
+        history[index] = {
+            "role": "assistant",
+            "content": views.answer_markdown(answer, library.rewritten(session_id)),
+        }
+        cites = {**cites, index: list(answer.citations)}
+        yield (
+            history,
+            "",
+            session_id,
+            cites,
+            _chips(index, answer.citations),
+            answer_with_references(answer),
+        )
+
+    chat_inputs = [question, chatbot, session, sources, authorities, kinds, since, until, docs]
+    chat_outputs = [chatbot, question, session, sources, chips, plain]
+    ask.click(respond, chat_inputs, chat_outputs, concurrency_id="ask", api_name="ask")
+    question.submit(
+        respond, chat_inputs, chat_outputs, concurrency_id="ask", api_visibility="private"
+    )
+
+    @_readable
+    def show_passage(choice: str | None, cites: dict[int, list[Citation]]) -> str:
+        if not choice:
+            return views.empty_passage_html()
+        index, n = (int(x) for x in choice.split(":"))
+        found = next((c for c in cites.get(index, []) if c.n == n), None)
+        if found is None:
+            return views.empty_passage_html()
+        return views.passage_html(library.passage(found))
+
+    chips.change(show_passage, [chips, sources], passage, queue=False, api_visibility="private")
+
+    def select_answer(
+        cites: dict[int, list[Citation]], history: list[dict[str, Any]], evt: gr.SelectData
+    ) -> tuple[Any, ...]:
+        index = evt.index if isinstance(evt.index, int) else evt.index[0]
+        if index not in cites:
+            return gr.update(), gr.update()
+        return _chips(index, cites[index]), gr.update()
+
+    chatbot.select(
+        select_answer, [sources, chatbot], [chips, plain], queue=False, api_visibility="private"
+    )
+
+    def start_again(session_id: str | None) -> tuple[Any, ...]:
+        return (
+            [],
+            library.new_conversation(session_id),
+            {},
+            gr.update(choices=[], value=None),
+            "",
+            views.empty_passage_html(),
+        )
+
+    new.click(
+        start_again,
+        [session],
+        [chatbot, session, sources, chips, plain, passage],
+        queue=False,
+        api_visibility="private",
+    )
+    copy.click(
+        None,
+        [plain],
+        None,
+        js="(text) => { if (text) { navigator.clipboard.writeText(text); } return []; }",
+        api_visibility="private",
+    )
+    return {"authorities": authorities, "kinds": kinds, "docs": docs}
+
+
+def _chips(index: int, citations: Any) -> Any:
+    choices = [(views.chip_label(c), f"{index}:{c.n}") for c in citations]
+    return gr.update(choices=choices, value=None)
+
+
+def _documents_tab(library: Library) -> dict[str, Any]:
+    totals = gr.Markdown()
+    files = gr.File(
+        label="Add reports: PDF, Word, HTML, Markdown or text (drag and drop several at once)",
+        file_count="multiple",
+        file_types=UPLOAD_TYPES,
+        type="filepath",
+    )
+    status = gr.Markdown()
+    results = gr.Dataframe(
+        headers=views.RESULT_COLUMNS,
+        label="Result per file",
+        interactive=False,
+        wrap=True,
+    )
+    table = gr.Dataframe(
+        headers=views.DOCUMENT_COLUMNS,
+        label="Documents in the library",
+        interactive=False,
+        wrap=True,
+        column_widths=["30%", "11%", "11%", "9%", "6%", "6%", "19%", "8%"],
+        show_search="filter",
+    )
+    with gr.Row():
+        delete_choice = gr.Dropdown([], label="Document to delete", scale=4)
+        delete = gr.Button("Delete document", variant="stop", scale=1)
+
+    @_readable
+    def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        if not paths:
+            return gr.update(), gr.update(), None
+        pairs = [(Path(p), _uploaded_name(p)) for p in paths]
+
+        def step(i: int, n: int, name: str) -> None:
+            progress((i, n), desc=f"Reading {name}" if name else "Done", unit="files")
+
+        report = library.upload(pairs, step)
+        for path, _ in pairs:
+            path.unlink(missing_ok=True)  # the kept copy is under the data directory
+        return views.ingest_summary(report), views.ingest_rows(report), None
+
+    uploaded = files.upload(
+        upload, [files], [status, results, files], concurrency_id="write", api_name="upload"
+    )
+
+    @_readable
+    def remove(doc_id: str | None) -> str:
+        record = library.remove(doc_id or "")
+        return f"Deleted {record.title} ({record.source})."
+
+    deleted = delete.click(
+        remove, [delete_choice], [status], concurrency_id="write", api_name="delete_document"
+    )
+    return {
+        "table": table,
+        "totals": totals,
+        "delete_choice": delete_choice,
+        "changed": [uploaded, deleted],
+    }
+
+
+def _uploaded_name(path: str) -> str:
+    """The name the user's file had (Gradio keeps it as the temporary file's name)."""
+    return Path(path).name
+
+
+def _grades_tab(library: Library) -> None:
+    import pandas as pd
+
+    areas = library.judgement_names()
+    with gr.Row():
+        authority = gr.Dropdown(
+            library.authority_names(),
+            value=None,
+            label="Authority",
+            info="All authorities when empty",
+            allow_custom_value=False,
+        )
+        judgement = gr.Dropdown(
+            [(name, key) for key, name in areas.items()], value=None, label="Judgement"
+        )
+        with gr.Column(min_width=160):
+            latest = gr.Checkbox(label="Latest report only")
+            neighbours = gr.Checkbox(label="With statistical neighbours")
+        show = gr.Button("Show grades", variant="primary")
+    summary = gr.Markdown()
+    chart = gr.BarPlot(
+        x="Grade",
+        y="Judgements",
+        color="Judgement",
+        title="Distribution of grades",
+        label="Distribution of grades",
+        height=300,
+    )
+    history = gr.ScatterPlot(
+        x="Year",
+        y="Level",
+        color="Authority",
+        tooltip=["Authority", "Judgement", "Year", "Level"],
+        y_lim=[0.5, 4.5],
+        title="History over time (1 outstanding / excellent … 4 inadequate)",
+        label="History over time",
+        height=300,
+    )
+    table = gr.Dataframe(
+        headers=views.GRADE_COLUMNS,
+        column_widths=["9%", "15%", "10%", "5%", "8%", "9%", "8%", "8%", "12%", "4%", "12%"],
+        label="Judgements (click a column header to sort)",
+        interactive=False,
+        wrap=True,
+        show_search="filter",
+    )
+
+    @_readable
+    def grades(
+        name: str | None, area: str | None, only_latest: bool, with_neighbours: bool
+    ) -> tuple[Any, ...]:
+        rows = library.grades(
+            authority=name, area=area, latest=only_latest, with_neighbours=with_neighbours
+        )
+        dist = pd.DataFrame(grade_distribution(rows), columns=["Grade", "Judgement", "Judgements"])
+        points = pd.DataFrame(
+            [
+                (year, r.level, r.authority or "-", AREA_NAMES.get(r.area, r.area))
+                for r in rows
+                if (year := decimal_year(r.inspection_end or r.published)) is not None
+            ],
+            columns=["Year", "Level", "Authority", "Judgement"],
+        )
+        who = (
+            "all authorities"
+            if not name
+            else name + (" and its neighbours" if with_neighbours else "")
+        )
+        text = f"{len(rows)} judgements for {views.md_escape(who)}" + (
+            f" from {_plural(len({r.doc_id for r in rows}), 'report')}." if rows else "."
+        )
+        if not rows and name:
+            text += " The library holds no graded report for them."
+        return text, dist, points, views.grade_rows(rows)
+
+    inputs = [authority, judgement, latest, neighbours]
+    outputs = [summary, chart, history, table]
+    show.click(grades, inputs, outputs, api_name="grades")
+    for control in inputs:
+        control.change(grades, inputs, outputs, api_visibility="private")
+
+
+def _cases_tab(library: Library) -> None:
+    with gr.Row():
+        query = gr.Textbox(
+            label="What are you looking for?",
+            placeholder="e.g. a virtual school that raised attainment of children in care",
+            scale=4,
+        )
+        theme = gr.Dropdown(list(library.theme_names()), value=None, label="Theme", scale=2)
+        near = gr.Dropdown(
+            library.authority_names(),
+            value=None,
+            label="Only statistical neighbours of",
+            scale=2,
+        )
+        find = gr.Button("Find case studies", variant="primary", scale=1)
+    table = gr.Dataframe(
+        headers=views.CASE_COLUMNS,
+        label="Comparable case studies (best first)",
+        interactive=False,
+        wrap=True,
+    )
+    chosen = gr.State(None)
+    detail = gr.Markdown()
+    like = gr.Button("More like this", interactive=False)
+
+    @_readable
+    def search(text: str, theme_name: str | None, authority: str | None) -> tuple[Any, ...]:
+        ranked = library.cases(text, theme=theme_name, neighbours_of=authority)
+        return views.case_rows(ranked), None, "", gr.update(interactive=False)
+
+    @_readable
+    def pick(rows: Any, evt: gr.SelectData) -> tuple[Any, ...]:
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        case_id = rows.iloc[row, 0] if hasattr(rows, "iloc") else rows[row][0]
+        found = next(
+            (r for r, _s, _w in library.cases(None, limit=10_000) if r.id == case_id), None
+        )
+        if found is None:
+            return None, "", gr.update(interactive=False)
+        return case_id, views.case_markdown(found), gr.update(interactive=True)
+
+    @_readable
+    def more(case_id: str | None, theme_name: str | None, authority: str | None) -> tuple[Any, ...]:
+        ranked = library.cases(like=case_id, theme=theme_name, neighbours_of=authority)
+        return views.case_rows(ranked)
+
+    find.click(search, [query, theme, near], [table, chosen, detail, like], api_name="cases")
+    query.submit(
+        search, [query, theme, near], [table, chosen, detail, like], api_visibility="private"
+    )
+    table.select(pick, [table], [chosen, detail, like], api_visibility="private")
+    like.click(more, [chosen, theme, near], [table], api_visibility="private")
+
+    @_readable
+    def cases_like(case_id: str, theme_name: str | None, authority: str | None) -> Any:
+        return views.case_rows(
+            library.cases(like=case_id, theme=theme_name, neighbours_of=authority)
+        )
+
+    gr.api(cases_like, api_name="cases_like")
+
+
+def serve(
+    library: Library,
+    *,
+    host: str,
+    port: int,
+    auth: tuple[str, str] | None,
+    block: bool = True,
+) -> gr.Blocks:
+    """Start the window on ``host:port`` (kept files served from the data directory only)."""
+    settings = library.settings
+    uploads = settings.data_dir / "uploads-tmp"
+    uploads.mkdir(parents=True, exist_ok=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(uploads)
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    demo = create_app(library)
+    demo.queue(
+        default_concurrency_limit=settings.ui.concurrency,
+        max_size=settings.ui.queue_size,
+        api_open=True,
+    )
+    settings.originals_dir.mkdir(parents=True, exist_ok=True)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        auth=auth,
+        auth_message="Sign in to the reports assistant." if auth else None,
+        allowed_paths=[str(settings.originals_dir)],
+        max_file_size=f"{settings.ui.max_upload_mb}mb",
+        prevent_thread_lock=not block,
+        show_error=True,
+        quiet=True,
+        ssr_mode=False,
+        mcp_server=False,
+        pwa=False,
+        enable_monitoring=False,
+        theme=theme(),
+        css=CSS,
+    )
+    return demo
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -1,0 +1,241 @@
+"""What the window shows, as plain functions of the assistant's results (no Gradio here).
+
+Report text is untrusted: it is escaped before it reaches Markdown or HTML, so a
+document cannot add links, images or markup to the page (a quote containing
+``![x](http://…)`` is shown as those characters, not fetched).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote as url_quote
+
+from assistant.models import Answer, Citation, IngestReport
+from assistant.service import About, PassageView, Totals, citation_place
+
+if TYPE_CHECKING:
+    from assistant.structured import CaseRow, GradeRow
+    from vectorstore.store import DocumentRecord
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$@])")
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(://)|\b(www)\.")
+FILE_ROUTE = "/gradio_api/file="
+
+DOCUMENT_COLUMNS = ["Title", "Authority", "Kind", "Date", "Pages", "Chunks", "File", "Id"]
+RESULT_COLUMNS = ["File", "Result", "Chunks", "Detail"]
+GRADE_COLUMNS = [
+    "Authority",
+    "Judgement",
+    "Grade (as written)",
+    "Level",
+    "Meaning",
+    "Framework",
+    "Inspected",
+    "Published",
+    "Source",
+    "Page",
+    "Quote",
+]
+CASE_COLUMNS = ["Id", "Authority", "Title", "Themes", "Why it matched", "Source", "Page"]
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally by Markdown: no links, images, HTML or emphasis from it."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text or "")
+    escaped = _AUTOLINK.sub(lambda m: ":\\/\\/" if m.group(1) else m.group(2) + "\\.", escaped)
+    return escaped.replace("\n", "  \n")
+
+
+def answer_markdown(answer: Answer, asked_as: str | None = None) -> str:
+    """An answer for the chat: its text, how it was read, and its numbered sources."""
+    parts = []
+    if asked_as:
+        parts.append(f"*Asked as:* {md_escape(asked_as)}")
+    parts.append(md_escape(answer.text))
+    if answer.citations:
+        lines = ["**Sources**"]
+        for c in answer.citations:
+            lines.append(f"\\[{c.n}\\] {md_escape(citation_place(c))}")
+        parts.append("  \n".join(lines))
+    return "\n\n".join(parts)
+
+
+def streaming_markdown(text: str) -> str:
+    """Partial answer text while it streams."""
+    return md_escape(text) + " …"
+
+
+def chip_label(c: Citation) -> str:
+    """The label of a citation chip: number, short title, page."""
+    title = c.title if len(c.title) <= 48 else c.title[:45].rstrip() + "…"
+    page = f" · p. {c.page}" if c.page is not None else ""
+    return f"[{c.n}] {title}{page}"
+
+
+def file_url(path: Any, page: int | None = None) -> str:
+    """The app's URL of a kept original file (a PDF opens at ``page``)."""
+    url = FILE_ROUTE + url_quote(str(path))
+    return url + (f"#page={page}" if page is not None else "")
+
+
+def passage_html(view: PassageView) -> str:
+    """A cited passage in its document: the quote highlighted, the text around it."""
+    e = html.escape
+    where = [e(view.source)]
+    if view.page is not None:
+        where.append(f"page {view.page}")
+    if view.section:
+        where.append(f"section “{e(view.section)}”")
+    body = (
+        f"<span class='ctx'>{_paragraphs(view.before)}</span>"
+        f"<mark class='quote'>{_paragraphs(view.quote)}</mark>"
+        f"<span class='ctx'>{_paragraphs(view.after)}</span>"
+    )
+    if view.original is None:
+        link = "<p class='where'>The original file was not kept (ingested elsewhere).</p>"
+    elif view.file_type == "pdf":
+        page = f" at page {view.page}" if view.page is not None else ""
+        link = (
+            f"<p><a class='original' href='{e(file_url(view.original, view.page))}' "
+            f"target='_blank' rel='noopener'>Open the original PDF{page}</a></p>"
+        )
+    else:
+        link = (
+            f"<p><a class='original' href='{e(file_url(view.original))}' target='_blank' "
+            f"rel='noopener' download>Download the original file</a></p>"
+        )
+    return (
+        f"<div class='passage' role='region' aria-label='Cited passage {view.n}'>"
+        f"<h3>[{view.n}] {e(view.title)}</h3>"
+        f"<p class='where'>{' · '.join(where)}</p>"
+        f"<div class='context'>{body}</div>{link}</div>"
+    )
+
+
+def _paragraphs(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def empty_passage_html() -> str:
+    """What the passage panel shows before a citation is chosen."""
+    return (
+        "<div class='passage empty'>Choose a numbered source under an answer to read the "
+        "quote in its document.</div>"
+    )
+
+
+def mode_markdown(about: About) -> str:
+    """The always-visible line saying how answers are written."""
+    if about.model:
+        return f"**Answer mode:** {md_escape(about.mode)} · model **{md_escape(about.model)}**"
+    return f"**Answer mode:** {md_escape(about.mode)}"
+
+
+def about_markdown(about: About, totals: Totals) -> str:
+    """The About panel."""
+    rows = [
+        ("Answer mode", about.mode),
+        ("Model", about.model or "none (answers quote the reports)"),
+        ("Model endpoint", about.endpoint or "none"),
+        ("Data directory", about.data_dir),
+        ("Index", about.store),
+        ("Library", f"{totals.documents} documents, {totals.pages} pages, {totals.chunks} chunks"),
+        ("Leaves this machine", about.leaves_machine),
+    ]
+    table = "\n".join(f"| {name} | {md_escape(value)} |" for name, value in rows)
+    return (
+        "### About this assistant\n\n| | |\n|---|---|\n"
+        + table
+        + "\n\nSettings come from environment variables `OFSTED_ASSISTANT_…` (see the README);"
+        " the answer mode is `OFSTED_ASSISTANT_LLM__MODE` (`extractive`, `openai`, `local`)."
+    )
+
+
+def totals_markdown(totals: Totals) -> str:
+    """The library's size in one line."""
+    return (
+        f"**{totals.documents}** documents · **{totals.pages}** pages · "
+        f"**{totals.chunks}** passages indexed"
+    )
+
+
+def document_rows(docs: Sequence[DocumentRecord]) -> list[list[Any]]:
+    """Rows of the documents table."""
+    return [
+        [
+            d.title,
+            ", ".join(d.meta.authorities) or "-",
+            d.meta.kind,
+            d.meta.inspected or d.meta.published or "-",
+            d.page_count,
+            d.chunk_count,
+            d.source,
+            d.doc_id[:12],
+        ]
+        for d in docs
+    ]
+
+
+def ingest_rows(report: IngestReport) -> list[list[Any]]:
+    """Rows of the upload results table: one per file."""
+    return [[o.source, o.status, o.chunks, o.reason or ""] for o in report.outcomes]
+
+
+def ingest_summary(report: IngestReport) -> str:
+    """One line on how an upload went."""
+    parts = [f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged", "failed")]
+    return "Upload: " + ", ".join(p for p in parts if not p.startswith("0 ")) + "."
+
+
+def grade_rows(rows: Sequence[GradeRow]) -> list[list[Any]]:
+    """Rows of the grades table."""
+    from assistant.structured import AREA_NAMES
+
+    return [
+        [
+            r.authority or "-",
+            AREA_NAMES.get(r.area, r.area),
+            r.grade,
+            r.level,
+            r.meaning,
+            r.framework or "-",
+            r.inspection_end or "-",
+            r.published or "-",
+            r.source,
+            r.page if r.page is not None else "-",
+            r.quote,
+        ]
+        for r in rows
+    ]
+
+
+def case_rows(ranked: Sequence[tuple[CaseRow, float, str]]) -> list[list[Any]]:
+    """Rows of the case studies table."""
+    return [
+        [
+            r.id,
+            r.authority or r.authority_text,
+            r.title,
+            ", ".join(r.themes) or "-",
+            why,
+            r.source,
+            r.page if r.page is not None else "-",
+        ]
+        for r, _score, why in ranked
+    ]
+
+
+def case_markdown(row: CaseRow) -> str:
+    """One case study in full."""
+    page = f", page {row.page}" if row.page is not None else ""
+    return (
+        f"### {md_escape(row.title)}\n\n"
+        f"**Authority:** {md_escape(row.authority or row.authority_text)}  \n"
+        f"**Themes:** {md_escape(', '.join(row.themes) or '-')}  \n"
+        f"**Source:** {md_escape(row.document or row.source)} ({md_escape(row.source)}{page}), "
+        f"under “{md_escape(row.heading)}”\n\n"
+        f"{md_escape(row.summary or '')}"
+    )
