@@ -1,4 +1,5 @@
-# Fresh machine: `make demo` (install, ingest the sample reports, ask) or `make test`.
+# Fresh machine: `make demo` (install, index the sample reports, start the chat window)
+# or `make test` (install, with Debian's Chromium for the browser tests, and run everything).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +8,10 @@ STAMP := $(VENV)/.installed
 DATA_DIR ?= $(CURDIR)/.demo-data
 QUESTION ?= What grades did Westminster get in its 2006 annual performance assessment?
 
-.PHONY: install demo test lint bench clean
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+.PHONY: install browser demo ask test lint bench clean
 
 install: $(STAMP)
 
@@ -26,9 +30,21 @@ demo: install
 	  $(BIN)/ofsted-assistant ingest data/sample --data-dir "$(DATA_DIR)"; \
 	fi
 	$(BIN)/ofsted-assistant docs list --data-dir "$(DATA_DIR)"
+	$(BIN)/ofsted-assistant serve --data-dir "$(DATA_DIR)" --host "$(HOST)" --port "$(PORT)"
+
+# the same library, one question in the terminal
+ask: install
 	$(BIN)/ofsted-assistant ask "$(QUESTION)" --data-dir "$(DATA_DIR)"
 
-test: install
+# Debian's Chromium for the Playwright tests (Playwright's own browser download is not used)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 lint: install

@@ -333,6 +333,37 @@ class Library:
         with self.lock.writing():
             return self.assistant.remove(doc_id)
 
+    # -- drafts -----------------------------------------------------------------------
+
+    def template_names(self) -> tuple[str, ...]:
+        """The shipped draft templates (board paper, briefing note)."""
+        from assistant.drafting.templates import available_templates
+
+        return available_templates()
+
+    def draft(self, doc_ids: Sequence[str], template: str) -> tuple[str, Path, Path]:
+        """A cited draft of stored reports: its Markdown, and Word and Markdown files.
+
+        The files are written under ``drafts/`` in the data directory (one folder per
+        draft), so that the window can offer them for download.
+        """
+        from assistant.drafting import draft_report, write_docx
+
+        if not doc_ids:
+            raise InputError("choose at least one report to draft from")
+        if template not in self.template_names():
+            raise InputError(f"unknown template {template!r}")
+        with self.lock.reading():
+            draft = draft_report(self.assistant, list(doc_ids), template)
+        markdown = draft.to_markdown()
+        folder = self.settings.data_dir / "drafts" / uuid.uuid4().hex[:12]
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = safe_upload_name(draft.title)[:80].rstrip(" .") or "draft"
+        md_path = folder / f"{stem}.md"
+        md_path.write_text(markdown, encoding="utf-8")
+        docx_path = write_docx(draft, folder / f"{stem}.docx")
+        return markdown, docx_path, md_path
+
     # -- about ------------------------------------------------------------------------
 
     def about(self) -> About:

@@ -110,6 +110,8 @@ def create_app(library: Library) -> gr.Blocks:
                 _grades_tab(library)
             with gr.Tab("Case studies", id="cases"):
                 _cases_tab(library)
+            with gr.Tab("Draft", id="draft"):
+                draft_docs = _draft_tab(library)
             with gr.Tab("About", id="about"):
                 about_md = gr.Markdown()
 
@@ -125,6 +127,7 @@ def create_app(library: Library) -> gr.Blocks:
                 views.totals_markdown(totals),
                 gr.update(choices=choices.documents, value=None),
                 views.about_markdown(library.about(), totals),
+                gr.update(choices=choices.documents),
             )
 
         library_outputs = [
@@ -135,6 +138,7 @@ def create_app(library: Library) -> gr.Blocks:
             docs["totals"],
             docs["delete_choice"],
             about_md,
+            draft_docs,
         ]
         demo.load(
             _readable(refresh), outputs=library_outputs, queue=False, api_visibility="private"
@@ -195,13 +199,19 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
             passage = gr.HTML(views.empty_passage_html(), label="Cited passage")
             with gr.Accordion("Filters", open=True):
                 authorities = gr.Dropdown(
-                    [], multiselect=True, label="Authority", info="Only these authorities' reports"
+                    [],
+                    multiselect=True,
+                    label="Authority",
+                    info="Only these authorities' reports",
+                    allow_custom_value=True,
                 )
-                kinds = gr.Dropdown([], multiselect=True, label="Report kind")
+                kinds = gr.Dropdown(
+                    [], multiselect=True, label="Report kind", allow_custom_value=True
+                )
                 with gr.Row():
                     since = gr.Textbox(label="From (year or date)", placeholder="2018")
                     until = gr.Textbox(label="To (year or date)", placeholder="2024")
-                docs = gr.Dropdown([], multiselect=True, label="Documents")
+                docs = gr.Dropdown([], multiselect=True, label="Documents", allow_custom_value=True)
 
     @_readable
     def respond(
@@ -345,7 +355,9 @@ def _documents_tab(library: Library) -> dict[str, Any]:
         show_search="filter",
     )
     with gr.Row():
-        delete_choice = gr.Dropdown([], label="Document to delete", scale=4)
+        delete_choice = gr.Dropdown(
+            [], label="Document to delete", scale=4, allow_custom_value=True
+        )
         delete = gr.Button("Delete document", variant="stop", scale=1)
 
     @_readable
@@ -531,6 +543,41 @@ def _cases_tab(library: Library) -> None:
     gr.api(cases_like, api_name="cases_like")
 
 
+def _draft_tab(library: Library) -> Any:
+    gr.Markdown(
+        "A first draft of a paper on one report (or a comparison of several): meeting details "
+        "to fill in, recommendations, summary, key findings, the judgements table, what needs "
+        "to improve, next steps, and references for every [n]. Read from the whole report."
+    )
+    with gr.Row():
+        reports = gr.Dropdown(
+            [], multiselect=True, label="Reports", scale=4, allow_custom_value=True
+        )
+        template = gr.Dropdown(
+            list(library.template_names()),
+            value="board-paper",
+            label="Template",
+            scale=1,
+        )
+        make = gr.Button("Draft", variant="primary", scale=1)
+    with gr.Row():
+        word = gr.DownloadButton("Download Word (.docx)", visible=False)
+        markdown_file = gr.DownloadButton("Download Markdown (.md)", visible=False)
+    preview = gr.Markdown(label="Draft", elem_id="draft-preview")
+
+    @_readable
+    def draft(doc_ids: list[str] | None, template_name: str) -> tuple[Any, ...]:
+        text, docx_path, md_path = library.draft(doc_ids or [], template_name)
+        return (
+            views.md_escape_html(text),
+            gr.update(value=str(docx_path), visible=True),
+            gr.update(value=str(md_path), visible=True),
+        )
+
+    make.click(draft, [reports, template], [preview, word, markdown_file], api_name="draft")
+    return reports
+
+
 def serve(
     library: Library,
     *,
@@ -558,7 +605,7 @@ def serve(
         share=False,
         auth=auth,
         auth_message="Sign in to the reports assistant." if auth else None,
-        allowed_paths=[str(settings.originals_dir)],
+        allowed_paths=[str(settings.originals_dir), str(settings.data_dir / "drafts")],
         max_file_size=f"{settings.ui.max_upload_mb}mb",
         prevent_thread_lock=not block,
         show_error=True,

@@ -49,6 +49,18 @@ def md_escape(text: str) -> str:
     return escaped.replace("\n", "  \n")
 
 
+def md_escape_html(markdown: str) -> str:
+    """Our own Markdown (headings, lists, tables) with any HTML or link in it made inert.
+
+    For drafts: the structure is ours, the sentences are the reports'. Angle brackets,
+    links and images are escaped; Markdown structure is kept.
+    """
+    text = markdown.replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"!\[", r"!\\[", text)
+    text = re.sub(r"\]\(", r"\\](", text)
+    return _AUTOLINK.sub(lambda m: ":\\/\\/" if m.group(1) else m.group(2) + "\\.", text)
+
+
 def answer_markdown(answer: Answer, asked_as: str | None = None) -> str:
     """An answer for the chat: its text, how it was read, and its numbered sources."""
     parts = []

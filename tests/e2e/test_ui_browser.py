@@ -218,3 +218,20 @@ def test_bad_question_is_a_readable_message(page):
     message = page.get_by_text(re.compile(r"the question is 5,000 characters long"))
     message.first.wait_for(timeout=20_000)
     assert "Traceback" not in page.content()
+
+
+def test_draft_tab_previews_and_offers_word(page, shots):
+    page.get_by_role("tab", name="Draft").click()
+    page.get_by_label("Reports").click()
+    page.get_by_role("option", name=re.compile("Inspection of Kent County Council")).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Draft", exact=True).click()
+    preview = page.locator("#draft-preview")
+    page.wait_for_function(
+        "el => el.innerText.includes('Overall effectiveness')", arg=preview.element_handle()
+    )
+    assert "Outstanding" in preview.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download Word (.docx)").click()
+    assert download.value.suggested_filename.endswith(".docx")
+    page.screenshot(path=str(shots / "draft.png"), full_page=True)

@@ -14,10 +14,11 @@ QUESTION = "How often did the Quillfield kinship carers' forum meet?"
 
 
 @pytest.fixture(scope="module")
-def client(app_url):
+def client(app_url, tmp_path_factory):
     from gradio_client import Client
 
-    return Client(app_url, verbose=False)
+    downloads = tmp_path_factory.mktemp("downloads")
+    return Client(app_url, verbose=False, download_files=str(downloads))
 
 
 def ask(client, question, *, authorities=(), kinds=(), since="", until="", docs=()):
@@ -109,4 +110,27 @@ def test_cases_and_more_like_this(client):
     rows = table["data"]
     assert rows and "virtual school" in rows[0][2].lower()
     like = client.predict(rows[0][0], None, None, api_name="/cases_like")
-    assert like["data"] and rows[0][0] not in {r[0] for r in like["data"]}
+    assert like and rows[0][0] not in {r[0] for r in like}
+
+
+def test_draft_board_paper_with_downloads(client):
+    from docx import Document
+
+    kent = next(d for d in documents(client) if d["Authority"] == "Kent")
+    preview, word, markdown = client.predict([kent["Id"]], "board-paper", api_name="/draft")
+    assert "Overall effectiveness" in preview and "Outstanding" in preview
+    assert "References" in preview or "Sources" in preview
+    word = word["value"] if isinstance(word, dict) else word
+    markdown = markdown["value"] if isinstance(markdown, dict) else markdown
+    doc = Document(word)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert len(headings) >= 5
+    assert doc.tables and "Outstanding" in "\n".join(c.text for c in doc.tables[0]._cells)
+    assert open(markdown, encoding="utf-8").read().startswith("# ")
+
+
+def test_draft_without_a_report_is_a_readable_error(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="choose at least one report"):
+        client.predict([], "board-paper", api_name="/draft")
