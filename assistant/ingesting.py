@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from assistant.errors import AssistantError, EmptyDocumentError
+from assistant.errors import AssistantError, EmptyDocumentError, IngestError
 from assistant.models import IngestOutcome, IngestReport
 from assistant.settings import IngestSettings
 from ingest.models import Chunk, ParsedDocument
@@ -74,33 +75,57 @@ class IngestService:
         self.settings = settings
         self.loader = loader or _default_loader
         self.chunker = chunker or _default_chunker
+        self._removed = 0
 
     def ingest(
         self, files: Sequence[tuple[Path, str]], progress: ProgressFn | None = None
     ) -> IngestReport:
-        """Ingest ``(path, source)`` pairs; a failure on one file never stops the rest."""
+        """Ingest ``(path, source)`` pairs; a failure on one file never stops the rest.
+
+        The run holds the store's writer lock: a second ingest into the same data
+        directory waits for this one.
+        """
         began = time.perf_counter()
-        orphans = self.store.remove_orphans()
-        outcomes: list[IngestOutcome] = []
-        for i, (path, source) in enumerate(files):
-            outcome = self._ingest_one(path, source)
-            outcomes.append(outcome)
-            if outcome.status == "failed":
-                logger.info("ingest failed for %s: %s", source, outcome.reason)
-            if progress:
-                progress(i + 1, len(files), outcome)
-        if orphans or any(o.status in ("added", "updated") for o in outcomes):
-            self.store.refresh_lexical(force=True)
+        self._removed = 0
+        with self.store.writing():
+            orphans = self.store.remove_orphans()
+            outcomes: list[IngestOutcome] = []
+            for i, (path, source) in enumerate(files):
+                outcome = self._ingest_one(path, source)
+                outcomes.append(outcome)
+                if outcome.status == "failed":
+                    logger.info("ingest failed for %s: %s", source, outcome.reason)
+                if progress:
+                    progress(i + 1, len(files), outcome)
+            if orphans or self._removed or any(o.status in ("added", "updated") for o in outcomes):
+                self.store.refresh_lexical(force=True)
         return IngestReport(tuple(outcomes), seconds=time.perf_counter() - began)
+
+    def _load(self, path: Path, source: str) -> ParsedDocument:
+        try:
+            return self.loader(path, source)
+        except IngestError as exc:
+            if not os.path.lexists(path):  # listed a moment ago, gone now
+                raise IngestError(
+                    "cannot read file: it disappeared during ingest (deleted or moved?)"
+                ) from exc
+            raise
 
     def _ingest_one(self, path: Path, source: str) -> IngestOutcome:
         try:
-            doc = self.loader(path, source)
-            existing = self.store.find_by_source(source)
-            if existing and existing.doc_id == doc.doc_id:
+            doc = self._load(path, source)
+            versions = self.store.find_all_by_source(source)
+            stale = [r for r in versions if r.doc_id != doc.doc_id]
+            if len(stale) < len(versions):  # this content is stored under this name
+                for old in stale:  # a second version left by an interrupted replacement
+                    self.store.remove_document(old.doc_id)
+                    self._removed += 1
                 return IngestOutcome(source, "unchanged", doc_id=doc.doc_id)
             same_content = self.store.get_document(doc.doc_id)
             if same_content is not None:
+                for old in stale:  # the file now holds what another file holds
+                    self.store.remove_document(old.doc_id)
+                    self._removed += 1
                 return IngestOutcome(
                     source,
                     "unchanged",
@@ -122,10 +147,8 @@ class IngestService:
                 page_count=len(doc.pages),
                 ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-            self.store.add_document(record, doc.text, chunks, pages=doc.pages)
-            if existing is not None:
-                self.store.remove_document(existing.doc_id)
-            status = "updated" if existing is not None else "added"
+            self.store.add_document(record, doc.text, chunks, pages=doc.pages, replaces=stale)
+            status = "updated" if stale else "added"
             return IngestOutcome(
                 source, status, doc_id=doc.doc_id, chunks=len(chunks), pages=len(doc.pages)
             )

@@ -11,12 +11,21 @@ from pathlib import Path
 from assistant.errors import EmptyDocumentError, IngestError
 from ingest.models import DocumentMeta, FileType, ParsedDocument
 from ingest.parsers import parse_bytes
-from ingest.sniff import detect_type
+from ingest.sniff import EXTENSIONS, detect_type
 from ingest.structure import segment
 
 logger = logging.getLogger(__name__)
 
 MetaExtractor = Callable[[str, FileType, str], DocumentMeta]
+
+MB = 1024 * 1024
+# Larger files are refused before they are read, so memory stays bounded. A text
+# file of 20 MB is some 10,000 pages, about 22,000 chunks to embed; the longest
+# Ofsted reports are a few hundred pages. PDFs and Word files carry images too.
+MAX_TEXT_FILE_BYTES = 20 * MB
+MAX_FILE_BYTES = 200 * MB
+# Cleaned text longer than this (from a PDF or Word file) is refused too.
+MAX_TEXT_CHARS = 20_000_000
 
 
 def load_document(
@@ -35,14 +44,21 @@ def load_document(
         The parsed document; ``doc_id`` is the sha256 of the file's bytes.
 
     Raises:
-        IngestError: The file cannot be read, is of an unsupported type, or holds
-            no usable text (subclasses say which).
+        IngestError: The file cannot be read, is too large (see ``MAX_FILE_BYTES``,
+            ``MAX_TEXT_FILE_BYTES``, ``MAX_TEXT_CHARS``), is of an unsupported type,
+            or holds no usable text (subclasses say which).
     """
+    check_size(path)
     data = read_bytes(path)
     file_type = detect_type(data, path.name)
     cleaned = parse_bytes(data, file_type)
     if not cleaned.text.strip():
         raise EmptyDocumentError("no text found in the file")
+    if len(cleaned.text) > MAX_TEXT_CHARS:
+        raise IngestError(
+            f"too large: {len(cleaned.text):,} characters of text"
+            f" (the limit is {MAX_TEXT_CHARS:,}); split the document"
+        )
     blocks = segment(cleaned, file_type)
     extract = meta_extractor or _default_extractor()
     meta = extract(cleaned.text, file_type, source)
@@ -56,6 +72,22 @@ def load_document(
         blocks=blocks,
         meta=meta,
     )
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file too large to index, before reading it (missing files pass)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # read_bytes says why it cannot be read
+    text = EXTENSIONS.get(path.suffix.lower()) in ("txt", "md", "html")
+    limit = MAX_TEXT_FILE_BYTES if text else MAX_FILE_BYTES
+    if size > limit:
+        what = "a text file" if text else "a file"
+        raise IngestError(
+            f"too large: {size / MB:.1f} MB (the limit for {what} is {limit // MB} MB);"
+            " split the document"
+        )
 
 
 def read_bytes(path: Path) -> bytes:

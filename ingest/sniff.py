@@ -71,19 +71,28 @@ def detect_type(data: bytes, filename: str) -> FileType:
 
 
 def decode_text(data: bytes) -> str:
-    r"""Decode text bytes: UTF-8 (with or without BOM), then cp1252, then latin-1.
+    r"""Decode text bytes: UTF-8 (with or without BOM), else line by line.
 
+    A file that is not all UTF-8 is decoded a line at a time: UTF-8 where the line
+    is valid UTF-8, else cp1252 (Windows, a superset of latin-1's printable
+    characters), else latin-1. So a cp1252 or latin-1 file keeps its "£", "é"
+    and smart quotes, and so does a file pasted together from both.
     Line endings are normalised to ``\\n``.
     """
-    for encoding in ("utf-8-sig", "cp1252"):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = "".join(_decode_line(line) for line in _strip_bom(data).splitlines(keepends=True))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_line(line: bytes) -> str:
+    for encoding in ("utf-8", "cp1252"):
         try:
-            text = data.decode(encoding)
-            break
+            return line.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        text = data.decode("latin-1")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return line.decode("latin-1")
 
 
 def _strip_bom(head: bytes) -> bytes:

@@ -194,6 +194,11 @@ class LexicalIndex:
             mask &= (cols["date"] != 0) & (cols["date"] <= flt.until)
         return mask.astype(np.float32)
 
+    def doc_counts(self) -> Counter[str]:
+        """How many chunks of each document are indexed."""
+        with self._lock:
+            return Counter(r.doc_id for r in self._records)
+
     def vocabulary(self) -> Counter[str]:
         """Surface words of the indexed text with their frequencies (for spelling)."""
         return self._words

@@ -7,6 +7,13 @@ after all of its chunks and deleted before them, so it marks a complete
 document: chunks without one are leftovers of an interrupted ingest and are
 removed by :meth:`ChromaStore.remove_orphans`. Vectors of different models never
 share a collection because the model id is part of the names.
+
+On disk (embedded mode) every write is also noted in a journal beside the Chroma
+files (:mod:`vectorstore.manifest`): a process killed in the middle of writing or
+removing a document leaves a note, and the next process to open the store rolls
+that document back (or finishes removing it) before reading, so a document is
+always wholly present or wholly absent, in Chroma and in what is derived from it
+(the BM25 index and the structured tables follow the stored document records).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +37,7 @@ from assistant.settings import StoreSettings
 from ingest.models import Chunk, DocumentMeta, PageSpan, ParsedDocument
 from vectorstore.embeddings import DIMENSIONS, MiniLMEmbeddings
 from vectorstore.lexical import LexicalFilter, LexicalIndex, LexicalRecord
+from vectorstore.manifest import Journal
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +130,17 @@ def make_client(settings: StoreSettings, chroma_dir: Path) -> Any:
                     f"cannot reach the Chroma server at {scheme}://{settings.host}:{settings.port}:"
                     f" {exc}"
                 ) from exc
+
+
+def default_journal(client: Any, name: str) -> Journal | None:
+    """The write journal beside an embedded Chroma's files (None for a server)."""
+    try:
+        chroma_settings = client.get_settings()
+        if chroma_settings.is_persistent and chroma_settings.persist_directory:
+            return Journal(Path(chroma_settings.persist_directory) / f"{name}.journal.sqlite")
+    except Exception:  # a client that does not say where it keeps its files
+        logger.debug("no journal: the Chroma client does not report a persist directory")
+    return None
 
 
 def _model_slug(model_id: str) -> str:
@@ -250,10 +270,14 @@ class ChromaStore:
         prefix: str = "ofsted",
         batch_size: int = 256,
         lexical: LexicalIndex | None = None,
+        journal: Journal | None = None,
     ) -> None:
         """Open (creating if needed) the collections for ``embeddings``' model.
 
         ``lexical`` is the BM25 side index kept in step with the chunks.
+        ``journal`` notes writes in progress; it defaults to a file beside an
+        embedded Chroma's own. Documents a killed writer left half written are
+        rolled back here, when no other process is writing.
         """
         self.client = client
         self.embeddings = embeddings
@@ -284,6 +308,8 @@ class ChromaStore:
         except Exception as exc:
             raise StoreError(f"cannot open the Chroma collections: {exc}") from exc
         self._lc: Any = None
+        self.journal = journal if journal is not None else default_journal(client, self.chunks_name)
+        self.recover()
 
     # -- reading -----------------------------------------------------------------
 
@@ -320,6 +346,13 @@ class ChromaStore:
             return _record_from_meta(doc_id, meta)
         return None
 
+    def find_all_by_source(self, source: str) -> list[DocumentRecord]:
+        """Every stored document ingested from ``source`` (more than one only after a crash)."""
+        return [
+            _record_from_meta(doc_id, meta)
+            for doc_id, meta in self._iter_doc_metas(where={"source": source})
+        ]
+
     def parsed_document(self, doc_id: str) -> ParsedDocument | None:
         """A stored document as ingest produced it (text, pages, metadata; no blocks)."""
         got = self._call(self._docs.get, ids=[doc_id], include=["documents", "metadatas"])
@@ -350,6 +383,18 @@ class ChromaStore:
             return int(self._call(self._chunks.count))
         got = self._call(self._chunks.get, where={"doc_id": doc_id}, include=[])
         return len(got["ids"])
+
+    def chunk_counts(self, page: int = 5000) -> dict[str, int]:
+        """How many chunks each document id has in the store (complete or not)."""
+        counts: dict[str, int] = {}
+        offset = 0
+        while True:
+            got = self._call(self._chunks.get, include=["metadatas"], limit=page, offset=offset)
+            for meta in got["metadatas"]:
+                counts[meta["doc_id"]] = counts.get(meta["doc_id"], 0) + 1
+            if len(got["ids"]) < page:
+                return counts
+            offset += page
 
     def search(
         self, query_vector: Sequence[float], k: int, where: dict[str, Any] | None = None
@@ -457,6 +502,45 @@ class ChromaStore:
 
     # -- writing -----------------------------------------------------------------
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the writer lock for a series of writes (re-entrant; waits for other writers).
+
+        What a killed writer left half done is rolled back first.
+        """
+        if self.journal is None:
+            yield
+            return
+        with self.journal.writer():
+            self._roll_back()
+            yield
+
+    def recover(self) -> int:
+        """Roll back documents left half written by a killed process; return how many.
+
+        Does nothing while another process holds the writer lock (it is still writing).
+        """
+        if self.journal is None:
+            return 0
+        with self.journal.writer(wait=False) as held:
+            return self._roll_back() if held else 0
+
+    def _roll_back(self) -> int:
+        assert self.journal is not None
+        pending = self.journal.pending()
+        for note in pending:
+            what = "ingest" if note.state == "writing" else "removal"
+            logger.warning(
+                "the %s of %s was interrupted: %s",
+                what,
+                note.source,
+                "rolling it back" if note.state == "writing" else "finishing it",
+            )
+            self._call(self._docs.delete, ids=[note.doc_id])
+            self.delete_chunks(note.doc_id)
+            self.journal.end(note.doc_id)
+        return len(pending)
+
     def add_document(
         self,
         record: DocumentRecord,
@@ -466,8 +550,12 @@ class ChromaStore:
         vectors: np.ndarray | None = None,
         pages: Sequence[PageSpan] = (),
         on_batch: Callable[[int], None] | None = None,
+        replaces: Sequence[DocumentRecord] = (),
     ) -> None:
         """Embed and store a document's chunks, then its record (the completion mark).
+
+        The documents in ``replaces`` (older versions of the same file) are removed
+        once the new one is complete; a crash in between never leaves both or neither.
 
         Args:
             record: the document's metadata.
@@ -476,9 +564,33 @@ class ChromaStore:
             vectors: precomputed unit vectors, one row per chunk (else they are embedded).
             pages: the document's page spans (kept so the document can be re-read).
             on_batch: called with the number of chunks written after each batch.
+            replaces: stored documents this one replaces.
         """
         if vectors is not None and vectors.shape != (len(chunks), DIMENSIONS):
             raise StoreError(f"vectors of shape {vectors.shape} for {len(chunks)} chunks")
+        with self.writing():
+            if self.journal is not None:
+                self.journal.begin(record.doc_id, "writing", record.source, len(chunks))
+            self._write_document(record, text, chunks, vectors, pages, on_batch)
+            if self.journal is not None:
+                self.journal.end(
+                    record.doc_id, then_remove=[(old.doc_id, old.source) for old in replaces]
+                )
+            for old in replaces:
+                self._call(self._docs.delete, ids=[old.doc_id])
+                self.delete_chunks(old.doc_id)
+                if self.journal is not None:
+                    self.journal.end(old.doc_id)
+
+    def _write_document(
+        self,
+        record: DocumentRecord,
+        text: str,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray | None,
+        pages: Sequence[PageSpan],
+        on_batch: Callable[[int], None] | None,
+    ) -> None:
         self.delete_chunks(record.doc_id)
         vectors_sum = np.zeros(DIMENSIONS, dtype=np.float64)
         for begin in range(0, len(chunks), self.batch_size):
@@ -554,17 +666,30 @@ class ChromaStore:
 
     def remove_document(self, doc_id: str) -> bool:
         """Delete a document: its record first, then its chunks. False if absent."""
-        existed = self.get_document(doc_id) is not None
-        self._call(self._docs.delete, ids=[doc_id])
-        self.delete_chunks(doc_id)
-        return existed
+        with self.writing():
+            existing = self.get_document(doc_id)
+            if self.journal is not None:
+                source = existing.source if existing else ""
+                self.journal.begin(doc_id, "removing", source)
+            self._call(self._docs.delete, ids=[doc_id])
+            self.delete_chunks(doc_id)
+            if self.journal is not None:
+                self.journal.end(doc_id)
+        return existing is not None
 
     def delete_chunks(self, doc_id: str) -> None:
         """Delete every chunk of a document."""
         self._call(self._chunks.delete, where={"doc_id": doc_id})
 
     def remove_orphans(self) -> int:
-        """Delete chunks whose document record is missing; return how many documents."""
+        """Delete chunks whose document record is missing; return how many documents.
+
+        This catches leftovers the journal cannot (a store written without one).
+        """
+        with self.writing():
+            return self._remove_orphans()
+
+    def _remove_orphans(self) -> int:
         complete = {doc_id for doc_id, _ in self._iter_doc_metas()}
         orphan_docs: set[str] = set()
         offset, page = 0, 2000
