@@ -498,6 +498,7 @@ def _cases_tab(library: Library) -> None:
         find = gr.Button("Find case studies", variant="primary", scale=1)
     table = gr.Dataframe(
         headers=views.CASE_COLUMNS,
+        column_widths=["11%", "12%", "24%", "17%", "22%", "10%", "4%"],
         label="Comparable case studies (best first)",
         interactive=False,
         wrap=True,
