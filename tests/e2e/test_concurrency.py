@@ -1,0 +1,28 @@
+"""20 chat sessions and 3 uploaders at once against a running `serve` for 60 s (issue 8)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def load_bench():
+    path = Path(__file__).resolve().parents[2] / "bench" / "concurrency.py"
+    spec = importlib.util.spec_from_file_location("bench_concurrency", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_twenty_sessions_and_three_uploaders_for_a_minute(sample_data_dir):
+    figures = load_bench().run(sample_data_dir, sessions=20, uploads=3, seconds=60)
+    print(figures)
+    assert figures["errors"] == []
+    assert figures["wrong"] == []
+    assert figures["server_tracebacks"] == 0
+    assert figures["answers"] >= 40  # every session got answers, not one or two
+    assert figures["uploads"] >= 3
