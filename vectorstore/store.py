@@ -712,4 +712,11 @@ class ChromaStore:
         except StoreError:
             raise
         except Exception as exc:
+            if "Nothing found on disk" in str(exc):
+                # embedded Chroma: another process wrote to the index this one has open
+                raise StoreError(
+                    "the index on disk was changed by another program while this one had it "
+                    "open; restart this program, or share one library between programs "
+                    "through a Chroma server (see the README)"
+                ) from exc
             raise StoreError(f"the vector store failed: {exc}") from exc
