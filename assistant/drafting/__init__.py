@@ -26,14 +26,13 @@ from assistant.errors import InputError, ProviderUnreachableError, StoreError
 from ingest.authorities import AuthorityIndex
 from ingest.models import ParsedDocument
 
-TEMPLATES: tuple[str, ...] = available_templates()
 UNREACHABLE_NOTE = (
     "The language model could not be reached ({reason}); the key findings are the"
     " reports' own sentences."
 )
 
 __all__ = [
-    "TEMPLATES",
+    "available_templates",
     "Draft",
     "DocumentFacts",
     "JudgementLine",
