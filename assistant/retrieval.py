@@ -122,7 +122,7 @@ class LibraryRetriever(BaseRetriever):
         lexical_scores: dict[str, float] = {}
         for scope in scopes:
             if self.dense:
-                for c in self.store.search(vector, n, where=scope.where()):
+                for c in self.store.search_within(vector, n, scope):
                     chunks[c.chunk_id] = c
                     dense_scores[c.chunk_id] = c.score
             if self.lexical:

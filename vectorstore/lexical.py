@@ -1,5 +1,10 @@
 """BM25 over the stored chunks (bm25s), persisted beside the vector store.
 
+Beside the BM25 index it keeps the chunks' vectors (float16), so that a search
+restricted by filters (an authority, a kind, dates, documents) is an exact top-k over
+the allowed rows in memory rather than Chroma's metadata filter, which grows slow with
+the library (hundreds of milliseconds at 100,000 chunks).
+
 The index is derived data: it is rebuilt from the chunks in Chroma after every
 ingest or removal (never per query) and saved under the data directory with the
 signature of the store it was built from. A process that finds the signature
@@ -79,20 +84,32 @@ class LexicalIndex:
         self._vocab_ids: dict[str, int] = {}
         self._words: Counter[str] = Counter()
         self._cols: dict[str, Any] | None = None
+        self._vectors: np.ndarray | None = None
         self.signature: str | None = None
 
     # -- building ----------------------------------------------------------------
 
-    def rebuild(self, items: Iterable[tuple[LexicalRecord, str]], signature: str) -> int:
-        """Index ``(record, text)`` pairs from scratch, save, and return the count."""
+    def rebuild(self, items: Iterable[tuple[Any, ...]], signature: str) -> int:
+        """Index ``(record, text)`` or ``(record, text, vector)`` items; save; return the count.
+
+        The vectors are kept only when every item has one.
+        """
         bm25s = _bm25s()
         records: list[LexicalRecord] = []
         corpus: list[list[str]] = []
         words: Counter[str] = Counter()
-        for record, text in items:
+        vectors: list[np.ndarray] | None = []
+        for item in items:
+            record, text = item[0], item[1]
             records.append(record)
             corpus.append(self.analyzer(text))
             words.update(_WORD.findall(text.lower()))
+            if vectors is not None:
+                if len(item) > 2 and item[2] is not None:
+                    vectors.append(np.asarray(item[2], dtype=np.float16))
+                else:
+                    vectors = None
+        matrix = np.vstack(vectors) if vectors else None
         bm25 = bm25s.BM25()
         if corpus:
             bm25.index(corpus, show_progress=False)
@@ -102,6 +119,7 @@ class LexicalIndex:
             self._vocab_ids = dict(bm25.vocab_dict) if corpus else {}
             self._words = words
             self._cols = None
+            self._vectors = matrix
             self.signature = signature
             self._save()
         return len(records)
@@ -118,8 +136,11 @@ class LexicalIndex:
                 [r.chunk_id, r.doc_id, list(r.authorities), r.kind, r.date] for r in self._records
             ],
             "words": dict(self._words),
+            "vectors": self._vectors is not None,
         }
         (tmp / "records.json").write_text(json.dumps(meta), encoding="utf-8")
+        if self._vectors is not None:
+            np.save(tmp / "vectors.npy", self._vectors)
         old = self.directory.with_name(self.directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.directory.exists():
@@ -138,9 +159,16 @@ class LexicalIndex:
                 if (self.directory / "bm25").exists()
                 else None
             )
+            vectors_path = self.directory / "vectors.npy"
+            vectors = np.load(vectors_path) if vectors_path.exists() else None
         except (OSError, ValueError, KeyError) as exc:
             if path.exists():
                 logger.warning("lexical index unreadable, it will be rebuilt: %s", exc)
+            return False
+        if "vectors" not in meta or (meta["vectors"] and vectors is None):
+            return False  # saved by an older version, or its vectors are missing: rebuild
+        if vectors is not None and len(vectors) != len(meta["records"]):
+            logger.warning("lexical index vectors out of step, it will be rebuilt")
             return False
         with self._lock:
             self._records = [
@@ -150,6 +178,7 @@ class LexicalIndex:
             self._vocab_ids = dict(bm25.vocab_dict) if bm25 is not None else {}
             self._words = Counter(meta.get("words", {}))
             self._cols = None
+            self._vectors = vectors
             self.signature = meta.get("signature")
         return True
 
@@ -193,6 +222,32 @@ class LexicalIndex:
         if flt.until:
             mask &= (cols["date"] != 0) & (cols["date"] <= flt.until)
         return mask.astype(np.float32)
+
+    @property
+    def has_vectors(self) -> bool:
+        """Whether the chunks' vectors are held (for exact filtered search)."""
+        return self._vectors is not None
+
+    def dense_search(
+        self, vector: Sequence[float], k: int, flt: LexicalFilter
+    ) -> list[tuple[str, float]] | None:
+        """The ``k`` chunks most similar to ``vector`` within ``flt`` (exact, by dot product).
+
+        ``(chunk_id, similarity)`` best first; None when the vectors are not held.
+        """
+        with self._lock:
+            vectors, records = self._vectors, self._records
+            if vectors is None:
+                return None
+            allowed = np.flatnonzero(self._mask(flt))
+        if not len(allowed) or k <= 0:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        scores = vectors[allowed].astype(np.float32) @ query
+        n = min(k, len(allowed))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(records[int(allowed[i])].chunk_id, float(scores[i])) for i in top]
 
     def doc_counts(self) -> Counter[str]:
         """How many chunks of each document are indexed."""

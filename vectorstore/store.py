@@ -411,6 +411,28 @@ class ChromaStore:
             for doc, distance in results
         ]
 
+    def search_within(
+        self, query_vector: Sequence[float], k: int, flt: LexicalFilter | None = None
+    ) -> list[StoredChunk]:
+        """Like :meth:`search`, restricted by ``flt``: exact over the allowed chunks.
+
+        With filters, the allowed chunks are found and scored in memory (the lexical
+        index holds their vectors), then fetched by id; without a lexical index this is
+        Chroma's ``where`` filter.
+        """
+        if flt is None or flt.empty:
+            return self.search(query_vector, k)
+        if self.lexical is not None:
+            self.refresh_lexical()
+            hits = self.lexical.dense_search(query_vector, k, flt)
+            if hits is not None:
+                scores = dict(hits)
+                found = self.get_chunks([cid for cid, _ in hits])
+                return [dataclasses.replace(c, score=scores[c.chunk_id]) for c in found]
+        if not isinstance(flt, Filters):
+            flt = Filters(**dataclasses.asdict(flt))
+        return self.search(query_vector, k, where=flt.where())
+
     def get_chunks(
         self, ids: Sequence[str], query_vector: Sequence[float] | None = None
     ) -> list[StoredChunk]:
@@ -462,15 +484,23 @@ class ChromaStore:
         digest = hashlib.sha1("\n".join(sorted(got["ids"])).encode()).hexdigest()[:16]
         return f"{len(got['ids'])}:{self._call(self._chunks.count)}:{digest}"
 
-    def iter_lexical_items(self, page: int = 2000) -> Iterator[tuple[LexicalRecord, str]]:
-        """Every chunk of a complete document as a lexical record and the text to index."""
+    def iter_lexical_items(
+        self, page: int = 2000
+    ) -> Iterator[tuple[LexicalRecord, str, Sequence[float]]]:
+        """Every chunk of a complete document: its lexical record, text to index and vector."""
         complete = {doc_id for doc_id, _ in self._iter_doc_metas()}
         offset = 0
         while True:
             got = self._call(
-                self._chunks.get, include=["documents", "metadatas"], limit=page, offset=offset
+                self._chunks.get,
+                include=["documents", "metadatas", "embeddings"],
+                limit=page,
+                offset=offset,
             )
-            for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+            rows = zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            )
+            for cid, text, m, vector in rows:
                 if m["doc_id"] not in complete:
                     continue
                 record = LexicalRecord(
@@ -483,7 +513,7 @@ class ChromaStore:
                 header = " ".join(
                     str(m[key]) for key in ("title", "section", "context") if m.get(key)
                 )
-                yield record, f"{header}\n{text}"
+                yield record, f"{header}\n{text}", vector
             if len(got["ids"]) < page:
                 return
             offset += page

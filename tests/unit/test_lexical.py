@@ -109,3 +109,61 @@ def test_date_bounds(value, end, expected):
 def test_bad_dates_are_input_errors(value):
     with pytest.raises(InputError, match="invalid date"):
         parse_date_bound(value, end=False)
+
+
+def _unit(*xs):
+    import numpy as np
+
+    v = np.asarray(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_dense_search_is_exact_within_the_filter_and_persists(tmp_path):
+    vectors = [_unit(1, 0, 0), _unit(0.9, 0.1, 0), _unit(1, 0.05, 0), _unit(0, 0, 1)]
+    items = [(r, t, v) for (r, t), v in zip(ITEMS, vectors, strict=True)]
+    idx = LexicalIndex(tmp_path / "lex", terms)
+    idx.rebuild(items, "sig-v")
+    query = _unit(1, 0, 0)
+    everything = idx.dense_search(query, 4, LexicalFilter())
+    assert [c for c, _ in everything] == ["a:0", "b:0", "a:1", "c:0"]
+    assert everything[0][1] == pytest.approx(1.0, abs=1e-3)
+    kent = idx.dense_search(query, 5, LexicalFilter(authorities=("Kent",)))
+    assert [c for c, _ in kent] == ["a:0", "a:1"]
+    assert idx.dense_search(query, 5, LexicalFilter(kinds=("board paper",))) == []
+    again = LexicalIndex(tmp_path / "lex", terms)
+    assert again.load() and again.has_vectors
+    assert again.dense_search(query, 2, LexicalFilter()) == everything[:2]
+
+
+def test_no_vectors_means_no_dense_search_and_old_saves_are_rebuilt(index, tmp_path):
+    import json
+
+    assert not index.has_vectors
+    assert index.dense_search([1.0, 0.0], 3, LexicalFilter()) is None
+    meta_path = tmp_path / "lex" / "records.json"
+    meta = json.loads(meta_path.read_text())
+    del meta["vectors"]  # as saved before the vectors were kept
+    meta_path.write_text(json.dumps(meta))
+    assert not LexicalIndex(tmp_path / "lex", terms).load()
+
+
+def test_filtered_store_search_matches_chromas_where_filter(tmp_path):
+    from assistant.app import build_assistant
+    from assistant.settings import Settings
+    from ingest.loader import iter_files
+    from tests.conftest import SAMPLE
+    from tests.fakes import HashEmbeddings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    assistant = build_assistant(settings, embeddings=HashEmbeddings())
+    assistant.ingest(iter_files([SAMPLE / "corpus"]))
+    store = assistant.store
+    vector = store.embeddings.embed_query("care leavers accommodation")
+    flt = Filters(authorities=("Bromley",))
+    exact = store.search_within(vector, 8, flt)
+    chroma = store.search(vector, 8, where=flt.where())
+    assert exact and [c.chunk_id for c in exact] == [c.chunk_id for c in chroma]
+    bromley = {d.doc_id for d in store.list_documents() if "Bromley" in d.meta.authorities}
+    assert bromley and all(c.doc_id in bromley for c in exact)
+    for a, b in zip(exact, chroma, strict=True):
+        assert a.score == pytest.approx(b.score, abs=2e-3)
