@@ -96,13 +96,23 @@ class LexicalIndex:
         """
         bm25s = _bm25s()
         records: list[LexicalRecord] = []
-        corpus: list[list[str]] = []
+        # token ids, not token strings: a 100,000-chunk library would otherwise hold
+        # some 15 million strings at once
+        vocab: dict[str, int] = {}
+        corpus: list[np.ndarray] = []
         words: Counter[str] = Counter()
         vectors: list[np.ndarray] | None = []
         for item in items:
             record, text = item[0], item[1]
             records.append(record)
-            corpus.append(self.analyzer(text))
+            tokens = self.analyzer(text)
+            corpus.append(
+                np.fromiter(
+                    (vocab.setdefault(t, len(vocab)) for t in tokens),
+                    dtype=np.int32,
+                    count=len(tokens),
+                )
+            )
             words.update(_WORD.findall(text.lower()))
             if vectors is not None:
                 if len(item) > 2 and item[2] is not None:
@@ -112,7 +122,7 @@ class LexicalIndex:
         matrix = np.vstack(vectors) if vectors else None
         bm25 = bm25s.BM25()
         if corpus:
-            bm25.index(corpus, show_progress=False)
+            bm25.index((corpus, vocab), show_progress=False)
         with self._lock:
             self._bm25 = bm25 if corpus else None
             self._records = records
