@@ -189,26 +189,13 @@ def cases_command(
       ofsted-assistant cases --theme "care leavers"
       ofsted-assistant cases --like <case id>
     """
-    from assistant.errors import InputError
-    from assistant.structured import THEME_NAMES, rank_cases, structured_data
+    from assistant.service import Library
 
     with errors_to_exit():
-        for t in theme or ():
-            if t not in THEME_NAMES:
-                raise InputError(f"unknown theme {t!r}: one of {', '.join(THEME_NAMES)}")
         assistant = build(data_dir, chroma_host, chroma_port, False)
-        data = structured_data(assistant)
-        rows = data.cases(
-            authorities=_authority_names(assistant, (), neighbours_of) if neighbours_of else (),
-            themes=theme or (),
+        ranked = Library(assistant).cases(
+            query, themes=theme or (), like=like, neighbours_of=neighbours_of, limit=limit
         )
-        if like:
-            base = next((r for r in data.cases() if r.id == like), None)
-            if base is None:
-                raise InputError(f"no case study with id {like!r}")
-            query = f"{base.title}. {base.summary or ''}"
-            rows = [r for r in rows if r.id != like]
-        ranked = rank_cases(assistant.store.embeddings, query, rows)[:limit]
     if as_json:
         sys.stdout.write(
             json.dumps(

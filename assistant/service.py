@@ -446,22 +446,24 @@ class Library:
         self,
         query: str | None = None,
         *,
-        theme: str | None = None,
+        themes: Sequence[str] = (),
         like: str | None = None,
         neighbours_of: str | None = None,
         limit: int = 20,
     ) -> list[tuple[CaseRow, float, str]]:
-        """Case studies ranked by likeness to ``query`` (or to case ``like``), with why."""
+        """Case studies ranked by likeness to ``query`` (or to case ``like``), with why.
+
+        ``neighbours_of`` keeps the cases of that authority and its statistical neighbours.
+        """
         from assistant.structured import THEME_NAMES, rank_cases, structured_data
 
-        if theme and theme not in THEME_NAMES:
-            raise InputError(f"unknown theme {theme!r}: one of {', '.join(THEME_NAMES)}")
-        names = []
-        if neighbours_of:
-            names = self.authority_and_neighbours(neighbours_of, True)[1:]
+        for theme in themes:
+            if theme not in THEME_NAMES:
+                raise InputError(f"unknown theme {theme!r}: one of {', '.join(THEME_NAMES)}")
+        names = self.authority_and_neighbours(neighbours_of, True) if neighbours_of else []
         with self.lock.reading():
             data = structured_data(self.assistant)
-            rows = data.cases(authorities=names, themes=(theme,) if theme else ())
+            rows = data.cases(authorities=names, themes=tuple(themes))
             if like:
                 base = next((r for r in data.cases() if r.id == like), None)
                 if base is None:

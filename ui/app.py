@@ -492,7 +492,7 @@ def _cases_tab(library: Library) -> None:
         near = gr.Dropdown(
             library.authority_names(),
             value=None,
-            label="Only statistical neighbours of",
+            label="Only this authority and its statistical neighbours",
             scale=2,
         )
         find = gr.Button("Find case studies", variant="primary", scale=1)
@@ -509,7 +509,7 @@ def _cases_tab(library: Library) -> None:
 
     @_readable
     def search(text: str, theme_name: str | None, authority: str | None) -> tuple[Any, ...]:
-        ranked = library.cases(text, theme=theme_name, neighbours_of=authority)
+        ranked = library.cases(text, themes=_one(theme_name), neighbours_of=authority)
         return views.case_rows(ranked), None, "", gr.update(interactive=False)
 
     @_readable
@@ -525,7 +525,7 @@ def _cases_tab(library: Library) -> None:
 
     @_readable
     def more(case_id: str | None, theme_name: str | None, authority: str | None) -> tuple[Any, ...]:
-        ranked = library.cases(like=case_id, theme=theme_name, neighbours_of=authority)
+        ranked = library.cases(like=case_id, themes=_one(theme_name), neighbours_of=authority)
         return views.case_rows(ranked)
 
     find.click(search, [query, theme, near], [table, chosen, detail, like], api_name="cases")
@@ -538,7 +538,7 @@ def _cases_tab(library: Library) -> None:
     @_readable
     def cases_like(case_id: str, theme_name: str | None, authority: str | None) -> Any:
         return views.case_rows(
-            library.cases(like=case_id, theme=theme_name, neighbours_of=authority)
+            library.cases(like=case_id, themes=_one(theme_name), neighbours_of=authority)
         )
 
     gr.api(cases_like, api_name="cases_like")
@@ -623,3 +623,7 @@ def serve(
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _one(value: str | None) -> tuple[str, ...]:
+    return (value,) if value else ()
