@@ -63,3 +63,21 @@ def test_login_from_settings_is_required(tmp_path):
     finally:
         log = stop_app(proc)
     assert "s3cret-Pass" not in log
+
+
+def test_upload_over_the_limit_is_refused_and_nothing_is_stored(tmp_path):
+    from gradio_client import Client, handle_file
+
+    proc, url = start_app(tmp_path / "data", env={"OFSTED_ASSISTANT_UI__MAX_UPLOAD_MB": "1"})
+    try:
+        big = tmp_path / "big report.txt"
+        big.write_text("Care leavers were supported well by the service. " * 40_000)
+        assert big.stat().st_size > 1_000_000
+        client = Client(url, verbose=False)
+        with pytest.raises(Exception, match="(?i)too large|size|limit|413"):
+            client.predict([handle_file(str(big))], api_name="/upload")
+        assert client.predict(api_name="/documents") == []
+    finally:
+        stop_app(proc)
+    stored = list((tmp_path / "data").rglob("big report*"))
+    assert stored == [], stored
