@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -62,6 +63,11 @@ def load_document(
     blocks = segment(cleaned, file_type)
     extract = meta_extractor or _default_extractor()
     meta = extract(cleaned.text, file_type, source)
+    if meta.title is None and file_type in ("md", "html", "docx") and blocks:
+        first = blocks[0]
+        heading = cleaned.text[first.start : first.end].strip()
+        if first.kind == "heading" and 3 <= len(heading) <= 200:
+            meta = dataclasses.replace(meta, title=heading)  # its own first heading
     logger.debug("loaded %s: %d chars, %d blocks", source, len(cleaned.text), len(blocks))
     return ParsedDocument(
         doc_id=hashlib.sha256(data).hexdigest(),

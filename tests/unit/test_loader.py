@@ -255,3 +255,12 @@ def test_iter_files_walks_sorted_and_skips_hidden_and_lock_files(tmp_path: Path)
 
 def test_iter_files_returns_missing_paths_for_the_caller_to_report(tmp_path: Path) -> None:
     assert iter_files([tmp_path / "nope.pdf"]) == [(tmp_path / "nope.pdf", "nope.pdf")]
+
+
+def test_markdown_without_a_known_title_takes_its_first_heading(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("# Northby care leavers\n\nThe hub opens on Fridays.\n", encoding="utf-8")
+    assert load_document(path, "notes.md").meta.title == "Northby care leavers"
+    plain = tmp_path / "notes.txt"
+    plain.write_text("Northby care leavers\n\nThe hub opens on Fridays.\n", encoding="utf-8")
+    assert load_document(plain, "notes.txt").meta.title is None
