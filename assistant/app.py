@@ -253,6 +253,8 @@ class Assistant:
             yield table.drafted.text
             yield self._table_answer(id, question, table, chunks, began, retrieved_at)
             return
+        if table is not None:  # a "why" question: the grades first, then the reasons
+            yield table.drafted.text + "\n"
         streaming = getattr(self.answerer, "stream", None)
         if streaming is None:
             drafted = self.answerer.answer(question, chunks)
@@ -266,6 +268,8 @@ class Assistant:
                     drafted = item
             if drafted is None:
                 raise RuntimeError("the answerer's stream ended without an answer")
+        if table is not None:
+            drafted = _combined(table.drafted, drafted)
         done = time.perf_counter()
         yield self._answer(id, question, drafted, chunks, began, retrieved_at, done)
 

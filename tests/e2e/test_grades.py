@@ -257,3 +257,16 @@ def test_national_ratings_are_rows_of_the_authorities_they_name(sample_data_dir)
         ("Camden", "annual_rating", "performing excellently")
     ]
     assert rows[0]["source"].endswith("ofsted-2010-outstanding-la-childrens-services-2009.txt")
+
+
+def test_why_question_streams_the_same_answer_as_ask(sample_assistant):
+    from assistant.models import Answer
+
+    question = "What was Kent's overall effectiveness judgement and why?"
+    asked = sample_assistant.ask(question)
+    items = list(sample_assistant.stream(question))
+    streamed = items[-1]
+    assert isinstance(streamed, Answer)
+    assert streamed.text == asked.text and streamed.citations == asked.citations
+    assert "Outstanding" in streamed.text and len(streamed.citations) > 1  # grade + reasons
+    assert items[0].startswith("From the judgements table")
