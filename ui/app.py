@@ -419,20 +419,25 @@ def _grades_tab(library: Library) -> None:
             neighbours = gr.Checkbox(label="With statistical neighbours")
         show = gr.Button("Show grades", variant="primary")
     summary = gr.Markdown()
+    # no colour split: Gradio 6.31 keeps a plot's first colour domain on update, so
+    # judgements first seen after an update would not be drawn (the counts would be wrong)
     chart = gr.BarPlot(
         x="Grade",
         y="Judgements",
-        color="Judgement",
+        y_lim=[0, None],
+        y_axis_format="d",
         title="Distribution of grades",
         label="Distribution of grades",
         height=300,
     )
+    # one colour, for the same reason; the tooltip names the authority
     history = gr.ScatterPlot(
         x="Year",
         y="Level",
-        color="Authority",
         tooltip=["Authority", "Judgement", "Year", "Level"],
         y_lim=[0.5, 4.5],
+        x_axis_format="d",
+        y_axis_format="d",
         title="History over time (1 outstanding / excellent … 4 inadequate)",
         label="History over time",
         height=300,
@@ -453,7 +458,10 @@ def _grades_tab(library: Library) -> None:
         rows = library.grades(
             authority=name, area=area, latest=only_latest, with_neighbours=with_neighbours
         )
-        dist = pd.DataFrame(grade_distribution(rows), columns=["Grade", "Judgement", "Judgements"])
+        per_grade: dict[str, int] = {}
+        for grade, _judgement, n in grade_distribution(rows):
+            per_grade[grade] = per_grade.get(grade, 0) + n
+        dist = pd.DataFrame(sorted(per_grade.items()), columns=["Grade", "Judgements"])
         points = pd.DataFrame(
             [
                 (year, r.level, r.authority or "-", AREA_NAMES.get(r.area, r.area))

@@ -181,6 +181,7 @@ def test_grades_tab_table_chart_and_neighbours(page, shots):
     page.locator(".vega-embed").first.wait_for(timeout=30_000)
     page.get_by_label("With statistical neighbours").check()
     page.get_by_text(re.compile(r"judgements for Kent and its neighbours")).wait_for()
+    page.wait_for_timeout(1500)  # let the charts draw the new data before the photograph
     page.screenshot(path=str(shots / "grades.png"), full_page=True)
 
 

@@ -100,9 +100,13 @@ def test_grades_and_neighbours(client):
     rows = table["data"]
     assert {r[1] for r in rows} >= {"Overall effectiveness"}
     assert all(r[0] == "Kent" for r in rows)
-    assert chart is not None
-    summary, _, _, table = client.predict("Kent", None, False, True, api_name="/grades")
+    assert dict(chart["data"]) == {"1 outstanding": 3, "2 good": 1}
+    summary, chart, history, table = client.predict("Kent", None, False, True, api_name="/grades")
     assert "Kent and its neighbours" in summary
+    # the chart counts every row of the table, and the history has a point per row
+    assert sum(n for _, n in chart["data"]) == len(table["data"])
+    assert len(history["data"]) == len(table["data"])
+    assert {r[2] for r in history["data"]} == {r[0] for r in table["data"]}
 
 
 def test_cases_and_more_like_this(client):
