@@ -414,14 +414,13 @@ class ChromaStore:
     def search_within(
         self, query_vector: Sequence[float], k: int, flt: LexicalFilter | None = None
     ) -> list[StoredChunk]:
-        """Like :meth:`search`, restricted by ``flt``: exact over the allowed chunks.
+        """Like :meth:`search`, restricted by ``flt``: exact, over the allowed chunks.
 
-        With filters, the allowed chunks are found and scored in memory (the lexical
-        index holds their vectors), then fetched by id; without a lexical index this is
-        Chroma's ``where`` filter.
+        The chunks are scored in memory (the lexical index holds their vectors), then
+        fetched by id; without a lexical index this is Chroma's own search (with its
+        ``where`` filter when there are filters).
         """
-        if flt is None or flt.empty:
-            return self.search(query_vector, k)
+        flt = flt or LexicalFilter()
         if self.lexical is not None:
             self.refresh_lexical()
             hits = self.lexical.dense_search(query_vector, k, flt)
@@ -429,6 +428,8 @@ class ChromaStore:
                 scores = dict(hits)
                 found = self.get_chunks([cid for cid, _ in hits])
                 return [dataclasses.replace(c, score=scores[c.chunk_id]) for c in found]
+        if flt.empty:
+            return self.search(query_vector, k)
         if not isinstance(flt, Filters):
             flt = Filters(**dataclasses.asdict(flt))
         return self.search(query_vector, k, where=flt.where())
