@@ -31,6 +31,11 @@ EXAMPLES = [
     "Which authorities were rated excellent in 2009?",
     "How do the reports describe the virtual school?",
 ]
+# bring the highlighted quote into view inside the passage panel
+SHOW_QUOTE = (
+    "() => { const m = document.querySelector('.passage mark.quote');"
+    " if (m) { m.scrollIntoView({block: 'center', behavior: 'instant'}); } return []; }"
+)
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
 CSS = """
 .passage mark.quote { background: #fff3a3; padding: 0 2px; }
@@ -285,7 +290,9 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
             return views.empty_passage_html()
         return views.passage_html(library.passage(found))
 
-    chips.change(show_passage, [chips, sources], passage, queue=False, api_visibility="private")
+    chips.change(
+        show_passage, [chips, sources], passage, queue=False, api_visibility="private"
+    ).then(None, js=SHOW_QUOTE, api_visibility="private")
 
     def select_answer(
         cites: dict[int, list[Citation]], history: list[dict[str, Any]], evt: gr.SelectData

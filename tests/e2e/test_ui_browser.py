@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -105,6 +106,7 @@ def test_ask_cite_open_passage_and_copy(page, shots):
     quote = page.locator(".passage mark.quote")
     quote.wait_for()
     assert "Overall effectiveness" in quote.inner_text()
+    expect(quote).to_be_in_viewport()  # scrolled to, not left below the fold
     assert "Outstanding" in quote.inner_text()
     # the passage is shown in context, with where it is and a link to the PDF at its page
     passage = page.locator(".passage")
