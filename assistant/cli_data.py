@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from assistant.cli_common import ChromaHost, ChromaPort, DataDir, build, errors_to_exit, out
+from assistant.service import authority_names
 
 
 def grades_command(
@@ -50,7 +51,7 @@ def grades_command(
 
     with errors_to_exit():
         assistant = build(data_dir, chroma_host, chroma_port, False)
-        names = _authority_names(assistant, authority, neighbours_of)
+        names = authority_names(assistant.authorities, authority, neighbours_of)
         table = structured_data(assistant)
         areas = [table.resolve_area(j) for j in judgement or ()]
         rows = table.grades(authorities=names, areas=areas, latest=latest)
@@ -67,24 +68,6 @@ def grades_command(
             f"{escape(r.source)}, p. {r.page}"
         )
     out.print(f"{len(rows)} judgements")
-
-
-def _authority_names(assistant, names, neighbours_of=None) -> list[str]:
-    from assistant.errors import InputError
-
-    index = assistant.authorities
-    out: list[str] = []
-    for name in names or ():
-        found = index.resolve(name) if index else None
-        if found is None:
-            raise InputError(f"unknown local authority {name!r}")
-        out.append(found.name)
-    if neighbours_of:
-        found = index.resolve(neighbours_of) if index else None
-        if found is None:
-            raise InputError(f"unknown local authority {neighbours_of!r}")
-        out += [found.name] + [a.name for a in index.neighbours(found.name)]
-    return out
 
 
 def _print_rows(rows, as_json: bool, as_csv: bool, empty_fields=("authority",)) -> bool:
@@ -145,7 +128,7 @@ def actions_command(
             day = f"{n[:4]}-{n[4:6]}-{n[6:]}"
         assistant = build(data_dir, chroma_host, chroma_port, False)
         rows = structured_data(assistant).actions(
-            authorities=_authority_names(assistant, authority),
+            authorities=authority_names(assistant.authorities, authority),
             status=status.replace("-", " ") if status else None,
             as_of=day,
         )

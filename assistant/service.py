@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from assistant.app import Assistant
     from assistant.conversation import Conversation
     from assistant.structured import CaseRow, GradeRow
+    from ingest.authorities import AuthorityIndex
     from vectorstore.store import DocumentRecord, Filters
 
 MAX_SESSIONS = 500
@@ -146,15 +147,29 @@ def answer_with_references(answer: Answer) -> str:
 
 def citation_place(c: Citation) -> str:
     """Title, file, page and section of a citation, as a reference list writes them."""
-    parts = [c.title]
-    if c.source and c.source != c.title:
-        parts.append(f"({c.source})")
-    where = []
-    if c.page is not None:
-        where.append(f"p. {c.page}")
-    if c.section:
-        where.append(f"section “{c.section}”")
-    return " ".join(parts) + (", " + ", ".join(where) if where else "")
+    from assistant.render import where
+
+    place = c.title + (f" ({c.source})" if c.source and c.source != c.title else "")
+    loc = where(c)
+    return place + (f", {loc}" if loc else "")
+
+
+def authority_names(
+    index: AuthorityIndex | None, names: Sequence[str] = (), neighbours_of: str | None = None
+) -> list[str]:
+    """Canonical names of ``names``, then ``neighbours_of`` and its DfE statistical neighbours.
+
+    An unknown (or ambiguous) name raises ``InputError``.
+    """
+    out: list[str] = []
+    for name in [*(names or ()), *([neighbours_of] if neighbours_of else [])]:
+        found = index.resolve(name) if index else None
+        if found is None:
+            raise InputError(f"unknown local authority {name!r}")
+        out.append(found.name)
+    if neighbours_of and index is not None:
+        out += [a.name for a in index.neighbours(out[-1])]
+    return out
 
 
 class Library:
@@ -423,24 +438,15 @@ class Library:
         """Judgements read from the reports, filtered; optionally with statistical neighbours."""
         from assistant.structured import structured_data
 
-        names = self.authority_and_neighbours(authority, with_neighbours)
+        names = (
+            authority_names(self.assistant.authorities, (), authority)
+            if with_neighbours
+            else authority_names(self.assistant.authorities, [authority] if authority else ())
+        )
         with self.lock.reading():
             data = structured_data(self.assistant)
             areas = (data.resolve_area(area),) if area else ()
             return data.grades(authorities=names, areas=areas, latest=latest)
-
-    def authority_and_neighbours(self, authority: str | None, with_neighbours: bool) -> list[str]:
-        """Canonical names: an authority, then its DfE statistical neighbours if asked."""
-        if not authority:
-            return []
-        index = self.assistant.authorities
-        found = index.resolve(authority) if index else None
-        if found is None:
-            raise InputError(f"unknown local authority {authority!r}")
-        names = [found.name]
-        if with_neighbours and index is not None:
-            names += [a.name for a in index.neighbours(found.name)]
-        return names
 
     def cases(
         self,
@@ -460,18 +466,29 @@ class Library:
         for theme in themes:
             if theme not in THEME_NAMES:
                 raise InputError(f"unknown theme {theme!r}: one of {', '.join(THEME_NAMES)}")
-        names = self.authority_and_neighbours(neighbours_of, True) if neighbours_of else []
+        names = authority_names(self.assistant.authorities, (), neighbours_of)
+        if like:
+            base = self.case(like)
+            query = f"{base.title}. {base.summary or ''}"
         with self.lock.reading():
             data = structured_data(self.assistant)
             rows = data.cases(authorities=names, themes=tuple(themes))
             if like:
-                base = next((r for r in data.cases() if r.id == like), None)
-                if base is None:
-                    raise InputError(f"no case study with id {like!r}")
-                query = f"{base.title}. {base.summary or ''}"
                 rows = [r for r in rows if r.id != like]
             query = (query or "").strip() or None
             return rank_cases(self.assistant.store.embeddings, query, rows)[:limit]
+
+    def case(self, case_id: str) -> CaseRow:
+        """One case study by its id (``InputError`` when there is none)."""
+        from assistant.structured import structured_data
+
+        with self.lock.reading():
+            found = next(
+                (r for r in structured_data(self.assistant).cases() if r.id == case_id), None
+            )
+        if found is None:
+            raise InputError(f"no case study with id {case_id!r}")
+        return found
 
     def theme_names(self) -> tuple[str, ...]:
         """The controlled vocabulary of case-study themes."""

@@ -531,12 +531,7 @@ def _cases_tab(library: Library) -> None:
     def pick(rows: Any, evt: gr.SelectData) -> tuple[Any, ...]:
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         case_id = rows.iloc[row, 0] if hasattr(rows, "iloc") else rows[row][0]
-        found = next(
-            (r for r, _s, _w in library.cases(None, limit=10_000) if r.id == case_id), None
-        )
-        if found is None:
-            return None, "", gr.update(interactive=False)
-        return case_id, views.case_markdown(found), gr.update(interactive=True)
+        return case_id, views.case_markdown(library.case(case_id)), gr.update(interactive=True)
 
     @_readable
     def more(case_id: str | None, theme_name: str | None, authority: str | None) -> tuple[Any, ...]:

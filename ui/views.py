@@ -44,9 +44,13 @@ CASE_COLUMNS = ["Id", "Authority", "Title", "Themes", "Why it matched", "Source"
 
 def md_escape(text: str) -> str:
     """Text shown literally by Markdown: no links, images, HTML or emphasis from it."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", text or "")
-    escaped = _AUTOLINK.sub(lambda m: ":\\/\\/" if m.group(1) else m.group(2) + "\\.", escaped)
+    escaped = _no_autolinks(_MD_SPECIAL.sub(r"\\\1", text or ""))
     return escaped.replace("\n", "  \n")
+
+
+def _no_autolinks(text: str) -> str:
+    """Break ``http://`` and ``www.`` so that Markdown does not turn them into links."""
+    return _AUTOLINK.sub(lambda m: ":\\/\\/" if m.group(1) else m.group(2) + "\\.", text)
 
 
 def md_escape_html(markdown: str) -> str:
@@ -58,7 +62,7 @@ def md_escape_html(markdown: str) -> str:
     text = markdown.replace("<", "&lt;").replace(">", "&gt;")
     text = re.sub(r"!\[", r"!\\[", text)
     text = re.sub(r"\]\(", r"\\](", text)
-    return _AUTOLINK.sub(lambda m: ":\\/\\/" if m.group(1) else m.group(2) + "\\.", text)
+    return _no_autolinks(text)
 
 
 def answer_markdown(answer: Answer, asked_as: str | None = None) -> str:
