@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 # (question, text the answer must contain)
@@ -42,13 +43,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    """`serve` on a free port; returns once the page answers."""
+def start(
+    data_dir: Path, *, env: dict[str, str] | None = None, args: Sequence[str] = ()
+) -> tuple[subprocess.Popen, str]:
+    """`serve` on a free loopback port (the tests start theirs here too): (process, url)."""
     port = free_port()
     cli = Path(sys.executable).parent / "ofsted-assistant"
     proc = subprocess.Popen(
-        [str(cli), "serve", "--data-dir", str(data_dir), "--port", str(port)],
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+        [str(cli), "serve", "--data-dir", str(data_dir), "--port", str(port), *args],
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -57,14 +60,15 @@ def start(data_dir: Path) -> tuple[subprocess.Popen, str]:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"serve exited: {proc.stdout.read()}")
+            raise RuntimeError(f"serve exited {proc.returncode}: {proc.stdout.read()}")
         try:
-            with urllib.request.urlopen(url, timeout=2):
-                return proc, url
+            with urllib.request.urlopen(url, timeout=2) as page:
+                if page.status == 200:
+                    return proc, url
         except OSError:
             time.sleep(0.5)
     proc.kill()
-    raise RuntimeError("serve did not start")
+    raise RuntimeError("serve did not start within 120 s")
 
 
 class Tally:

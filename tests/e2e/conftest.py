@@ -28,44 +28,25 @@ def sample_assistant(sample_data_dir):
     return build_assistant(Settings(data_dir=sample_data_dir))
 
 
-def free_port() -> int:
-    import socket
+def load_bench(name: str):
+    """A script of ``bench/`` as a module (the concurrency bench starts `serve` for tests too)."""
+    import importlib.util
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    path = Path(__file__).resolve().parents[2] / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    return load_bench("concurrency").free_port()
 
 
 def start_app(data_dir: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()):
     """`ofsted-assistant serve` in a subprocess on a free loopback port: (process, url)."""
-    import os
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    port = free_port()
-    cli = Path(sys.executable).parent / "ofsted-assistant"
-    proc = subprocess.Popen(
-        [str(cli), "serve", "--data-dir", str(data_dir), "--port", str(port), *args],
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"serve exited {proc.returncode}: {proc.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("serve did not start within 90 s")
+    return load_bench("concurrency").start(data_dir, env=env, args=args)
 
 
 def stop_app(proc) -> str:

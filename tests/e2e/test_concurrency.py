@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+
+from tests.e2e.conftest import load_bench
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-def load_bench():
-    path = Path(__file__).resolve().parents[2] / "bench" / "concurrency.py"
-    spec = importlib.util.spec_from_file_location("bench_concurrency", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_twenty_sessions_and_three_uploaders_for_a_minute(sample_data_dir):
-    figures = load_bench().run(sample_data_dir, sessions=20, uploads=3, seconds=60)
+    figures = load_bench("concurrency").run(sample_data_dir, sessions=20, uploads=3, seconds=60)
     print(figures)
     assert figures["errors"] == []
     assert figures["wrong"] == []

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import pytest
 from assistant.app import build_assistant
 from assistant.settings import Settings
 from tests.conftest import SAMPLE
+from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -237,43 +237,21 @@ def test_default_logs_hold_no_question_and_no_report_text(watched, tmp_path):
 # -- the web app (`ofsted-assistant serve`), once it exists -----------------------------------
 
 
-def _has_command(name: str) -> bool:
-    done = subprocess.run([str(CLI), "--help"], capture_output=True, text=True, timeout=120)
-    return any(line.strip("│ ").startswith(f"{name} ") for line in done.stdout.splitlines())
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(watched: Watched, port: int) -> subprocess.Popen[str]:
     """Start ``ofsted-assistant serve`` on 127.0.0.1:``port`` under the audit hook.
 
-    The port goes both as options (when ``serve --help`` lists them) and as Gradio's own
-    environment variables; ``GRADIO_ANALYTICS_ENABLED`` is deliberately not set, so the app
-    has to turn analytics off itself.
+    ``GRADIO_ANALYTICS_ENABLED`` is deliberately not set, so the app has to turn analytics
+    off itself.
     """
-    usage = subprocess.run(
-        [str(CLI), "serve", "--help"], capture_output=True, text=True, timeout=120
-    ).stdout
-    args = [str(CLI), "serve"]
-    if "--host" in usage:
-        args += ["--host", "127.0.0.1"]
-    if "--port" in usage:
-        args += ["--port", str(port)]
-    return watched.popen(args, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port))
+    return watched.popen([str(CLI), "serve", "--host", "127.0.0.1", "--port", str(port)])
 
 
 def test_serve_reaches_nothing_outside_the_machine(watched, tmp_path):
-    if not _has_command("serve"):
-        pytest.skip("`ofsted-assistant serve` does not exist yet")
     folder = tmp_path / "reports"
     folder.mkdir()
     shutil.copy(LETTER, folder)
     assert watched.run("ingest", str(folder)).returncode == 0
-    port = _free_port()
+    port = free_port()
     proc = serve(watched, port)
     try:
         deadline = time.monotonic() + 120
