@@ -1,6 +1,5 @@
 """Drafts of real reports: every judgement and improvement item, the national report, the CLI."""
 
-import csv
 import dataclasses
 import re
 from functools import cache
@@ -16,35 +15,14 @@ from ingest.actions import extract_plan_rows
 from ingest.authorities import AuthorityIndex
 from ingest.loader import load_document
 from tests.conftest import SAMPLE, SHARED
+from tests.unit.test_judgements import ABSENT, COLUMNS, NOT_A_GRADE, ROWS
 
 pytestmark = pytest.mark.e2e
 runner = CliRunner()
 ILACS = SHARED / "ilacs"
 KENT = "ilacs/kent/children's services inspection - 05 july 2022.pdf"
 NATIONAL = "ofsted-2010-outstanding-la-childrens-services-2009.txt"
-# grades.csv column -> the areas that answer it (before 2023 children in care and care
-# leavers were one judgement, recorded in the CSV as the children-in-care grade)
-COLUMNS = {
-    "overall_effectiveness_grade": ("overall_effectiveness",),
-    "impact_of_leaders_grade": ("impact_of_leaders",),
-    "help_and_protection_grade": ("help_and_protection",),
-    "in_care_grade": ("in_care", "in_care_and_care_leavers"),
-    "care_leavers_grade": ("care_leavers",),
-}
-NOT_A_GRADE = {"", "data_unreadable"}
-ABSENT = {"inspection_pre_dates_judgement", "not_reported_post_reform"}
 _ITEM = re.compile(r"^\s*[◼■•▪●]\s+(?P<text>\S.*)$")
-
-
-def _rows():
-    path = ILACS / "grades.csv"
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-ROWS = _rows()
 
 
 @cache
