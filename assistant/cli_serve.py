@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from typing import Annotated
 
@@ -10,16 +9,7 @@ import typer
 
 from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, err, errors_to_exit
 from assistant.errors import ConfigError
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is only reachable from this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from assistant.service import is_loopback
 
 
 def check_bind(host: str, login: bool, force: bool) -> str | None:

@@ -10,6 +10,7 @@ time, so answers keep flowing during a long upload).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import threading
 import unicodedata
@@ -527,19 +528,25 @@ def decimal_year(day: str | None) -> float | None:
 
 def _leaves(settings: Any, answers: str) -> str:
     extra = ""
-    if settings.store.mode == "http" and not _is_loopback_host(settings.store.host):
+    if settings.store.mode == "http" and not is_loopback(settings.store.host):
         extra = f" Report text is stored on the Chroma server at {settings.store.host}."
     return answers + extra + " No telemetry is sent."
 
 
-def _is_loopback_host(host: str) -> bool:
-    return host in ("localhost", "::1") or host.startswith("127.")
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this machine ("localhost", 127.x, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _is_loopback_url(url: str) -> bool:
     from urllib.parse import urlparse
 
-    return _is_loopback_host(urlparse(url).hostname or "")
+    return is_loopback(urlparse(url).hostname or "")
 
 
 def _line_start(text: str, at: int) -> int:
