@@ -9,6 +9,7 @@ Everything goes through the ``assistant`` API: no Chroma or LangChain here.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -68,7 +69,7 @@ def _readable(fn: Callable[..., Any]) -> Callable[..., Any]:
             print_exception=False,
         )
 
-    if _is_generator(fn):
+    if inspect.isgeneratorfunction(fn):
 
         @functools.wraps(fn)
         def gen_wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
@@ -87,12 +88,6 @@ def _readable(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise explain(exc) from None
 
     return wrapper
-
-
-def _is_generator(fn: Callable[..., Any]) -> bool:
-    import inspect
-
-    return inspect.isgeneratorfunction(fn)
 
 
 def create_app(library: Library) -> gr.Blocks:
