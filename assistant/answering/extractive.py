@@ -67,6 +67,7 @@ class Drafted:
     text: str
     citations: tuple[Citation, ...]
     refused: bool
+    fallback: str | None = None  # why the model did not answer (the quotes did), if it did not
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,7 @@ class JudgementAnswerer:
         authorities: Sequence[str],
         years: Sequence[int],
         neighbours: Sequence[str] = (),
+        doc_ids: Sequence[str] = (),
     ) -> TableAnswer | None:
         """The table's answer, or None when the question is not for the table or it has none.
 
@@ -167,6 +168,7 @@ class JudgementAnswerer:
             years: the years it names.
             neighbours: the statistical neighbours of the named authority, when the
                 question asks about them.
+            doc_ids: when given, only these documents' judgements (the answer's scope).
         """
         if not asks_about_grades(question):
             return None
@@ -175,6 +177,8 @@ class JudgementAnswerer:
         if not authorities:
             return self._which(question)
         rows = self.data.grades(authorities=list(authorities))
+        if doc_ids:
+            rows = [r for r in rows if r.doc_id in set(doc_ids)]
         if not rows:
             return None
         report = self._report(rows, set(years), _months(question))

@@ -263,8 +263,11 @@ class LLMAnswerer:
         text = checked.text
         if not text:
             return Drafted(self.prompts.render("nothing_checked"), (), True)
-        if not checked.citations and text.lower().startswith(refusal.lower().rstrip(".")):
-            return Drafted(text, (), True)
+        if not checked.citations:
+            # a refusal, or a reply none of whose statements cite a passage: never an answer
+            if text.lower().startswith(refusal.lower().rstrip(".")):
+                return Drafted(text, (), True)
+            return Drafted(self.prompts.render("nothing_checked"), (), True)
         best = max((c.score for c in chunks), default=0.0)
         if best < self.min_score:
             text = f"{self.prompts.render('low_confidence')}\n{text}"
@@ -378,4 +381,6 @@ class FallbackAnswerer:
         logger.info("language model unreachable, falling back to quotes: %s", exc)
         drafted = self.fallback.answer(question, chunks)
         notice = self.primary.prompts.render("unreachable", reason=str(exc))
-        return Drafted(f"{notice}\n{drafted.text}", drafted.citations, drafted.refused)
+        return Drafted(
+            f"{notice}\n{drafted.text}", drafted.citations, drafted.refused, fallback=str(exc)
+        )

@@ -1,0 +1,253 @@
+"""Answers read from the whole of one report, not from the top passages.
+
+Summaries, "what needs to improve", the reasons for a judgement and the front matter
+(lead inspector, inspection dates, the previous inspection) are read from the stored
+document's full text with the same extractors as the board-paper drafts
+(:mod:`assistant.drafting.extract`), so a list is complete however the question is
+worded. Every line cites an exact quote of the document with its page.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from assistant.answering.extractive import Drafted
+from assistant.drafting.extract import DocumentFacts, Located, extract_facts, first_sentences
+from assistant.models import Citation
+from ingest.authorities import AuthorityIndex
+from ingest.models import ParsedDocument
+
+_CACHE_SIZE = 32
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘'\"“(])")
+
+# Front matter of inspection reports and letters (generic Ofsted wording).
+FRONT_MATTER: dict[str, re.Pattern[str]] = {
+    "lead": re.compile(
+        r"^(?:lead inspector|lead social care inspector|her majesty's inspector)\b"
+        r"|\blead inspector\b",
+        re.I,
+    ),
+    "dates": re.compile(
+        r"^(?:inspection dates?|dates? of inspection)\b|\binspection dates?:", re.I
+    ),
+    "previous": re.compile(
+        r"\b(?:last inspected|previous(?:ly)? (?:inspection|inspected|judged)|"
+        r"was last (?:inspected|judged)|at (?:its|their|the) (?:last|previous) inspection|"
+        r"since the last inspection|the last ilacs inspection)\b",
+        re.I,
+    ),
+    "published": re.compile(r"\b(?:report published|published on|date of publication)\b", re.I),
+    "inspectors": re.compile(r"\b(?:inspectors?|her majesty's inspectors?)\b\s*:?", re.I),
+}
+_WHO = re.compile(r"\bwho\b|\binspectors?\b|\bled\b", re.I)
+_PREVIOUS_Q = re.compile(r"\b(previous|prior|last inspected|before|earlier|last time)\b", re.I)
+_WHEN = re.compile(r"\bwhen\b|\bdates?\b|\byear\b|\bhow long\b", re.I)
+_PUBLISHED_Q = re.compile(r"\bpublish", re.I)
+
+
+class WholeReportAnswerer:
+    """Answers from one stored document's full text (see the module docstring)."""
+
+    def __init__(
+        self,
+        parsed: Callable[[str], ParsedDocument | None],
+        authorities: AuthorityIndex | None = None,
+        *,
+        max_items: int = 12,
+        summary_points: int = 4,
+    ) -> None:
+        """Read documents with ``parsed(doc_id)``; facts are cached by document id."""
+        self._parsed = parsed
+        self._authorities = authorities
+        self.max_items = max_items
+        self.summary_points = summary_points
+        self._cache: OrderedDict[str, DocumentFacts | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def facts(self, doc_id: str) -> DocumentFacts | None:
+        """The document's extracted facts (cached; ids are content hashes)."""
+        with self._lock:
+            if doc_id in self._cache:
+                self._cache.move_to_end(doc_id)
+                return self._cache[doc_id]
+        doc = self._parsed(doc_id)
+        facts = extract_facts(doc, self._authorities) if doc is not None else None
+        with self._lock:
+            self._cache[doc_id] = facts
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return facts
+
+    # -- intents ----------------------------------------------------------------------
+
+    def improve(self, doc_id: str, lead: str = "") -> Drafted | None:
+        """Every "What needs to improve" item (or recommendation) of the report."""
+        facts = self.facts(doc_id)
+        if facts is None or not facts.improvements:
+            return None
+        out = _Writer(facts)
+        heading = facts.improve_heading.text if facts.improve_heading else "What needs to improve"
+        out.line(f"{lead}{_label(facts)} — {heading.rstrip(':?')}:")
+        for item in facts.improvements[: self.max_items]:
+            out.cited(f"- {item.text}", item.item)
+        if len(facts.improvements) > self.max_items:
+            out.line(f"(and {len(facts.improvements) - self.max_items} more items in the report)")
+        return out.drafted()
+
+    def summary(
+        self, doc_id: str, lead: str = "", *, judgements: bool = True, improve: bool = True
+    ) -> Drafted | None:
+        """The judgements, then the opening points of the report's summary, then what to improve."""
+        facts = self.facts(doc_id)
+        if facts is None:
+            return None
+        out = _Writer(facts)
+        out.line(f"{lead}{_label(facts)}:")
+        own = [j for j in facts.judgements if j.authority is None] if judgements else []
+        for j in own[:6]:
+            out.cited(
+                f"- {j.area_text}: {j.grade}",
+                Located(j.quote, j.quote, j.start, j.page, None),
+            )
+        for unit in facts.summary[: self.summary_points]:
+            out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
+        if facts.improvements and improve:
+            items = facts.improvements[:3]
+            out.line("What needs to improve:")
+            for item in items:
+                out.cited(f"- {item.text}", item.item)
+        return out.drafted() if out.citations else None
+
+    def reasons(self, doc_id: str, area_words: Sequence[str]) -> Drafted | None:
+        """The opening of the section that gives the judgement on ``area_words``."""
+        facts = self.facts(doc_id)
+        if facts is None or not area_words:
+            return None
+        wanted = [w.lower() for w in area_words]
+        best: tuple[int, Located, list[Located]] | None = None
+        for heading, units in facts.sections:
+            text = heading.text.lower()
+            hits = sum(1 for w in wanted if w in text)
+            if hits and (best is None or hits > best[0]):
+                best = (hits, heading, units)
+        if best is None:
+            return None
+        _, heading, units = best
+        out = _Writer(facts)
+        out.line(f'From the section "{heading.text}":')
+        for unit in units[:3]:
+            out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
+        return out.drafted() if out.citations else None
+
+    def front_matter(self, doc_id: str, question: str) -> Drafted | None:
+        """Lead inspector, inspection dates, publication, previous inspection, as asked."""
+        facts = self.facts(doc_id)
+        if facts is None:
+            return None
+        wanted: list[str] = []
+        if _PREVIOUS_Q.search(question):
+            wanted.append("previous")
+        if _WHO.search(question):
+            wanted += ["lead", "inspectors"]
+        if _PUBLISHED_Q.search(question):
+            wanted.append("published")
+        if _WHEN.search(question) and "previous" not in wanted:
+            wanted += ["dates", "published"]
+        if not wanted:
+            return None
+        out = _Writer(facts)
+        out.line(f"{_label(facts)}:")
+        text = facts.doc.text
+        for key in dict.fromkeys(wanted):
+            found = _find_line(text, FRONT_MATTER[key], facts)
+            if found is not None:
+                out.cited(f"- {found.text}", found)
+            if key == "lead" and found is not None:
+                break
+        return out.drafted() if out.citations else None
+
+
+def _label(facts: DocumentFacts) -> str:
+    meta = facts.doc.meta
+    who = ", ".join(meta.authorities) if meta.authorities else facts.title
+    when = meta.inspected or meta.published
+    return f"{who} ({facts.title}{', ' + when if when else ''})" if meta.authorities else who
+
+
+def _prefix(unit: Located, n: int) -> Located:
+    """The unit cut to its first ``n`` sentences, still an exact quote of the document."""
+    text = first_sentences(unit.quote, n)
+    if not unit.quote.startswith(text):
+        text = unit.quote
+    return Located(text, text, unit.start, unit.page, unit.section, unit.paragraph)
+
+
+def _find_line(text: str, pattern: re.Pattern[str], facts: DocumentFacts) -> Located | None:
+    """The first line (or sentence of a long line) of ``text`` matching ``pattern``."""
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        stripped = line.strip()
+        if not stripped or not pattern.search(stripped):
+            continue
+        offset = start + line.index(stripped)
+        if len(stripped.split()) > 60:
+            for m in _sentences(stripped):
+                if pattern.search(m[2]):
+                    return Located(
+                        m[2],
+                        m[2],
+                        offset + m[0],
+                        facts.doc.page_at(offset + m[0]),
+                        facts.section_at(offset + m[0]),
+                    )
+            continue
+        return Located(
+            stripped, stripped, offset, facts.doc.page_at(offset), facts.section_at(offset)
+        )
+    return None
+
+
+def _sentences(text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((pos, m.start(), text[pos : m.start()]))
+        pos = m.end()
+    out.append((pos, len(text), text[pos:]))
+    return out
+
+
+class _Writer:
+    """Collects answer lines and their citations."""
+
+    def __init__(self, facts: DocumentFacts) -> None:
+        self.facts = facts
+        self.lines: list[str] = []
+        self.citations: list[Citation] = []
+
+    def line(self, text: str) -> None:
+        self.lines.append(text)
+
+    def cited(self, text: str, where: Located) -> None:
+        n = len(self.citations) + 1
+        doc = self.facts.doc
+        self.citations.append(
+            Citation(
+                n=n,
+                doc_id=doc.doc_id,
+                source=doc.source,
+                title=self.facts.title,
+                page=where.page,
+                section=where.section,
+                quote=where.quote,
+                score=1.0,
+            )
+        )
+        self.lines.append(f"{text.rstrip()} [{n}]")
+
+    def drafted(self) -> Drafted:
+        return Drafted("\n".join(self.lines), tuple(self.citations), False)
