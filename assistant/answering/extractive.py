@@ -56,6 +56,13 @@ from vectorstore.store import StoredChunk
 
 PROMPT_NAME = "extractive-v1"
 
+QUALIFIER = re.compile(
+    r"^\s*(?:however|but|although|though|despite|nevertheless|nonetheless|yet|that said|"
+    r"while|whilst|in contrast|conversely|even so)\b",
+    re.IGNORECASE,
+)
+"""A sentence that qualifies the one before it: quoted with it."""
+
 # A numbered point such as "1.4.1 A corporate approach" (a sub-paragraph number).
 _NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)+\s+\S")
 
@@ -139,6 +146,7 @@ class ExtractiveAnswerer:
         grade_bonus: float = 0.4,
         number_bonus: float = 0.25,
         list_bonus: float = 0.4,
+        qualifier_words: int = 40,
     ) -> None:
         """Set the relevance thresholds, the intent bonuses and the answer's size."""
         self.prompts = prompts
@@ -151,6 +159,7 @@ class ExtractiveAnswerer:
         self.grade_bonus = grade_bonus
         self.number_bonus = number_bonus
         self.list_bonus = list_bonus
+        self.qualifier_words = qualifier_words
 
     def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
         """Answer ``question`` from ``chunks`` (best first), or refuse."""
@@ -348,17 +357,22 @@ class ExtractiveAnswerer:
                 budget = self._continue_list(cand.chunk, chunks, units, taken, spans, budget)
         # Words left over go to the sentence after a single quoted sentence, in its paragraph
         # (the "because" or the figure often follows the sentence that matched).
+        # A sentence that qualifies the one before ("However, ...") always comes with it.
         for chunk, group in spans:
-            if len(group) != 1 or not self.follow_on:
+            if not self.follow_on:
                 continue
             chunk_units = units[id(chunk)]
             have = taken[id(chunk)]
-            nxt = group[0] + 1
+            nxt = group[-1] + 1
             if nxt >= len(chunk_units) or nxt in have:
                 continue
-            gap = chunk.text[chunk_units[group[0]].end : chunk_units[nxt].start]
+            qualifies = bool(QUALIFIER.match(chunk_units[nxt].text))
+            if len(group) != 1 and not qualifies:
+                continue
+            gap = chunk.text[chunk_units[group[-1]].end : chunk_units[nxt].start]
             n_words = len(chunk_units[nxt].text.split())
-            if "\n" in gap or n_words > budget or is_furniture(chunk_units[nxt].text):
+            room = budget + (self.qualifier_words if qualifies else 0)
+            if "\n" in gap or n_words > room or is_furniture(chunk_units[nxt].text):
                 continue
             group.append(nxt)
             have.add(nxt)
