@@ -47,6 +47,8 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 def _combined(first: Drafted, second: Drafted) -> Drafted:
     """Two answers in one, the second's citations renumbered after the first's."""
+    if not first.text and not first.citations:
+        return second
     if second.refused or not second.citations:
         return first
     offset = len(first.citations)
@@ -258,11 +260,15 @@ class Assistant:
 
         authorities = (filters.authorities if filters else ()) or scope.authorities
         authorities = tuple(a for a in authorities if a not in scope.missing)
-        neighbours: list[str] = []
-        if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
-            neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
-        ids = tuple(i for a in authorities for i in scope.by_authority.get(a, ()))
-        table = self.judgements.answer(question, authorities, und.years, neighbours, ids)
+        table = None
+        if und.intent != "who_when":
+            neighbours: list[str] = []
+            if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
+                neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
+            ids = tuple(i for a in authorities for i in scope.by_authority.get(a, ()))
+            table = self.judgements.answer(
+                question, authorities, und.years, neighbours, ids, force=und.intent == "why"
+            )
         if table is None and self.actions is not None:
             table = self.actions.answer(question, authorities)
         return table
@@ -295,9 +301,12 @@ class Assistant:
         if note:
             yield note
         why = p.und.intent == "why"
-        if p.table is not None and not why:
+        if p.table is not None and (not why or p.table.drafted.refused):
             yield p.table.drafted.text
-            yield self._answer(id, p, _noted(note, p.table.drafted), "judgements table")
+            reason = "no such judgement" if p.table.drafted.refused else None
+            yield self._answer(
+                id, p, _noted(note, p.table.drafted), "judgements table", refusal_reason=reason
+            )
             return
         routed = None
         if self.router is not None and not why:
@@ -307,14 +316,16 @@ class Assistant:
             yield self._answer(id, p, _noted(note, routed.drafted), routed.source)
             return
         first: Drafted | None = None
-        if p.table is not None:  # a "why" question: the grades first, then the reasons
-            first = p.table.drafted
-            yield first.text + "\n"
-            reasons = self.router.reasons(p.und, p.scope, p.chunks) if self.router else None
+        reasons = self.router.reasons(p.und, p.scope, p.chunks) if self.router and why else None
+        if p.table is not None or reasons is not None:  # "why": the grades, then the reasons
+            first = p.table.drafted if p.table is not None else Drafted("", (), False)
+            if first.text:
+                yield first.text + "\n"
             if reasons is not None:
                 yield reasons.text
                 drafted = _combined(first, reasons)
-                yield self._answer(id, p, _noted(note, drafted), "judgements table")
+                source = "judgements table" if p.table is not None else "whole report"
+                yield self._answer(id, p, _noted(note, drafted), source)
                 return
         drafted = yield from self._from_passages(p, history)
         if first is not None:

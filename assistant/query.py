@@ -472,6 +472,10 @@ class QueryAnalyzer:
         self._place_index: _Neighbourhood | None = None
         self._place_case: dict[str, str] = {}
 
+    def vocabulary(self) -> Collection[str] | None:
+        """The library's lower-case words (None when typo correction is off)."""
+        return self._vocab()[0]
+
     def warm_up(self) -> None:
         """Build the typo indexes now rather than on the first question."""
         self._vocab()

@@ -265,7 +265,23 @@ class QuestionReader:
             found.setdefault(name, AuthorityRef(name, typed, conf, how))
             return name
 
-        return pattern.sub(swap, question), found
+        return self._capitalise_unknown(pattern.sub(swap, question)), found
+
+    def _capitalise_unknown(self, text: str) -> str:
+        """Lower-case words the library does not know, capitalised.
+
+        A misspelt place name typed in lower case ("cornwal") is then corrected like a
+        capitalised one (only when the correction names an authority).
+        """
+        vocabulary = self._analyzer.vocabulary() or ()
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group()
+            if len(word) < 5 or word in STOPWORDS or word in vocabulary:
+                return word
+            return word[:1].upper() + word[1:]
+
+        return re.sub(r"\b[a-z]+\b", fix, text)
 
     def _refs(
         self, question: str, analysis: QueryAnalysis, extra: dict[str, AuthorityRef]

@@ -159,6 +159,8 @@ class JudgementAnswerer:
         years: Sequence[int],
         neighbours: Sequence[str] = (),
         doc_ids: Sequence[str] = (),
+        *,
+        force: bool = False,
     ) -> TableAnswer | None:
         """The table's answer, or None when the question is not for the table or it has none.
 
@@ -169,8 +171,10 @@ class JudgementAnswerer:
             neighbours: the statistical neighbours of the named authority, when the
                 question asks about them.
             doc_ids: when given, only these documents' judgements (the answer's scope).
+            force: answer even when the wording does not ask for a grade (a "why"
+                question about a judgement).
         """
-        if not asks_about_grades(question):
+        if not force and not asks_about_grades(question):
             return None
         if neighbours:
             return self._across(question, list(neighbours), latest=True)
@@ -187,8 +191,14 @@ class JudgementAnswerer:
         of_report = [r for r in rows if r.doc_id == report]
         wanted = areas_named(question)
         chosen = [r for r in of_report if r.area in wanted] if wanted else of_report
-        if not chosen:
-            return None  # the report states no judgement of the kind asked about
+        if not chosen:  # the report states no judgement of the kind asked about
+            first = of_report[0]
+            given = "; ".join(dict.fromkeys(r.area_text for r in of_report))
+            text = (
+                f"{first.authority or 'The'}'s report ({first.title or first.source}, "
+                f"{_when(first)}) gives no judgement of that kind. It judges: {given}."
+            )
+            return TableAnswer(Drafted(text, (), True), ())
         return TableAnswer(self._draft(chosen), tuple(chosen))
 
     def _which(self, question: str) -> TableAnswer | None:

@@ -153,7 +153,7 @@ class IntentRouter:
 def _asks_grades(und: Understood) -> bool:
     from assistant.answering.judgements import asks_about_grades
 
-    return asks_about_grades(und.text) or not und.topic
+    return asks_about_grades(und.text) or bool(areas_named(und.text)) or not und.topic
 
 
 def _without_others(und: Understood, keep: str) -> str:

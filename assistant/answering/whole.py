@@ -15,7 +15,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from assistant.answering.extractive import Drafted
-from assistant.drafting.extract import DocumentFacts, Located, extract_facts, first_sentences
+from assistant.drafting.extract import (
+    DocumentFacts,
+    Located,
+    extract_facts,
+    first_sentences,
+    judgement_heading,
+)
 from assistant.models import Citation
 from ingest.authorities import AuthorityIndex
 from ingest.models import ParsedDocument
@@ -42,10 +48,25 @@ FRONT_MATTER: dict[str, re.Pattern[str]] = {
     "published": re.compile(r"\b(?:report published|published on|date of publication)\b", re.I),
     "inspectors": re.compile(r"\b(?:inspectors?|her majesty's inspectors?)\b\s*:?", re.I),
 }
-_WHO = re.compile(r"\bwho\b|\binspectors?\b|\bled\b", re.I)
-_PREVIOUS_Q = re.compile(r"\b(previous|prior|last inspected|before|earlier|last time)\b", re.I)
-_WHEN = re.compile(r"\bwhen\b|\bdates?\b|\byear\b|\bhow long\b", re.I)
-_PUBLISHED_Q = re.compile(r"\bpublish", re.I)
+# What a front-matter question asks for (anything else is for the passages).
+_ASKS_FRONT: dict[str, re.Pattern[str]] = {
+    "previous": re.compile(
+        r"\b(previous(?:ly)? (?:inspection|inspected|judged|grade|ilacs)|last inspected|"
+        r"prior inspection|inspection before|before (?:this|the latest) (?:one|inspection))\b",
+        re.I,
+    ),
+    "lead": re.compile(
+        r"\b(lead inspector|who (?:led|inspected|carried out|did) the inspection|"
+        r"who (?:led|inspected)|inspectors?\b.*\b(?:names?|who)|which inspectors?|HMI)\b",
+        re.I,
+    ),
+    "dates": re.compile(
+        r"\b(inspection dates?|dates? of (?:the )?inspection|when (?:was|were|did) .{1,60}?"
+        r"(?:inspected|inspection|visit)|when did (?:ofsted|inspectors) (?:visit|inspect|go)|"
+        r"what dates?|which dates?|how long ago)\b",
+        re.I,
+    ),
+}
 
 
 class WholeReportAnswerer:
@@ -122,22 +143,22 @@ class WholeReportAnswerer:
         return out.drafted() if out.citations else None
 
     def reasons(self, doc_id: str, area_words: Sequence[str]) -> Drafted | None:
-        """The opening of the section that gives the judgement on ``area_words``."""
+        """The opening paragraphs of the section that gives the judgement on ``area_words``.
+
+        Inspection reports head each judgement's section with the judgement itself
+        ("The experiences and progress of care leavers: requires improvement"); the
+        paragraphs under it give the reasons.
+        """
         facts = self.facts(doc_id)
         if facts is None or not area_words:
             return None
         wanted = [w.lower() for w in area_words]
-        best: tuple[int, Located, list[Located]] | None = None
-        for heading, units in facts.sections:
-            text = heading.text.lower()
-            hits = sum(1 for w in wanted if w in text)
-            if hits and (best is None or hits > best[0]):
-                best = (hits, heading, units)
-        if best is None:
+        found = _judgement_section(facts, wanted)
+        if found is None:
             return None
-        _, heading, units = best
+        heading, units = found
         out = _Writer(facts)
-        out.line(f'From the section "{heading.text}":')
+        out.line(f'From the section "{heading}":')
         for unit in units[:3]:
             out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
         return out.drafted() if out.citations else None
@@ -147,15 +168,9 @@ class WholeReportAnswerer:
         facts = self.facts(doc_id)
         if facts is None:
             return None
-        wanted: list[str] = []
-        if _PREVIOUS_Q.search(question):
-            wanted.append("previous")
-        if _WHO.search(question):
-            wanted += ["lead", "inspectors"]
-        if _PUBLISHED_Q.search(question):
-            wanted.append("published")
-        if _WHEN.search(question) and "previous" not in wanted:
-            wanted += ["dates", "published"]
+        wanted = [key for key, pattern in _ASKS_FRONT.items() if pattern.search(question)]
+        if "lead" in wanted:
+            wanted.append("inspectors")
         if not wanted:
             return None
         out = _Writer(facts)
@@ -168,6 +183,48 @@ class WholeReportAnswerer:
             if key == "lead" and found is not None:
                 break
         return out.drafted() if out.citations else None
+
+
+_MIN_PARAGRAPH_WORDS = 12
+
+
+def _judgement_section(
+    facts: DocumentFacts, wanted: Sequence[str]
+) -> tuple[str, list[Located]] | None:
+    """The judgement heading naming ``wanted`` and the paragraphs under it, if any."""
+    text = facts.doc.text
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lines.append((pos + raw.index(stripped), stripped))
+        pos += len(raw) + 1
+    best: tuple[int, int] | None = None
+    for i, (_, line) in enumerate(lines):
+        if len(line.split()) > 25 or not judgement_heading(line):
+            continue
+        hits = sum(1 for w in wanted if w in line.lower())
+        if hits and (best is None or hits > best[0]):
+            best = (hits, i)
+    if best is None:
+        return None
+    heading = lines[best[1]][1]
+    units: list[Located] = []
+    for start, line in lines[best[1] + 1 :]:
+        if judgement_heading(line) and len(line.split()) <= 25:
+            break
+        words = len(line.split())
+        if words < _MIN_PARAGRAPH_WORDS or line[-1:] not in ".!?)’”'\"":
+            if units and words <= 12 and not line.endswith((".", ";", ",")):
+                break  # the next heading
+            continue
+        body = re.sub(r"^\d{1,3}\.\s+", "", line)
+        offset = start + line.index(body)
+        units.append(Located(body, body, offset, facts.doc.page_at(offset), heading))
+        if len(units) >= 3:
+            break
+    return (heading, units) if units else None
 
 
 def _label(facts: DocumentFacts) -> str:
