@@ -323,9 +323,12 @@ class Conversation:
             **kw: passed to ``Assistant.ask`` (``id``, ``k``, ``filters``); the
                 history is passed too (the language-model modes use it).
         """
-        standalone = standalone or self.rewrite(question)
-        answer = self.assistant.ask(standalone, history=self.history_text() or None, **kw)
-        self._record(question, standalone, answer)
+        answer = None
+        for item in self.stream(question, standalone=standalone, **kw):
+            if isinstance(item, Answer):
+                answer = item
+        if answer is None:
+            raise RuntimeError("the conversation's stream ended without an answer")
         return answer
 
     def stream(

@@ -31,7 +31,7 @@ from typing import Literal
 
 from assistant.answering.text_units import STOPWORDS, terms
 from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
-from assistant.vocabulary import (
+from core.vocabulary import (
     COMPASS,
     INTENT_PATTERNS,
     LATEST,

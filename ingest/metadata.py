@@ -24,33 +24,13 @@ from collections import Counter
 from datetime import date
 from functools import lru_cache
 
+from core.vocabulary import MONTHS
 from ingest.authorities import AuthorityIndex
 from ingest.models import DocumentKind, DocumentMeta
 
 _HEAD_CHARS = 6000
 """How much of the start of a document holds its front matter."""
 
-MONTHS = {  # month names and abbreviations -> month number
-    name: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November"
     r"|December)"

@@ -18,23 +18,11 @@ from assistant.answering.extractive import Drafted
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, GradeRow, StructuredData
-from ingest.metadata import MONTHS
+from core.vocabulary import AREA_QUESTION_WORDS, MONTHS
 
 PROMPT_NAME = "judgements-v1"
 
-# Words that name a judgement area in a question (generic Ofsted vocabulary).
-_AREA_WORDS: tuple[tuple[str, str], ...] = (
-    ("overall_effectiveness", r"overall|effectiveness"),
-    ("impact_of_leaders", r"leaders|leadership|impact of leaders"),
-    ("leadership", r"leadership|management and governance"),
-    ("help_and_protection", r"help and protection|child protection|protection"),
-    ("in_care", r"children in care|looked after|looked-after|\bcla\b|\blac\b|in care"),
-    ("in_care_and_care_leavers", r"children in care|looked after|care leavers|in care"),
-    ("looked_after_and_permanence", r"looked after|permanence|in care"),
-    ("care_leavers", r"care leavers?|care levers|leaving care|care experienced"),
-    ("adoption", r"adoption"),
-    ("lscb", r"\blscb\b|safeguarding children board|safeguarding board"),
-)
+_AREA_WORDS = AREA_QUESTION_WORDS
 _LEVELS = {"outstanding": 1, "good": 2, "requires": 3, "require": 3, "inadequate": 4}
 _WHICH = re.compile(
     r"\bwhich (?:authorities|councils|las?|local authorities)\b.*?\b(?:were|was|are|is|got|"

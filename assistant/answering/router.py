@@ -24,24 +24,10 @@ from assistant.answering.judgements import JudgementAnswerer, areas_named
 from assistant.answering.whole import WholeReportAnswerer
 from assistant.scope import Scope
 from assistant.understanding import Understood
+from core.vocabulary import AREA_HEADINGS
 from vectorstore.store import Filters, StoredChunk
 
 _MARKER = re.compile(r"\[(\d+)\]")
-
-# Heading words of each judgement area (generic Ofsted section headings).
-AREA_HEADINGS: dict[str, tuple[str, ...]] = {
-    "overall_effectiveness": ("overall effectiveness",),
-    "impact_of_leaders": ("impact of leaders", "leaders"),
-    "leadership": ("leadership",),
-    "help_and_protection": ("help and protection", "protection"),
-    "in_care": ("children in care", "in care", "looked after"),
-    "in_care_and_care_leavers": ("children in care", "care leavers"),
-    "looked_after_and_permanence": ("looked after", "permanence"),
-    "care_leavers": ("care leavers",),
-    "adoption": ("adoption",),
-    "lscb": ("safeguarding children board",),
-}
-
 
 @dataclass(frozen=True)
 class Routed:

@@ -1,12 +1,92 @@
-"""Domain vocabulary for reading questions: intents, recency, compass words.
+"""The domain vocabulary, in one place: grades, judgement areas, months, question words.
 
-Data, not logic: the patterns are general English and Ofsted wording, never the wording
+Ingest, retrieval, answering and drafting build their patterns from these values instead
+of retyping them. Data, not logic: general English and Ofsted wording, never the wording
 of particular reports or evaluation questions.
 """
 
 from __future__ import annotations
 
 import re
+
+# -- grades --------------------------------------------------------------------------
+
+GRADE_WORDS = r"outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate"
+"""The four-point Ofsted scale as reports write it (regex alternatives, no groups)."""
+
+APA_GRADE_WORDS = r"excellent|performs (?:excellently|well|adequately|poorly)"
+"""How annual performance assessments and 2009 ratings word a grade."""
+
+SCALE = {1: "outstanding", 2: "good", 3: "requires improvement", 4: "inadequate"}
+"""Normalised levels: 1 is the best."""
+
+GRADE_LEVELS = {
+    "outstanding": 1,
+    "good": 2,
+    "requires improvement": 3,
+    "requires improvement to be good": 3,
+    "require improvement": 3,
+    "require improvement to be good": 3,
+    "adequate": 3,
+    "inadequate": 4,
+}
+"""A grade as written (lower case, single spaces) and its level."""
+
+# -- judgement areas -------------------------------------------------------------------
+
+AREA_QUESTION_WORDS: tuple[tuple[str, str], ...] = (
+    ("overall_effectiveness", r"overall|effectiveness"),
+    ("impact_of_leaders", r"leaders|leadership|impact of leaders"),
+    ("leadership", r"leadership|management and governance"),
+    ("help_and_protection", r"help and protection|help & protection|child protection|protection"),
+    ("in_care", r"children in care|looked after|looked-after|\bcla\b|\blac\b|\bcic\b|in care"),
+    ("in_care_and_care_leavers", r"children in care|looked after|care leavers|in care"),
+    ("looked_after_and_permanence", r"looked after|permanence|in care"),
+    ("care_leavers", r"care leavers?|care levers|leaving care|care experienced|\bcls?\b"),
+    ("adoption", r"adoption"),
+    ("lscb", r"\blscb\b|safeguarding children board|safeguarding board"),
+)
+"""Words that name a judgement area in a question."""
+
+AREA_HEADINGS: dict[str, tuple[str, ...]] = {
+    "overall_effectiveness": ("overall effectiveness",),
+    "impact_of_leaders": ("impact of leaders", "leaders"),
+    "leadership": ("leadership",),
+    "help_and_protection": ("help and protection", "protection"),
+    "in_care": ("children in care", "in care", "looked after"),
+    "in_care_and_care_leavers": ("children in care", "care leavers"),
+    "looked_after_and_permanence": ("looked after", "permanence"),
+    "care_leavers": ("care leavers",),
+    "adoption": ("adoption",),
+    "lscb": ("safeguarding children board",),
+}
+"""Words of the section heading that gives each judgement."""
+
+# -- dates ----------------------------------------------------------------------------
+
+MONTHS = {  # month names and abbreviations -> month number
+    name: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+# -- questions -------------------------------------------------------------------------
 
 COMPASS = {
     "North": "N",
