@@ -120,7 +120,9 @@ class IntentRouter:
         for name, ids in scope.by_authority.items():
             drafted = None
             if self.judgements is not None and _asks_grades(und):
-                table = self.judgements.answer(und.text, [name], und.years, doc_ids=ids)
+                table = self.judgements.answer(
+                    und.text, [name], und.years, doc_ids=ids, force=True
+                )
                 drafted = table.drafted if table is not None else None
             if drafted is None:
                 from_table = False

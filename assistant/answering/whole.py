@@ -52,7 +52,9 @@ FRONT_MATTER: dict[str, re.Pattern[str]] = {
 _ASKS_FRONT: dict[str, re.Pattern[str]] = {
     "previous": re.compile(
         r"\b(previous(?:ly)? (?:inspection|inspected|judged|grade|ilacs)|last inspected|"
-        r"prior inspection|inspection before|before (?:this|the latest) (?:one|inspection))\b",
+        r"prior inspection|inspection before|before (?:this|the latest) (?:one|inspection)|"
+        r"before (?:19|20)\d\d|earlier (?:inspection|focused visit|visit)|"
+        r"last (?:ilacs|full|standard) inspection|(?:inspected|judged) .{0,30}?before)\b",
         re.I,
     ),
     "lead": re.compile(
@@ -63,7 +65,9 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
     "dates": re.compile(
         r"\b(inspection dates?|dates? of (?:the )?inspection|when (?:was|were|did) .{1,60}?"
         r"(?:inspected|inspection|visit)|when did (?:ofsted|inspectors) (?:visit|inspect|go)|"
-        r"what dates?|which dates?|how long ago)\b",
+        r"what dates?|which dates?|how long ago|"
+        r"when\b.{0,40}?\b(?:ofsted|inspectors?|inspected|inspection|ilacs)|"
+        r"(?:most recent|latest|last) inspection\b.{0,20}?\bwhen)\b",
         re.I,
     ),
 }
@@ -176,12 +180,17 @@ class WholeReportAnswerer:
         out = _Writer(facts)
         out.line(f"{_label(facts)}:")
         text = facts.doc.text
+        seen: set[str] = set()
         for key in dict.fromkeys(wanted):
-            found = _find_line(text, FRONT_MATTER[key], facts)
-            if found is not None:
+            if key == "inspectors" and "lead" in seen:
+                continue
+            if key == "previous":
+                found = _find_previous(text, facts)
+            else:
+                found = _find_line(text, FRONT_MATTER[key], facts)
+            if found is not None and found.quote not in {c.quote for c in out.citations}:
                 out.cited(f"- {found.text}", found)
-            if key == "lead" and found is not None:
-                break
+                seen.add(key)
         return out.drafted() if out.citations else None
 
 
@@ -266,6 +275,33 @@ def _find_line(text: str, pattern: re.Pattern[str], facts: DocumentFacts) -> Loc
         return Located(
             stripped, stripped, offset, facts.doc.page_at(offset), facts.section_at(offset)
         )
+    return None
+
+
+_YEAR_OR_GRADE = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:outstanding|good|requires improvement|inadequate|adequate)\b", re.I
+)
+
+
+def _find_previous(text: str, facts: DocumentFacts) -> Located | None:
+    """The first sentence about the previous inspection that gives its year or grade."""
+    pattern = FRONT_MATTER["previous"]
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if not pattern.search(line):
+            continue
+        for a, _, sentence in _sentences(line):
+            if pattern.search(sentence) and _YEAR_OR_GRADE.search(sentence):
+                offset = start + a
+                return Located(
+                    sentence.strip(),
+                    sentence.strip(),
+                    offset,
+                    facts.doc.page_at(offset),
+                    facts.section_at(offset),
+                )
     return None
 
 
