@@ -37,11 +37,21 @@ class Held:
     authorities: tuple[str, ...]
     kind: str
     date: str | None  # the inspection's last day, else the publication date (ISO)
+    published: str | None = None
 
     @property
     def year(self) -> int | None:
         """The year of ``date``."""
-        return int(self.date[:4]) if self.date and self.date[:4].isdigit() else None
+        return _year(self.date)
+
+    @property
+    def years(self) -> set[int]:
+        """The years a document is called by: its inspection's and its publication's."""
+        return {y for y in (_year(self.date), _year(self.published)) if y}
+
+
+def _year(value: str | None) -> int | None:
+    return int(value[:4]) if value and value[:4].isdigit() else None
 
 
 def held_from(record: DocumentRecord) -> Held:
@@ -53,6 +63,7 @@ def held_from(record: DocumentRecord) -> Held:
         authorities=tuple(meta.authorities),
         kind=meta.kind,
         date=meta.inspected or meta.published,
+        published=meta.published,
     )
 
 
@@ -149,7 +160,7 @@ def _fits(doc: Held, years: Sequence[int]) -> bool:
     wanted = set(years)
     if doc.year is None:
         return False
-    if doc.year in wanted:
+    if doc.years & wanted:
         return True
     # a publication early in a year reports on the year before ("the 2006 APA letter")
     return doc.kind not in ("inspection report",) and doc.year - 1 in wanted
