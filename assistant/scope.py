@@ -166,15 +166,15 @@ def _fits(doc: Held, years: Sequence[int]) -> bool:
     return doc.kind not in ("inspection report",) and doc.year - 1 in wanted
 
 
-def _pick(docs: list[Held], und: Understood) -> tuple[list[Held], str | None]:
+def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str | None]:
     """The documents of one authority the question means, or why there are none."""
     if und.years:
         chosen = [d for d in docs if _fits(d, und.years)]
         if not chosen:
             held = sorted({d.year for d in docs if d.year})
             return [], (
-                f"The library holds {docs[0].authorities[0] if docs[0].authorities else ''}"
-                f"'s {_kind_word(docs)} of {_years_text(held)}, not one from "
+                f"The library holds {name}'s {_kind_word(docs)} of {_years_text(held)}, "
+                f"not one from "
                 f"{_years_text(und.years)}."
             ) if held else None
         docs = chosen
@@ -227,11 +227,11 @@ def decide_scope(
     for name in names:
         docs = holdings.about(name)
         if docs:
-            chosen, why = _pick(docs, und)
+            chosen, why = _pick(docs, und, name)
             if chosen:
                 by_authority[name] = tuple(d.doc_id for d in chosen)
             elif why:
-                reasons.append(why.replace(" 's", "'s"))
+                reasons.append(why)
             continue
         found = mentions(name) if mentions is not None else []
         if found:
