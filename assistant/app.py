@@ -459,6 +459,7 @@ def build_assistant(
 
     ``chat`` (a LangChain chat model) replaces the model of the openai/local modes.
     """
+    from assistant.answering.calibration import RefusalModel
     from assistant.answering.router import IntentRouter
     from assistant.answering.text_units import terms
     from assistant.answering.whole import WholeReportAnswerer
@@ -487,7 +488,9 @@ def build_assistant(
     lexical = store.lexical
     analyzer = QueryAnalyzer(Glossary.load(), authorities, vocabulary=lexical.vocabulary)
     extractive = ExtractiveAnswerer(
-        load_prompts(ExtractiveAnswerer.prompt_name), min_score=settings.retrieval.min_score
+        load_prompts(ExtractiveAnswerer.prompt_name),
+        min_score=settings.retrieval.min_score,
+        refusal_model=RefusalModel.load(),
     )
     answerer: Answerer
     local_server = None

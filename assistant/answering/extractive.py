@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answering.calibration import RefusalModel
 from assistant.answering.coverage import (
     GENERIC_QUESTION,
     closest,
@@ -147,6 +148,7 @@ class ExtractiveAnswerer:
         number_bonus: float = 0.25,
         list_bonus: float = 0.4,
         qualifier_words: int = 40,
+        refusal_model: RefusalModel | None = None,
     ) -> None:
         """Set the relevance thresholds, the intent bonuses and the answer's size."""
         self.prompts = prompts
@@ -160,29 +162,25 @@ class ExtractiveAnswerer:
         self.number_bonus = number_bonus
         self.list_bonus = list_bonus
         self.qualifier_words = qualifier_words
+        self.refusal_model = refusal_model
 
     def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
         """Answer ``question`` from ``chunks`` (best first), or refuse."""
-        best_score = max((c.score for c in chunks), default=0.0)
-        if best_score < self.min_score:
-            return self._refuse(question)
         years = years_in(question)
         if years:
             chunks = [c for c in chunks if fits_years(c, years)]
             if not chunks:
                 return self._refuse(question)
-        q = _Question(
-            question,
-            tuple(topic_terms(question, chunks)),
-            asks_for_grades(question),
-            asks_for_number(question),
-            asks_for_list(question),
-        )
-        if not q.topic or self._not_covered(question, q.topic, chunks):
-            return self._refuse(question)
-        units = {id(c): split_units(c.text) for c in chunks}
-        candidates = self._candidates(q, chunks, units)
-        if not candidates:
+        q, units, candidates, features = self._read(question, chunks)
+        if self.refusal_model is not None:
+            if not candidates or not self.refusal_model.answers(features):
+                return self._refuse(question)
+        elif (
+            features["best_score"] < self.min_score
+            or not q.topic
+            or self._not_covered(question, q.topic, chunks)
+            or not candidates
+        ):
             return self._refuse(question)
         quotes = self._fit(self._quotes(self._choose(candidates), chunks, units, q.grades))
         citations = []
@@ -204,6 +202,43 @@ class ExtractiveAnswerer:
             lines.append(f"- {shown}{'…' if quote.cut else ''} [{n}]")
         text = self.prompts.render("lead") + "\n" + "\n".join(lines)
         return Drafted(text=text, citations=tuple(citations), refused=False)
+
+    def features(self, question: str, chunks: list[StoredChunk]) -> dict[str, float]:
+        """The signals the answer-or-refuse decision reads (see ``calibration``)."""
+        years = years_in(question)
+        if years:
+            chunks = [c for c in chunks if fits_years(c, years)]
+        return self._read(question, chunks)[3]
+
+    def _read(
+        self, question: str, chunks: list[StoredChunk]
+    ) -> tuple[_Question, dict[int, list[Unit]], list[_Candidate], dict[str, float]]:
+        """The question's intent and topic, the passages' units and candidates, the signals."""
+        q = _Question(
+            question,
+            tuple(topic_terms(question, chunks)) if chunks else (),
+            asks_for_grades(question),
+            asks_for_number(question),
+            asks_for_list(question),
+        )
+        units = {id(c): split_units(c.text) for c in chunks}
+        candidates = self._candidates(q, chunks, units) if q.topic else []
+        key = [t for t in q.topic if t not in GENERIC_QUESTION and not t.isdigit()]
+        missing = self.missing_terms(question, q.topic, chunks) if chunks else key
+        body = "\n".join(u.text for c in chunks for u in units[id(c)] if not is_furniture(u.text))
+        top = [c.doc_id for c in chunks[:5]]
+        features = {
+            "best_score": max((c.score for c in chunks), default=0.0),
+            "missing_share": len(missing) / len(key) if key else 1.0,
+            "missing_count": float(min(len(missing), 4)),
+            "money_gap": float(asks_for_money(question) and not has_money(body)),
+            "person_gap": float(asks_for_person(question) and not has_person(body)),
+            "best_coverage": max((c.coverage for c in candidates), default=0.0),
+            "concentration": max(top.count(d) for d in top) / len(top) if top else 0.0,
+            "key_terms": float(min(len(key), 8)),
+            "no_candidate": float(not candidates),
+        }
+        return q, units, candidates, features
 
     def _refuse(self, question: str) -> Drafted:
         return Drafted(self.prompts.render("refusal", question=question), (), True)
