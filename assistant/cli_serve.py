@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from assistant.accounts import Accounts
 from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, err, errors_to_exit
 from assistant.errors import ConfigError
 from assistant.service import is_loopback
@@ -19,7 +20,8 @@ def check_bind(host: str, login: bool, force: bool) -> str | None:
     if not force:
         raise ConfigError(
             f"refusing to listen on {host} without a login: anyone on the network could read "
-            "the reports. Set OFSTED_ASSISTANT_UI__USERNAME and OFSTED_ASSISTANT_UI__PASSWORD, "
+            "the reports. Set OFSTED_ASSISTANT_UI__ACCOUNTS_FILE (see `ofsted-assistant "
+            "accounts add`) or OFSTED_ASSISTANT_UI__USERNAME and OFSTED_ASSISTANT_UI__PASSWORD, "
             "or pass --force if the network is trusted."
         )
     return (
@@ -54,14 +56,7 @@ def serve_command(
         ui = assistant.settings.ui
         host = host or ui.host
         port = port or ui.port
-        auth = None
-        if ui.username or ui.password:
-            if not (ui.username and ui.password and ui.password.get_secret_value()):
-                raise ConfigError(
-                    "a login needs both OFSTED_ASSISTANT_UI__USERNAME and "
-                    "OFSTED_ASSISTANT_UI__PASSWORD"
-                )
-            auth = (ui.username, ui.password.get_secret_value())
+        auth = Accounts.from_settings(ui)  # the accounts file and the single login, if set
         warning = check_bind(host, auth is not None, force)
         if warning:
             err.print(warning)
