@@ -48,18 +48,18 @@ def serve_command(
     verbose: Verbose = False,
 ) -> None:
     """Start the chat window at http://127.0.0.1:7860 (settings: OFSTED_ASSISTANT_UI__*)."""
-    from assistant.cli_common import build
+    from assistant.cli_common import build, settings_from
     from assistant.service import Library
 
     with errors_to_exit():
-        assistant = build(data_dir, chroma_host, chroma_port, verbose)
-        ui = assistant.settings.ui
+        ui = settings_from(data_dir, chroma_host, chroma_port).ui
+        auth = Accounts.from_settings(ui)  # accounts file and single login, before any loading
         host = host or ui.host
         port = port or ui.port
-        auth = Accounts.from_settings(ui)  # the accounts file and the single login, if set
         warning = check_bind(host, auth is not None, force)
         if warning:
             err.print(warning)
+        assistant = build(data_dir, chroma_host, chroma_port, verbose)
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
         from ui.app import serve
 

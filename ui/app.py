@@ -39,6 +39,7 @@ SHOW_QUOTE = (
     "() => { const m = document.querySelector('.passage mark.quote');"
     " if (m) { m.scrollIntoView({block: 'center', behavior: 'instant'}); } return []; }"
 )
+SIGN_OUT = "() => { window.location.assign('logout'); return []; }"
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
 CSS = """
 .passage mark.quote { background: #fff3a3; padding: 0 2px; }
@@ -103,7 +104,10 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
         sources = gr.State({})  # chat message index -> its citations
         gr.Markdown("## Children's services inspection reports assistant")
         gr.Markdown(views.mode_markdown(about), elem_id="mode-line")
-        signed_in = gr.Markdown(elem_id="signed-in")
+        with gr.Row(visible=login is not None, equal_height=True):
+            signed_in = gr.Markdown(elem_id="signed-in")
+            sign_out = gr.Button("Sign out", size="sm", scale=0, min_width=100)
+        sign_out.click(None, js=SIGN_OUT, api_visibility="private")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat = _chat_tab(library, session, sources)

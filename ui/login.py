@@ -103,13 +103,13 @@ def require_editor(login: Login | None, request: gr.Request | None, action: str)
 
 
 def signed_in_markdown(login: Login | None, request: gr.Request | None) -> str:
-    """Who is signed in, with their role and a sign-out link ('' without a login)."""
+    """Who is signed in, with their role ('' without a login)."""
     if login is None:
         return ""
     name = getattr(request, "username", None) or "-"
     role = login.role(request)
     what = ROLE_TEXT.get(role or "", "no role")
-    return f"Signed in as **{views.md_escape(name)}** ({what}) · [Sign out](logout)"
+    return f"Signed in as **{views.md_escape(name)}** ({what})"
 
 
 class LoginGate:
