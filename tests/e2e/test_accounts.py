@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -53,11 +54,35 @@ def accounts_file(tmp_path_factory) -> Path:
 def served(accounts_file, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("accounts-app") / "data"
     proc, url = start_app(data_dir, env={"OFSTED_ASSISTANT_UI__ACCOUNTS_FILE": str(accounts_file)})
-    yield url, data_dir
-    log = stop_app(proc)
+    lines: list[str] = []
+
+    def collect() -> None:
+        for line in proc.stdout:
+            lines.append(line)
+
+    reading = threading.Thread(target=collect, daemon=True)
+    reading.start()
+    yield url, data_dir, lines
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    reading.join(timeout=10)
+    log = "".join(lines)
     assert "Traceback" not in log, log
-    assert "refused to add documents for 'rita' (not an editor)" in log
     assert READER[1] not in log and EDITOR[1] not in log
+
+
+def wait_for_line(lines: list[str], text: str) -> str:
+    """The server's log line holding ``text`` (the log is read as it is written)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = [line for line in list(lines) if text in line]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} not in the server log: {''.join(lines)}")
 
 
 def write_note(folder: Path, name: str) -> Path:
@@ -69,7 +94,7 @@ def write_note(folder: Path, name: str) -> Path:
 def test_reader_cannot_upload_or_delete_through_the_api_editor_can(served, tmp_path):
     from gradio_client import Client, handle_file
 
-    url, data_dir = served
+    url, data_dir, log = served
     editor = Client(url, verbose=False, auth=EDITOR)
     reader = Client(url, verbose=False, auth=READER)
 
@@ -88,6 +113,7 @@ def test_reader_cannot_upload_or_delete_through_the_api_editor_can(served, tmp_p
             [handle_file(str(write_note(tmp_path, "reader try.md")))], api_name="/upload"
         )
     assert list(data_dir.rglob("reader try*")) == []  # the refused upload left nothing behind
+    assert "WARNING" in wait_for_line(log, "refused to add documents for 'rita' (not an editor)")
     with pytest.raises(Exception, match="rita is signed in as a reader: to delete documents"):
         reader.predict(docs[0]["Id"], api_name="/delete_document")
     assert [d["File"] for d in reader.predict(api_name="/documents")] == ["quillon.md"]
@@ -133,7 +159,7 @@ def sign_in(browser, url: str, account: tuple[str, str]):
 
 
 def test_window_shows_who_is_signed_in_and_hides_writes_from_a_reader(served, browser, tmp_path):
-    url, _ = served
+    url, _, _ = served
     context, page = sign_in(browser, url, READER)
     signed = page.locator("#signed-in")
     signed.get_by_text("Signed in as rita (reader").wait_for()
