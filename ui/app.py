@@ -652,7 +652,7 @@ def serve(
         server_port=port,
         share=False,
         auth=login.check if login else None,
-        auth_message="Sign in to the reports assistant." if login else None,
+        auth_message=login.message() if login else None,
         app_kwargs={"middleware": [login.middleware()] if login else []},
         allowed_paths=[str(settings.originals_dir), str(settings.data_dir / "drafts")],
         max_file_size=f"{settings.ui.max_upload_mb}mb",

@@ -70,6 +70,14 @@ class Login:
         )
         return False
 
+    def message(self) -> str:
+        """The sign-in page's text (its form says only "Incorrect credentials" when refused)."""
+        t = self.throttle
+        return (
+            f"Sign in to the reports assistant. After {t.max_failures} failed attempts from "
+            f"one address, sign-in is refused for {math.ceil(t.lockout)} s, then longer."
+        )
+
     def middleware(self) -> Middleware:
         """The ASGI middleware to give Gradio's app (``app_kwargs["middleware"]``)."""
         return Middleware(LoginGate, throttle=self.throttle)

@@ -151,6 +151,9 @@ def sign_in(browser, url: str, account: tuple[str, str]):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.goto(url)
+    page.get_by_text(
+        "After 5 failed attempts from one address, sign-in is refused for 30 s"
+    ).wait_for()
     page.get_by_label("username").fill(account[0])
     page.get_by_label("password").fill(account[1])
     page.get_by_role("button", name=re.compile("login", re.I)).click()
