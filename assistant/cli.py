@@ -204,6 +204,7 @@ def docs_remove(
 
 
 def _register_more() -> None:
+    from assistant.cli_accounts import register as register_accounts
     from assistant.cli_chat import register as register_chat
     from assistant.cli_data import register as register_grades
     from assistant.cli_draft import register as register_draft
@@ -215,6 +216,7 @@ def _register_more() -> None:
     register_grades(app)
     register_chat(app)
     register_draft(app)
+    register_accounts(app)
 
 
 _register_more()

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from assistant.accounts import Accounts
 from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, err, errors_to_exit
 from assistant.errors import ConfigError
 from assistant.service import is_loopback
@@ -19,7 +20,8 @@ def check_bind(host: str, login: bool, force: bool) -> str | None:
     if not force:
         raise ConfigError(
             f"refusing to listen on {host} without a login: anyone on the network could read "
-            "the reports. Set OFSTED_ASSISTANT_UI__USERNAME and OFSTED_ASSISTANT_UI__PASSWORD, "
+            "the reports. Set OFSTED_ASSISTANT_UI__ACCOUNTS_FILE (see `ofsted-assistant "
+            "accounts add`) or OFSTED_ASSISTANT_UI__USERNAME and OFSTED_ASSISTANT_UI__PASSWORD, "
             "or pass --force if the network is trusted."
         )
     return (
@@ -46,25 +48,18 @@ def serve_command(
     verbose: Verbose = False,
 ) -> None:
     """Start the chat window at http://127.0.0.1:7860 (settings: OFSTED_ASSISTANT_UI__*)."""
-    from assistant.cli_common import build
+    from assistant.cli_common import build, settings_from
     from assistant.service import Library
 
     with errors_to_exit():
-        assistant = build(data_dir, chroma_host, chroma_port, verbose)
-        ui = assistant.settings.ui
+        ui = settings_from(data_dir, chroma_host, chroma_port).ui
+        auth = Accounts.from_settings(ui)  # accounts file and single login, before any loading
         host = host or ui.host
         port = port or ui.port
-        auth = None
-        if ui.username or ui.password:
-            if not (ui.username and ui.password and ui.password.get_secret_value()):
-                raise ConfigError(
-                    "a login needs both OFSTED_ASSISTANT_UI__USERNAME and "
-                    "OFSTED_ASSISTANT_UI__PASSWORD"
-                )
-            auth = (ui.username, ui.password.get_secret_value())
         warning = check_bind(host, auth is not None, force)
         if warning:
             err.print(warning)
+        assistant = build(data_dir, chroma_host, chroma_port, verbose)
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
         from ui.app import serve
 

@@ -18,11 +18,13 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.accounts import Accounts
 from assistant.errors import AssistantError
 from assistant.models import Answer, Citation
 from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
 from assistant.structured import AREA_NAMES
 from ui import views
+from ui.login import Login, require_editor, role_of, signed_in_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ SHOW_QUOTE = (
     "() => { const m = document.querySelector('.passage mark.quote');"
     " if (m) { m.scrollIntoView({block: 'center', behavior: 'instant'}); } return []; }"
 )
+SIGN_OUT = "() => { window.location.assign('logout'); return []; }"
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
 CSS = """
 .passage mark.quote { background: #fff3a3; padding: 0 2px; }
@@ -90,8 +93,8 @@ def _readable(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def create_app(library: Library) -> gr.Blocks:
-    """Build the window (not started: see :func:`serve`)."""
+def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
+    """Build the window (not started: see :func:`serve`); ``login``: its accounts, if any."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     about = library.about()
     with gr.Blocks(
@@ -101,11 +104,15 @@ def create_app(library: Library) -> gr.Blocks:
         sources = gr.State({})  # chat message index -> its citations
         gr.Markdown("## Children's services inspection reports assistant")
         gr.Markdown(views.mode_markdown(about), elem_id="mode-line")
+        with gr.Row(visible=login is not None, equal_height=True):
+            signed_in = gr.Markdown(elem_id="signed-in")
+            sign_out = gr.Button("Sign out", size="sm", scale=0, min_width=100)
+        sign_out.click(None, js=SIGN_OUT, api_visibility="private")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat = _chat_tab(library, session, sources)
             with gr.Tab("Documents", id="documents"):
-                docs = _documents_tab(library)
+                docs = _documents_tab(library, login)
             with gr.Tab("Grades", id="grades"):
                 _grades_tab(library)
             with gr.Tab("Case studies", id="cases"):
@@ -157,6 +164,18 @@ def create_app(library: Library) -> gr.Blocks:
             return [dict(zip(views.DOCUMENT_COLUMNS, row, strict=True)) for row in rows]
 
         gr.api(_readable(documents), api_name="documents")
+
+        def who(request: gr.Request) -> tuple[Any, ...]:
+            editor = role_of(login, request) == "editor"
+            shown = [gr.update(visible=editor) for _ in docs["editor_only"]]
+            return (signed_in_markdown(login, request), gr.update(visible=not editor), *shown)
+
+        demo.load(
+            who,
+            outputs=[signed_in, docs["reader_note"], *docs["editor_only"]],
+            queue=False,
+            api_visibility="private",
+        )
     return demo
 
 
@@ -333,8 +352,13 @@ def _chips(index: int, citations: Any) -> Any:
     return gr.update(choices=choices, value=None)
 
 
-def _documents_tab(library: Library) -> dict[str, Any]:
+def _documents_tab(library: Library, login: Login | None) -> dict[str, Any]:
     totals = gr.Markdown()
+    reader_note = gr.Markdown(
+        "Your account can read the library; adding or deleting documents needs an editor account.",
+        visible=False,
+        elem_id="reader-note",
+    )
     files = gr.File(
         label="Add reports: PDF, Word, HTML, Markdown or text (drag and drop several at once)",
         file_count="multiple",
@@ -363,9 +387,19 @@ def _documents_tab(library: Library) -> dict[str, Any]:
         delete = gr.Button("Delete document", variant="stop", scale=1)
 
     @_readable
-    def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def upload(
+        paths: list[str] | None,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
         if not paths:
             return gr.update(), gr.update(), None
+        try:
+            require_editor(login, request, "add documents")
+        except gr.Error:
+            for p in paths:
+                Path(p).unlink(missing_ok=True)  # a refused upload leaves nothing behind
+            raise
         pairs = [(Path(p), _uploaded_name(p)) for p in paths]
 
         def step(i: int, n: int, name: str) -> None:
@@ -381,7 +415,8 @@ def _documents_tab(library: Library) -> dict[str, Any]:
     )
 
     @_readable
-    def remove(doc_id: str | None) -> str:
+    def remove(doc_id: str | None, request: gr.Request) -> str:
+        require_editor(login, request, "delete documents")
         record = library.remove(doc_id or "")
         return f"Deleted {record.title} ({record.source})."
 
@@ -393,6 +428,8 @@ def _documents_tab(library: Library) -> dict[str, Any]:
         "totals": totals,
         "delete_choice": delete_choice,
         "changed": [uploaded, deleted],
+        "reader_note": reader_note,
+        "editor_only": [files, delete_choice, delete],
     }
 
 
@@ -589,16 +626,21 @@ def serve(
     *,
     host: str,
     port: int,
-    auth: tuple[str, str] | None,
+    auth: Accounts | None,
     block: bool = True,
 ) -> gr.Blocks:
-    """Start the window on ``host:port`` (kept files served from the data directory only)."""
+    """Start the window on ``host:port`` (kept files served from the data directory only).
+
+    ``auth``: the accounts that may sign in (None: no login); failed sign-ins are
+    throttled per address (:mod:`ui.login`).
+    """
     settings = library.settings
     uploads = settings.data_dir / "uploads-tmp"
     uploads.mkdir(parents=True, exist_ok=True)
     os.environ["GRADIO_TEMP_DIR"] = str(uploads)
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    demo = create_app(library)
+    login = Login.from_settings(auth, settings.ui) if auth else None
+    demo = create_app(library, login)
     demo.queue(
         default_concurrency_limit=settings.ui.concurrency,
         max_size=settings.ui.queue_size,
@@ -609,8 +651,9 @@ def serve(
         server_name=host,
         server_port=port,
         share=False,
-        auth=auth,
-        auth_message="Sign in to the reports assistant." if auth else None,
+        auth=login.check if login else None,
+        auth_message=login.message() if login else None,
+        app_kwargs={"middleware": [login.middleware()] if login else []},
         allowed_paths=[str(settings.originals_dir), str(settings.data_dir / "drafts")],
         max_file_size=f"{settings.ui.max_upload_mb}mb",
         prevent_thread_lock=not block,
