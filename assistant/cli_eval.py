@@ -106,7 +106,7 @@ def eval_command(
         if not assistant.documents():
             raise InputError("the index is empty: run `ofsted-assistant ingest` first")
         if v2:
-            report: Any = _run_v2(assistant, questions, files, k)
+            report: Any = _run_v2(assistant, questions, files, k, split)
         else:
             report = _run_v1(assistant, questions, files, k, docs if baseline else None)
     if as_json:
@@ -146,7 +146,9 @@ def _run_v1(
     )
 
 
-def _run_v2(assistant: Any, questions: list[Any], files: list[Path], k: int) -> Any:
+def _run_v2(
+    assistant: Any, questions: list[Any], files: list[Path], k: int, split: str | None
+) -> Any:
     from assistant.eval_splits import SplitReport, evaluate_splits
     from ingest.authorities import AuthorityIndex
 
@@ -174,6 +176,7 @@ def _run_v2(assistant: Any, questions: list[Any], files: list[Path], k: int) -> 
         asked=tuple(asked),
         paraphrases=tuple(paraphrases),
         seconds=time.perf_counter() - began,
+        only=split,
     )
 
 

@@ -79,8 +79,9 @@ def render_split_report(report: SplitReport) -> str:
     splits = report.splits()
     answers = len(report.asked)
     questions = sum(f.overall.questions for f in splits.values())
+    only = f" of the {report.only} split" if report.only else ""
     parts = [
-        f"{', '.join(Path(f).name for f in report.files)}: {questions} questions,"
+        f"{', '.join(Path(f).name for f in report.files)}: {questions} questions{only},"
         f" {answers} answers (every wording asked), k = {report.k}, {report.seconds:.1f} s",
         "",
         _headline(splits),

@@ -312,6 +312,7 @@ class SplitReport:
     asked: tuple[AskedResult, ...]
     paraphrases: tuple[Paraphrase, ...]
     seconds: float = 0.0
+    only: str | None = None  # the split asked for (``--split``), None for every split
 
     def splits(self) -> dict[str, SplitFigures]:
         """The figures of each split present, ``dev`` first."""
@@ -330,6 +331,7 @@ class SplitReport:
         return {
             "version": 2,
             "files": list(self.files),
+            "split": self.only,
             "k": self.k,
             "seconds": round(self.seconds, 1),
             "headline": {

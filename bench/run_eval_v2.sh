@@ -18,12 +18,16 @@ cd "$REPO"
 CLI=${CLI:-$REPO/.venv/bin/ofsted-assistant}
 SHARED=${SHARED:-$REPO/../shared}
 
+# With --json, stdout is the JSON object alone: the run's header lines go to stderr.
+ARGS=" $* "
+
 if commit=$(git rev-parse --short HEAD 2>/dev/null); then
   git diff --quiet HEAD || commit="$commit + uncommitted changes"
 else
   commit=unknown
 fi
-echo "# eval v2 run $(date -u +%Y-%m-%dT%H:%MZ), commit $commit, $(nproc) cores"
+info() { if [[ $ARGS == *" --json "* ]]; then echo "$@" >&2; else echo "$@"; fi; }
+info "# eval v2 run $(date -u +%Y-%m-%dT%H:%MZ), commit $commit, $(nproc) cores"
 
 if [[ -n ${EVAL_DATA_DIR:-} ]]; then
   if [[ ! -d $EVAL_DATA_DIR ]]; then
@@ -31,7 +35,7 @@ if [[ -n ${EVAL_DATA_DIR:-} ]]; then
     exit 2
   fi
   DATA=$EVAL_DATA_DIR
-  echo "library: $DATA (given)"
+  info "library: $DATA (given)"
 else
   for dir in "$SHARED/ilacs" "$SHARED/ilacs2"; do
     if [[ ! -d $dir ]]; then
@@ -42,7 +46,7 @@ else
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
   DATA=$WORK/data
-  echo "library: built in $DATA"
+  info "library: built in $DATA"
   # Exit code 3 (some files not indexed: the grades.csv files) is expected.
   code=0
   "$CLI" ingest "$SHARED/ilacs" "$SHARED/ilacs2" data/sample --data-dir "$DATA" >&2 || code=$?
@@ -52,5 +56,5 @@ else
   fi
 fi
 
-echo
+info
 "$CLI" eval bench/eval/v2/*.jsonl --data-dir "$DATA" "$@"

@@ -100,6 +100,7 @@ def test_eval_v2_json_both_splits(sample_data_dir, v2_file, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["version"] == 2 and data["files"] == [str(v2_file), str(v1)]
+    assert data["split"] is None
     dev, held = data["splits"]["dev"], data["splits"]["heldout"]
     # Every wording is scored as a question; a v1 line (one wording) belongs to dev.
     assert (dev["overall"]["distinct_questions"], dev["overall"]["questions"]) == (3, 7)
@@ -159,7 +160,9 @@ def test_eval_v2_text_one_split(sample_data_dir, v2_file):
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("tiny-v2.jsonl: 2 questions, 6 answers (every wording asked), k = 5")
+    assert out.startswith(
+        "tiny-v2.jsonl: 2 questions of the heldout split, 6 answers (every wording asked), k = 5"
+    )
     header = next(line for line in out.splitlines() if line.startswith("| figure "))
     assert [c.strip() for c in header.strip("|").split("|")] == ["figure", "heldout"]
     assert "dev − heldout" not in out and "\ndev: " not in out

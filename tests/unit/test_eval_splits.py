@@ -452,11 +452,14 @@ def test_one_split_alone_has_no_difference():
         k=4,
         asked=tuple(a for a in report.asked if a.split == "dev"),
         paraphrases=tuple(p for p in report.paraphrases if p.split == "dev"),
+        only="dev",
     )
     data = dev_only.to_json()
     assert list(data["splits"]) == ["dev"] and data["headline"]["difference"] == {}
+    assert data["split"] == "dev" and report.to_json()["split"] is None
     assert data["heldout_rows"] is None
     text = render_split_report(dev_only)
+    assert text.startswith("a.jsonl, b.jsonl: 2 questions of the dev split, 6 answers")
     assert "heldout" not in text and "dev − heldout" not in text
 
 
