@@ -48,6 +48,15 @@ AREA_QUESTION_WORDS: tuple[tuple[str, str], ...] = (
 )
 """Words that name a judgement area in a question."""
 
+AREA_ALSO: dict[str, tuple[str, ...]] = {
+    "care_leavers": ("in_care_and_care_leavers",),
+    "in_care": ("in_care_and_care_leavers", "looked_after_and_permanence"),
+    "impact_of_leaders": ("leadership",),
+    "leadership": ("impact_of_leaders",),
+}
+"""Where a report judges an area together with another ("children in care and care
+leavers"), the combined judgement answers a question about either."""
+
 AREA_HEADINGS: dict[str, tuple[str, ...]] = {
     "overall_effectiveness": ("overall effectiveness",),
     "impact_of_leaders": ("impact of leaders", "leaders"),
@@ -144,7 +153,8 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     "why": re.compile(
         r"(^\s*why\b|\bwhy (?:was|were|is|are|did|do|does|has|have|had|not)\b|\breasons?\b|"
         r"\bbecause\b|\bexplain\b|\bwhat led to\b|\bhow come\b|\bjustif|\bbasis for\b|"
-        r"\bwhat (?:was|were) behind\b|[,&]\s*why\s*\??$|\band why\b)",
+        r"\bwhat (?:was|were) behind\b|\bwhy\s*\??\s*$|\band why\b|"
+        r"\bwhat (?:got|made|earned) (?:them|it|the council)\b|\bwhat went wrong\b)",
         re.I,
     ),
     "summary": re.compile(

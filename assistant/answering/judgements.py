@@ -18,7 +18,7 @@ from assistant.answering.extractive import Drafted
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, GradeRow, StructuredData
-from core.vocabulary import AREA_QUESTION_WORDS, MONTHS
+from core.vocabulary import AREA_ALSO, AREA_QUESTION_WORDS, MONTHS
 
 PROMPT_NAME = "judgements-v1"
 
@@ -179,6 +179,9 @@ class JudgementAnswerer:
         of_report = [r for r in rows if r.doc_id == report]
         wanted = areas_named(question)
         chosen = [r for r in of_report if r.area in wanted] if wanted else of_report
+        if wanted and not chosen:  # judged together with another area
+            also = {a for w in wanted for a in AREA_ALSO.get(w, ())}
+            chosen = [r for r in of_report if r.area in also]
         if not chosen:  # the report states no judgement of the kind asked about
             first = of_report[0]
             given = "; ".join(dict.fromkeys(r.area_text for r in of_report))
