@@ -238,12 +238,19 @@ class Assistant:
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
 
     def _mentions(self, name: str) -> list[str]:
-        """Documents whose text names ``name`` (for an authority with no report of its own)."""
+        """Documents about no authority (national reports) whose text names ``name``.
+
+        Used only for an authority with no document of its own; another council's
+        report that mentions it (a neighbour, a comparison) is never in its scope.
+        """
         from assistant.answering.text_units import terms
 
         if self.authorities is None:
             return []
-        hits = self.store.lexical_search(terms(name), 40)
+        general = {d.doc_id for d in self.store.list_documents() if not d.meta.authorities}
+        if not general:
+            return []
+        hits = self.store.lexical_search(terms(name), 40, Filters(doc_ids=tuple(general)))
         found: dict[str, None] = {}
         for chunk in self.store.get_chunks([cid for cid, _ in hits]):
             if any(m.name == name for m in self.authorities.find(chunk.text)):
