@@ -19,7 +19,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
@@ -275,6 +275,22 @@ class Library:
     def original(self, doc_id: str) -> Path | None:
         """The kept copy of a document's file."""
         return self.assistant.original_file(doc_id)
+
+    def original_download(self, doc_id: str) -> tuple[Path, str] | None:
+        """A stored document's kept file and the name to save it as (its own file name).
+
+        None when the document is not in the library (a file left behind by a
+        replaced or deleted document is never offered) or its file was not kept.
+        """
+        with self.lock.reading():
+            record = self.assistant.store.get_document(doc_id)
+            kept = self.assistant.original_file(doc_id) if record else None
+        if record is None or kept is None:
+            return None
+        name = safe_upload_name(PurePosixPath(record.source.replace("\\", "/")).name)
+        if Path(name).suffix.lower() != kept.suffix.lower():
+            name += kept.suffix.lower()
+        return kept, name
 
     # -- documents --------------------------------------------------------------------
 

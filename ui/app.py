@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant.errors import AssistantError
 from assistant.models import Answer, Citation
 from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
 from assistant.structured import AREA_NAMES
-from ui import views
+from ui import routes, views
 
 logger = logging.getLogger(__name__)
 
@@ -592,7 +593,12 @@ def serve(
     auth: tuple[str, str] | None,
     block: bool = True,
 ) -> gr.Blocks:
-    """Start the window on ``host:port`` (kept files served from the data directory only)."""
+    """Start the window on ``host:port``.
+
+    Kept originals are served only by ``/original/<doc id>`` (:mod:`ui.routes`): a PDF
+    inline, anything else as a download, never as a page of this origin. Gradio may
+    serve ``drafts/`` (our Word and Markdown files), with the same inert headers.
+    """
     settings = library.settings
     uploads = settings.data_dir / "uploads-tmp"
     uploads.mkdir(parents=True, exist_ok=True)
@@ -604,14 +610,17 @@ def serve(
         max_size=settings.ui.queue_size,
         api_open=True,
     )
-    settings.originals_dir.mkdir(parents=True, exist_ok=True)
     demo.launch(
         server_name=host,
         server_port=port,
         share=False,
         auth=auth,
         auth_message="Sign in to the reports assistant." if auth else None,
-        allowed_paths=[str(settings.originals_dir), str(settings.data_dir / "drafts")],
+        allowed_paths=[str(settings.data_dir / "drafts")],
+        app_kwargs={
+            "routes": [routes.original_route(library.original_download)],
+            "middleware": [Middleware(routes.InertFiles)],
+        },
         max_file_size=f"{settings.ui.max_upload_mb}mb",
         prevent_thread_lock=not block,
         show_error=True,
