@@ -26,6 +26,7 @@ from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn
 from assistant.models import Answer, IngestReport
 from assistant.prompts import load_prompts
 from assistant.query import QueryAnalysis
+from assistant.redact import redact_url
 from assistant.retrieval import LibraryRetriever, to_passage
 from assistant.settings import Settings
 from ingest.authorities import AuthorityIndex
@@ -433,7 +434,7 @@ def _openai_answerer(settings: Settings, chat: Any) -> LLMAnswerer:
     )
 
     llm = settings.llm
-    where = llm.base_url or "the OpenAI API"
+    where = redact_url(llm.base_url) or "the OpenAI API"
 
     def factory() -> tuple[Any, str]:
         model = openai_chat_model(llm)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
 from assistant.models import Answer, Citation, IngestOutcome, IngestReport
+from assistant.redact import redact_url
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -426,7 +427,7 @@ class Library:
                 store=store,
                 leaves_machine=_leaves(s, "Nothing: the model runs on this machine."),
             )
-        endpoint = s.llm.base_url or "https://api.openai.com/v1"
+        endpoint = redact_url(s.llm.base_url) or "https://api.openai.com/v1"
         local = _is_loopback_url(endpoint)
         return About(
             mode="language model (OpenAI-compatible API)",
