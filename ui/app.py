@@ -598,6 +598,7 @@ def serve(
     Kept originals are served only by ``/original/<doc id>`` (:mod:`ui.routes`): a PDF
     inline, anything else as a download, never as a page of this origin. Gradio may
     serve ``drafts/`` (our Word and Markdown files), with the same inert headers.
+    Without a login only requests addressed to this machine are answered (DNS rebinding).
     """
     settings = library.settings
     uploads = settings.data_dir / "uploads-tmp"
@@ -619,7 +620,10 @@ def serve(
         allowed_paths=[str(settings.data_dir / "drafts")],
         app_kwargs={
             "routes": [routes.original_route(library.original_download)],
-            "middleware": [Middleware(routes.InertFiles)],
+            "middleware": [
+                *([] if auth else [Middleware(routes.LoopbackHosts, bind=host)]),
+                Middleware(routes.InertFiles),
+            ],
         },
         max_file_size=f"{settings.ui.max_upload_mb}mb",
         prevent_thread_lock=not block,

@@ -6,6 +6,9 @@
   sandbox``, so an uploaded HTML file can never run script in the app's origin. The
   route asks for the same login as the rest of the app.
 - The same two headers on Gradio's own file responses (``/gradio_api/file=…``).
+- Without a login, only requests addressed to this machine (``Host: 127.0.0.1``,
+  ``localhost``, ``[::1]``) are answered: a DNS-rebinding page, whose requests carry its
+  own host name, gets a 400 instead of the API.
 
 These are given to the FastAPI app Gradio builds (``launch(app_kwargs=…)``).
 """
@@ -13,15 +16,17 @@ These are given to the FastAPI app Gradio builds (``launch(app_kwargs=…)``).
 from __future__ import annotations
 
 import inspect
+import ipaddress
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, PlainTextResponse
 from fastapi.routing import APIRoute
 
+from assistant.service import is_loopback
 from ui.views import ORIGINAL_ROUTE
 
 # what makes a served file inert: never sniffed into HTML, and a unique opaque origin
@@ -115,6 +120,65 @@ class InertFiles:
             await send(message)
 
         await self.app(scope, receive, send_inert)
+
+
+class LoopbackHosts:
+    """ASGI middleware: answer only requests whose ``Host`` names this machine.
+
+    For a server without a login. Bound with ``--force`` to another address, that
+    address is accepted too (any address literal when bound to all of them); a host
+    name other than ``localhost`` never is.
+    """
+
+    def __init__(self, app: Any, bind: str = "127.0.0.1") -> None:
+        """Wrap ``app``, which listens on ``bind``."""
+        self.app = app
+        self.bind = bind
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        """Refuse (400, or a closed websocket) a request addressed to another host."""
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        if allowed_host(host, self.bind):
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+        else:
+            refused = PlainTextResponse(
+                "This server only answers requests addressed to this machine "
+                "(127.0.0.1, localhost or [::1]).",
+                status_code=400,
+                headers=INERT_HEADERS,
+            )
+            await refused(scope, receive, send)
+
+
+def allowed_host(header: str, bind: str) -> bool:
+    """Whether a ``Host`` header (``name[:port]``) may reach a server bound to ``bind``."""
+    name = _host_name(header)
+    if not name:
+        return False
+    if is_loopback(name):
+        return True
+    if is_loopback(bind):
+        return False
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False  # a name could be anyone's, after a DNS rebinding
+    return bind in ("0.0.0.0", "::") or address == ipaddress.ip_address(bind)
+
+
+def _host_name(header: str) -> str:
+    header = header.strip().lower()
+    if header.startswith("["):
+        end = header.find("]")
+        return header[1:end] if end > 0 else ""
+    if header.count(":") > 1:
+        return ""  # an IPv6 address without brackets is not a valid Host
+    return header.split(":", 1)[0].rstrip(".")
 
 
 def _starts_with(path: Path, magic: bytes) -> bool:

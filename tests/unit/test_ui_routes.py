@@ -99,3 +99,44 @@ def test_an_auth_dependency_decides(kept):
     client = TestClient(app)
     assert client.get(f"/original/{DOC}").status_code == 401
     assert client.get(f"/original/{DOC}", headers={"x-user": "amy"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("host", "bind", "allowed"),
+    [
+        ("127.0.0.1:7860", "127.0.0.1", True),
+        ("localhost:7860", "127.0.0.1", True),
+        ("LOCALHOST.", "127.0.0.1", True),
+        ("[::1]:7860", "::1", True),
+        ("127.0.0.2", "127.0.0.1", True),
+        ("evil.example", "127.0.0.1", False),
+        ("evil.example:7860", "127.0.0.1", False),
+        ("127.0.0.1.evil.example", "127.0.0.1", False),
+        ("localhost.evil.example", "127.0.0.1", False),
+        ("", "127.0.0.1", False),
+        ("::1", "127.0.0.1", False),  # an IPv6 Host needs brackets
+        ("[::1", "127.0.0.1", False),
+        ("192.168.1.5:7860", "127.0.0.1", False),
+        # --force without a login on another address: that address (any, bound to all)
+        ("192.168.1.5:7860", "192.168.1.5", True),
+        ("192.168.1.6:7860", "192.168.1.5", False),
+        ("10.0.0.9", "0.0.0.0", True),
+        ("team-box.local", "0.0.0.0", False),
+    ],
+)
+def test_allowed_host(host, bind, allowed):
+    assert routes.allowed_host(host, bind) is allowed
+
+
+def test_requests_for_another_host_are_refused():
+    app = FastAPI(middleware=[Middleware(routes.LoopbackHosts, bind="127.0.0.1")])
+
+    @app.get("/api")
+    def api() -> dict:
+        return {"reports": 3}
+
+    client = TestClient(app)
+    refused = client.get("/api", headers={"host": "evil.example"})
+    assert refused.status_code == 400 and "reports" not in refused.text
+    assert client.post("/api", headers={"host": "evil.example:7860"}).status_code == 400
+    assert client.get("/api", headers={"host": "127.0.0.1:7860"}).json() == {"reports": 3}
