@@ -25,6 +25,7 @@ from assistant.errors import ConfigError, InputError
 from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn
 from assistant.models import Answer, IngestReport
 from assistant.prompts import load_prompts
+from assistant.redact import redact_url
 from assistant.retrieval import LibraryRetriever, to_passage
 from assistant.scope import Holdings, Scope, decide_scope
 from assistant.settings import Settings
@@ -554,7 +555,7 @@ def _openai_answerer(settings: Settings, chat: Any) -> LLMAnswerer:
     )
 
     llm = settings.llm
-    where = llm.base_url or "the OpenAI API"
+    where = redact_url(llm.base_url) or "the OpenAI API"
 
     def factory() -> tuple[Any, str]:
         model = openai_chat_model(llm)

@@ -19,11 +19,12 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
 from assistant.models import Answer, Citation, IngestOutcome, IngestReport
+from assistant.redact import redact_url
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -276,6 +277,22 @@ class Library:
         """The kept copy of a document's file."""
         return self.assistant.original_file(doc_id)
 
+    def original_download(self, doc_id: str) -> tuple[Path, str] | None:
+        """A stored document's kept file and the name to save it as (its own file name).
+
+        None when the document is not in the library (a file left behind by a
+        replaced or deleted document is never offered) or its file was not kept.
+        """
+        with self.lock.reading():
+            record = self.assistant.store.get_document(doc_id)
+            kept = self.assistant.original_file(doc_id) if record else None
+        if record is None or kept is None:
+            return None
+        name = safe_upload_name(PurePosixPath(record.source.replace("\\", "/")).name)
+        if Path(name).suffix.lower() != kept.suffix.lower():
+            name += kept.suffix.lower()
+        return kept, name
+
     # -- documents --------------------------------------------------------------------
 
     def documents(self) -> list[DocumentRecord]:
@@ -410,7 +427,7 @@ class Library:
                 store=store,
                 leaves_machine=_leaves(s, "Nothing: the model runs on this machine."),
             )
-        endpoint = s.llm.base_url or "https://api.openai.com/v1"
+        endpoint = redact_url(s.llm.base_url) or "https://api.openai.com/v1"
         local = _is_loopback_url(endpoint)
         return About(
             mode="language model (OpenAI-compatible API)",

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant.accounts import Accounts
 from assistant.errors import AssistantError
 from assistant.models import Answer, Citation
 from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
 from assistant.structured import AREA_NAMES
-from ui import views
+from ui import routes, views
 from ui.login import Login, require_editor, role_of, signed_in_markdown
 
 logger = logging.getLogger(__name__)
@@ -629,10 +630,14 @@ def serve(
     auth: Accounts | None,
     block: bool = True,
 ) -> gr.Blocks:
-    """Start the window on ``host:port`` (kept files served from the data directory only).
+    """Start the window on ``host:port``.
 
     ``auth``: the accounts that may sign in (None: no login); failed sign-ins are
-    throttled per address (:mod:`ui.login`).
+    throttled per address (:mod:`ui.login`). Kept originals are served only by
+    ``/original/<doc id>`` (:mod:`ui.routes`): a PDF inline, anything else as a download,
+    never as a page of this origin. Gradio may serve ``drafts/`` (our Word and Markdown
+    files), with the same inert headers. Without a login only requests addressed to this
+    machine are answered (DNS rebinding).
     """
     settings = library.settings
     uploads = settings.data_dir / "uploads-tmp"
@@ -646,15 +651,21 @@ def serve(
         max_size=settings.ui.queue_size,
         api_open=True,
     )
-    settings.originals_dir.mkdir(parents=True, exist_ok=True)
     demo.launch(
         server_name=host,
         server_port=port,
         share=False,
         auth=login.check if login else None,
         auth_message=login.message() if login else None,
-        app_kwargs={"middleware": [login.middleware()] if login else []},
-        allowed_paths=[str(settings.originals_dir), str(settings.data_dir / "drafts")],
+        allowed_paths=[str(settings.data_dir / "drafts")],
+        app_kwargs={
+            "routes": [routes.original_route(library.original_download)],
+            "middleware": [
+                *([login.middleware()] if login else []),
+                *([] if login else [Middleware(routes.LoopbackHosts, bind=host)]),
+                Middleware(routes.InertFiles),
+            ],
+        },
         max_file_size=f"{settings.ui.max_upload_mb}mb",
         prevent_thread_lock=not block,
         show_error=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$@])")
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(://)|\b(www)\.")
-FILE_ROUTE = "/gradio_api/file="
+ORIGINAL_ROUTE = "/original/"  # served by ui.routes, not by Gradio
 
 DOCUMENT_COLUMNS = ["Title", "Authority", "Kind", "Date", "Pages", "Chunks", "File", "Id"]
 RESULT_COLUMNS = ["File", "Result", "Chunks", "Detail"]
@@ -91,9 +92,9 @@ def chip_label(c: Citation) -> str:
     return f"[{c.n}] {title}{page}"
 
 
-def file_url(path: Any, page: int | None = None) -> str:
-    """The app's URL of a kept original file (a PDF opens at ``page``)."""
-    url = FILE_ROUTE + url_quote(str(path))
+def original_url(kept: Path, page: int | None = None) -> str:
+    """The app's URL of a kept original file (named by its document id; a PDF at ``page``)."""
+    url = ORIGINAL_ROUTE + url_quote(kept.stem, safe="")
     return url + (f"#page={page}" if page is not None else "")
 
 
@@ -115,12 +116,12 @@ def passage_html(view: PassageView) -> str:
     elif view.file_type == "pdf":
         page = f" at page {view.page}" if view.page is not None else ""
         link = (
-            f"<p><a class='original' href='{e(file_url(view.original, view.page))}' "
+            f"<p><a class='original' href='{e(original_url(view.original, view.page))}' "
             f"target='_blank' rel='noopener'>Open the original PDF{page}</a></p>"
         )
     else:
         link = (
-            f"<p><a class='original' href='{e(file_url(view.original))}' target='_blank' "
+            f"<p><a class='original' href='{e(original_url(view.original))}' target='_blank' "
             f"rel='noopener' download>Download the original file</a></p>"
         )
     return (

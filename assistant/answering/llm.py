@@ -25,6 +25,7 @@ from assistant.errors import (
     ProviderUnreachableError,
 )
 from assistant.prompts import PromptSet, load_prompts
+from assistant.redact import redact_urls
 from vectorstore.store import StoredChunk
 
 if TYPE_CHECKING:
@@ -137,13 +138,14 @@ def ensure_model_served(settings: LLMSettings) -> None:
     if settings.base_url is None:
         return
     key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
+    shown = redact_urls(settings.base_url)
     client = openai.OpenAI(
         base_url=settings.base_url, api_key=key, timeout=settings.timeout, max_retries=0
     )
     try:
         served = [m.id for m in client.models.list()]
     except (openai.APIConnectionError, openai.AuthenticationError) as exc:
-        raise translate_error(exc, model=settings.model, where=settings.base_url) from exc
+        raise translate_error(exc, model=settings.model, where=shown) from exc
     except openai.OpenAIError:
         return
     finally:
@@ -152,7 +154,7 @@ def ensure_model_served(settings: LLMSettings) -> None:
     if served and not any(s == wanted or s.startswith(f"{wanted}:") for s in served):
         listed = ", ".join(served[:5]) + (", ..." if len(served) > 5 else "")
         raise ProviderError(
-            f"model {wanted!r} not found at {settings.base_url} (it serves: {listed}): "
+            f"model {wanted!r} not found at {shown} (it serves: {listed}): "
             "check OFSTED_ASSISTANT_LLM__MODEL"
         )
 

@@ -85,7 +85,11 @@ def test_passage_html_highlights_quote_escapes_text_and_links_pdf_page(tmp_path)
     assert "<mark class='quote'>the quote</mark>" in html
     assert "Title &lt;b&gt;" in html and "Before &lt;i&gt;text&lt;/i&gt;<br>" in html
     assert "page 5" in html and "section “Help &amp; protection”" in html
-    assert f"/gradio_api/file={tmp_path}/abc.pdf#page=5" in html
+    assert "href='/original/abc#page=5'" in html and str(tmp_path) not in html
+    other = PassageView(1, "T", "s.html", None, None, "", "q", "", tmp_path / "d0.html", "html")
+    assert "href='/original/d0' target='_blank' rel='noopener' download>" in views.passage_html(
+        other
+    )
     missing = views.passage_html(PassageView(1, "T", "s", None, None, "", "q", "", None, None))
     assert "was not kept" in missing
 
