@@ -336,9 +336,31 @@ class Assistant:
                 yield self._answer(id, p, _noted(note, drafted), source)
                 return
         drafted = yield from self._from_passages(p, history)
+        drafted = self._say_where_grades_come_from(p, drafted)
         if first is not None:
             drafted = _combined(first, drafted)
         yield self._answer(id, p, _noted(note, drafted), "passages", model_used=True)
+
+    def _say_where_grades_come_from(self, p: _Prepared, drafted: Drafted) -> Drafted:
+        """A grade quoted from a document that is not an Ofsted report says so."""
+        from assistant.answering.intent import is_grade_unit
+        from assistant.scope import REPORT_KINDS
+
+        if self.holdings is None or drafted.refused:
+            return drafted
+        kinds = {h.doc_id: (h.kind, h.title) for h in self.holdings.all()}
+        notes = []
+        for c in drafted.citations:
+            kind, title = kinds.get(c.doc_id, (None, c.title))
+            if kind in REPORT_KINDS or kind == "national survey" or not is_grade_unit(c.quote):
+                continue
+            notes.append(
+                f"[{c.n}] is quoted from {title or c.source} ({kind or 'a document'}), "
+                "not from an Ofsted report: check the report itself."
+            )
+        if not notes:
+            return drafted
+        return dataclasses.replace(drafted, text=drafted.text + "\n" + "\n".join(notes))
 
     def _from_passages(self, p: _Prepared, history: str | None) -> Iterator[str]:
         """The answerer's pieces over the scoped passages; returns the drafted answer."""

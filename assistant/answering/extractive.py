@@ -57,6 +57,14 @@ from vectorstore.store import StoredChunk
 
 PROMPT_NAME = "extractive-v1"
 
+_BRACKETED = re.compile(r"\[(\s*\d+(?:\s*[,;–-]\s*\d+)*\s*)\]")
+
+
+def neutralise_markers(text: str) -> str:
+    """A document's own "[2]" shown as "(2)", so it never reads as one of our citations."""
+    return _BRACKETED.sub(r"(\1)", text)
+
+
 QUALIFIER = re.compile(
     r"^\s*(?:however|but|although|though|despite|nevertheless|nonetheless|yet|that said|"
     r"while|whilst|in contrast|conversely|even so)\b",
@@ -198,7 +206,7 @@ class ExtractiveAnswerer:
                     score=quote.chunk.score,
                 )
             )
-            shown = " ".join(quote.text.split())
+            shown = neutralise_markers(" ".join(quote.text.split()))
             lines.append(f"- {shown}{'…' if quote.cut else ''} [{n}]")
         text = self.prompts.render("lead") + "\n" + "\n".join(lines)
         return Drafted(text=text, citations=tuple(citations), refused=False)

@@ -190,7 +190,47 @@ class JudgementAnswerer:
                 f"{_when(first)}) gives no judgement of that kind. It judges: {given}."
             )
             return TableAnswer(Drafted(text, (), True), ())
-        return TableAnswer(self._draft(chosen), tuple(chosen))
+        drafted = self._draft(chosen)
+        others = self._disagreeing(chosen, rows)
+        if others:
+            drafted = self._with_conflict(drafted, others)
+        return TableAnswer(drafted, tuple(chosen))
+
+    @staticmethod
+    def _disagreeing(chosen: list[GradeRow], rows: list[GradeRow]) -> list[GradeRow]:
+        """Other documents' statements of the same judgement of the same inspection that differ."""
+        out = []
+        for row in chosen:
+            for other in rows:
+                same_time = (other.inspection_end or other.published) == (
+                    row.inspection_end or row.published
+                )
+                if (
+                    other.doc_id != row.doc_id
+                    and other.area == row.area
+                    and same_time
+                    and other.level != row.level
+                ):
+                    out.append(other)
+        return out
+
+    def _with_conflict(self, drafted: Drafted, others: list[GradeRow]) -> Drafted:
+        """The answer, then each disagreeing statement named with its document and cited."""
+        lines = [drafted.text]
+        citations = list(drafted.citations)
+        for other in others:
+            n = len(citations) + 1
+            lines.append(
+                self.prompts.render(
+                    "conflict",
+                    title=other.title or other.source,
+                    area=other.area_text,
+                    grade=_grade_text(other),
+                    n=n,
+                )
+            )
+            citations.append(row_citation(n, other))
+        return Drafted("\n".join(lines), tuple(citations), False)
 
     def _which(self, question: str) -> TableAnswer | None:
         """Answer "which authorities were outstanding for care leavers?" (grade and area)."""
@@ -240,8 +280,9 @@ class JudgementAnswerer:
         for r in rows:
             by_doc.setdefault(r.doc_id, r)
         docs = list(by_doc.values())  # newest first (the table's order)
-        if not years:
-            return docs[0].doc_id
+        if not years:  # the newest Ofsted report; a council paper only when there is none
+            reports = [r for r in docs if r.kind in (None, "inspection report", "apa letter")]
+            return (reports or docs)[0].doc_id
         scored = [(_of_the_time(r, years, months), i, r.doc_id) for i, r in enumerate(docs)]
         best = max(scored, key=lambda s: (s[0], -s[1]))
         return best[2] if best[0] > 0 else None
@@ -257,6 +298,8 @@ class JudgementAnswerer:
                 when=when,
             )
         ]
+        if first.kind not in (None, "inspection report", "apa letter"):
+            lines.append(self.prompts.render("not_ofsted", kind=first.kind))
         citations = []
         for n, r in enumerate(rows, start=1):
             lines.append(self.prompts.render("row", area=r.area_text, grade=_grade_text(r), n=n))
