@@ -162,6 +162,9 @@ def _fits(doc: Held, years: Sequence[int]) -> bool:
         return False
     if doc.years & wanted:
         return True
+    if doc.kind == "inspection report" and doc.date and doc.date[5:7] in ("10", "11", "12"):
+        # an inspection ending late in a year is published, and called, the next year
+        return doc.year + 1 in wanted
     # a publication early in a year reports on the year before ("the 2006 APA letter")
     return doc.kind not in ("inspection report",) and doc.year - 1 in wanted
 

@@ -40,9 +40,8 @@ FRONT_MATTER: dict[str, re.Pattern[str]] = {
         r"^(?:inspection dates?|dates? of inspection)\b|\binspection dates?:", re.I
     ),
     "previous": re.compile(
-        r"\b(?:last inspected|previous(?:ly)? (?:inspection|inspected|judged)|"
-        r"was last (?:inspected|judged)|at (?:its|their|the) (?:last|previous) inspection|"
-        r"since the last inspection|the last ilacs inspection)\b",
+        r"\b(?:last|previous|prior|earlier) (?:[\w-]+ ){0,2}(?:inspection|visit)s?\b|"
+        r"\blast inspected\b|\bpreviously (?:inspected|judged)\b|\bwas last (?:inspected|judged)\b",
         re.I,
     ),
     "published": re.compile(r"\b(?:report published|published on|date of publication)\b", re.I),
@@ -59,13 +58,13 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
     ),
     "lead": re.compile(
         r"\b(lead inspector|who (?:led|inspected|carried out|did) the inspection|"
-        r"who (?:led|inspected)|inspectors?\b.*\b(?:names?|who)|which inspectors?|HMI)\b",
+        r"who (?:led|inspected)|inspectors?\b.{0,60}?\b(?:names?|who)|which inspectors?|HMI)\b",
         re.I,
     ),
     "dates": re.compile(
         r"\b(inspection dates?|dates? of (?:the )?inspection|when (?:was|were|did) .{1,60}?"
         r"(?:inspected|inspection|visit)|when did (?:ofsted|inspectors) (?:visit|inspect|go)|"
-        r"what dates?|which dates?|how long ago|"
+        r"what dates?|which dates?|how long ago|(?:take|took|taking) place|"
         r"when\b.{0,40}?\b(?:ofsted|inspectors?|inspected|inspection|ilacs)|"
         r"(?:most recent|latest|last) inspection\b.{0,20}?\bwhen)\b",
         re.I,
