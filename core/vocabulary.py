@@ -129,7 +129,8 @@ QUESTION_WORDS = frozenset(
     inspections report reports say said says find found think thought tell told about
     please summarise summarize summary give show list council councils authority authorities
     local la las children services service abt wat wot pls plz u ur re latest last recent
-    previou current newest inspect inspected ilacs year""".split()
+    previou current newest inspect inspected ilacs year compare compared comparison vs versus
+    against differ difference between both neighbour neighbours each""".split()
 )
 """Words that frame a question rather than name its topic (stems as ``terms`` gives them)."""
 

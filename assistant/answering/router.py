@@ -23,7 +23,7 @@ from assistant.answering.extractive import Drafted
 from assistant.answering.judgements import JudgementAnswerer, areas_named
 from assistant.answering.whole import WholeReportAnswerer
 from assistant.scope import Scope
-from assistant.understanding import Understood
+from assistant.understanding import Understood, classify_intent
 from core.vocabulary import AREA_HEADINGS
 from vectorstore.store import Filters, StoredChunk
 
@@ -116,16 +116,22 @@ class IntentRouter:
 
     def _compare(self, und: Understood, scope: Scope, filters: Filters) -> Routed:
         parts: list[Drafted] = []
-        from_table = True
+        sources: set[str] = set()
+        sub = classify_intent(_without_others(und, ""), 1)  # what is compared
         for name, ids in scope.by_authority.items():
             drafted = None
-            if self.judgements is not None and _asks_grades(und):
+            if sub in ("improve", "summary") and ids:
+                whole = self.whole.improve if sub == "improve" else self.whole.summary
+                drafted = whole(ids[0])
+                sources.add("whole report")
+            if drafted is None and self.judgements is not None and _asks_grades(und):
                 table = self.judgements.answer(
                     und.text, [name], und.years, doc_ids=ids, force=True
                 )
                 drafted = table.drafted if table is not None else None
+                sources.add("judgements table")
             if drafted is None:
-                from_table = False
+                sources.add("passages")
                 narrowed = dataclasses.replace(filters, doc_ids=tuple(ids), authorities=())
                 chunks = self.search(_without_others(und, name), narrowed)
                 drafted = self.passages(_without_others(und, name), chunks)
@@ -135,7 +141,7 @@ class IntentRouter:
                     )
             parts.append(_headed(name, drafted))
         merged = renumber(parts)
-        return Routed(merged, "judgements table" if from_table else "passages")
+        return Routed(merged, sources.pop() if len(sources) == 1 else "passages")
 
 
 def _asks_grades(und: Understood) -> bool:
