@@ -185,6 +185,7 @@ class ExtractiveAnswerer:
                 return self._refuse(question)
         elif (
             features["best_score"] < self.min_score
+            or features["money_gap"]
             or not q.topic
             or self._not_covered(question, q.topic, chunks)
             or not candidates
@@ -239,7 +240,11 @@ class ExtractiveAnswerer:
             "best_score": max((c.score for c in chunks), default=0.0),
             "missing_share": len(missing) / len(key) if key else 1.0,
             "missing_count": float(min(len(missing), 4)),
-            "money_gap": float(asks_for_money(question) and not has_money(body)),
+            # the sum asked for must be in a sentence about the topic, not anywhere
+            "money_gap": float(
+                asks_for_money(question)
+                and not any(has_money(c.unit.text) for c in candidates[:5])
+            ),
             "person_gap": float(asks_for_person(question) and not has_person(body)),
             "best_coverage": max((c.coverage for c in candidates), default=0.0),
             "concentration": max(top.count(d) for d in top) / len(top) if top else 0.0,
