@@ -264,7 +264,7 @@ class Assistant:
         """The judgements (or actions) table's answer to a grade or plan question."""
         if self.judgements is None or und.intent in ("compare", "improve", "summary"):
             return None
-        from assistant.answering.judgements import NEIGHBOURS
+        from assistant.answering.judgements import NEIGHBOURS, areas_named
 
         authorities = (filters.authorities if filters else ()) or scope.authorities
         authorities = tuple(a for a in authorities if a not in scope.missing)
@@ -275,7 +275,13 @@ class Assistant:
                 neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
             ids = tuple(i for a in authorities for i in scope.by_authority.get(a, ()))
             table = self.judgements.answer(
-                question, authorities, und.years, neighbours, ids, force=und.intent == "why"
+                question,
+                authorities,
+                und.years,
+                neighbours,
+                ids,
+                force=und.intent == "why"
+                or (und.intent == "grade" and bool(authorities) and bool(areas_named(question))),
             )
         if table is None and self.actions is not None:
             table = self.actions.answer(question, authorities)

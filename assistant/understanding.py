@@ -222,7 +222,10 @@ class QuestionReader:
             for t in terms(analysis.expanded)
             if t not in named and not t.isdigit() and t not in QUESTION_WORDS
         )
-        intent = classify_intent(question, len(refs))
+        corrected = question
+        for typed, fixed in analysis.corrections:  # "outstandng" reads as "outstanding"
+            corrected = re.sub(rf"\b{re.escape(typed)}\b", fixed, corrected, flags=re.I)
+        intent = classify_intent(corrected, len(refs))
         if intent == "finding" and not topic:
             intent = "summary"  # "what did Ofsted say about Bolton?"
         return Understood(

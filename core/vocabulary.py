@@ -110,7 +110,7 @@ COMPASS = {
 }
 """Compass words of authority names and how staff shorten them ("N Tyneside")."""
 
-LOWERCASE_AMBIGUOUS = frozenset({"reading", "bury", "sutton", "derby", "poole", "wigan pier"})
+LOWERCASE_AMBIGUOUS = frozenset({"reading", "bury"})
 """Authority names that are also ordinary words: matched in lower case only with a council word."""
 
 LATEST = re.compile(
@@ -194,7 +194,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"
         r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on)|"
         r"how (?:was|were|is|are) .{1,60}? (?:judged|rated|graded)|"
-        r"what did .{1,60}? get|results?|verdict|outcome)\b",
+        r"what did .{1,60}? (?:get|give|receive|score)|results?|verdict|outcome)\b",
         re.I,
     ),
 }
