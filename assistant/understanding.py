@@ -183,6 +183,7 @@ class QuestionReader:
         self._forms: dict[str, str] | None = None
         self._form_re: re.Pattern[str] | None = None
         self._lower_names: dict[str, str] = {}
+        self._ambiguous: dict[str, str] = {}
 
     # -- building (on first use) ------------------------------------------------------
 
@@ -198,9 +199,13 @@ class QuestionReader:
                     for a in self._authorities.all():
                         for name in (a.name, *a.aliases):
                             key = " ".join(name.replace(",", " ").split()).lower()
-                            if key not in LOWERCASE_AMBIGUOUS and len(key) >= 3:
+                            if key in LOWERCASE_AMBIGUOUS:
+                                self._ambiguous.setdefault(key, a.name)
+                            elif len(key) >= 3:
                                 self._lower_names.setdefault(key, a.name)
-                keys = sorted({*self._forms, *self._lower_names}, key=len, reverse=True)
+                keys = sorted(
+                    {*self._forms, *self._lower_names, *self._ambiguous}, key=len, reverse=True
+                )
                 if keys:
                     alternatives = "|".join(re.escape(k).replace(r"\ ", r"[\s-]+") for k in keys)
                     self._form_re = re.compile(
@@ -263,10 +268,13 @@ class QuestionReader:
                 name, how, conf = self._lower_names[key], "lower case", LOWER_CASE
                 if typed[:1].isupper():
                     return typed
+            elif key in self._ambiguous and _names_a_place(question, m.start(), m.end()):
+                name, how, conf = self._ambiguous[key], "name in context", LOWER_CASE
             else:
                 return typed
             found.setdefault(name, AuthorityRef(name, typed, conf, how))
-            return name
+            # a name that is also a word is written as the index knows it: with "Council"
+            return f"{name} Council" if how == "name in context" else name
 
         return self._capitalise_unknown(pattern.sub(swap, question)), found
 
@@ -301,6 +309,25 @@ class QuestionReader:
             else:
                 out.append(AuthorityRef(name, name, EXACT, "name"))
         return tuple(out)
+
+
+_PLACE_AFTER = re.compile(
+    r"^(?:['’]s\b|\s+(?:council|borough|la|local authority|children['’]?s?|ilacs|inspection|"
+    r"report|ofsted|judgements?|grades?|(?:19|20)\d\d)\b)",
+    re.I,
+)
+_PLACE_BEFORE = re.compile(r"\b(?:in|for|at|about|of|on|to)\s+$", re.I)
+_ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
+
+
+def _names_a_place(text: str, start: int, end: int) -> bool:
+    """Whether a name that is also a word ("reading", "bury") is used as the place.
+
+    "Reading's care leavers", "bury council", "grades for reading?" name the place;
+    "what are you reading about" does not.
+    """
+    after, before = text[end:], text[:start]
+    return bool(_PLACE_AFTER.match(after) or (_PLACE_BEFORE.search(before) and _ENDS.match(after)))
 
 
 def _recency(question: str) -> Recency | None:

@@ -28,6 +28,9 @@ def reader() -> QuestionReader:
         ("summarise the latest kent report", "Kent", "lower case"),
         ("Westminister 2006 APA grades", "Westminster", "spelling"),
         ("Telford latest inspection", "Telford and Wrekin", "name"),
+        ("bury's care leavers", "Bury", "name in context"),
+        ("what grade did ofsted give to bury?", "Bury", "name in context"),
+        ("Bury 2023 inspection lead inspector", "Bury", "name in context"),
     ],
 )
 def test_authorities_in_the_forms_staff_type(reader, question, name, how):
