@@ -423,12 +423,10 @@ class Assistant:
             refusal_reason = "not covered" if answered_from == "passages" else "nothing found"
         if answered_from == "judgements table":
             prompt = JUDGEMENTS_PROMPT
-        elif by_model or (model_used and self.answerer.mode == "extractive"):
+        elif by_model:
             prompt = self.answerer.prompt_name
-        elif drafted.fallback is not None:
+        else:  # offline wording: quotes, whole-report lists, scope sentences
             prompt = ExtractiveAnswerer.prompt_name
-        else:
-            prompt = None
         return Answer(
             id=id or uuid.uuid4().hex[:12],
             question=p.question,
