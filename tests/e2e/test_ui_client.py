@@ -181,6 +181,15 @@ def test_two_councils_uploaded_under_one_name_are_both_kept(client, same_name_re
         assert row[1] == "held", row
         assert "would replace Inspection of Sutton" in row[3] and "Newcastle" not in row[3]
         assert "waiting for you to confirm" in status
+        # keeping the stored version writes nothing
+        status, results = client.predict(api_name="/cancel_upload")
+        assert status.startswith("Nothing replaced")
+        kept = {d["Id"] for d in documents(client) if d["File"] == SAME_NAME}
+        assert kept == {d["Id"] for d in listed}
+        status, results, _ = client.predict(
+            [handle_file(str(same_name_reports["Sutton"]))], api_name="/upload"
+        )
+        assert results["data"][0][1] == "held"
         status, results = client.predict(api_name="/confirm_upload")
         assert status == "Upload: 1 updated.", results
         after = [d for d in documents(client) if d["File"] == SAME_NAME]
@@ -188,6 +197,9 @@ def test_two_councils_uploaded_under_one_name_are_both_kept(client, same_name_re
         sutton = next(d for d in after if d["Authority"] == "Sutton")
         before = next(d for d in listed if d["Authority"] == "Sutton")
         assert sutton["Id"] != before["Id"] and sutton["Pages"] > before["Pages"]
+        # what only the new version holds (its last pages) is now cited
+        _, _, plain = ask(client, "What do Sutton's leaders do for care leavers on Christmas Day?")
+        assert "Christmas lunch" in plain
         # the same file again: unchanged, nothing held, nothing replaced
         status, _, _ = client.predict(
             [handle_file(str(same_name_reports["Sutton"]))], api_name="/upload"
