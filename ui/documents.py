@@ -21,7 +21,7 @@ from ui.errors import readable
 from ui.login import Login, require_editor
 
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
-Held = list[dict[str, Any]]  # {"path", "name", "replaces": [doc ids]} per file held
+Held = list[dict[str, Any]]  # per file held: {"path", "name", "source", "replaces": [ids]}
 
 
 def documents_tab(library: Library, login: Login | None = None) -> dict[str, Any]:
