@@ -13,7 +13,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, get_args
@@ -22,6 +22,7 @@ from assistant.answering.actions import ActionAnswerer
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
 from assistant.answering.judgements import JudgementAnswerer, TableAnswer
 from assistant.errors import ConfigError, InputError
+from assistant.identity import Origin
 from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn
 from assistant.models import Answer, IngestReport
 from assistant.prompts import load_prompts
@@ -128,18 +129,24 @@ class Assistant:
     router: IntentRouter | None = None
 
     def ingest(
-        self, files: Sequence[tuple[Path, str]], progress: ProgressFn | None = None
+        self,
+        files: Sequence[tuple[Path, str]],
+        progress: ProgressFn | None = None,
+        *,
+        origin: Origin = "file",
+        confirmed: Collection[str] | None = None,
     ) -> IngestReport:
         """Ingest ``(path, source)`` pairs (see ``ingest.loader.iter_files``).
 
-        A copy of each stored file is kept under ``originals/`` in the data directory,
-        so that the chat window can open a cited PDF at its page.
+        ``origin`` and ``confirmed`` decide what new content may replace (see
+        :meth:`IngestService.ingest`). A copy of each stored file is kept under
+        ``originals/`` in the data directory, so that the chat window can open a
+        cited PDF at its page.
         """
-        report = self.ingester.ingest(files, progress)
-        by_source = {source: path for path, source in files}
-        for outcome in report.outcomes:
-            if outcome.status != "failed" and outcome.doc_id and outcome.source in by_source:
-                self._keep_original(by_source[outcome.source], outcome.doc_id)
+        report = self.ingester.ingest(files, progress, origin=origin, confirmed=confirmed)
+        for (path, _source), outcome in zip(files, report.outcomes, strict=True):
+            if outcome.status in ("added", "updated", "unchanged") and outcome.doc_id:
+                self._keep_original(path, outcome.doc_id)
         return report
 
     def _keep_original(self, path: Path, doc_id: str) -> None:
@@ -463,21 +470,27 @@ class Assistant:
         return record
 
     def resolve_document(self, ref: str) -> DocumentRecord:
-        """The one stored document that ``ref`` names (source, id, or id prefix ≥ 6)."""
-        by_source = self.store.find_by_source(ref)
-        if by_source:
-            return by_source
-        docs = self.store.list_documents()
-        matches = [
-            d for d in docs if d.doc_id == ref or (len(ref) >= 6 and d.doc_id.startswith(ref))
-        ]
+        """The one stored document that ``ref`` names (source, id, or id prefix ≥ 6).
+
+        Different reports may share a source (a file name): then ``ref`` is ambiguous
+        and the error lists them with their ids.
+        """
+        matches = self.store.find_all_by_source(ref)
         if not matches:
-            matches = [d for d in docs if Path(d.source).name == ref]
+            docs = self.store.list_documents()
+            matches = [
+                d for d in docs if d.doc_id == ref or (len(ref) >= 6 and d.doc_id.startswith(ref))
+            ]
+            if not matches:
+                matches = [d for d in docs if Path(d.source).name == ref]
         if len(matches) == 1:
             return matches[0]
         if not matches:
             raise InputError(f"no document matches {ref!r}: see `ofsted-assistant docs list`")
-        raise InputError(f"{ref!r} matches {len(matches)} documents: give the full source path")
+        listed = "; ".join(
+            f"{d.doc_id[:12]} {d.title} ({', '.join(d.meta.authorities) or '-'})" for d in matches
+        )
+        raise InputError(f"{ref!r} matches {len(matches)} documents, give an id: {listed}")
 
 
 def build_assistant(

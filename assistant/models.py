@@ -98,7 +98,8 @@ class Answer:
         }
 
 
-IngestStatus = Literal["added", "updated", "unchanged", "failed"]
+# "held": it would replace a stored document, and replacing needs the user's confirmation
+IngestStatus = Literal["added", "updated", "unchanged", "held", "failed"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class IngestOutcome:
     doc_id: str | None = None
     chunks: int = 0
     pages: int = 0
+    replaces: tuple[str, ...] = ()  # ids of the stored documents it replaced (or would)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import threading
 import unicodedata
 import uuid
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -314,8 +314,17 @@ class Library:
         docs = self.documents() if docs is None else docs
         authorities = sorted({a for d in docs for a in d.meta.authorities})
         kinds = sorted({d.meta.kind for d in docs if d.meta.kind != "unknown"})
+        labels = Counter(f"{d.title} ({d.source})" for d in docs)
         documents = sorted(
-            ((f"{d.title} ({d.source})", d.doc_id) for d in docs), key=lambda x: x[0].lower()
+            (
+                (
+                    f"{d.title} ({d.source})"
+                    + (f" · {d.doc_id[:8]}" if labels[f"{d.title} ({d.source})"] > 1 else ""),
+                    d.doc_id,
+                )
+                for d in docs
+            ),
+            key=lambda x: x[0].lower(),
         )
         return FilterChoices(authorities, kinds, documents)
 
@@ -323,11 +332,17 @@ class Library:
         self,
         files: Sequence[tuple[Path, str]],
         progress: Callable[[int, int, str], None] | None = None,
+        *,
+        replace: Collection[str] = (),
     ) -> IngestReport:
         """Ingest uploaded files ``(temporary path, name as uploaded)``, one at a time.
 
         Names are reduced to a safe file name; files over the size limit are refused
-        before they are read; the type is checked from the content by ingest.
+        before they are read; the type is checked from the content by ingest. An
+        upload replaces a stored document only when it is the same report (see
+        :mod:`assistant.identity`) and that document's id is in ``replace`` (the
+        user confirmed it); otherwise the file is ``held`` and its outcome says what
+        it would replace.
         """
         limit = self.settings.ui.max_upload_mb * 1024 * 1024
         outcomes: list[IngestOutcome] = []
@@ -352,12 +367,21 @@ class Library:
                 )
                 continue
             with self.lock.writing():
-                report = self.assistant.ingest([(path, source)])
+                report = self.assistant.ingest(
+                    [(path, source)], origin="upload", confirmed=frozenset(replace)
+                )
             outcomes.extend(report.outcomes)
             seconds += report.seconds
         if progress is not None:
             progress(len(files), len(files), "")
         return IngestReport(tuple(outcomes), seconds)
+
+    def document(self, doc_id: str) -> DocumentRecord:
+        """The stored document with this id (``InputError`` when there is none)."""
+        if not doc_id:
+            raise InputError("choose a document first")
+        with self.lock.reading():
+            return self.assistant.resolve_document(doc_id)
 
     def remove(self, doc_id: str) -> DocumentRecord:
         """Remove a stored document (and its kept file)."""

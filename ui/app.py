@@ -8,24 +8,22 @@ Everything goes through the ``assistant`` API: no Chroma or LangChain here.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import logging
 import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant.accounts import Accounts
-from assistant.errors import AssistantError
 from assistant.models import Answer, Citation
 from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
 from assistant.structured import AREA_NAMES
 from ui import routes, views
-from ui.login import Login, require_editor, role_of, signed_in_markdown
+from ui.documents import documents_tab
+from ui.errors import readable as _readable
+from ui.login import Login, role_of, signed_in_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +39,6 @@ SHOW_QUOTE = (
     " if (m) { m.scrollIntoView({block: 'center', behavior: 'instant'}); } return []; }"
 )
 SIGN_OUT = "() => { window.location.assign('logout'); return []; }"
-UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
 CSS = """
 .passage mark.quote { background: #fff3a3; padding: 0 2px; }
 .passage .where { color: #555; font-size: 0.9em; }
@@ -57,41 +54,6 @@ def theme() -> Any:
         font=["system-ui", "Segoe UI", "Arial", "sans-serif"],
         font_mono=["ui-monospace", "Consolas", "monospace"],
     )
-
-
-def _readable(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Errors shown as a readable message in the window, never a traceback."""
-
-    def explain(exc: Exception) -> Exception:
-        if isinstance(exc, gr.Error):
-            return exc
-        if isinstance(exc, AssistantError):
-            return gr.Error(str(exc), print_exception=False)
-        logger.exception("unexpected error in the window")
-        return gr.Error(
-            f"Something went wrong ({type(exc).__name__}); the details are in the server log.",
-            print_exception=False,
-        )
-
-    if inspect.isgeneratorfunction(fn):
-
-        @functools.wraps(fn)
-        def gen_wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
-            try:
-                yield from fn(*args, **kwargs)
-            except Exception as exc:
-                raise explain(exc) from None
-
-        return gen_wrapper
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except Exception as exc:
-            raise explain(exc) from None
-
-    return wrapper
 
 
 def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
@@ -113,7 +75,7 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
             with gr.Tab("Chat", id="chat"):
                 chat = _chat_tab(library, session, sources)
             with gr.Tab("Documents", id="documents"):
-                docs = _documents_tab(library, login)
+                docs = documents_tab(library, login)
             with gr.Tab("Grades", id="grades"):
                 _grades_tab(library)
             with gr.Tab("Case studies", id="cases"):
@@ -351,92 +313,6 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
 def _chips(index: int, citations: Any) -> Any:
     choices = [(views.chip_label(c), f"{index}:{c.n}") for c in citations]
     return gr.update(choices=choices, value=None)
-
-
-def _documents_tab(library: Library, login: Login | None) -> dict[str, Any]:
-    totals = gr.Markdown()
-    reader_note = gr.Markdown(
-        "Your account can read the library; adding or deleting documents needs an editor account.",
-        visible=False,
-        elem_id="reader-note",
-    )
-    files = gr.File(
-        label="Add reports: PDF, Word, HTML, Markdown or text (drag and drop several at once)",
-        file_count="multiple",
-        file_types=UPLOAD_TYPES,
-        type="filepath",
-    )
-    status = gr.Markdown()
-    results = gr.Dataframe(
-        headers=views.RESULT_COLUMNS,
-        label="Result per file",
-        interactive=False,
-        wrap=True,
-    )
-    table = gr.Dataframe(
-        headers=views.DOCUMENT_COLUMNS,
-        label="Documents in the library",
-        interactive=False,
-        wrap=True,
-        column_widths=["30%", "11%", "11%", "9%", "6%", "6%", "19%", "8%"],
-        show_search="filter",
-    )
-    with gr.Row():
-        delete_choice = gr.Dropdown(
-            [], label="Document to delete", scale=4, allow_custom_value=True
-        )
-        delete = gr.Button("Delete document", variant="stop", scale=1)
-
-    @_readable
-    def upload(
-        paths: list[str] | None,
-        request: gr.Request,
-        progress: gr.Progress = gr.Progress(),  # noqa: B008
-    ) -> tuple[Any, ...]:
-        if not paths:
-            return gr.update(), gr.update(), None
-        try:
-            require_editor(login, request, "add documents")
-        except gr.Error:
-            for p in paths:
-                Path(p).unlink(missing_ok=True)  # a refused upload leaves nothing behind
-            raise
-        pairs = [(Path(p), _uploaded_name(p)) for p in paths]
-
-        def step(i: int, n: int, name: str) -> None:
-            progress((i, n), desc=f"Reading {name}" if name else "Done", unit="files")
-
-        report = library.upload(pairs, step)
-        for path, _ in pairs:
-            path.unlink(missing_ok=True)  # the kept copy is under the data directory
-        return views.ingest_summary(report), views.ingest_rows(report), None
-
-    uploaded = files.upload(
-        upload, [files], [status, results, files], concurrency_id="write", api_name="upload"
-    )
-
-    @_readable
-    def remove(doc_id: str | None, request: gr.Request) -> str:
-        require_editor(login, request, "delete documents")
-        record = library.remove(doc_id or "")
-        return f"Deleted {record.title} ({record.source})."
-
-    deleted = delete.click(
-        remove, [delete_choice], [status], concurrency_id="write", api_name="delete_document"
-    )
-    return {
-        "table": table,
-        "totals": totals,
-        "delete_choice": delete_choice,
-        "changed": [uploaded, deleted],
-        "reader_note": reader_note,
-        "editor_only": [files, delete_choice, delete],
-    }
-
-
-def _uploaded_name(path: str) -> str:
-    """The name the user's file had (Gradio keeps it as the temporary file's name)."""
-    return Path(path).name
 
 
 def _grades_tab(library: Library) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
-from assistant.models import Answer, Citation, IngestReport
+from assistant.models import Answer, Citation, IngestOutcome, IngestReport
 from assistant.service import About, PassageView, Totals, citation_place
 
 if TYPE_CHECKING:
@@ -203,8 +203,50 @@ def ingest_rows(report: IngestReport) -> list[list[Any]]:
 
 def ingest_summary(report: IngestReport) -> str:
     """One line on how an upload went."""
-    parts = [f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged", "failed")]
-    return "Upload: " + ", ".join(p for p in parts if not p.startswith("0 ")) + "."
+    counts = [(report.count(s), s) for s in ("added", "updated", "unchanged", "failed")]
+    counts.append((report.count("held"), "waiting for you to confirm a replacement"))
+    return "Upload: " + ", ".join(f"{n} {what}" for n, what in counts if n) + "."
+
+
+def document_line(d: DocumentRecord) -> str:
+    """A stored document named in full, as a confirmation shows it (Markdown)."""
+    facts = [
+        md_escape(d.source),
+        md_escape(", ".join(d.meta.authorities) or "no authority"),
+        md_escape(d.meta.kind),
+        md_escape(
+            f"inspected {d.meta.inspected}"
+            if d.meta.inspected
+            else (f"published {d.meta.published}" if d.meta.published else "undated")
+        ),
+        f"{d.page_count} pages",
+        f"id {d.doc_id[:12]}",
+    ]
+    return f"**{md_escape(d.title)}** ({' · '.join(facts)})"
+
+
+def replace_question(outcomes: Sequence[IngestOutcome], stored: dict[str, DocumentRecord]) -> str:
+    """What held uploads would replace, asked before anything is replaced (Markdown)."""
+    lines = [
+        "**Replace these documents?** Each upload below is the same report as one in the library:"
+    ]
+    for o in outcomes:
+        olds = [stored[i] for i in o.replaces if i in stored]
+        what = "; ".join(document_line(d) for d in olds) or "a document no longer in the library"
+        lines.append(f"- {md_escape(o.source)} would replace {what}")
+    lines.append(
+        "\n*Replace* removes the stored version and adds the upload; *Keep the stored "
+        "version* adds nothing."
+    )
+    return "\n".join(lines)
+
+
+def delete_question(d: DocumentRecord) -> str:
+    """The question asked before a document is deleted (Markdown)."""
+    return (
+        f"**Delete this document?** {document_line(d)}\n\n"
+        "Answers will no longer cite it and its kept copy is removed. This cannot be undone."
+    )
 
 
 def grade_rows(rows: Sequence[GradeRow]) -> list[list[Any]]:

@@ -116,6 +116,8 @@ def test_reader_cannot_upload_or_delete_through_the_api_editor_can(served, tmp_p
     assert "WARNING" in wait_for_line(log, "refused to add documents for 'rita' (not an editor)")
     with pytest.raises(Exception, match="rita is signed in as a reader: to delete documents"):
         reader.predict(docs[0]["Id"], api_name="/delete_document")
+    with pytest.raises(Exception, match="rita is signed in as a reader: to replace documents"):
+        reader.predict(api_name="/confirm_upload")
     assert [d["File"] for d in reader.predict(api_name="/documents")] == ["quillon.md"]
 
     # a reader asks (and the answer cites the editor's document)
@@ -188,6 +190,8 @@ def test_window_shows_who_is_signed_in_and_hides_writes_from_a_reader(served, br
     page.get_by_label("Document to delete").click()
     page.get_by_role("option", name=re.compile("window quillon.md")).click()
     page.get_by_role("button", name="Delete document").click()
+    page.locator("#delete-box").get_by_text("Delete this document?").wait_for()
+    page.get_by_role("button", name="Delete it").click()
     page.get_by_text(re.compile(r"Deleted .*window quillon\.md")).wait_for()
     context.close()
 

@@ -153,3 +153,26 @@ def test_ui_imports_only_the_assistant_api():
         text = path.read_text()
         for banned in ("chromadb", "langchain", "vectorstore.store import ChromaStore"):
             assert f"import {banned}" not in text and f"from {banned}" not in text, path
+
+
+def test_confirmations_name_the_document_and_escape_its_title():
+    from assistant.models import IngestOutcome, IngestReport
+    from ingest.models import DocumentMeta
+    from vectorstore.store import DocumentRecord
+
+    meta = DocumentMeta(
+        title="[click](https://evil.example) Inspection of Sutton",
+        authorities=("Sutton",),
+        kind="inspection report",
+        inspected="2021-12-10",
+    )
+    record = DocumentRecord("f2006a0cebd1aaaa", "inspection.pdf", "pdf", meta, 29, 9, "")
+    asked = views.delete_question(record)
+    assert asked.startswith("**Delete this document?**")
+    assert "inspected 2021-12-10" in asked and "id f2006a0cebd1" in asked and "9 pages" in asked
+    assert "](https" not in asked and "\\[click\\]" in asked
+    held = IngestOutcome("new.pdf", "held", replaces=(record.doc_id, "gone"))
+    replace = views.replace_question([held], {record.doc_id: record})
+    assert "new.pdf would replace **\\[click\\]" in replace and "Sutton" in replace
+    summary = views.ingest_summary(IngestReport((held,), 0.1))
+    assert summary == "Upload: 1 waiting for you to confirm a replacement."
