@@ -538,6 +538,7 @@ def build_assistant(
         load_prompts(ExtractiveAnswerer.prompt_name),
         min_score=settings.retrieval.min_score,
         refusal_model=RefusalModel.load(),
+        library_terms=_stems_of(lexical.vocabulary),
     )
     answerer: Answerer
     local_server = None
@@ -576,6 +577,23 @@ def build_assistant(
         holdings=Holdings(store.list_documents, lambda: store.lexical.signature),
         router=router,
     )
+
+
+def _stems_of(vocabulary: Any) -> Any:
+    """``() -> set of the library's terms``, recomputed when its vocabulary changes."""
+    from assistant.answering.text_units import stem
+
+    cache: dict[str, Any] = {"key": None, "terms": frozenset()}
+
+    def terms_now() -> frozenset[str]:
+        words = vocabulary()
+        key = (id(words), len(words))
+        if key != cache["key"]:
+            cache["terms"] = frozenset(stem(w) for w in words)
+            cache["key"] = key
+        return cache["terms"]
+
+    return terms_now
 
 
 def _with_fallback(primary: LLMAnswerer, fallback: ExtractiveAnswerer) -> FallbackAnswerer:

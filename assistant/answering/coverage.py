@@ -24,7 +24,9 @@ GENERIC_QUESTION = frozenset(
     for w in """get gets got getting want wanted stand stands name named thing things per made
     make happen happened receive received play role first second main key kind type way often
     since ago new current currently overall like look looked note noted ofsted's
-    grade grades graded rating ratings rated judgement judgements judgment judged""".split()
+    grade grades graded rating ratings rated judgement judgements judgment judged what what's
+    finding findings describe described description handle handles handled deal deals dealt
+    doing going say said says""".split()
 )
 # Report furniture that matches a question's place and date but answers nothing.
 _FURNITURE = re.compile(

@@ -26,6 +26,7 @@ The answer is refused when:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from assistant.answering.calibration import RefusalModel
@@ -157,6 +158,7 @@ class ExtractiveAnswerer:
         list_bonus: float = 0.4,
         qualifier_words: int = 40,
         refusal_model: RefusalModel | None = None,
+        library_terms: Callable[[], Collection[str]] | None = None,
     ) -> None:
         """Set the relevance thresholds, the intent bonuses and the answer's size."""
         self.prompts = prompts
@@ -171,6 +173,7 @@ class ExtractiveAnswerer:
         self.list_bonus = list_bonus
         self.qualifier_words = qualifier_words
         self.refusal_model = refusal_model
+        self.library_terms = library_terms
 
     def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
         """Answer ``question`` from ``chunks`` (best first), or refuse."""
@@ -242,8 +245,7 @@ class ExtractiveAnswerer:
             "missing_count": float(min(len(missing), 4)),
             # the sum asked for must be in a sentence about the topic, not anywhere
             "money_gap": float(
-                asks_for_money(question)
-                and not any(has_money(c.unit.text) for c in candidates[:5])
+                asks_for_money(question) and not any(has_money(c.unit.text) for c in candidates[:5])
             ),
             "person_gap": float(asks_for_person(question) and not has_person(body)),
             "best_coverage": max((c.coverage for c in candidates), default=0.0),
@@ -305,13 +307,17 @@ class ExtractiveAnswerer:
         # A misspelt or differently inflected word counts as its form in the passages;
         # abbreviations (expanded by retrieval) and generic words found nowhere count not at all.
         abbreviations = {stem(w) for w in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]s?\b", q.text)}
+        # A word the library uses but these passages do not is how the question is put
+        # more often than what it is about: it weighs as an ordinary word, not a missing topic.
+        library = self.library_terms() if self.library_terms is not None else ()
+        ordinary = sorted(idf.values())[len(idf) // 2] if idf else 1.0
         weights: dict[str, float] = {}
         for term in q.topic:
             word = closest(term, set(idf))
             if word is not None:
                 weights[word] = idf[word]
             elif term not in abbreviations and term not in GENERIC_QUESTION:
-                weights[term] = unseen
+                weights[term] = ordinary if term in library else unseen
         total = sum(weights.values()) or 1.0  # nothing to weigh: only the intent counts
         out = []
         for rank, chunk in enumerate(chunks):
