@@ -225,7 +225,10 @@ _YEARS = re.compile(
 )
 
 
-_CONNECTOR = re.compile(r"^(?:\s*(?:,|&|and|or|to|-|\u2013)\s*)+$", re.IGNORECASE)
+# Whitespace then connectors each followed by whitespace: one way to match any text
+# (a ``\s*`` on both sides of the connector let the spaces between two connectors
+# be matched two ways, so a run of ", , , … x" backtracked exponentially).
+_CONNECTOR = re.compile(r"^\s*(?:(?:,|&|and|or|to|-|\u2013)\s*)+$", re.IGNORECASE)
 
 
 def _replace(text: str, spans: Sequence[tuple[int, int]], new: str) -> str:

@@ -11,6 +11,7 @@ from assistant.settings import Settings
 from ingest.tokens import count_tokens
 from tests.fakes import HashEmbeddings
 from tests.unit.test_hybrid_retrieval import LIBRARY, chunker, loader, make
+from tests.watchdog import no_hang
 
 
 def answer(question: str, text: str = "An answer.", titles: tuple[str, ...] = ()) -> Answer:
@@ -256,3 +257,45 @@ def test_stream_uses_the_assistants_stream_with_history():
     assert fake.history is None
     list(conversation.stream("And then?"))
     assert fake.history == "Q: How is Kent?\nA: Kent does well.\n"
+
+
+# Pathological follow-ups (issue 12): the spans of the previous question are joined
+# when only connectors lie between them; a long run of ", , , …" ending in a word
+# once backtracked exponentially (17 commas took 34 s). Answered at once now.
+COMMAS = " ," * 900  # a 2,000-character question with the words around it
+JOINERS = " , &" * 450
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "expected"),
+    [
+        pytest.param(
+            f"How did Kent{COMMAS} x Medway support care leavers?",
+            "And Norfolk?",
+            f"How did Norfolk{COMMAS} x Medway support care leavers?",
+            id="commas-then-a-word-are-not-a-connector",
+        ),
+        pytest.param(
+            f"How did Kent{JOINERS} Medway support care leavers?",
+            "And Norfolk?",
+            "How did Norfolk support care leavers?",
+            id="a-long-run-of-connectors-joins-two-authorities",
+        ),
+        pytest.param(
+            f"How were care leavers supported in Kent in 2017{COMMAS} x 2019?",
+            "What about 2022?",
+            f"How were care leavers supported in Kent in 2022{COMMAS} x 2019?",
+            id="commas-between-years",
+        ),
+        pytest.param(
+            f"How were care leavers supported in Kent in 2017{' &' * 900} 2019?",
+            "What about 2022?",
+            "How were care leavers supported in Kent in 2022?",
+            id="ampersands-join-years",
+        ),
+    ],
+)
+def test_pathological_follow_ups_are_rewritten(empty_assistant, previous, question, expected):
+    assert len(previous) <= 2000
+    with no_hang():
+        assert FollowUpRewriter(empty_assistant).rewrite(question, [turn(previous)]) == expected
