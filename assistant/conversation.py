@@ -42,7 +42,7 @@ Rewriter = Callable[[str, str], str]
 _REFERS_BACK = re.compile(
     r"\b(?:their|theirs|they|them|it|its|the same|same|(?:this|that|these|those)"
     r"(?=\s+(?:reports?|councils?|authority|authorities|inspections?|letters?|documents?|"
-    r"ones?|years?|areas?|times?)\b|\s*[?.!]?\s*$))\b",
+    r"ones?|years?|areas?|times?)\b|\s*(?:[?.!]\s*)?$))\b",
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(

@@ -23,7 +23,7 @@ _COLUMNS = {
     "progress": re.compile(r"progress|status|rag", re.I),
     "lead": re.compile(r"lead|officer|owner|responsib", re.I),
 }
-_BULLET = re.compile(r"\s*[■●•◼▪–]\s+")
+_BULLET = re.compile(r"(?:(?<!\s)\s+)?[■●•◼▪–]\s+")
 _LIST_HEADINGS = re.compile(
     r"^(what needs to improve\??|areas? for (?:improvement|development)|recommendations|"
     r"aspects for focus.*)$",

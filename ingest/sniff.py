@@ -29,7 +29,7 @@ SUPPORTED_HINT = ".pdf, .docx, .html, .htm, .md, .txt"
 _SNIFF_BYTES = 1024
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _HTML_START = re.compile(
-    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S
+    rb"^\s*(<!--(?:(?!-->).)*-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S
 )
 _HTML_ANYWHERE = re.compile(rb"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|title>)", re.I)
 # Control characters other than tab, newline, carriage return and form feed.

@@ -50,7 +50,7 @@ _GRADE_ASKED = re.compile(
     re.I,
 )
 _WAS_IT = re.compile(
-    r"\b(?:was|were|is|are)\s+[^?]{1,60}?\s+(?:outstanding|good|inadequate|"
+    r"\b(?:was|were|is|are)\s+(?=[^\s?])[^?]{1,60}?\s+(?:outstanding|good|inadequate|"
     r"requires? improvement(?: to be good)?)(?:\s+(?:for|in|at|on)\s+[^?]{1,40})?\s*\?",
     re.I,
 )
