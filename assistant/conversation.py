@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answering.text_units import STOPWORDS
+from assistant.app import MAX_QUESTION_CHARS
 from assistant.models import Answer
 from assistant.query import QueryAnalysis, extract_years
 from ingest.tokens import count_tokens, get_encoding
@@ -306,8 +307,8 @@ class Conversation:
     def rewrite(self, question: str) -> str:
         """``question`` as a standalone question (unchanged when it is one already)."""
         question = (question or "").strip()
-        if not self.turns or not question:
-            return question
+        if not self.turns or not question or len(question) > MAX_QUESTION_CHARS:
+            return question  # one over the limit is refused by the assistant, unread
         if not self._rules.is_follow_up(question):
             return question  # a question that stands on its own is never rewritten
         rewriter = self.rewriter or getattr(self.assistant.answerer, "rewrite_follow_up", None)

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.app import build_assistant
 from assistant.conversation import Conversation, FollowUpRewriter, Turn, word_pieces
+from assistant.errors import InputError
 from assistant.models import Answer, Citation
 from assistant.settings import Settings
 from ingest.tokens import count_tokens
@@ -299,3 +300,26 @@ def test_pathological_follow_ups_are_rewritten(empty_assistant, previous, questi
     assert len(previous) <= 2000
     with no_hang():
         assert FollowUpRewriter(empty_assistant).rewrite(question, [turn(previous)]) == expected
+
+
+def test_a_question_over_the_limit_is_refused_without_being_rewritten(empty_assistant):
+    rewritten = []
+    conversation = Conversation(empty_assistant, rewriter=lambda q, h: rewritten.append(q) or q)
+    conversation.turns.append(turn("How are care leavers supported in Kent?"))
+    question = "And what about " + "their care leavers, " * 52_500  # a 1 MB line
+    with no_hang(), pytest.raises(InputError, match="the limit is 2,000"):
+        conversation.ask(question)
+    assert rewritten == []
+    assert conversation.rewrite("And Norfolk?") == "And Norfolk?"  # the injected rewriter ran
+    assert rewritten == ["And Norfolk?"]
+
+
+def test_a_long_pathological_follow_up_is_rewritten_by_the_rules(empty_assistant):
+    rules = FollowUpRewriter(empty_assistant)
+    previous = [turn("How are care leavers supported in Kent?")]
+    for filler in (" ", ",", "&", "*", "_", "~", "#", "@", ".", " ,", "that "):
+        question = "And their care leavers" + filler * (1900 // len(filler)) + "?"
+        with no_hang():
+            rewritten = rules.rewrite(question, previous)
+        assert rewritten.startswith("Their care leavers"), filler
+        assert " in Kent" in rewritten, filler
