@@ -29,7 +29,7 @@ _LIST_HEADINGS = re.compile(
     r"aspects for focus.*)$",
     re.I,
 )
-_LIST_ITEM = re.compile(r"^\s*(?:[■●•◼▪\-*]|\d+[.)])\s+(?P<text>.+)$")
+_LIST_ITEM = re.compile(r"^\s*(?:[■●•◼▪\-*]|\d+[.)])\s+(?P<text>\S.*)$")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ingest.emphasis import emphasis
 from ingest.markup import (
     CELL_SEPARATOR,
     NUMBERED,
@@ -28,11 +29,17 @@ from ingest.raw import CleanedText, RawBlock
 from ingest.structure import looks_like_title
 
 _MD_HEADING_START = re.compile(r"\s{0,3}#{1,6}\s+")
-_MD_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
+_MD_BULLET = re.compile(r"^\s*[-*+]\s+(\S.*)$")
 _BLANKISH = re.compile(r"^\s*(?:[-*+_=]\s*|([-*_])(?:\s*\1){2,}\s*)$")
 _QUOTE = re.compile(r"^\s*>\s?")
-# An HTML bold piece ends before the next of its tag can start, so no opener rescans the line.
-_BOLD_PIECE = re.compile(r"\*\*.+?\*\*|__.+?__|<(b|strong)\b[^<>]*>(?:(?!<\1\b).)*?</\1\s*>", re.I)
+# "**…**", "__…__", "<b>…</b>", "<strong>…</strong>": what the regex
+# ``\*\*.+?\*\*|__.+?__|<(b|strong)\b[^<>]*>.*?</\1\s*>`` matched, in linear time.
+_BOLD_PIECES = emphasis(
+    r"(\*\*|__)|<(b|strong)\b[^<>]*>",
+    {"**": r"\*\*", "__": "__", "b": r"</b\s*>", "strong": r"</strong\s*>"},
+    empty=frozenset({"b", "strong"}),
+    flags=re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?:;][)’”'\"]*$")
 
 
@@ -187,10 +194,14 @@ def markdown_heading(line: str) -> str | None:
 
 def _is_bold_line(raw: str) -> bool:
     stripped = normalize_chars(raw).strip()
-    if not stripped or not _BOLD_PIECE.search(stripped):
+    rest, kept = [], 0
+    for start, _, _, end in _BOLD_PIECES.spans(stripped):
+        rest.append(stripped[kept:start])
+        kept = end
+    if not kept:
         return False
-    rest = _BOLD_PIECE.sub("", stripped)
-    return not collapse_spaces(rest).strip(":")
+    rest.append(stripped[kept:])
+    return not collapse_spaces("".join(rest)).strip(":")
 
 
 def _join_lines(lines: list[_Line], *, markdown: bool) -> list[RawBlock]:
