@@ -249,7 +249,7 @@ def _labelled_title(lines: list[str]) -> str | None:
     """A council paper's "Title:" / "Title of Report /Agenda Item" header value."""
     label = re.compile(
         r"^(?:Report\s+)?Title(?P<long>\s+of\s+(?:the\s+)?Report(?:\s*/\s*Agenda\s+Item)?)?"
-        r"(?P<sep>\s*:\s*|\s*\t\s*|\s{2,}|\s+|\s*$)(?P<value>(?:\S.*)?)$",
+        r"(?P<sep>\s*:\s*|[^\S\t]*\t\s*|\s{2,}|\s+|\s*$)(?P<value>(?:\S.*)?)$",
         re.I,
     )
     for i, line in enumerate(lines[:40]):
