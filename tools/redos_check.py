@@ -1,4 +1,4 @@
-"""Static ReDoS check of every regular expression in the packages (run by ``make lint``).
+r"""Static ReDoS check of every regular expression in the packages (run by ``make lint``).
 
     python tools/redos_check.py assistant ingest vectorstore ui
 
@@ -11,7 +11,7 @@ vocabulary with an f-string). Each is checked by
   overlapping repeats whose worst case is cubic or worse, and
 * ``regex_ambiguity`` (beside this file), which finds exponential and polynomial
   ambiguity, as matched and as searched, including the shapes regexploit misses
-  (``(?:\\s*,\\s*)+$``, a searched ``\\s+x``).
+  (``(?:\s*,\s*)+$``, a searched ``\s+x``).
 
 Prints one line per finding and exits 1; prints the count and exits 0 when all are linear.
 Patterns built inside a function at run time (``re.search(rf"...{x}...")``) cannot be
@@ -110,7 +110,7 @@ def from_module(path: Path, root: Path) -> dict[Pattern, str]:
 
 
 def regexploit_findings(pattern: str | bytes, flags: int) -> list[str]:
-    """regexploit's reports of cubic-or-worse backtracking (as its command line shows them)."""
+    """Regexploit's reports of cubic-or-worse backtracking (as its command line shows them)."""
     from regexploit.ast.sre import SreOpParser
     from regexploit.redos import find
 
