@@ -94,9 +94,9 @@ _MONEY_QUESTION = re.compile(
     r"money|per[- ]pupil|overspend|underspend|savings?)\b|£",
     re.IGNORECASE,
 )
-# A figure is at most 30 characters long, so a long run of digits and commas is not
+# A figure is at most 16 characters long, so a long run of digits and commas is not
 # rescanned from each digit.
-_MONEY = re.compile(r"£\s?\d|\b\d[\d,.]{0,30}\s?(?:million|billion|m|bn|k)\b", re.IGNORECASE)
+_MONEY = re.compile(r"£\s?\d|\b\d[\d,.]{0,15}\s?(?:million|billion|m|bn|k)\b", re.IGNORECASE)
 _PERSON_QUESTION = re.compile(
     r"^\s*who\s+(?:is|was|signed|chaired|chairs|wrote)\b|"
     r"\bname of\b|\bwho (?:was|is) (?:the|its|their)\b",
