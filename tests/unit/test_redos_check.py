@@ -68,3 +68,13 @@ def test_lint_fails_on_a_super_linear_pattern_and_names_it(tmp_path, monkeypatch
     assert "bad.py (BUILT): exponential ambiguity when matched" in out
     assert "bad.py:5: polynomial ambiguity when searched" in out
     assert "2 problem(s)" in out
+
+
+@pytest.mark.slow
+def test_every_pattern_of_the_packages_is_linear(monkeypatch, capsys):
+    """What ``make lint`` checks, so that CI (which runs the tests) checks it too."""
+    monkeypatch.chdir(REPO)
+    status = main(["core", "assistant", "ingest", "vectorstore", "ui"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert " 0 problem(s)" in out
