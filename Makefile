@@ -47,8 +47,10 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest -q
 
+# ruff, then the static ReDoS check of every regex in the packages (tools/redos_check.py)
 lint: install
-	$(BIN)/ruff check assistant ingest vectorstore ui tests bench
+	$(BIN)/ruff check core assistant ingest vectorstore ui tests bench tools
+	$(BIN)/python tools/redos_check.py core assistant ingest vectorstore ui
 
 bench: install
 	$(BIN)/python bench/ingest_and_ask.py

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answering.text_units import STOPWORDS
+from assistant.app import MAX_QUESTION_CHARS
 from assistant.models import Answer
 from assistant.query import QueryAnalysis, extract_years
 from ingest.tokens import count_tokens, get_encoding
@@ -42,7 +43,7 @@ Rewriter = Callable[[str, str], str]
 _REFERS_BACK = re.compile(
     r"\b(?:their|theirs|they|them|it|its|the same|same|(?:this|that|these|those)"
     r"(?=\s+(?:reports?|councils?|authority|authorities|inspections?|letters?|documents?|"
-    r"ones?|years?|areas?|times?)\b|\s*[?.!]?\s*$))\b",
+    r"ones?|years?|areas?|times?)\b|\s*(?:[?.!]\s*)?$))\b",
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(
@@ -225,7 +226,10 @@ _YEARS = re.compile(
 )
 
 
-_CONNECTOR = re.compile(r"^(?:\s*(?:,|&|and|or|to|-|\u2013)\s*)+$", re.IGNORECASE)
+# Whitespace then connectors each followed by whitespace: one way to match any text
+# (a ``\s*`` on both sides of the connector let the spaces between two connectors
+# be matched two ways, so a run of ", , , … x" backtracked exponentially).
+_CONNECTOR = re.compile(r"^\s*(?:(?:,|&|and|or|to|-|\u2013)\s*)+$", re.IGNORECASE)
 
 
 def _replace(text: str, spans: Sequence[tuple[int, int]], new: str) -> str:
@@ -303,8 +307,8 @@ class Conversation:
     def rewrite(self, question: str) -> str:
         """``question`` as a standalone question (unchanged when it is one already)."""
         question = (question or "").strip()
-        if not self.turns or not question:
-            return question
+        if not self.turns or not question or len(question) > MAX_QUESTION_CHARS:
+            return question  # one over the limit is refused by the assistant, unread
         if not self._rules.is_follow_up(question):
             return question  # a question that stands on its own is never rewritten
         rewriter = self.rewriter or getattr(self.assistant.answerer, "rewrite_follow_up", None)

@@ -28,7 +28,7 @@ from assistant.models import Citation, Passage
 RECALL_AT = (1, 3, 5)
 REPORT_AT = (1, 5)
 
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
 _TABLE_SEP = re.compile(r"\s\|\s")
 _WS = re.compile(r"\s+")
 _TRANS = str.maketrans(

@@ -124,7 +124,9 @@ def _load_short_forms(path: Path | None = None) -> list[tuple[str, str]]:
         return [(r["name"].strip(), r["short_form"].strip()) for r in csv.DictReader(f)]
 
 
-_COMPOUND = re.compile(r"^(?P<first>[A-Z][a-z]+)(?:\s+(?:and|with|upon)\s+|-on-)(?P<rest>.+)$")
+_COMPOUND = re.compile(
+    r"^(?P<first>[A-Z][a-z]+)(?:\s+(?:and|with|upon)\s+(?=\S)|-on-)(?P<rest>.+)$"
+)
 
 
 def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -23,13 +23,13 @@ _COLUMNS = {
     "progress": re.compile(r"progress|status|rag", re.I),
     "lead": re.compile(r"lead|officer|owner|responsib", re.I),
 }
-_BULLET = re.compile(r"\s*[■●•◼▪–]\s+")
+_BULLET = re.compile(r"(?:(?<!\s)\s+)?[■●•◼▪–]\s+")
 _LIST_HEADINGS = re.compile(
     r"^(what needs to improve\??|areas? for (?:improvement|development)|recommendations|"
     r"aspects for focus.*)$",
     re.I,
 )
-_LIST_ITEM = re.compile(r"^\s*(?:[■●•◼▪\-*]|\d+[.)])\s+(?P<text>.+)$")
+_LIST_ITEM = re.compile(r"^\s*(?:[■●•◼▪\-*]|\d+[.)])\s+(?P<text>\S.*)$")
 
 
 @dataclass(frozen=True)

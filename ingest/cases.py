@@ -73,7 +73,7 @@ def _themes(text: str) -> tuple[str, ...]:
 def _summary(body: str, limit: int = 60) -> str:
     words: list[str] = []
     for line in body.split("\n"):
-        line = re.sub(r"^\s*[-•]?\s*\d+\.\s+", "", line).strip()
+        line = re.sub(r"^\s*(?:[-•]\s*)?\d+\.\s+", "", line).strip()
         if len(line.split()) < 8:  # sub-headings such as "Context and background"
             continue
         for sentence in re.split(r"(?<=[.!?])\s+", line):

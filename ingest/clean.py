@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ingest.emphasis import emphasis
 from ingest.markup import (
     CELL_SEPARATOR,
     NUMBERED,
@@ -27,11 +28,18 @@ from ingest.pdf_layout import layout_pdf
 from ingest.raw import CleanedText, RawBlock
 from ingest.structure import looks_like_title
 
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
-_MD_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
+_MD_HEADING_START = re.compile(r"\s{0,3}#{1,6}\s+")
+_MD_BULLET = re.compile(r"^\s*[-*+]\s+(\S.*)$")
 _BLANKISH = re.compile(r"^\s*(?:[-*+_=]\s*|([-*_])(?:\s*\1){2,}\s*)$")
 _QUOTE = re.compile(r"^\s*>\s?")
-_BOLD_PIECE = re.compile(r"\*\*.+?\*\*|__.+?__|<(b|strong)\b[^>]*>.*?</\1\s*>", re.I)
+# "**…**", "__…__", "<b>…</b>", "<strong>…</strong>": what the regex
+# ``\*\*.+?\*\*|__.+?__|<(b|strong)\b[^<>]*>.*?</\1\s*>`` matched, in linear time.
+_BOLD_PIECES = emphasis(
+    r"(\*\*|__)|<(b|strong)\b[^<>]*>",
+    {"**": r"\*\*", "__": "__", "b": r"</b\s*>", "strong": r"</strong\s*>"},
+    empty=frozenset({"b", "strong"}),
+    flags=re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?:;][)’”'\"]*$")
 
 
@@ -147,10 +155,10 @@ def _clean_line(raw: str, blanks: int) -> _Line | None:
             return _Line(CELL_SEPARATOR.join(cells).strip(), "table_row", blanks)
         raw = cells[0] if cells else ""
     raw = _QUOTE.sub("", raw)
-    heading = _MD_HEADING.match(raw)
-    bullet = _MD_BULLET.match(raw) if not heading else None
-    if heading:
-        raw, kind = heading.group(1), "heading"
+    heading = markdown_heading(raw)
+    bullet = _MD_BULLET.match(raw) if heading is None else None
+    if heading is not None:
+        raw, kind = heading, "heading"
     elif bullet:
         inner = clean_inline(bullet.group(1))
         if not inner:
@@ -168,12 +176,32 @@ def _clean_line(raw: str, blanks: int) -> _Line | None:
     return _Line(text, kind, blanks, hard_break)
 
 
+def markdown_heading(line: str) -> str | None:
+    r"""The text of an ATX heading line (``## Title ##`` -> ``Title``), else None.
+
+    What ``^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$`` matched, without its
+    quadratic rescans of a long run of spaces.
+    """
+    start = _MD_HEADING_START.match(line)
+    if start is None or "\n" in line[start.end() : -1]:
+        return None
+    text = line[start.end() :].rstrip()
+    closing = text.rstrip("#")
+    if closing != text and closing[-1:].isspace():
+        text = closing  # the closing hashes, when set off by a space
+    return text.rstrip()
+
+
 def _is_bold_line(raw: str) -> bool:
     stripped = normalize_chars(raw).strip()
-    if not stripped or not _BOLD_PIECE.search(stripped):
+    rest, kept = [], 0
+    for start, _, _, end in _BOLD_PIECES.spans(stripped):
+        rest.append(stripped[kept:start])
+        kept = end
+    if not kept:
         return False
-    rest = _BOLD_PIECE.sub("", stripped)
-    return not collapse_spaces(rest).strip(":")
+    rest.append(stripped[kept:])
+    return not collapse_spaces("".join(rest)).strip(":")
 
 
 def _join_lines(lines: list[_Line], *, markdown: bool) -> list[RawBlock]:

@@ -54,13 +54,13 @@ _AREAS: tuple[tuple[str, str], ...] = (
 )
 _SEPARATOR = r"(?:\s*[:\-–]\s*|\s+(?:is|are)\s+|\s+)"
 _LINE_PATTERNS = [
-    (area, re.compile(rf"^\s*(?P<area>{pattern}){_SEPARATOR}{_GRADE}\s*\.?\s*$", re.I))
+    (area, re.compile(rf"^\s*(?P<area>{pattern}){_SEPARATOR}{_GRADE}(?:\s*\.)?\s*$", re.I))
     for area, pattern in _AREAS
 ]
 # "Children's services in Norfolk are inadequate" / "... requires improvement to be good"
 _SIF_OVERALL = re.compile(
     rf"^\s*(?P<area>children[’']s services in .{{2,60}}?)\s+(?:(?:are|is)\s+)?"
-    rf"{_GRADE}\s*\.?\s*$",
+    rf"{_GRADE}(?:\s*\.)?\s*$",
     re.I,
 )
 
@@ -82,6 +82,15 @@ class Judgement:
     def meaning(self) -> str:
         """The normalised grade's name."""
         return SCALE[self.level]
+
+
+def _squash(line: str) -> str:
+    """``line`` stripped, each run of whitespace one space.
+
+    For the row and list-item patterns: their bounded lazy part is followed by spaces,
+    which would otherwise rescan a long run of spaces from each position it tries.
+    """
+    return " ".join(line.split())
 
 
 def _normalise_grade(grade: str) -> int:
@@ -172,10 +181,11 @@ def _apa_table(doc: ParsedDocument) -> list[Judgement]:
     for line in doc.text.split("\n"):
         start = pos
         pos += len(line) + 1
-        if " | " in line and re.search(r"\bgrade\b", line, re.I) and not _APA_ROW.match(line):
+        row = _APA_ROW.match(_squash(line))
+        if " | " in line and re.search(r"\bgrade\b", line, re.I) and not row:
             in_table = True
             continue
-        m = _APA_ROW.match(line.strip()) if in_table else None
+        m = row if in_table else None
         if not m:
             in_table = in_table and " | " in line
             continue
@@ -227,7 +237,7 @@ _LIST_LEAD = re.compile(
     r"rated (?:as )?(?:excellent|outstanding)|highest of four ratings)[^:]{0,80}:\s*$",
     re.I,
 )
-_ITEM = re.compile(r"^\s*(?:[-•■◼*]|\d+[.)])?\s*(?P<name>[A-Z][^.;:]{1,60}?)[.;,]?\s*$")
+_ITEM = re.compile(r"^\s*(?:(?:[-•■◼*]|\d+[.)])\s*)?(?P<name>[A-Z][^.;:]{1,60}?)[.;,]?\s*$")
 
 
 def _national_list(doc: ParsedDocument, authorities: AuthorityIndex) -> list[Judgement]:
@@ -245,7 +255,7 @@ def _national_list(doc: ParsedDocument, authorities: AuthorityIndex) -> list[Jud
             continue
         grade = lead.group("grade")
         for j in range(i + 1, min(i + 40, len(lines))):
-            item = _ITEM.match(lines[j])
+            item = _ITEM.match(_squash(lines[j]))
             if not lines[j].strip():
                 continue
             named = authorities.resolve(item.group("name")) if item else None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 
+from ingest.emphasis import EMPHASIS
+
 # Private-use bullet glyphs (Wingdings/Symbol) and other characters PDFs and
 # converters leave behind, mapped to what a reader sees.
 _CHAR_MAP = {
@@ -50,10 +52,13 @@ _BLOCK_TAGS = (
     "blockquote|br|center|div|h[1-6]|hr|img|input|li|ol|p|pre|table|tbody|td|tfoot|th|"
     "thead|tr|ul|section|article|header|footer|nav"
 )
-_CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.I)
-_CHECKBOX = re.compile(r"<input\b[^<>]*\btype=[\"']?checkbox[^<>]*>", re.I)
+_INPUT = re.compile(r"<input\b[^<>]*>", re.I)
+_CHECKED = re.compile(r"\bchecked\b", re.I)
+_CHECKBOX = re.compile(r"\btype=[\"']?checkbox", re.I)
 _ORDINAL_SUP = re.compile(r"(\d)\s*<sup>\s*(st|nd|rd|th)\s*</sup>", re.I)
-_FOOTNOTE_SUP = re.compile(r"\s*<sup>\s*[\d,*†‡\s]+\s*</sup>", re.I)
+# The spaces before a footnote are taken from the start of their run only, so a long
+# run of spaces is not rescanned from each of its positions.
+_FOOTNOTE_SUP = re.compile(r"(?:(?<!\s)\s+)?<sup>[\d,*†‡\s]+</sup>", re.I)
 _UNICODE_FOOTNOTE = re.compile(r"(?<=\S)\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+|^[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*")
 _PARA_BREAK = re.compile(r"</p\s*>|<br\s*/?>|</li\s*>", re.I)
 _LIST_ITEM = re.compile(r"<li\b[^<>]*>", re.I)
@@ -63,16 +68,14 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,9})
 _PIECE_SEP = "\x1e"
 _BULLETS = ("■", "◼", "•", "●", "▪", "–")
 
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+# Link text stops at a bracket and a target at "]", so each scan ends where the next
+# image or link could begin (no rescanning from every "![" of a long line).
+_MD_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^)\s\]]*(?:\s+\"[^\"]*\")?\)")
 _MD_LINK = re.compile(
-    r"\[([^\]]+)\]\((?:https?://|mailto:|www\.|/|#|\.)[^)\s]*(?:\s+\"[^\"]*\")?\)"
+    r"\[([^\[\]]+)\]\((?:https?://|mailto:|www\.|/|#|\.)[^)\s\]]*(?:\s+\"[^\"]*\")?\)"
 )
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+)>")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_ITALIC_STAR = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
-_ITALIC_UNDERSCORE = re.compile(r"(?<![\w\\])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w])")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _ESCAPE_BASE = 0xE000
 
 
@@ -98,8 +101,7 @@ def strip_html(text: str) -> str:
         paragraphs of a cell joined with ``; `` (or a space after punctuation).
     """
     if "<" in text:
-        text = _CHECKED.sub("[x]", text)
-        text = _CHECKBOX.sub("[ ]", text)
+        text = _INPUT.sub(_checkbox, text)
         text = _ORDINAL_SUP.sub(r"\1\2", text)
         text = _FOOTNOTE_SUP.sub("", text)
         text = _AUTOLINK.sub(r"\1", text)
@@ -121,20 +123,22 @@ def strip_markdown(text: str) -> str:
     if "](" in text:
         text = _MD_IMAGE.sub(r"\1", text)
         text = _MD_LINK.sub(r"\1", text)
-    if "**" in text or "__" in text:
-        text = _BOLD.sub(r"\2", text)
-    if "*" in text:
-        text = _ITALIC_STAR.sub(r"\1", text)
-    if "_" in text:
-        text = _ITALIC_UNDERSCORE.sub(r"\1", text)
-    if "~~" in text:
-        text = _STRIKE.sub(r"\1", text)
+    for emphasis in EMPHASIS:
+        text = emphasis.strip(text)
     if any(_ESCAPE_BASE <= ord(ch) < _ESCAPE_BASE + 128 for ch in text):
         text = "".join(
             chr(ord(ch) - _ESCAPE_BASE) if _ESCAPE_BASE <= ord(ch) < _ESCAPE_BASE + 128 else ch
             for ch in text
         )
     return text
+
+
+def _checkbox(m: re.Match[str]) -> str:
+    """An ``<input>`` tag as ``[x]`` (checked), ``[ ]`` (a checkbox) or as it was."""
+    tag = m.group(0)
+    if _CHECKED.search(tag):
+        return "[x]"
+    return "[ ]" if _CHECKBOX.search(tag) else tag
 
 
 def drop_footnote_marks(text: str) -> str:

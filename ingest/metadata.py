@@ -56,10 +56,13 @@ _OFSTED_RE = re.compile(
     r"\bOfsted\b|ofsted\.gov\.uk|gov\.uk/ofsted|Office for Standards in Education"
     r"|\b(?:Her|His) Majesty['\u2019]s (?:Chief )?Inspector|\bHMI\b"
 )
-_EMAIL_DOMAIN_RE = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+# The domain of an address: found from its "@" (a scan of the local part from each of
+# its characters was quadratic on a long run of letters and dots).
+_EMAIL_DOMAIN_RE = re.compile(r"(?<=[\w.+-])@([\w-]+(?:\.[\w-]+)+)")
 
 _TAG_RE = re.compile(r"<[^>\n]{1,200}>")
-_MARKUP_RE = re.compile(r"\*\*|__|^#{1,6}\s+|^\s*[-*]\s+(?=\S)", re.M)
+# A bullet's indent stays on its line (``^\s*`` rescanned every blank line of a run).
+_MARKUP_RE = re.compile(r"\*\*|__|^#{1,6}\s+|^[^\S\n]*[-*]\s+(?=\S)", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -246,7 +249,7 @@ def _labelled_title(lines: list[str]) -> str | None:
     """A council paper's "Title:" / "Title of Report /Agenda Item" header value."""
     label = re.compile(
         r"^(?:Report\s+)?Title(?P<long>\s+of\s+(?:the\s+)?Report(?:\s*/\s*Agenda\s+Item)?)?"
-        r"(?P<sep>\s*:\s*|\s*\t\s*|\s{2,}|\s+|\s*$)(?P<value>.*)$",
+        r"(?P<sep>\s*:\s*|[^\S\t]*\t\s*|\s{2,}|\s+|\s*$)(?P<value>(?:\S.*)?)$",
         re.I,
     )
     for i, line in enumerate(lines[:40]):

@@ -28,8 +28,10 @@ SUPPORTED_HINT = ".pdf, .docx, .html, .htm, .md, .txt"
 
 _SNIFF_BYTES = 1024
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# Leading comments, each ending at its first "-->" (a lazy ``.*?-->`` could also run
+# on to a later one, so 25 empty comments took seconds and a kilobyte of them forever).
 _HTML_START = re.compile(
-    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S
+    rb"^\s*(<!--(?:[^-]|-[^-]|--+[^->])*--+>\s*)*<(!doctype\s+html|html[\s>]|head[\s>])", re.I
 )
 _HTML_ANYWHERE = re.compile(rb"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|title>)", re.I)
 # Control characters other than tab, newline, carriage return and form feed.

@@ -17,10 +17,10 @@ TokenCounter = Callable[[str], int]
 
 # Start of the text after a boundary, by strength.
 _SENTENCE = re.compile(
-    r"(?<=[.!?…])[)\]’”'\"]*\s+(?=\S)|\n+(?=\S)|(?<=\|) (?=\S)|\s(?=[■◼•●▪](?:\s|$))"
+    r"(?<=[.!?…])[)\]’”'\"]*\s+(?=\S)|(?<!\n)\n+(?=\S)|(?<=\|) (?=\S)|\s(?=[■◼•●▪](?:\s|$))"
 )
 _CLAUSE = re.compile(r"(?<=[,;:–—])\s+(?=\S)|\s(?=[–—]\s)")
-_WORD = re.compile(r"\s+(?=\S)")
+_WORD = re.compile(r"(?<!\s)\s+(?=\S)")
 # No piece is searched for beyond this many characters per token allowed: keeps
 # splitting a huge block linear (English prose averages about 4 characters a token).
 _CHARS_PER_TOKEN_LIMIT = 8

@@ -140,7 +140,7 @@ def _sentences(text: str) -> list[list[str]]:
 
 
 def _tidy(sentence: str) -> str:
-    sentence = re.sub(r"[ \t]+([.,;:!?])", r"\1", sentence)
+    sentence = re.sub(r"(?<![ \t])[ \t]+([.,;:!?])", r"\1", sentence)
     return re.sub(r"[ \t]{2,}", " ", sentence).strip()
 
 
@@ -172,7 +172,7 @@ def check_answer(
         for sentence in line:
             cited: list[int] = []
             for m in _MARKER.finditer(sentence):
-                for number in re.split(r"\s*[,;]\s*", m.group(1)):
+                for number in re.split(r"(?<!\s)\s*[,;]\s*", m.group(1)):
                     k = int(number)
                     if 1 <= k <= len(passages):
                         if k - 1 not in cited:
@@ -208,7 +208,7 @@ def check_answer(
             kept_lines.append("")
 
     def renumber(m: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+        numbers = [int(n) for n in re.split(r"(?<!\s)\s*[,;]\s*", m.group(1))]
         valid = [order[k - 1] for k in numbers if 1 <= k <= len(passages) and k - 1 in order]
         return "".join(f"[{n}]" for n in dict.fromkeys(valid))
 

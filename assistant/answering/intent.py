@@ -46,7 +46,8 @@ _FIGURE = re.compile(
     r"(?![\w])",
     re.IGNORECASE,
 )
-_PARAGRAPH_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*[.)]\s", re.MULTILINE)
+# Indent within the line only: "^\s*" rescanned a run of blank lines from each of them.
+_PARAGRAPH_NUMBER = re.compile(r"^[^\S\n]*\d+(?:\.\d+)*[.)]\s", re.MULTILINE)
 
 
 def asks_for_number(question: str) -> bool:
@@ -93,7 +94,9 @@ _MONEY_QUESTION = re.compile(
     r"money|per[- ]pupil|overspend|underspend|savings?)\b|£",
     re.IGNORECASE,
 )
-_MONEY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:million|billion|m|bn|k)\b", re.IGNORECASE)
+# A figure is at most 16 characters long, so a long run of digits and commas is not
+# rescanned from each digit.
+_MONEY = re.compile(r"£\s?\d|\b\d[\d,.]{0,15}\s?(?:million|billion|m|bn|k)\b", re.IGNORECASE)
 _PERSON_QUESTION = re.compile(
     r"^\s*who\s+(?:is|was|signed|chaired|chairs|wrote)\b|"
     r"\bname of\b|\bwho (?:was|is) (?:the|its|their)\b",

@@ -25,7 +25,7 @@ PROMPT_NAME = "judgements-v1"
 _AREA_WORDS = AREA_QUESTION_WORDS
 _LEVELS = {"outstanding": 1, "good": 2, "requires": 3, "require": 3, "inadequate": 4}
 _WHICH = re.compile(
-    r"\bwhich (?:authorities|councils|las?|local authorities)\b.*?\b(?:were|was|are|is|got|"
+    r"\bwhich (?:authorities|councils|las?|local authorities)\b.{0,200}?\b(?:were|was|are|is|got|"
     r"rated|judged)\s+(?:rated\s+|judged\s+)?(?P<grade>outstanding|good|requires? improvement|"
     r"inadequate)",
     re.I,
@@ -50,8 +50,8 @@ _GRADE_ASKED = re.compile(
     re.I,
 )
 _WAS_IT = re.compile(
-    r"\b(?:was|were|is|are)\s+[^?]{1,60}?\s+(?:outstanding|good|inadequate|"
-    r"requires? improvement(?: to be good)?)(?:\s+(?:for|in|at|on)\s+[^?]{1,40})?\s*\?",
+    r"\b(?:was|were|is|are)\s+(?=[^\s?])[^?]{1,60}?\s+(?:outstanding|good|inadequate|"
+    r"requires? improvement(?: to be good)?)(?:\s+(?:for|in|at|on)\s+(?=[^\s?])[^?]{1,40})?\s*\?",
     re.I,
 )
 _MEANING = re.compile(

@@ -13,7 +13,7 @@ from assistant.drafting.templates import Template
 from assistant.structured import AREA_NAMES
 from ingest.judgements import SCALE, Judgement
 
-_GRADE_SUFFIX = re.compile(r"\s*:\s*[^:]{3,40}$")
+_GRADE_SUFFIX = re.compile(r"(?:(?<!\s)\s+)?:\s*[^:]{3,40}$")
 
 
 class FindingsWriter(Protocol):

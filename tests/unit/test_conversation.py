@@ -6,11 +6,13 @@ import pytest
 
 from assistant.app import build_assistant
 from assistant.conversation import Conversation, FollowUpRewriter, Turn, word_pieces
+from assistant.errors import InputError
 from assistant.models import Answer, Citation
 from assistant.settings import Settings
 from ingest.tokens import count_tokens
 from tests.fakes import HashEmbeddings
 from tests.unit.test_hybrid_retrieval import LIBRARY, chunker, loader, make
+from tests.watchdog import no_hang
 
 
 def answer(question: str, text: str = "An answer.", titles: tuple[str, ...] = ()) -> Answer:
@@ -256,3 +258,68 @@ def test_stream_uses_the_assistants_stream_with_history():
     assert fake.history is None
     list(conversation.stream("And then?"))
     assert fake.history == "Q: How is Kent?\nA: Kent does well.\n"
+
+
+# Pathological follow-ups (issue 12): the spans of the previous question are joined
+# when only connectors lie between them; a long run of ", , , …" ending in a word
+# once backtracked exponentially (17 commas took 34 s). Answered at once now.
+COMMAS = " ," * 900  # a 2,000-character question with the words around it
+JOINERS = " , &" * 450
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "expected"),
+    [
+        pytest.param(
+            f"How did Kent{COMMAS} x Medway support care leavers?",
+            "And Norfolk?",
+            f"How did Norfolk{COMMAS} x Medway support care leavers?",
+            id="commas-then-a-word-are-not-a-connector",
+        ),
+        pytest.param(
+            f"How did Kent{JOINERS} Medway support care leavers?",
+            "And Norfolk?",
+            "How did Norfolk support care leavers?",
+            id="a-long-run-of-connectors-joins-two-authorities",
+        ),
+        pytest.param(
+            f"How were care leavers supported in Kent in 2017{COMMAS} x 2019?",
+            "What about 2022?",
+            f"How were care leavers supported in Kent in 2022{COMMAS} x 2019?",
+            id="commas-between-years",
+        ),
+        pytest.param(
+            f"How were care leavers supported in Kent in 2017{' &' * 900} 2019?",
+            "What about 2022?",
+            "How were care leavers supported in Kent in 2022?",
+            id="ampersands-join-years",
+        ),
+    ],
+)
+def test_pathological_follow_ups_are_rewritten(empty_assistant, previous, question, expected):
+    assert len(previous) <= 2000
+    with no_hang():
+        assert FollowUpRewriter(empty_assistant).rewrite(question, [turn(previous)]) == expected
+
+
+def test_a_question_over_the_limit_is_refused_without_being_rewritten(empty_assistant):
+    rewritten = []
+    conversation = Conversation(empty_assistant, rewriter=lambda q, h: rewritten.append(q) or q)
+    conversation.turns.append(turn("How are care leavers supported in Kent?"))
+    question = "And what about " + "their care leavers, " * 52_500  # a 1 MB line
+    with no_hang(), pytest.raises(InputError, match="the limit is 2,000"):
+        conversation.ask(question)
+    assert rewritten == []
+    assert conversation.rewrite("And Norfolk?") == "And Norfolk?"  # the injected rewriter ran
+    assert rewritten == ["And Norfolk?"]
+
+
+def test_a_long_pathological_follow_up_is_rewritten_by_the_rules(empty_assistant):
+    rules = FollowUpRewriter(empty_assistant)
+    previous = [turn("How are care leavers supported in Kent?")]
+    for filler in (" ", ",", "&", "*", "_", "~", "#", "@", ".", " ,", "that "):
+        question = "And their care leavers" + filler * (1900 // len(filler)) + "?"
+        with no_hang():
+            rewritten = rules.rewrite(question, previous)
+        assert rewritten.startswith("Their care leavers"), filler
+        assert " in Kent" in rewritten, filler

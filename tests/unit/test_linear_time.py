@@ -1,0 +1,245 @@
+"""Pathological text for every cleaning and question function (issue 12).
+
+Long runs of spaces, commas, asterisks, underscores, tildes, '#', '@' and dots, openers
+with no closer ("**a " …), a 2,000-character question and a 1 MB line: each function
+gives the right result on them. The patterns these functions used before took minutes
+to years on such input (quadratic, cubic or exponential backtracking); ``no_hang`` turns
+a return of that into a failure instead of a stuck run. Timings against input size are
+printed by bench/redos.py, not asserted here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering import intent
+from assistant.answering.checks import check_answer, figures, grades
+from assistant.answering.judgements import areas_named, asks_about_grades
+from assistant.app import build_assistant
+from assistant.settings import Settings
+from assistant.understanding import classify_intent
+from ingest.clean import clean_text, markdown_heading
+from ingest.loader import load_document
+from ingest.markup import clean_inline
+from ingest.metadata import extract_inspection_dates, extract_metadata
+from ingest.sniff import detect_type
+from tests.fakes import HashEmbeddings
+from tests.unit.test_answer_checks import chunk
+from tests.unit.test_hybrid_retrieval import LIBRARY, chunker, loader, make
+from tests.watchdog import no_hang
+
+MB = 1_000_000
+
+
+def line(unit: str, size: int = MB) -> str:
+    """``unit`` repeated to about ``size`` characters."""
+    return unit * (size // len(unit))
+
+
+def _stars(run: str) -> str:
+    # "*****" is bold "*" ("**" + "*" + "**"): five become one, the rest stay
+    return run[0] * (len(run) // 5 + len(run) % 5)
+
+
+INLINE = [
+    (" ", lambda s: ""),
+    ("\t", lambda s: ""),
+    (",", lambda s: s),
+    ("*", _stars),
+    ("_", _stars),
+    ("~", _stars),
+    ("#", lambda s: s),
+    ("@", lambda s: s),
+    (".", lambda s: s),
+    ("a.", lambda s: s),
+    ("a@", lambda s: s),
+    ("**a ", str.strip),  # openers with no closer: once rescanned to the end from each
+    ("__a ", str.strip),
+    ("*a ", str.strip),
+    ("_a ", str.strip),
+    ("~~a ", str.strip),
+    ("![", lambda s: s),
+    ("[a](", lambda s: s),
+    ("<input ", str.strip),
+    ("<b", lambda s: s),
+    (" <sup>1", lambda s: " ".join(["1"] * s.count("1"))),
+    ("\\_", lambda s: "_" * s.count("_")),
+]
+
+
+@pytest.mark.parametrize(("unit", "expected"), INLINE, ids=[repr(u) for u, _ in INLINE])
+def test_clean_inline_on_a_1_mb_line(unit, expected):
+    text = line(unit)
+    with no_hang():
+        assert clean_inline(text) == expected(text)
+
+
+@pytest.mark.parametrize("text", [line("![") + "](", line("[") + "](http://", line("![a") + "](x"])
+def test_images_and_links_with_no_closer_on_a_1_mb_line(text):
+    with no_hang():
+        assert clean_inline(text) == text
+
+
+def test_emphasis_around_long_runs_is_still_removed():
+    text = "**Kept " + line(" ", MB) + "words** and *this " + line("_", 1000) + " too*"
+    with no_hang():
+        assert clean_inline(text) == "Kept words and this " + _stars(line("_", 1000)) + " too"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("# a" + line(" ") + "b", "a" + line(" ") + "b", id="spaces-in-a-heading"),
+        pytest.param("## a" + line(" ") + "#", "a", id="spaces-before-closing-hashes"),
+        pytest.param("# " + line("a "), line("a ").strip(), id="long-heading"),
+        pytest.param(line("#"), None, id="hashes-only"),
+        pytest.param("# " + line("#"), line("#"), id="hashes-after-a-heading-mark"),
+    ],
+)
+def test_markdown_heading_on_a_1_mb_line(text, expected):
+    with no_hang():
+        assert markdown_heading(text) == expected
+
+
+@pytest.mark.parametrize("unit", [" ", "*", "#", "@", ".", "**a ", "- "])
+def test_clean_text_keeps_the_words_around_a_1_mb_line(unit):
+    text = "# Title\n\nFirst paragraph.\n\n" + line(unit) + "x\n\nLast paragraph.\n"
+    with no_hang():
+        cleaned = clean_text(text, "md").text
+    assert cleaned.startswith("Title\n\nFirst paragraph.\n\n")
+    assert cleaned.endswith("x\n\nLast paragraph.")
+
+
+def test_clean_text_on_many_blank_lines_and_bullets():
+    text = "Intro.\n" + line("\n") + "- item\n" + line("-  \n", MB) + "**" + line(" ", MB) + "\n"
+    with no_hang():
+        cleaned = clean_text(text, "md").text
+    assert cleaned == "Intro.\n\n• item\n\n**"  # "**" alone is not bold
+
+
+HEAD = (
+    "Inspection of Kent County Council children's services\n\n"
+    "Inspection dates: 9 to 20 May 2022\n\nKent County Council.\n"
+)
+PAPER = (
+    "Kent County Council\nReport to the Corporate Parenting Board\nTitle: Care leavers\n\n"
+    "Contact: jo.bloggs@kent.gov.uk\n"
+)
+
+
+@pytest.mark.parametrize(
+    "unit", [" ", ",", ".", "@", "a.", "a@", "\n", "1,", "1 ", "**", "- ", "Title  ", "Dear "]
+)
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [(HEAD, "Inspection of Kent County Council children's services"), (PAPER, "Care leavers")],
+    ids=["report", "board-paper"],
+)
+def test_metadata_of_a_1_mb_line(unit, head, title):
+    with no_hang():
+        after = extract_metadata(head + line(unit) + "\nEnd", "txt", "kent.txt")
+        dates = extract_inspection_dates("Inspection dates: " + line(unit))
+    # a run says nothing: the same as a shorter run of it (all of the text is read for
+    # e-mail domains, authorities and copyright; its first 6,000 characters for the rest)
+    assert after == extract_metadata(head + line(unit, 10_000) + "\nEnd", "txt", "kent.txt")
+    assert (after.title, after.authorities) == (title, ("Kent",))
+    assert dates is None
+
+
+def test_an_html_start_with_many_comments_is_sniffed_at_once():
+    comments = b"<!---->" * 140  # a kilobyte: the old pattern backtracked 2**140 ways
+    with no_hang():
+        assert detect_type(comments + b"x plain text", "notes.txt") == "txt"
+        assert detect_type(comments + b"<html><body>x</body></html>", "page.txt") == "html"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", [" ", "*", "@", ".", "**a ", "# "])
+def test_a_document_with_a_1_mb_line_is_loaded(tmp_path, unit):
+    path = tmp_path / "report.md"
+    path.write_text(HEAD + "\n" + line(unit) + "end\n\n- Care leavers are supported.\n")
+    with no_hang():
+        doc = load_document(path, "report.md")
+    assert doc.meta.authorities == ("Kent",)
+    assert doc.text.endswith("end\n\n• Care leavers are supported.")
+
+
+# -- questions and answers ------------------------------------------------------------
+
+FILLERS = [" ", ",", "*", "_", "~", "#", "@", ".", "&", " ,", "that ", "**a ", "is  "]
+
+
+def question(filler: str, words: str = "How are care leavers supported in Kent?") -> str:
+    return (words + filler * 2000)[:2000]
+
+
+PLAIN = "How are care leavers supported in Kent?"
+QUESTION_FUNCTIONS = [
+    intent.asks_for_grades,
+    intent.asks_for_number,
+    intent.asks_for_money,
+    intent.asks_for_person,
+    intent.asks_for_list,
+    asks_about_grades,
+    areas_named,
+    lambda q: classify_intent(q, 1),
+]
+
+
+@pytest.mark.parametrize("filler", FILLERS)
+def test_question_functions_on_a_2000_character_question(filler):
+    q = question(filler)
+    with no_hang():
+        answers = [f(q) for f in QUESTION_FUNCTIONS]
+    assert answers == [f(PLAIN) for f in QUESTION_FUNCTIONS]  # the filler changes nothing
+
+
+@pytest.mark.parametrize("unit", [" ", ",", "1,", ".1", "  \n", "| ", "Mr ", "£"])
+def test_passage_functions_on_a_1_mb_line(unit):
+    text = "There were 1,245 children in care." + line(unit)
+    with no_hang():
+        assert intent.has_figure(text)
+        assert not intent.is_grade_unit(line(unit) + "overall effectiveness")
+        assert intent.years_in(text + " in 2019") == {2019}
+
+
+def test_grade_question_with_long_runs():
+    q = ("Was Kent" + line(" ", 900) + "good for" + line(" ", 900) + "x")[:1999] + "?"
+    with no_hang():
+        assert asks_about_grades(q)  # "was … good for …?" across the runs
+        assert asks_about_grades("Which councils" + line(" is ", 1500) + "were rated good?")
+
+
+@pytest.mark.parametrize("unit", [" ", ",", " [1", "[1, ", ". ", "\t"])
+def test_answer_checks_on_a_1_mb_line(unit):
+    passage = chunk("Help and protection is good. There were 1,245 children in care.")
+
+    def answer(run: str) -> str:
+        return "Help and protection is good [1].\n" + run + "\nThere were 1,245 children [1]."
+
+    text = answer(line(unit))
+    with no_hang():
+        checked = check_answer(text, [passage])
+        found = figures(text), grades(text)
+    assert found == (figures(answer(line(unit, 100))), grades(answer(line(unit, 100))))
+    assert "1245" in found[0] and found[1] == ["good"]
+    assert "Help and protection is good [1]." in checked.text
+    assert "There were 1,245 children [1]." in checked.text
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("linear")
+    assistant = build_assistant(
+        Settings(data_dir=tmp / "data"), embeddings=HashEmbeddings(), loader=loader, chunker=chunker
+    )
+    assert assistant.ingest(make(tmp, **LIBRARY)).count("added") == 4
+    return assistant
+
+
+@pytest.mark.parametrize("filler", [" ", ",", "*", "_", "~", "#", "@", ".", "?"])
+def test_a_2000_character_question_is_answered_from_the_reports(library, filler):
+    with no_hang():
+        answer = library.ask(question(filler))
+    assert {c.source for c in answer.citations} <= {"kent2017.txt", "kent2022.txt"}
+    assert answer.citations and "Care leavers" in answer.text
