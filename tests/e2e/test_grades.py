@@ -191,7 +191,7 @@ def test_grade_questions_are_answered_from_the_table_with_citations(sample_data_
     assert data["retrieved"]  # retrieval still reports what it found
 
 
-def test_a_grade_question_about_an_authority_with_no_report_falls_back_to_passages(
+def test_a_grade_question_about_an_authority_with_no_report_says_where_it_comes_from(
     sample_data_dir,
 ):
     data = json.loads(
@@ -203,7 +203,10 @@ def test_a_grade_question_about_an_authority_with_no_report_falls_back_to_passag
             str(sample_data_dir),
         )
     )
-    assert data["prompt"] != "judgements-v1"
+    # no report of Camden's own: only the national report that names it, and it says so
+    assert "no report on Camden" in data["answer"]
+    assert data["scope"]["authorities"] == ["Camden"]
+    assert all("ofsted-2010" in c["source"] for c in data["citations"])
 
 
 def test_which_authorities_and_statistical_neighbours_from_the_table(sample_data_dir):
