@@ -112,6 +112,7 @@ class Assistant:
         for outcome in report.outcomes:
             if outcome.status != "failed" and outcome.doc_id and outcome.source in by_source:
                 self._keep_original(by_source[outcome.source], outcome.doc_id)
+        self.tidy()  # versions replaced by this ingest
         return report
 
     def _keep_original(self, path: Path, doc_id: str) -> None:
@@ -325,10 +326,32 @@ class Assistant:
         record = self.resolve_document(ref)
         self.store.remove_document(record.doc_id)
         self.store.refresh_lexical(force=True)
-        kept = self.original_file(record.doc_id)
-        if kept is not None and self.store.get_document(record.doc_id) is None:
-            kept.unlink(missing_ok=True)
+        self.tidy()
         return record
+
+    def tidy(self) -> None:
+        """Make documents removed by this process unreadable on disk.
+
+        Their kept files, drafts and the window's copies are deleted, their rows in the
+        structured tables dropped, and the store compacted (when another process keeps
+        it busy, the compaction stays pending for the next write or window start).
+        """
+        from assistant.housekeeping import forget_documents
+        from assistant.structured import structured_data
+
+        removed = [
+            (doc_id, source)
+            for doc_id, source in self.store.take_removed()
+            if self.store.get_document(doc_id) is None  # not stored again since
+        ]
+        if removed:
+            forget_documents(self.settings, removed)
+            structured_data(self).drop([doc_id for doc_id, _ in removed])
+        if self.store.compaction_pending() and self.store.compact() is False:
+            logger.warning(
+                "removed text may stay readable in the index until it is compacted: another "
+                "program is using it; this is retried at the next change"
+            )
 
     def resolve_document(self, ref: str) -> DocumentRecord:
         """The one stored document that ``ref`` names (source, id, or id prefix ≥ 6)."""

@@ -371,9 +371,11 @@ def _documents_tab(library: Library) -> dict[str, Any]:
         def step(i: int, n: int, name: str) -> None:
             progress((i, n), desc=f"Reading {name}" if name else "Done", unit="files")
 
-        report = library.upload(pairs, step)
-        for path, _ in pairs:
-            path.unlink(missing_ok=True)  # the kept copy is under the data directory
+        try:
+            report = library.upload(pairs, step)
+        finally:  # stored or refused, an upload is not kept here (the kept copy is in originals/)
+            for path, _ in pairs:
+                _discard_upload(path, library.settings.window_files_dir)
         return views.ingest_summary(report), views.ingest_rows(report), None
 
     uploaded = files.upload(
@@ -394,6 +396,17 @@ def _documents_tab(library: Library) -> dict[str, Any]:
         "delete_choice": delete_choice,
         "changed": [uploaded, deleted],
     }
+
+
+def _discard_upload(path: Path, folder: Path) -> None:
+    """Delete an uploaded file and the folder Gradio made for it (when inside ``folder``)."""
+    path.unlink(missing_ok=True)
+    parent, folder = path.parent.resolve(), folder.resolve()
+    if parent != folder and parent.is_relative_to(folder):
+        try:
+            parent.rmdir()
+        except OSError:
+            pass  # not empty: another file of the same content
 
 
 def _uploaded_name(path: str) -> str:
@@ -594,9 +607,10 @@ def serve(
 ) -> gr.Blocks:
     """Start the window on ``host:port`` (kept files served from the data directory only)."""
     settings = library.settings
-    uploads = settings.data_dir / "uploads-tmp"
+    uploads = settings.window_files_dir  # Gradio's uploads and download copies
     uploads.mkdir(parents=True, exist_ok=True)
     os.environ["GRADIO_TEMP_DIR"] = str(uploads)
+    library.start_housekeeping()
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     demo = create_app(library)
     demo.queue(
@@ -611,7 +625,7 @@ def serve(
         share=False,
         auth=auth,
         auth_message="Sign in to the reports assistant." if auth else None,
-        allowed_paths=[str(settings.originals_dir), str(settings.data_dir / "drafts")],
+        allowed_paths=[str(settings.originals_dir), str(settings.drafts_dir)],
         max_file_size=f"{settings.ui.max_upload_mb}mb",
         prevent_thread_lock=not block,
         show_error=True,
