@@ -353,6 +353,16 @@ class Assistant:
                 "program is using it; this is retried at the next change"
             )
 
+    def compact(self) -> bool | None:
+        """Compact the store's files now (after an upgrade, say); see :meth:`tidy`.
+
+        None when the store is a Chroma server's (its files are on its machine: see
+        :func:`assistant.housekeeping.compact_chroma_directory`); False when another
+        program kept it busy.
+        """
+        self.tidy()
+        return self.store.compact(timeout=30.0, force=True)
+
     def resolve_document(self, ref: str) -> DocumentRecord:
         """The one stored document that ``ref`` names (source, id, or id prefix ≥ 6)."""
         by_source = self.store.find_by_source(ref)

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import InputError
 from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,19 @@ def forget_documents(settings: Settings, removed: Sequence[tuple[str, str]]) -> 
         len(ids),
     )
     return done
+
+
+def compact_chroma_directory(path: Path) -> bool:
+    """Compact a Chroma server's directory (its ``--path``) on the server's machine.
+
+    False when the server kept the database busy; ``InputError`` when ``path`` holds no
+    Chroma database.
+    """
+    from vectorstore.compaction import CHROMA_FILE, compact_chroma
+
+    if not (path / CHROMA_FILE).is_file():
+        raise InputError(f"no {CHROMA_FILE} in {path}: give the directory the server was run with")
+    return compact_chroma(path, timeout=30.0)
 
 
 def sweep_window_files(folder: Path, max_age_seconds: float, now: float | None = None) -> int:

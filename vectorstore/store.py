@@ -733,16 +733,19 @@ class ChromaStore:
         """Whether removed text may still be readable in the store's files."""
         return self.journal is not None and self.journal.removed_since_compaction()
 
-    def compact(self, *, timeout: float = 2.0) -> bool | None:
+    def compact(self, *, timeout: float = 2.0, force: bool = False) -> bool | None:
         """Make removed text unreadable in the embedded store's files (see ``compaction``).
 
-        Runs under the writer lock, after removals; returns None when there is nothing
-        this process can compact (a Chroma server keeps its own files), False when
-        another process kept the database busy (it stays pending, for a later call).
+        Runs under the writer lock, after removals (or always with ``force``); returns
+        None when there is nothing this process can compact (a Chroma server keeps its
+        own files), False when another process kept the database busy (it stays
+        pending, for a later call).
         """
         if self.journal is None:
             return None
         with self.writing():
+            if force:
+                self.journal.mark_removed()
             if not self.journal.removed_since_compaction():
                 return True
             done = compact_chroma(self.journal.path.parent, timeout=timeout)

@@ -11,7 +11,6 @@ are searched, SQLite files and Word files (unzipped) included (``tests/traces.py
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -28,41 +27,13 @@ from assistant.service import Library
 from assistant.settings import Settings
 from tests.conftest import SAMPLE
 from tests.e2e.conftest import start_app, stop_app
-from tests.traces import traces
+from tests.traces import traces, write_report
+from tests.traces import unique_phrase as phrase
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 runner = CliRunner()
 CLI = Path(sys.executable).parent / "ofsted-assistant"
 LETTER = SAMPLE / "corpus" / "westminster-2006-apa-letter.txt"
-
-
-def phrase() -> tuple[str, str]:
-    """A phrase found in no other text, and its random word (searched alone as well)."""
-    token = secrets.token_hex(6)
-    return f"velvet heron {token} ledger of quiet lanterns", token
-
-
-def write_report(folder: Path, name: str, secret: str) -> Path:
-    """A small inspection-style report that mentions ``secret`` in every section."""
-    lines = [
-        "# Inspection of Testshire children's services",
-        "",
-        "## Summary",
-        "",
-        f"Leaders describe the {secret} as central to their work with care leavers.",
-        "",
-        "## What needs to improve",
-        "",
-    ]
-    lines += [
-        f"{i}. Supervision in team {i} needs to improve, and the {secret} should be reviewed."
-        for i in range(1, 16)
-    ]
-    lines += ["", "## Care leavers", "", f"Care leavers value the {secret}."]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def found(root: Path, *needles: str) -> list[str]:
@@ -175,3 +146,19 @@ def test_window_delete_leaves_no_trace(tmp_path):
     finally:
         log = stop_app(proc)
     assert "Traceback" not in log, log
+
+
+def test_docs_compact_cleans_a_library_an_older_version_removed_from(tmp_path):
+    data = tmp_path / "data"
+    secret, token = phrase()
+    cli("ingest", str(write_report(tmp_path / "reports", "testshire.md", secret)), data_dir=data)
+    older = build_assistant(Settings(data_dir=data))  # removes the way versions before did
+    doc = older.documents()[0].doc_id
+    older.store.remove_document(doc)
+    older.store.journal.compacted()
+    older.original_file(doc).unlink()
+    assert any("chroma.sqlite3" in hit for hit in found(data, secret))
+
+    assert "compacted" in cli("docs", "compact", data_dir=data)
+
+    assert found(data, secret, token) == []

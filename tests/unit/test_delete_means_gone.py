@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import sqlite3
 import time
 from pathlib import Path
@@ -23,12 +22,7 @@ from assistant.structured import structured_data
 from ingest.models import Chunk, DocumentMeta, ParsedDocument
 from tests.fakes import HashEmbeddings
 from tests.traces import traces
-
-
-def phrase() -> tuple[str, str]:
-    """A phrase found in no other text, and its random word (also searched alone)."""
-    token = secrets.token_hex(6)
-    return f"marigold ferry {token} beneath copper tides", token
+from tests.traces import unique_phrase as phrase
 
 
 def load(path: Path, source: str) -> ParsedDocument:
