@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -112,10 +113,15 @@ def test_window_delete_leaves_no_trace(tmp_path):
     stray, stray_token = phrase()
     report = write_report(tmp_path / "up", "testshire report.md", secret)
     never = write_report(tmp_path / "never", "never ingested.md", stray)
+    earlier, earlier_token = phrase()  # left by an earlier run of the window, hours ago
+    leftover = write_report(data / "uploads-tmp" / "a1b2", "left over.md", earlier)
+    hours_ago = time.time() - 3 * 3600
+    os.utime(leftover, (hours_ago, hours_ago))
     proc, url = start_app(data)
     try:
         client = Client(url, verbose=False, download_files=str(tmp_path / "downloads"))
         raw = Client(url, verbose=False, download_files=False)
+        assert not leftover.exists()  # swept at start
         left = Path(raw_upload(url, never))
         assert left.is_relative_to(data / "uploads-tmp") and left.exists()
         old = time.time() - 2 * 3600
@@ -140,7 +146,8 @@ def test_window_delete_leaves_no_trace(tmp_path):
         message = client.predict(doc["Id"], api_name="/delete_document")
 
         assert message.startswith("Deleted ")
-        assert found(data, secret, token, stray, stray_token) == []
+        assert found(data, secret, token, stray, stray_token, earlier, earlier_token) == []
+        assert found(Path(tempfile.gettempdir()) / "gradio", secret, stray) == []
         assert not original.exists()
         assert [fetch(u) for u in downloads] == [403, 403]  # Gradio's answer for a missing file
     finally:

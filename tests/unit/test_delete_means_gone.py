@@ -151,6 +151,29 @@ def test_compaction_waits_for_a_reader_in_another_program_and_is_done_later(tmp_
     assert found(data, secret, token) == []
 
 
+def test_the_window_chores_sweep_old_files_and_finish_a_postponed_compaction(tmp_path, assistant):
+    from assistant.service import Library
+
+    secret, token = phrase()
+    data = assistant.settings.data_dir
+    old = assistant.settings.window_files_dir / "f00d" / "never ingested.md"
+    old.parent.mkdir(parents=True)
+    old.write_text(f"the {secret}")
+    os.utime(old, (time.time() - 2 * 3600,) * 2)
+    assistant.ingest([report(tmp_path, "a.txt", secret)])
+    with sqlite3.connect(data / "chroma" / "chroma.sqlite3") as reader:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM embeddings").fetchone()
+        Library(assistant).remove("a.txt")  # compaction postponed: the reader is mid-query
+        assert assistant.store.compaction_pending()
+
+    Library(assistant).housekeeping()
+
+    assert not assistant.store.compaction_pending()
+    assert found(data, secret, token) == []
+    assert not old.parent.exists()
+
+
 def test_files_of_removed_documents_are_deleted_and_the_others_kept(tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
     originals, drafts, window = (
