@@ -370,8 +370,10 @@ class Library:
         compaction another program kept busy, a removal a crash interrupted) are.
         """
         self.sweep_window_files()
-        with self.lock.writing():
-            self.assistant.tidy()
+        store = self.assistant.store
+        if store.has_removed() or store.compaction_pending():  # else no need to stop questions
+            with self.lock.writing():
+                self.assistant.tidy()
 
     def start_housekeeping(self) -> threading.Event:
         """Do the chores now, then every few minutes in a daemon thread; set the event to stop."""

@@ -729,6 +729,10 @@ class ChromaStore:
         removed, self._removed = self._removed, []
         return removed
 
+    def has_removed(self) -> bool:
+        """Whether :meth:`take_removed` has anything to give."""
+        return bool(self._removed)
+
     def compaction_pending(self) -> bool:
         """Whether removed text may still be readable in the store's files."""
         return self.journal is not None and self.journal.removed_since_compaction()
