@@ -13,7 +13,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, get_args
@@ -22,36 +22,62 @@ from assistant.answering.actions import ActionAnswerer
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
 from assistant.answering.judgements import JudgementAnswerer, TableAnswer
 from assistant.errors import ConfigError, InputError
+from assistant.identity import Origin
 from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn
 from assistant.models import Answer, IngestReport
 from assistant.prompts import load_prompts
-from assistant.query import QueryAnalysis
+from assistant.redact import redact_url
 from assistant.retrieval import LibraryRetriever, to_passage
+from assistant.scope import Holdings, Scope, decide_scope
 from assistant.settings import Settings
+from assistant.understanding import QuestionReader, Understood
 from ingest.authorities import AuthorityIndex
 from ingest.models import DocumentKind
 from vectorstore.store import ChromaStore, DocumentRecord, Filters, StoredChunk
 
 if TYPE_CHECKING:
     from assistant.answering.llm import FallbackAnswerer, LLMAnswerer
+    from assistant.answering.router import IntentRouter
     from assistant.local_server import LocalServer
 
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 JUDGEMENTS_PROMPT = "judgements-v1"
-_WHY = re.compile(r"\b(why|reasons?|because|explain)\b", re.IGNORECASE)
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _combined(first: Drafted, second: Drafted) -> Drafted:
     """Two answers in one, the second's citations renumbered after the first's."""
+    if not first.text and not first.citations:
+        return second
     if second.refused or not second.citations:
         return first
     offset = len(first.citations)
     text = _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", second.text)
     citations = tuple(dataclasses.replace(c, n=c.n + offset) for c in second.citations)
     return Drafted(f"{first.text}\n{text}", first.citations + citations, False)
+
+
+def _noted(note: str, drafted: Drafted) -> Drafted:
+    """The drafted answer after the scope's note (what is missing, where it comes from)."""
+    if not note:
+        return drafted
+    return dataclasses.replace(drafted, text=f"{note}{drafted.text}")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A question understood, scoped and retrieved for: what every answer route reads."""
+
+    question: str
+    und: Understood
+    scope: Scope
+    filters: Filters
+    began: float
+    table: TableAnswer | None
+    chunks: list[StoredChunk]
+    retrieved_at: float
 
 
 DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)
@@ -98,20 +124,29 @@ class Assistant:
     judgements: JudgementAnswerer | None = None
     actions: ActionAnswerer | None = None
     local_server: LocalServer | None = None
+    reader: QuestionReader | None = None
+    holdings: Holdings | None = None
+    router: IntentRouter | None = None
 
     def ingest(
-        self, files: Sequence[tuple[Path, str]], progress: ProgressFn | None = None
+        self,
+        files: Sequence[tuple[Path, str]],
+        progress: ProgressFn | None = None,
+        *,
+        origin: Origin = "file",
+        confirmed: Collection[str] | None = None,
     ) -> IngestReport:
         """Ingest ``(path, source)`` pairs (see ``ingest.loader.iter_files``).
 
-        A copy of each stored file is kept under ``originals/`` in the data directory,
-        so that the chat window can open a cited PDF at its page.
+        ``origin`` and ``confirmed`` decide what new content may replace (see
+        :meth:`IngestService.ingest`). A copy of each stored file is kept under
+        ``originals/`` in the data directory, so that the chat window can open a
+        cited PDF at its page.
         """
-        report = self.ingester.ingest(files, progress)
-        by_source = {source: path for path, source in files}
-        for outcome in report.outcomes:
-            if outcome.status != "failed" and outcome.doc_id and outcome.source in by_source:
-                self._keep_original(by_source[outcome.source], outcome.doc_id)
+        report = self.ingester.ingest(files, progress, origin=origin, confirmed=confirmed)
+        for (path, _source), outcome in zip(files, report.outcomes, strict=True):
+            if outcome.status in ("added", "updated", "unchanged") and outcome.doc_id:
+                self._keep_original(path, outcome.doc_id)
         self.tidy()  # versions replaced by this ingest
         return report
 
@@ -175,65 +210,90 @@ class Assistant:
     ) -> Answer:
         """Answer one question with cited passages (within ``filters`` if given).
 
-        ``history`` (earlier turns as text) reaches the language-model modes only.
+        The same path as :meth:`stream`, drained. ``history`` (earlier turns as text)
+        reaches the language-model modes only.
         """
-        question, began, table, chunks, retrieved_at = self._prepare(question, k, filters)
-        if table is not None and not _WHY.search(question):
-            return self._table_answer(id, question, table, chunks, began, retrieved_at)
-        if history and getattr(self.answerer, "uses_history", False):
-            drafted = self.answerer.answer(question, chunks, history)  # type: ignore[call-arg]
-        else:
-            drafted = self.answerer.answer(question, chunks)
-        if table is not None:  # a "why" question: the grades, then the passages' reasons
-            drafted = _combined(table.drafted, drafted)
-        done = time.perf_counter()
-        return self._answer(id, question, drafted, chunks, began, retrieved_at, done)
+        answer = None
+        for item in self.stream(question, id=id, k=k, filters=filters, history=history):
+            if isinstance(item, Answer):
+                answer = item
+        if answer is None:
+            raise RuntimeError("the answer stream ended without an answer")
+        return answer
 
-    def _prepare(
-        self, question: str, k: int | None, filters: Filters | None
-    ) -> tuple[str, float, TableAnswer | None, list[StoredChunk], float]:
-        """What ``ask`` and ``stream`` share: question, tables' answer, chunks and times.
+    def understand(self, question: str) -> Understood:
+        """The question's authorities, years, recency, intent and topic."""
+        analysis = self.retriever.analyze(question)
+        if self.reader is None:
+            return Understood(question, question, analysis, years=analysis.years)
+        self.retriever.analyze("")  # keeps the lexical vocabulary fresh for the reader
+        return self.reader.read(question)
 
-        The question is analysed once, for the tables and for retrieval.
-        """
+    def _prepare(self, question: str, k: int | None, filters: Filters | None) -> _Prepared:
+        """Understand the question once, decide its scope, then read the tables and retrieve."""
         question = self._checked_question(question)
         began = time.perf_counter()
-        analysis = self.retriever.analyze(question)
-        table = self._from_table(question, filters, analysis)
-        chunks = self.retriever.search(question, k, filters, analysis)
-        return question, began, table, chunks, time.perf_counter()
+        und = self.understand(question)
+        scope = (
+            decide_scope(und, self.holdings, self._mentions, filters)
+            if self.holdings is not None
+            else Scope()
+        )
+        scoped = scope.filters(filters)
+        if scope.refusal:
+            return _Prepared(question, und, scope, scoped, began, None, [], time.perf_counter())
+        table = self._from_table(question, filters, und, scope)
+        chunks = self.retriever.search(und.normalised, k, scoped, und.analysis)
+        return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
+
+    def _mentions(self, name: str) -> list[str]:
+        """Documents about no authority (national reports) whose text names ``name``.
+
+        Used only for an authority with no document of its own; another council's
+        report that mentions it (a neighbour, a comparison) is never in its scope.
+        """
+        from assistant.answering.text_units import terms
+
+        if self.authorities is None:
+            return []
+        general = {d.doc_id for d in self.store.list_documents() if not d.meta.authorities}
+        if not general:
+            return []
+        hits = self.store.lexical_search(terms(name), 40, Filters(doc_ids=tuple(general)))
+        found: dict[str, None] = {}
+        for chunk in self.store.get_chunks([cid for cid, _ in hits]):
+            if any(m.name == name for m in self.authorities.find(chunk.text)):
+                found[chunk.doc_id] = None
+        return list(found)
 
     def _from_table(
-        self, question: str, filters: Filters | None, analysis: QueryAnalysis
+        self, question: str, filters: Filters | None, und: Understood, scope: Scope
     ) -> TableAnswer | None:
-        """The judgements table's answer to a grade question about a named authority."""
-        if self.judgements is None:
+        """The judgements (or actions) table's answer to a grade or plan question."""
+        if self.judgements is None or und.intent in ("compare", "improve", "summary"):
             return None
-        from assistant.answering.judgements import NEIGHBOURS
+        from assistant.answering.judgements import NEIGHBOURS, areas_named
 
-        authorities = (filters.authorities if filters else ()) or analysis.authorities
-        neighbours: list[str] = []
-        if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
-            neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
-        table = self.judgements.answer(question, authorities, analysis.years, neighbours)
+        authorities = (filters.authorities if filters else ()) or scope.authorities
+        authorities = tuple(a for a in authorities if a not in scope.missing)
+        table = None
+        if und.intent != "who_when":
+            neighbours: list[str] = []
+            if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
+                neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
+            ids = tuple(i for a in authorities for i in scope.by_authority.get(a, ()))
+            table = self.judgements.answer(
+                question,
+                authorities,
+                und.years,
+                neighbours,
+                ids,
+                force=und.intent == "why"
+                or (und.intent == "grade" and bool(authorities) and bool(areas_named(question))),
+            )
         if table is None and self.actions is not None:
             table = self.actions.answer(question, authorities)
         return table
-
-    def _table_answer(
-        self,
-        id: str | None,
-        question: str,
-        table: TableAnswer,
-        chunks: list[StoredChunk],
-        began: float,
-        retrieved_at: float,
-    ) -> Answer:
-        """An answer from the judgements table; ``retrieved`` still lists what retrieval found."""
-        answer = self._answer(
-            id, question, table.drafted, chunks, began, retrieved_at, time.perf_counter()
-        )
-        return dataclasses.replace(answer, prompt=JUDGEMENTS_PROMPT)
 
     def stream(
         self,
@@ -244,35 +304,98 @@ class Assistant:
         filters: Filters | None = None,
         history: str | None = None,
     ) -> Iterator[str | Answer]:
-        """Like :meth:`ask`, yielding the model's tokens first, then the checked ``Answer``.
+        """Yield the answer's text pieces, then the checked ``Answer``.
 
-        The final ``Answer`` is what to show: the checks may have removed parts of
-        the streamed text. Answerers that do not stream yield their whole text once.
+        The one answer path (``ask`` drains it): the question is understood and scoped
+        once; out-of-scope questions get the sentence saying what is missing; grade and
+        plan questions the tables; compare, summary, improve and who/when questions
+        their intent's route; the rest quotes (or a model's answer) of the scoped
+        passages. The final ``Answer`` is what to show: checks may have removed parts
+        of the streamed text.
         """
-        question, began, table, chunks, retrieved_at = self._prepare(question, k, filters)
-        if table is not None and not _WHY.search(question):
-            yield table.drafted.text
-            yield self._table_answer(id, question, table, chunks, began, retrieved_at)
+        p = self._prepare(question, k, filters)
+        note = f"{p.scope.note}\n" if p.scope.note else ""
+        if p.scope.refusal:
+            drafted = Drafted(p.scope.refusal, (), True)
+            yield drafted.text
+            yield self._answer(id, p, drafted, "scope", refusal_reason="out of scope")
             return
-        if table is not None:  # a "why" question: the grades first, then the reasons
-            yield table.drafted.text + "\n"
+        if note:
+            yield note
+        why = p.und.intent == "why"
+        if p.table is not None and (not why or p.table.drafted.refused):
+            yield p.table.drafted.text
+            reason = "no such judgement" if p.table.drafted.refused else None
+            yield self._answer(
+                id, p, _noted(note, p.table.drafted), "judgements table", refusal_reason=reason
+            )
+            return
+        routed = None
+        if self.router is not None and not why:
+            routed = self.router.route(p.und, p.scope, p.chunks, p.filters)
+        if routed is not None:
+            yield routed.drafted.text
+            yield self._answer(id, p, _noted(note, routed.drafted), routed.source)
+            return
+        first: Drafted | None = None
+        reasons = self.router.reasons(p.und, p.scope, p.chunks) if self.router and why else None
+        if p.table is not None or reasons is not None:  # "why": the grades, then the reasons
+            first = p.table.drafted if p.table is not None else Drafted("", (), False)
+            if first.text:
+                yield first.text + "\n"
+            if reasons is not None:
+                yield reasons.text
+                drafted = _combined(first, reasons)
+                source = "judgements table" if p.table is not None else "whole report"
+                yield self._answer(id, p, _noted(note, drafted), source)
+                return
+        drafted = yield from self._from_passages(p, history)
+        drafted = self._say_where_grades_come_from(p, drafted)
+        if first is not None:
+            drafted = _combined(first, drafted)
+        yield self._answer(id, p, _noted(note, drafted), "passages", model_used=True)
+
+    def _say_where_grades_come_from(self, p: _Prepared, drafted: Drafted) -> Drafted:
+        """A grade quoted from a document that is not an Ofsted report says so."""
+        from assistant.answering.intent import is_grade_unit
+        from assistant.scope import REPORT_KINDS
+
+        if self.holdings is None or drafted.refused:
+            return drafted
+        kinds = {h.doc_id: (h.kind, h.title) for h in self.holdings.all()}
+        notes = []
+        for c in drafted.citations:
+            kind, title = kinds.get(c.doc_id, (None, c.title))
+            if kind in REPORT_KINDS or kind == "national survey" or not is_grade_unit(c.quote):
+                continue
+            notes.append(
+                f"[{c.n}] is quoted from {title or c.source} ({kind or 'a document'}), "
+                "not from an Ofsted report: check the report itself."
+            )
+        if not notes:
+            return drafted
+        return dataclasses.replace(drafted, text=drafted.text + "\n" + "\n".join(notes))
+
+    def _from_passages(self, p: _Prepared, history: str | None) -> Iterator[str]:
+        """The answerer's pieces over the scoped passages; returns the drafted answer."""
+        question = p.und.normalised
         streaming = getattr(self.answerer, "stream", None)
         if streaming is None:
-            drafted = self.answerer.answer(question, chunks)
+            if history and getattr(self.answerer, "uses_history", False):
+                drafted = self.answerer.answer(question, p.chunks, history)  # type: ignore[call-arg]
+            else:
+                drafted = self.answerer.answer(question, p.chunks)
             yield drafted.text
-        else:
-            drafted = None
-            for item in streaming(question, chunks, history):
-                if isinstance(item, str):
-                    yield item
-                else:
-                    drafted = item
-            if drafted is None:
-                raise RuntimeError("the answerer's stream ended without an answer")
-        if table is not None:
-            drafted = _combined(table.drafted, drafted)
-        done = time.perf_counter()
-        yield self._answer(id, question, drafted, chunks, began, retrieved_at, done)
+            return drafted
+        drafted = None
+        for item in streaming(question, p.chunks, history):
+            if isinstance(item, str):
+                yield item
+            else:
+                drafted = item
+        if drafted is None:
+            raise RuntimeError("the answerer's stream ended without an answer")
+        return drafted
 
     def close(self) -> None:
         """Stop what the assistant started (the local model server)."""
@@ -294,27 +417,43 @@ class Assistant:
     def _answer(
         self,
         id: str | None,
-        question: str,
+        p: _Prepared,
         drafted: Drafted,
-        chunks: list[StoredChunk],
-        began: float,
-        retrieved_at: float,
-        done: float,
+        answered_from: str,
+        *,
+        model_used: bool = False,
+        refusal_reason: str | None = None,
     ) -> Answer:
+        """The typed answer; ``mode``/``model`` say what really answered."""
+        done = time.perf_counter()
+        by_model = model_used and self.answerer.mode != "extractive" and drafted.fallback is None
+        if drafted.refused and refusal_reason is None:
+            refusal_reason = "not covered" if answered_from == "passages" else "nothing found"
+        if answered_from == "judgements table":
+            prompt = JUDGEMENTS_PROMPT
+        elif by_model:
+            prompt = self.answerer.prompt_name
+        else:  # offline wording: quotes, whole-report lists, scope sentences
+            prompt = ExtractiveAnswerer.prompt_name
         return Answer(
             id=id or uuid.uuid4().hex[:12],
-            question=question,
+            question=p.question,
             text=drafted.text,
             citations=drafted.citations,
-            retrieved=tuple(to_passage(c) for c in chunks),
-            mode=self.answerer.mode,
-            model=self.answerer.model,
-            prompt=self.answerer.prompt_name,
+            retrieved=tuple(to_passage(c) for c in p.chunks),
+            mode=self.answerer.mode if by_model else "extractive",
+            model=self.answerer.model if by_model else None,
+            prompt=prompt,
             timings_ms={
-                "retrieve": (retrieved_at - began) * 1000,
-                "answer": (done - retrieved_at) * 1000,
+                "retrieve": (p.retrieved_at - p.began) * 1000,
+                "answer": (done - p.retrieved_at) * 1000,
             },
             refused=drafted.refused,
+            intent=p.und.intent,
+            scope=p.scope.to_json() | {"recognised": [a.to_json() for a in p.und.authorities]},
+            answered_from=answered_from,
+            refusal_reason=refusal_reason if drafted.refused else None,
+            fallback_reason=drafted.fallback,
         )
 
     def documents(self) -> list[DocumentRecord]:
@@ -364,21 +503,27 @@ class Assistant:
         return self.store.compact(timeout=30.0, force=True)
 
     def resolve_document(self, ref: str) -> DocumentRecord:
-        """The one stored document that ``ref`` names (source, id, or id prefix ≥ 6)."""
-        by_source = self.store.find_by_source(ref)
-        if by_source:
-            return by_source
-        docs = self.store.list_documents()
-        matches = [
-            d for d in docs if d.doc_id == ref or (len(ref) >= 6 and d.doc_id.startswith(ref))
-        ]
+        """The one stored document that ``ref`` names (source, id, or id prefix ≥ 6).
+
+        Different reports may share a source (a file name): then ``ref`` is ambiguous
+        and the error lists them with their ids.
+        """
+        matches = self.store.find_all_by_source(ref)
         if not matches:
-            matches = [d for d in docs if Path(d.source).name == ref]
+            docs = self.store.list_documents()
+            matches = [
+                d for d in docs if d.doc_id == ref or (len(ref) >= 6 and d.doc_id.startswith(ref))
+            ]
+            if not matches:
+                matches = [d for d in docs if Path(d.source).name == ref]
         if len(matches) == 1:
             return matches[0]
         if not matches:
             raise InputError(f"no document matches {ref!r}: see `ofsted-assistant docs list`")
-        raise InputError(f"{ref!r} matches {len(matches)} documents: give the full source path")
+        listed = "; ".join(
+            f"{d.doc_id[:12]} {d.title} ({', '.join(d.meta.authorities) or '-'})" for d in matches
+        )
+        raise InputError(f"{ref!r} matches {len(matches)} documents, give an id: {listed}")
 
 
 def build_assistant(
@@ -394,7 +539,10 @@ def build_assistant(
 
     ``chat`` (a LangChain chat model) replaces the model of the openai/local modes.
     """
+    from assistant.answering.calibration import RefusalModel
+    from assistant.answering.router import IntentRouter
     from assistant.answering.text_units import terms
+    from assistant.answering.whole import WholeReportAnswerer
     from assistant.query import Glossary, QueryAnalyzer
     from assistant.structured import StructuredData
     from ingest.tokens import install_offline_cache
@@ -420,7 +568,9 @@ def build_assistant(
     lexical = store.lexical
     analyzer = QueryAnalyzer(Glossary.load(), authorities, vocabulary=lexical.vocabulary)
     extractive = ExtractiveAnswerer(
-        load_prompts(ExtractiveAnswerer.prompt_name), min_score=settings.retrieval.min_score
+        load_prompts(ExtractiveAnswerer.prompt_name),
+        min_score=settings.retrieval.min_score,
+        refusal_model=RefusalModel.load(),
     )
     answerer: Answerer
     local_server = None
@@ -435,18 +585,29 @@ def build_assistant(
     structured = StructuredData(
         settings.data_dir / "structured" / f"{store.chunks_name}.sqlite", store, authorities
     )
+    retriever = LibraryRetriever(
+        store=store, analyzer=analyzer, authorities=authorities, k=settings.retrieval.k
+    )
+    judgements = JudgementAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT))
+    router = IntentRouter(
+        WholeReportAnswerer(store.parsed_document, authorities),
+        judgements,
+        passages=answerer.answer,
+        search=lambda question, flt: retriever.search(question, None, flt),
+    )
     return Assistant(
         settings=settings,
         store=store,
         ingester=IngestService(store, settings.ingest, loader=loader, chunker=chunker),
-        retriever=LibraryRetriever(
-            store=store, analyzer=analyzer, authorities=authorities, k=settings.retrieval.k
-        ),
+        retriever=retriever,
         answerer=answerer,
         authorities=authorities,
-        judgements=JudgementAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT)),
+        judgements=judgements,
         actions=ActionAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT)),
         local_server=local_server,
+        reader=QuestionReader(analyzer, authorities),
+        holdings=Holdings(store.list_documents, lambda: store.lexical.signature),
+        router=router,
     )
 
 
@@ -466,7 +627,7 @@ def _openai_answerer(settings: Settings, chat: Any) -> LLMAnswerer:
     )
 
     llm = settings.llm
-    where = llm.base_url or "the OpenAI API"
+    where = redact_url(llm.base_url) or "the OpenAI API"
 
     def factory() -> tuple[Any, str]:
         model = openai_chat_model(llm)

@@ -50,19 +50,21 @@ def ingest(
 
     Ingesting the same files again adds nothing; a changed file replaces its old
     version. Exit code 3 means some files failed (each is listed with a reason).
+    Symbolic links that lead out of a folder given are not followed (each is listed).
 
     Example: ofsted-assistant ingest reports/ extra/letter.pdf
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from ingest.loader import iter_files
+    from assistant.models import IngestOutcome, IngestReport
+    from ingest.loader import find_files
 
     with errors_to_exit():
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise InputError(f"no such file or folder: {', '.join(missing)}")
-        files = iter_files(paths)
-        if not files:
+        files, links = find_files(paths)
+        if not files and not links:
             raise InputError("no files found in the given paths")
         assistant = build(data_dir, chroma_host, chroma_port, verbose)
         with Progress(
@@ -79,6 +81,8 @@ def ingest(
                 bar.update(task, completed=done, description=escape(outcome.source))
 
             report = assistant.ingest(files, progress)
+        skipped = tuple(IngestOutcome(source, "failed", reason) for source, reason in links)
+        report = IngestReport(report.outcomes + skipped, report.seconds)
         out.print(render_ingest_summary(report))
     raise typer.Exit(report.exit_code)
 
@@ -252,6 +256,7 @@ def docs_compact(
 
 
 def _register_more() -> None:
+    from assistant.cli_accounts import register as register_accounts
     from assistant.cli_chat import register as register_chat
     from assistant.cli_data import register as register_grades
     from assistant.cli_draft import register as register_draft
@@ -263,6 +268,7 @@ def _register_more() -> None:
     register_grades(app)
     register_chat(app)
     register_draft(app)
+    register_accounts(app)
 
 
 _register_more()

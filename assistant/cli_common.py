@@ -75,12 +75,15 @@ def errors_to_exit() -> Iterator[None]:
 
 
 def setup_logging(verbose: bool) -> None:
-    """Log warnings (or, verbose, progress) to stderr; never report text by default."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    """Log warnings (or, verbose, progress) to stderr; never report text by default.
+
+    Credentials inside URLs are redacted from every line (``assistant.redact``).
+    """
+    from assistant.redact import RedactingFormatter
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
+    for handler in logging.getLogger().handlers:  # a URL's password never reaches a log
+        handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
 
 
 def build(data_dir: Path | None, host: str | None, port: int | None, verbose: bool) -> Any:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, build, errors_to_exit
+from assistant.eval_set import SPLITS
 from assistant.evaluation import (
     RECALL_AT,
     REPORT_AT,
@@ -26,20 +27,27 @@ from assistant.evaluation import (
     RetrievalMetrics,
 )
 
-EvalFile = Annotated[
-    Path,
+EvalFiles = Annotated[
+    list[Path],
     typer.Argument(
-        metavar="FILE.jsonl",
-        help="Evaluation set: JSONL of {id, question, type, must_include, sources}.",
+        metavar="FILE.jsonl...",
+        help="Evaluation sets: JSONL of {id, question, type, must_include, sources} (v1),"
+        " or v2 lines that add split, intent, answerable, wordings, authorities, years.",
         show_default=False,
     ),
 ]
 
 
 def eval_command(
-    file: EvalFile,
+    files: EvalFiles,
     k: Annotated[int, typer.Option("-k", help="Passages to retrieve.", min=1, max=50)] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split", help="Only the questions of this split: dev or heldout.", show_default=False
+        ),
+    ] = None,
     baseline: Annotated[
         bool,
         typer.Option("--baseline", help="Also run LangChain's tutorial pipeline (needs --docs)."),
@@ -57,52 +65,119 @@ def eval_command(
     chroma_port: ChromaPort = None,
     verbose: Verbose = False,
 ) -> None:
-    """Score answers and retrieval on an evaluation set (bench/eval/README.md).
+    """Score answers and retrieval on evaluation sets (bench/eval/README.md).
 
     Recall@1/3/5 and MRR (a gold quote in a retrieved passage of its file),
     report@1/5 (a passage of the gold file), answer facts, refusals and
     citation validity, overall and by question type. --baseline embeds the
     files under --docs with LangChain's tutorial pipeline and compares.
 
+    v2 sets (bench/eval/v2) are asked in every wording and reported per split
+    (dev, heldout) side by side and by intent, with the wrong-authority rate,
+    paraphrase consistency and dev - heldout for each headline figure.
+
     Examples:
       ofsted-assistant eval bench/eval/sample.jsonl
       ofsted-assistant eval bench/eval/sample.jsonl --json
       ofsted-assistant eval bench/eval/sample.jsonl --baseline --docs data/sample
+      ofsted-assistant eval bench/eval/v2/*.jsonl --split dev
     """
     from assistant.errors import InputError
-    from assistant.evaluation import evaluate, load_eval_set
+    from assistant.evaluation import load_eval_sets
 
     with errors_to_exit():
-        questions = load_eval_set(file)
+        questions = load_eval_sets(files)
+        v2 = any(q.version == 2 for q in questions)
+        if split is not None:
+            if split not in SPLITS:
+                raise InputError(f"--split must be one of: {', '.join(SPLITS)} (got {split!r})")
+            questions = [q for q in questions if q.split == split]
+            if not questions:
+                raise InputError(f"no questions of the {split} split in the given files")
         if baseline and docs is None:
             raise InputError("--baseline needs --docs DIR (the folder the index was built from)")
         if docs is not None and not baseline:
             raise InputError("--docs is only used with --baseline")
+        if baseline and v2:
+            raise InputError("--baseline works with v1 sets only (one folder of documents)")
         if docs is not None and not docs.is_dir():
             raise InputError(f"--docs must be a folder: {docs}")
         assistant = build(data_dir, chroma_host, chroma_port, verbose)
         if not assistant.documents():
             raise InputError("the index is empty: run `ofsted-assistant ingest` first")
-        began = time.perf_counter()
-        with _progress("answering", len(questions)) as advance:
-            results = evaluate(
-                assistant,
-                questions,
-                assistant.store.document_text,
-                k=k,
-                on_question=lambda _done: advance(1),
-            )
-        seconds = time.perf_counter() - began
-        base = None
-        if baseline and docs is not None:
-            base = _run_baseline(docs, questions, assistant.store.embeddings, k)
-        report = EvalReport(
-            file=str(file), k=k, results=tuple(results), baseline=base, seconds=seconds
-        )
+        if v2:
+            report: Any = _run_v2(assistant, questions, files, k, split)
+        else:
+            report = _run_v1(assistant, questions, files, k, docs if baseline else None)
     if as_json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    elif v2:
+        from assistant.cli_eval_v2 import render_split_report
+
+        sys.stdout.write(render_split_report(report) + "\n")
     else:
         sys.stdout.write(render_report(report) + "\n")
+
+
+def _run_v1(
+    assistant: Any, questions: list[Any], files: list[Path], k: int, docs: Path | None
+) -> EvalReport:
+    from assistant.evaluation import evaluate
+
+    began = time.perf_counter()
+    with _progress("answering", len(questions)) as advance:
+        results = evaluate(
+            assistant,
+            questions,
+            assistant.store.document_text,
+            k=k,
+            on_question=lambda _done: advance(1),
+        )
+    seconds = time.perf_counter() - began
+    base = None
+    if docs is not None:
+        base = _run_baseline(docs, questions, assistant.store.embeddings, k)
+    return EvalReport(
+        file=FILES_SEP.join(str(f) for f in files),
+        k=k,
+        results=tuple(results),
+        baseline=base,
+        seconds=seconds,
+    )
+
+
+def _run_v2(
+    assistant: Any, questions: list[Any], files: list[Path], k: int, split: str | None
+) -> Any:
+    from assistant.eval_splits import SplitReport, evaluate_splits
+    from ingest.authorities import AuthorityIndex
+
+    about = {r.doc_id: r.meta.authorities for r in assistant.documents()}
+    index = AuthorityIndex.load()
+
+    def canonical(name: str) -> str | None:
+        found = index.resolve(name)
+        return found.name if found else None
+
+    began = time.perf_counter()
+    with _progress("answering", sum(len(q.all_wordings) for q in questions)) as advance:
+        asked, paraphrases = evaluate_splits(
+            assistant,
+            questions,
+            assistant.store.document_text,
+            about.get,
+            canonical,
+            k=k,
+            on_ask=lambda _done: advance(1),
+        )
+    return SplitReport(
+        files=tuple(str(f) for f in files),
+        k=k,
+        asked=tuple(asked),
+        paraphrases=tuple(paraphrases),
+        seconds=time.perf_counter() - began,
+        only=split,
+    )
 
 
 def _run_baseline(docs: Path, questions: list[Any], embeddings: Any, k: int) -> BaselineReport:
@@ -154,6 +229,8 @@ def _progress(label: str, total: int | None) -> Iterator[Any]:
 
 
 # -- rendering -----------------------------------------------------------------------
+
+FILES_SEP = ", "  # between the paths of several v1 files in ``EvalReport.file``
 
 
 def _f(value: float | None) -> str:
@@ -215,8 +292,9 @@ def render_report(report: EvalReport) -> str:
         "citations valid",
     ]
     rows = [_row("all", overall)] + [_row(t, m) for t, m in report.by_type().items()]
+    names = ", ".join(Path(f).name for f in report.file.split(FILES_SEP))
     parts = [
-        f"{Path(report.file).name}: {overall.questions} questions ({overall.answerable} answerable,"
+        f"{names}: {overall.questions} questions ({overall.answerable} answerable,"
         f" {overall.unanswerable} unanswerable), k = {report.k}, {report.seconds:.1f} s",
         "",
         _table(header, rows),

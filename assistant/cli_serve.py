@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from pathlib import Path
+from typing import IO, Annotated
 
 import typer
 
+from assistant.accounts import Accounts
 from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, err, errors_to_exit
 from assistant.errors import ConfigError
 from assistant.service import is_loopback
@@ -19,13 +21,48 @@ def check_bind(host: str, login: bool, force: bool) -> str | None:
     if not force:
         raise ConfigError(
             f"refusing to listen on {host} without a login: anyone on the network could read "
-            "the reports. Set OFSTED_ASSISTANT_UI__USERNAME and OFSTED_ASSISTANT_UI__PASSWORD, "
+            "the reports. Set OFSTED_ASSISTANT_UI__ACCOUNTS_FILE (see `ofsted-assistant "
+            "accounts add`) or OFSTED_ASSISTANT_UI__USERNAME and OFSTED_ASSISTANT_UI__PASSWORD, "
             "or pass --force if the network is trusted."
         )
     return (
         f"warning: listening on {host} without a login (--force): anyone who can reach "
         "this address can read and change the library."
     )
+
+
+LOCK_NAME = "serve.lock"
+
+
+def claim_data_dir(data_dir: Path, url: str) -> IO[str]:
+    """Hold the data directory for this window; refuse if another ``serve`` holds it.
+
+    Two windows on one embedded library would each keep their own copy of the
+    vector index and drift apart (questions failing until a restart), so one
+    window per data directory: more copies share a Chroma server, each with its own
+    data directory. The lock is the operating system's (``flock``): it goes with the
+    process, however it ends. Keep the returned file open while serving.
+    """
+    import fcntl
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = (data_dir / LOCK_NAME).open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise ConfigError(
+            f"another `ofsted-assistant serve` ({holder}) is already using the data directory "
+            f"{data_dir}: open that window, or stop it first. For several windows on one "
+            "library, point them at a Chroma server, each with its own --data-dir."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}, {url}\n")
+    handle.flush()
+    return handle
 
 
 def serve_command(
@@ -46,34 +83,30 @@ def serve_command(
     verbose: Verbose = False,
 ) -> None:
     """Start the chat window at http://127.0.0.1:7860 (settings: OFSTED_ASSISTANT_UI__*)."""
-    from assistant.cli_common import build
+    from assistant.cli_common import build, settings_from
     from assistant.service import Library
 
     with errors_to_exit():
-        assistant = build(data_dir, chroma_host, chroma_port, verbose)
-        ui = assistant.settings.ui
+        settings = settings_from(data_dir, chroma_host, chroma_port)
+        ui = settings.ui
+        auth = Accounts.from_settings(ui)  # accounts file and single login, before any loading
         host = host or ui.host
         port = port or ui.port
-        auth = None
-        if ui.username or ui.password:
-            if not (ui.username and ui.password and ui.password.get_secret_value()):
-                raise ConfigError(
-                    "a login needs both OFSTED_ASSISTANT_UI__USERNAME and "
-                    "OFSTED_ASSISTANT_UI__PASSWORD"
-                )
-            auth = (ui.username, ui.password.get_secret_value())
+        shown = f"[{host}]" if ":" in host else host
         warning = check_bind(host, auth is not None, force)
         if warning:
             err.print(warning)
+        claim = claim_data_dir(settings.data_dir, f"http://{shown}:{port}")
+        assistant = build(data_dir, chroma_host, chroma_port, verbose)
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
         from ui.app import serve
 
-        shown = f"[{host}]" if ":" in host else host
         err.print(f"Open http://{shown}:{port} in a browser (Ctrl-C to stop).")
         try:
             serve(Library(assistant), host=host, port=port, auth=auth)
         finally:
             assistant.close()
+            claim.close()
 
 
 def register(app: typer.Typer) -> None:

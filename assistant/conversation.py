@@ -112,7 +112,10 @@ class FollowUpRewriter:
         self._assistant = assistant
 
     def _analyze(self, question: str) -> QueryAnalysis:
-        return self._assistant.retriever.analyze(question)
+        retriever = getattr(self._assistant, "retriever", None)
+        if retriever is None:  # an assistant without retrieval: no authorities known
+            return QueryAnalysis(question, question, (), (), extract_years(question), ())
+        return retriever.analyze(question)
 
     def _spans(self, text: str) -> list[Any]:
         index = getattr(self._assistant, "authorities", None)
@@ -142,11 +145,17 @@ class FollowUpRewriter:
         authorities = analysis.authorities or self._cited_authorities(turn.answer)
         return _Context(turn.standalone, authorities, analysis.years)
 
-    def rewrite(self, question: str, turns: Sequence[Turn]) -> str:
-        """``question`` as a standalone question, given the earlier ``turns``."""
+    def is_follow_up(self, question: str) -> bool:
+        """Whether ``question`` leans on the conversation (see the module docstring).
+
+        A question that names an authority or a year and says what it asks in words of
+        its own ("What did Ofsted say about Westminster in 2006?") stands on its own and
+        is never rewritten; "And Norfolk?", "What about 2019?" and "their care leavers"
+        lean on the turn before.
+        """
         question = question.strip()
-        if not turns or not question:
-            return question
+        if not question:
+            return False
         analysis = self._analyze(question)
         spans = self._spans(question)
         topic = topic_words(question, spans)
@@ -154,15 +163,29 @@ class FollowUpRewriter:
         years = extract_years(question)
         continues = bool(_CONTINUES.match(question))
         refers_back = bool(_REFERS_BACK.search(question))
-        short = len(_WORD.findall(question)) <= _SHORT and not named
-        if not topic:
-            follow_up = continues or refers_back or bool(named or years) or short
-        elif named:
-            follow_up = continues  # "And how are care leavers supported in Norfolk?"
-        else:
-            follow_up = continues or refers_back or short
-        if not follow_up:
+        if named or years:
+            if continues:
+                return True
+            if named and topic:
+                return False
+            rest = _WORD.findall(_replace_all(question, [(s.start, s.end) for s in spans]))
+            rest = [w for w in rest if not w.isdigit()]
+            if topic:  # a year and a topic, no authority: "care leavers in 2019"
+                return refers_back or len(rest) <= _SHORT
+            return len(rest) <= 2 or (refers_back and len(rest) <= _SHORT)
+        short = len(_WORD.findall(question)) <= _SHORT
+        return continues or refers_back or short or not topic
+
+    def rewrite(self, question: str, turns: Sequence[Turn]) -> str:
+        """``question`` as a standalone question, given the earlier ``turns``."""
+        question = question.strip()
+        if not turns or not question or not self.is_follow_up(question):
             return question
+        analysis = self._analyze(question)
+        spans = self._spans(question)
+        topic = topic_words(question, spans)
+        named = analysis.authorities
+        years = extract_years(question)
         ctx = self.context(turns[-1])
         if not topic:
             return self._swap(ctx, named, years)
@@ -221,6 +244,13 @@ def _replace(text: str, spans: Sequence[tuple[int, int]], new: str) -> str:
     return text[:start] + new + text[end:]
 
 
+def _replace_all(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with every span blanked out."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
 def _append(text: str, words: str) -> str:
     """``text`` with ``words`` added before its closing punctuation."""
     body = text.rstrip()
@@ -275,6 +305,8 @@ class Conversation:
         question = (question or "").strip()
         if not self.turns or not question:
             return question
+        if not self._rules.is_follow_up(question):
+            return question  # a question that stands on its own is never rewritten
         rewriter = self.rewriter or getattr(self.assistant.answerer, "rewrite_follow_up", None)
         if rewriter is not None:
             rewritten = (rewriter(question, self.history_text()) or "").strip()
@@ -291,9 +323,12 @@ class Conversation:
             **kw: passed to ``Assistant.ask`` (``id``, ``k``, ``filters``); the
                 history is passed too (the language-model modes use it).
         """
-        standalone = standalone or self.rewrite(question)
-        answer = self.assistant.ask(standalone, history=self.history_text() or None, **kw)
-        self._record(question, standalone, answer)
+        answer = None
+        for item in self.stream(question, standalone=standalone, **kw):
+            if isinstance(item, Answer):
+                answer = item
+        if answer is None:
+            raise RuntimeError("the conversation's stream ended without an answer")
         return answer
 
     def stream(

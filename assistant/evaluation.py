@@ -1,9 +1,8 @@
 """Scoring answers against a gold evaluation set (``bench/eval/*.jsonl``).
 
-A question line is ``{id, question, type, must_include, sources}``: ``must_include``
-holds groups of alternatives (every group must be matched by one alternative in the
-answer), ``sources`` the gold ``{file, quote}`` spans. Questions of type
-``unanswerable`` have neither and should be refused.
+The sets are read by :mod:`assistant.eval_set` (re-exported here); the v2 figures
+(splits, wordings, wrong authority, paraphrase consistency) are in
+:mod:`assistant.eval_splits`.
 
 Retrieval is scored on the passages in rank order: a question is *found* at the rank
 of the first passage that holds a gold quote and comes from that quote's file; the
@@ -14,17 +13,18 @@ not found. Paths are compared by :func:`same_file`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.errors import InputError
+from assistant.eval_set import UNANSWERABLE as UNANSWERABLE
+from assistant.eval_set import EvalQuestion
+from assistant.eval_set import GoldSource as GoldSource
+from assistant.eval_set import load_eval_set as load_eval_set
+from assistant.eval_set import load_eval_sets as load_eval_sets
 from assistant.models import Citation, Passage
 
-UNANSWERABLE = "unanswerable"
 RECALL_AT = (1, 3, 5)
 REPORT_AT = (1, 5)
 
@@ -83,103 +83,6 @@ def same_file(source: str, gold_file: str) -> bool:
         return False
     n = min(len(a), len(b))
     return a[-n:] == b[-n:]
-
-
-@dataclass(frozen=True)
-class GoldSource:
-    """A gold span: a short verbatim quote and the file it comes from."""
-
-    file: str
-    quote: str
-
-
-@dataclass(frozen=True)
-class EvalQuestion:
-    """One line of an evaluation set."""
-
-    id: str
-    question: str
-    type: str
-    must_include: tuple[tuple[str, ...], ...]
-    sources: tuple[GoldSource, ...]
-
-    @property
-    def answerable(self) -> bool:
-        """False for questions the documents do not answer."""
-        return self.type != UNANSWERABLE
-
-
-_FIELDS = ("id", "question", "type", "must_include", "sources")
-
-
-def load_eval_set(path: Path) -> list[EvalQuestion]:
-    """Read and check an evaluation set.
-
-    Raises:
-        InputError: the file is missing or unreadable, or a line is not valid JSON,
-            lacks a field, has a field of the wrong shape, or repeats an id.
-    """
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError(f"eval file not found: {path}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read eval file {path}: {exc}") from exc
-    questions: list[EvalQuestion] = []
-    seen: set[str] = set()
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path.name} line {number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg})") from exc
-        question = _parse_question(row, where)
-        if question.id in seen:
-            raise InputError(f"{where}: id {question.id!r} is used twice")
-        seen.add(question.id)
-        questions.append(question)
-    if not questions:
-        raise InputError(f"eval file {path} holds no questions")
-    return questions
-
-
-def _parse_question(row: Any, where: str) -> EvalQuestion:
-    if not isinstance(row, dict):
-        raise InputError(f"{where}: expected a JSON object")
-    missing = [f for f in _FIELDS if f not in row]
-    if missing:
-        raise InputError(f"{where}: missing field {', '.join(repr(f) for f in missing)}")
-    for name in ("id", "question", "type"):
-        if not isinstance(row[name], str) or not row[name].strip():
-            raise InputError(f"{where}: {name!r} must be a non-empty string")
-    must = row["must_include"]
-    if not isinstance(must, list) or not all(
-        isinstance(g, list) and g and all(isinstance(a, str) and a.strip() for a in g) for g in must
-    ):
-        raise InputError(f"{where}: 'must_include' must be a list of non-empty lists of strings")
-    sources = row["sources"]
-    if not isinstance(sources, list) or not all(
-        isinstance(s, dict)
-        and isinstance(s.get("file"), str)
-        and s["file"].strip()
-        and isinstance(s.get("quote"), str)
-        and s["quote"].strip()
-        for s in sources
-    ):
-        raise InputError(f"{where}: 'sources' must be a list of objects with 'file' and 'quote'")
-    if row["type"] == UNANSWERABLE and (must or sources):
-        raise InputError(f"{where}: an unanswerable question has empty must_include and sources")
-    if row["type"] != UNANSWERABLE and not (must and sources):
-        raise InputError(f"{where}: an answerable question needs must_include and sources")
-    return EvalQuestion(
-        id=row["id"],
-        question=row["question"],
-        type=row["type"],
-        must_include=tuple(tuple(g) for g in must),
-        sources=tuple(GoldSource(s["file"], s["quote"]) for s in sources),
-    )
 
 
 # -- scoring one question ------------------------------------------------------------

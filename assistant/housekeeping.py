@@ -89,11 +89,16 @@ def compact_chroma_directory(path: Path) -> bool:
     return compact_chroma(path, timeout=30.0)
 
 
-def sweep_window_files(folder: Path, max_age_seconds: float, now: float | None = None) -> int:
-    """Delete files under ``folder`` last written over ``max_age_seconds`` ago."""
+def sweep_window_files(
+    folder: Path, max_age_seconds: float, now: float | None = None, keep: Iterable[Path] = ()
+) -> int:
+    """Delete files under ``folder`` last written over ``max_age_seconds`` ago (not ``keep``)."""
     now = time.time() if now is None else now
+    kept = {p.resolve() for p in keep}
     deleted = 0
     for path in _files(folder):
+        if path.resolve() in kept:
+            continue
         try:
             written = path.stat().st_mtime
         except OSError:

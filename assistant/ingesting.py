@@ -6,13 +6,14 @@ import dataclasses
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from assistant.errors import AssistantError, EmptyDocumentError, IngestError
-from assistant.models import IngestOutcome, IngestReport
+from assistant.identity import REPLACEABLE_KINDS, Origin, describe, report_key, same_document
+from assistant.models import IngestOutcome, IngestReport, IngestStatus
 from assistant.settings import IngestSettings
 from ingest.models import Chunk, ParsedDocument
 from vectorstore.store import ChromaStore, DocumentRecord
@@ -78,10 +79,19 @@ class IngestService:
         self._removed = 0
 
     def ingest(
-        self, files: Sequence[tuple[Path, str]], progress: ProgressFn | None = None
+        self,
+        files: Sequence[tuple[Path, str]],
+        progress: ProgressFn | None = None,
+        *,
+        origin: Origin = "file",
+        confirmed: Collection[str] | None = None,
     ) -> IngestReport:
         """Ingest ``(path, source)`` pairs; a failure on one file never stops the rest.
 
+        ``origin`` says where the files come from, which decides what new content may
+        replace (see :mod:`assistant.identity`). With ``confirmed`` given, a file
+        replaces stored documents only when all their ids are in it; otherwise nothing
+        of it is written and its outcome is ``held``, naming what it would replace.
         The run holds the store's writer lock: a second ingest into the same data
         directory waits for this one.
         """
@@ -91,7 +101,7 @@ class IngestService:
             orphans = self.store.remove_orphans()
             outcomes: list[IngestOutcome] = []
             for i, (path, source) in enumerate(files):
-                outcome = self._ingest_one(path, source)
+                outcome = self._ingest_one(path, source, origin, confirmed)
                 outcomes.append(outcome)
                 if outcome.status == "failed":
                     logger.info("ingest failed for %s: %s", source, outcome.reason)
@@ -111,49 +121,114 @@ class IngestService:
                 ) from exc
             raise
 
-    def _ingest_one(self, path: Path, source: str) -> IngestOutcome:
+    def _ingest_one(
+        self, path: Path, source: str, origin: Origin, confirmed: Collection[str] | None
+    ) -> IngestOutcome:
         try:
             doc = self._load(path, source)
-            versions = self.store.find_all_by_source(source)
-            stale = [r for r in versions if r.doc_id != doc.doc_id]
-            if len(stale) < len(versions):  # this content is stored under this name
-                for old in stale:  # a second version left by an interrupted replacement
-                    self.store.remove_document(old.doc_id)
-                    self._removed += 1
-                return IngestOutcome(source, "unchanged", doc_id=doc.doc_id)
+            versions, others = self._stored_versions(doc, source, origin)
             same_content = self.store.get_document(doc.doc_id)
             if same_content is not None:
-                for old in stale:  # the file now holds what another file holds
-                    self.store.remove_document(old.doc_id)
-                    self._removed += 1
-                return IngestOutcome(
-                    source,
-                    "unchanged",
-                    reason=f"same content as {same_content.source}, stored once",
-                    doc_id=doc.doc_id,
+                return self._unchanged(doc, source, origin, same_content, versions)
+            replaces = tuple(v.doc_id for v in versions)
+            if replaces and confirmed is not None and not set(replaces) <= set(confirmed):
+                return _held(doc, source, versions)
+            chunks = self._write(doc, source, origin, versions)
+            if versions:
+                status: IngestStatus = "updated"
+                replaced = "; ".join(map(describe, versions))
+                reason = f"replaced {replaced}" if origin == "upload" else ""
+            else:
+                status = "added"
+                reason = "; ".join(
+                    f"another document has the same name and is kept: {describe(o)}" for o in others
                 )
-            chunks = [
-                with_page_starts(doc, c)
-                for c in self.chunker(doc, self.settings.chunk_tokens, self.settings.chunk_overlap)
-            ]
-            if not chunks:
-                raise EmptyDocumentError("no text to index after cleaning")
-            record = DocumentRecord(
-                doc_id=doc.doc_id,
-                source=source,
-                file_type=doc.file_type,
-                meta=doc.meta,
-                chunk_count=len(chunks),
-                page_count=len(doc.pages),
-                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            )
-            self.store.add_document(record, doc.text, chunks, pages=doc.pages, replaces=stale)
-            status = "updated" if stale else "added"
             return IngestOutcome(
-                source, status, doc_id=doc.doc_id, chunks=len(chunks), pages=len(doc.pages)
+                source,
+                status,
+                reason=reason,
+                doc_id=doc.doc_id,
+                chunks=chunks,
+                pages=len(doc.pages),
+                replaces=replaces,
             )
         except AssistantError as exc:
             return IngestOutcome(source, "failed", reason=str(exc))
         except Exception as exc:  # one bad file must never stop the rest
             logger.exception("unexpected error while ingesting %s", source)
             return IngestOutcome(source, "failed", reason=f"unexpected error: {exc}")
+
+    def _write(
+        self, doc: ParsedDocument, source: str, origin: Origin, replaces: list[DocumentRecord]
+    ) -> int:
+        """Chunk and store ``doc`` in place of ``replaces``; return its number of chunks."""
+        chunks = [
+            with_page_starts(doc, c)
+            for c in self.chunker(doc, self.settings.chunk_tokens, self.settings.chunk_overlap)
+        ]
+        if not chunks:
+            raise EmptyDocumentError("no text to index after cleaning")
+        record = DocumentRecord(
+            doc_id=doc.doc_id,
+            source=source,
+            file_type=doc.file_type,
+            meta=doc.meta,
+            chunk_count=len(chunks),
+            page_count=len(doc.pages),
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            origin=origin,
+        )
+        self.store.add_document(record, doc.text, chunks, pages=doc.pages, replaces=replaces)
+        return len(chunks)
+
+    def _stored_versions(
+        self, doc: ParsedDocument, source: str, origin: Origin
+    ) -> tuple[list[DocumentRecord], list[DocumentRecord]]:
+        """Stored documents that ``doc`` is a new version of, and others of the same name."""
+        named = self.store.find_all_by_source(source)
+        candidates = {r.doc_id: r for r in named}
+        key = report_key(doc.meta)
+        if origin == "upload" and key is not None and key.kind in REPLACEABLE_KINDS:
+            for record in self.store.find_documents({"kind": key.kind}):
+                if report_key(record.meta) == key:
+                    candidates.setdefault(record.doc_id, record)
+        candidates.pop(doc.doc_id, None)
+        versions = [r for r in candidates.values() if same_document(source, doc.meta, origin, r)]
+        kept = {v.doc_id for v in versions} | {doc.doc_id}
+        return versions, [r for r in named if r.doc_id not in kept]
+
+    def _unchanged(
+        self,
+        doc: ParsedDocument,
+        source: str,
+        origin: Origin,
+        stored: DocumentRecord,
+        versions: Sequence[DocumentRecord],
+    ) -> IngestOutcome:
+        """This content is stored already: nothing to write (it is stored once)."""
+        if origin == "file":
+            # an old version left by an interrupted replacement, or the file now holds
+            # what another file holds: the file's earlier version goes
+            for old in versions:
+                self.store.remove_document(old.doc_id)
+                self._removed += 1
+        same_place = (stored.source, stored.origin) == (source, origin)
+        return IngestOutcome(
+            source,
+            "unchanged",
+            reason="" if same_place else f"same content as {stored.source}, stored once",
+            doc_id=doc.doc_id,
+        )
+
+
+def _held(doc: ParsedDocument, source: str, versions: Sequence[DocumentRecord]) -> IngestOutcome:
+    """The outcome of a file that would replace ``versions`` without the user's say-so."""
+    key = report_key(doc.meta)
+    what = f"the same report ({key.describe()})" if key else "the same file"
+    return IngestOutcome(
+        source,
+        "held",
+        reason=f"would replace {'; '.join(map(describe, versions))}: {what}; confirm to replace it",
+        doc_id=doc.doc_id,
+        replaces=tuple(v.doc_id for v in versions),
+    )

@@ -71,6 +71,11 @@ class Answer:
     prompt: str | None
     timings_ms: dict[str, float] = field(default_factory=dict)
     refused: bool = False
+    intent: str | None = None  # what the question asked for (grade, why, improve, …)
+    scope: dict[str, Any] = field(default_factory=dict)  # what the answer was limited to
+    answered_from: str | None = None  # "judgements table", "whole report", "passages", "scope"
+    refusal_reason: str | None = None  # "out of scope", "not covered", … when refused
+    fallback_reason: str | None = None  # why the model did not answer, when it fell back
 
     def to_json(self) -> dict[str, Any]:
         """The public ``ask --json`` object (extend it, never break it)."""
@@ -85,10 +90,16 @@ class Answer:
             "prompt": self.prompt,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "refused": self.refused,
+            "intent": self.intent,
+            "scope": self.scope,
+            "answered_from": self.answered_from,
+            "refusal_reason": self.refusal_reason,
+            "fallback_reason": self.fallback_reason,
         }
 
 
-IngestStatus = Literal["added", "updated", "unchanged", "failed"]
+# "held": it would replace a stored document, and replacing needs the user's confirmation
+IngestStatus = Literal["added", "updated", "unchanged", "held", "failed"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,7 @@ class IngestOutcome:
     doc_id: str | None = None
     chunks: int = 0
     pages: int = 0
+    replaces: tuple[str, ...] = ()  # ids of the stored documents it replaced (or would)
 
 
 @dataclass(frozen=True)

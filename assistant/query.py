@@ -472,6 +472,10 @@ class QueryAnalyzer:
         self._place_index: _Neighbourhood | None = None
         self._place_case: dict[str, str] = {}
 
+    def vocabulary(self) -> Collection[str] | None:
+        """The library's lower-case words (None when typo correction is off)."""
+        return self._vocab()[0]
+
     def warm_up(self) -> None:
         """Build the typo indexes now rather than on the first question."""
         self._vocab()
@@ -547,15 +551,18 @@ class QueryAnalyzer:
     def _authority_fixes(self, question: str, vocab: Collection[str] | None) -> list[_Fix]:
         """Misspelt authority names, kept only when the corrected question names one."""
         index = self._authorities
-        if index is None or index.find(question):
+        if index is None:
             return []
         places = self._places()
         if places is None:
             return []
+        named = [(s.start, s.end) for s in index.spans(question)]
         fixes = []
         for m in _WORD.finditer(question):
             word = m.group()
             lower = word.lower()
+            if any(a < m.end() and m.start() < b for a, b in named):
+                continue  # already part of a recognised name
             if (
                 not word[0].isupper()
                 or len(word) < _MIN_TYPO_LENGTH

@@ -17,14 +17,15 @@ import threading
 import unicodedata
 import uuid
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
 from assistant.models import Answer, Citation, IngestOutcome, IngestReport
+from assistant.redact import redact_url
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -279,6 +280,22 @@ class Library:
         """The kept copy of a document's file."""
         return self.assistant.original_file(doc_id)
 
+    def original_download(self, doc_id: str) -> tuple[Path, str] | None:
+        """A stored document's kept file and the name to save it as (its own file name).
+
+        None when the document is not in the library (a file left behind by a
+        replaced or deleted document is never offered) or its file was not kept.
+        """
+        with self.lock.reading():
+            record = self.assistant.store.get_document(doc_id)
+            kept = self.assistant.original_file(doc_id) if record else None
+        if record is None or kept is None:
+            return None
+        name = safe_upload_name(PurePosixPath(record.source.replace("\\", "/")).name)
+        if Path(name).suffix.lower() != kept.suffix.lower():
+            name += kept.suffix.lower()
+        return kept, name
+
     # -- documents --------------------------------------------------------------------
 
     def documents(self) -> list[DocumentRecord]:
@@ -300,8 +317,17 @@ class Library:
         docs = self.documents() if docs is None else docs
         authorities = sorted({a for d in docs for a in d.meta.authorities})
         kinds = sorted({d.meta.kind for d in docs if d.meta.kind != "unknown"})
+        labels = Counter(f"{d.title} ({d.source})" for d in docs)
         documents = sorted(
-            ((f"{d.title} ({d.source})", d.doc_id) for d in docs), key=lambda x: x[0].lower()
+            (
+                (
+                    f"{d.title} ({d.source})"
+                    + (f" · {d.doc_id[:8]}" if labels[f"{d.title} ({d.source})"] > 1 else ""),
+                    d.doc_id,
+                )
+                for d in docs
+            ),
+            key=lambda x: x[0].lower(),
         )
         return FilterChoices(authorities, kinds, documents)
 
@@ -309,14 +335,20 @@ class Library:
         self,
         files: Sequence[tuple[Path, str]],
         progress: Callable[[int, int, str], None] | None = None,
+        *,
+        replace: Collection[str] = (),
     ) -> IngestReport:
         """Ingest uploaded files ``(temporary path, name as uploaded)``, one at a time.
 
         Names are reduced to a safe file name; files over the size limit are refused
-        before they are read; the type is checked from the content by ingest.
+        before they are read; the type is checked from the content by ingest. An
+        upload replaces a stored document only when it is the same report (see
+        :mod:`assistant.identity`) and that document's id is in ``replace`` (the
+        user confirmed it); otherwise the file is ``held`` and its outcome says what
+        it would replace.
         """
         limit = self.settings.ui.max_upload_mb * 1024 * 1024
-        self.sweep_window_files()
+        self.sweep_window_files(keep=[path for path, _ in files])
         outcomes: list[IngestOutcome] = []
         seconds = 0.0
         for i, (path, name) in enumerate(files):
@@ -339,12 +371,21 @@ class Library:
                 )
                 continue
             with self.lock.writing():
-                report = self.assistant.ingest([(path, source)])
+                report = self.assistant.ingest(
+                    [(path, source)], origin="upload", confirmed=frozenset(replace)
+                )
             outcomes.extend(report.outcomes)
             seconds += report.seconds
         if progress is not None:
             progress(len(files), len(files), "")
         return IngestReport(tuple(outcomes), seconds)
+
+    def document(self, doc_id: str) -> DocumentRecord:
+        """The stored document with this id (``InputError`` when there is none)."""
+        if not doc_id:
+            raise InputError("choose a document first")
+        with self.lock.reading():
+            return self.assistant.resolve_document(doc_id)
 
     def remove(self, doc_id: str) -> DocumentRecord:
         """Remove a stored document, its kept file, its drafts and the window's copies.
@@ -356,12 +397,12 @@ class Library:
         with self.lock.writing():
             return self.assistant.remove(doc_id)
 
-    def sweep_window_files(self) -> int:
-        """Delete the window's temporary files older than the retention time."""
+    def sweep_window_files(self, keep: Sequence[Path] = ()) -> int:
+        """Delete the window's temporary files older than the retention time (not ``keep``)."""
         from assistant.housekeeping import sweep_window_files
 
         minutes = self.settings.ui.upload_retention_minutes
-        return sweep_window_files(self.settings.window_files_dir, minutes * 60)
+        return sweep_window_files(self.settings.window_files_dir, minutes * 60, keep=keep)
 
     def housekeeping(self) -> None:
         """The window's chores, at start and every few minutes.
@@ -455,7 +496,7 @@ class Library:
                 store=store,
                 leaves_machine=_leaves(s, "Nothing: the model runs on this machine."),
             )
-        endpoint = s.llm.base_url or "https://api.openai.com/v1"
+        endpoint = redact_url(s.llm.base_url) or "https://api.openai.com/v1"
         local = _is_loopback_url(endpoint)
         return About(
             mode="language model (OpenAI-compatible API)",

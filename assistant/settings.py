@@ -125,7 +125,27 @@ class UISettings(_Group):
     )
     port: int = Field(7860, description="Port of the app.", ge=1, le=65535)
     username: str | None = Field(None, description="Login name (with password: login required).")
-    password: SecretStr | None = Field(None, description="Login password.")
+    password: SecretStr | None = Field(None, description="Login password (an editor).")
+    accounts_file: Path | None = Field(
+        None,
+        description=(
+            "JSON file of named accounts (name, role reader|editor, scrypt password hash), "
+            "written by `ofsted-assistant accounts add`; set: login required."
+        ),
+    )
+    login_failures: int = Field(
+        5,
+        description="Failed sign-ins from one address within login_window before it is refused.",
+        ge=1,
+    )
+    login_window: float = Field(
+        900.0, description="Seconds over which failed sign-ins are counted.", gt=0
+    )
+    login_lockout: float = Field(
+        30.0,
+        description="Seconds a refused address waits; doubles with each further failure (≤ 1 h).",
+        gt=0,
+    )
     max_upload_mb: int = Field(100, description="Largest file accepted by upload, in MB.", ge=1)
     concurrency: int = Field(
         8, description="Questions answered at the same time (more wait in the queue).", ge=1

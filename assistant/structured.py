@@ -46,12 +46,12 @@ AREA_NAMES = {
 }
 
 # Raise whenever what is extracted changes: existing tables are then read again.
-VERSION = 5
+VERSION = 6
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT, authority TEXT,
-    framework TEXT, inspection_start TEXT, inspection_end TEXT, published TEXT
+    framework TEXT, inspection_start TEXT, inspection_end TEXT, published TEXT, kind TEXT
 );
 CREATE TABLE IF NOT EXISTS actions (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
@@ -92,6 +92,7 @@ class GradeRow:
     doc_id: str
     page: int | None
     quote: str
+    kind: str | None = None  # the kind of document the judgement was read from
 
     @property
     def meaning(self) -> str:
@@ -251,6 +252,16 @@ def _aligned(values: tuple[str, ...], i: int, n: int) -> str | None:
     return "; ".join(values) or None
 
 
+JUDGING_KINDS = (
+    "inspection report",
+    "apa letter",
+    "national survey",
+    "board paper",
+    "committee report",
+)
+"""Kinds of document whose judgement statements go into the judgements table."""
+
+
 class StructuredData:
     """The judgements of every stored inspection report, kept in step with the store."""
 
@@ -298,13 +309,16 @@ class StructuredData:
             db.executemany("DELETE FROM documents WHERE doc_id = ?", [(d,) for d in doc_ids])
 
     def _add(self, db: sqlite3.Connection, doc: ParsedDocument) -> None:
-        found = extract_judgements(doc, self.authorities)
+        # Judgements only from documents whose structure reads as a report, letter or
+        # paper: a note that merely says "Overall effectiveness: Inadequate" states none.
+        recognised = doc.meta.kind in JUDGING_KINDS
+        found = extract_judgements(doc, self.authorities) if recognised else []
         dates = extract_inspection_dates(doc.text) if doc.meta.kind == "inspection report" else None
         framework = framework_of(doc, {j.area for j in found}, dates)
         authority = doc.meta.authorities[0] if doc.meta.authorities else None
         with db:  # one transaction: a document is in the table whole or not at all
             db.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc.doc_id,
                     doc.source,
@@ -314,6 +328,7 @@ class StructuredData:
                     dates[0] if dates else None,
                     dates[1] if dates else None,
                     doc.meta.published,
+                    doc.meta.kind,
                 ),
             )
             db.executemany(
@@ -378,7 +393,7 @@ class StructuredData:
         sql = (
             "SELECT COALESCE(j.authority, d.authority), j.area, j.area_text, j.grade, j.level,"
             " d.framework,"
-            " d.inspection_end, d.published, d.title, d.source, d.doc_id, j.page, j.quote"
+            " d.inspection_end, d.published, d.title, d.source, d.doc_id, j.page, j.quote, d.kind"
             " FROM judgements j JOIN documents d USING (doc_id)"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY COALESCE(j.authority, d.authority),"

@@ -16,22 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.vocabulary import GRADE_LEVELS, GRADE_WORDS
+from core.vocabulary import SCALE as VOCAB_SCALE
 from ingest.authorities import AuthorityIndex
 from ingest.models import ParsedDocument
 
-SCALE = {1: "outstanding", 2: "good", 3: "requires improvement", 4: "inadequate"}
+SCALE = VOCAB_SCALE
 
-_GRADE = r"(?P<grade>outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate)"
-_LEVEL = {
-    "outstanding": 1,
-    "good": 2,
-    "requires improvement": 3,
-    "requires improvement to be good": 3,
-    "require improvement": 3,
-    "require improvement to be good": 3,
-    "adequate": 3,
-    "inadequate": 4,
-}
+_GRADE = rf"(?P<grade>{GRADE_WORDS})"
+_LEVEL = GRADE_LEVELS
 
 # Areas by how reports name them (most specific first). Each pattern matches the
 # area wording at the start of a line; the grade follows on the same line.

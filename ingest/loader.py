@@ -113,16 +113,33 @@ def read_bytes(path: Path) -> bytes:
 def iter_files(paths: list[Path]) -> list[tuple[Path, str]]:
     """Expand files and folders into ``(path, source)`` pairs, in a stable order.
 
+    As :func:`find_files`; links out of a folder are skipped with a logged warning.
+    """
+    found, skipped = find_files(paths)
+    for source, reason in skipped:
+        logger.warning("skipped %s: %s", source, reason)
+    return found
+
+
+def find_files(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """Files to ingest as ``(path, source)`` pairs, and skipped links as ``(source, reason)``.
+
     Folders are walked recursively in sorted order; hidden files and folders
     (``.git``) and Office lock files (``~$...``) are skipped. Files of any
     extension are returned, so the caller can report unsupported ones.
     ``source`` is the path relative to the folder given, or the file's name.
+    A symbolic link inside a folder that leads out of it (to a file or a folder)
+    is never followed: it is returned with the reason instead. A file named on
+    its own is read wherever it is.
     """
     found: list[tuple[Path, str]] = []
+    skipped: list[tuple[str, str]] = []
     seen: set[Path] = set()
     for given in paths:
         if given.is_dir():
-            pairs = [(file, file.relative_to(given).as_posix()) for file in _walk(given)]
+            files, links = _walk(given)
+            pairs = [(file, file.relative_to(given).as_posix()) for file in files]
+            skipped += [(link.relative_to(given).as_posix(), why) for link, why in links]
         else:
             pairs = [(given, given.name)]
         for file, source in pairs:
@@ -130,17 +147,28 @@ def iter_files(paths: list[Path]) -> list[tuple[Path, str]]:
             if key not in seen:
                 seen.add(key)
                 found.append((file, source))
-    return found
+    return found, skipped
 
 
-def _walk(folder: Path) -> list[Path]:
-    files = []
-    for root, dirs, names in os.walk(folder):
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files under ``folder`` (links out of it not followed), and the links skipped."""
+    base = folder.resolve()
+    files: list[Path] = []
+    links: list[tuple[Path, str]] = []
+    for root, dirs, names in os.walk(folder):  # never descends into a linked folder
+        here = Path(root)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if not _skipped(name):
-                files.append(Path(root) / name)
-    return sorted(files, key=lambda file: file.relative_to(folder).as_posix())
+        for name in [*dirs, *names]:
+            path = here / name
+            if _skipped(name) or not path.is_symlink():
+                continue
+            target = path.resolve()
+            if not target.is_relative_to(base):
+                kind = "folder" if target.is_dir() else "file"
+                links.append((path, f"symbolic link to a {kind} outside the folder: not followed"))
+        out = {link for link, _ in links}
+        files += [here / n for n in sorted(names) if not _skipped(n) and here / n not in out]
+    return sorted(files, key=lambda file: file.relative_to(folder).as_posix()), sorted(links)
 
 
 def _skipped(name: str) -> bool:

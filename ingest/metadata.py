@@ -24,33 +24,13 @@ from collections import Counter
 from datetime import date
 from functools import lru_cache
 
+from core.vocabulary import MONTHS
 from ingest.authorities import AuthorityIndex
 from ingest.models import DocumentKind, DocumentMeta
 
 _HEAD_CHARS = 6000
 """How much of the start of a document holds its front matter."""
 
-MONTHS = {  # month names and abbreviations -> month number
-    name: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November"
     r"|December)"
@@ -121,6 +101,9 @@ def extract_metadata(
     title = _title(kind, head, lines)
     own = _own_authority(plain, index) if kind in ("board paper", "committee report") else None
     subjects = _subjects(kind, title, head, lines, index, own)
+    if not subjects and kind == "inspection report" and not title:
+        found = _own_authority(plain, index)  # the authority the report keeps naming
+        subjects = (found,) if found else ()
     dates = extract_inspection_dates(text) if kind == "inspection report" else None
     return DocumentMeta(
         title=title,
@@ -206,6 +189,12 @@ def _kind(head: str, lines: list[str]) -> DocumentKind:
         return "committee report"
     first = head[:1000]
     if re.search(r"(?:\bRe-i|\bI)nspection of\b", first) and _INSPECTION_DATES_RE.search(head):
+        return "inspection report"
+    if (  # a report whose title page is an image: its front matter still reads as one
+        _INSPECTION_DATES_RE.match(first.lstrip())
+        and re.search(r"^Lead (?:social care )?inspector\b", first, re.M | re.I)
+        and re.search(r"\bOverall effectiveness\b|\bJudgement\b", head, re.I)
+    ):
         return "inspection report"
     if re.search(r"\bJoint area review\b", first, re.I) and _OFSTED_RE.search(head):
         return "inspection report"
@@ -351,6 +340,10 @@ def _subjects(
         named = [m.name for m in index.find(title)]
         if named:
             return tuple(named)
+        m = _INSPECTED_NAME.search(title)
+        found = index.resolve(m.group(1)) if m else None
+        if found is not None:  # "Inspection of Reading local authority …": a name that
+            return (found.name,)  # is also a word is read in this title form
     if kind == "inspection report":
         label = _INSPECTION_DATES_RE.search(head)
         zone = head[: label.start()] if label and label.start() <= 600 else ""
@@ -360,6 +353,14 @@ def _subjects(
         zone = "\n".join(lines[:dear])
         return _single(index, zone)
     return (own,) if own else ()
+
+
+_INSPECTED_NAME = re.compile(
+    r"\binspection of (?:the )?(?:london borough of |royal borough of |city of )?"
+    r"([A-Z][\w'’&-]*(?: [A-Z][\w'’&-]*){0,3}) "
+    r"(?:local authority|city council|county council|borough council|council)\b",
+    re.I,
+)
 
 
 def _single(index: AuthorityIndex, zone: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from core.vocabulary import GRADE_WORDS
 from ingest.markup import BULLET, CELL_SEPARATOR, NUMBERED
 from ingest.models import Block, BlockKind, FileType
 from ingest.raw import CleanedText
@@ -23,15 +24,9 @@ MAX_TABLE_BREAK = 2
 _LABEL_VALUE = re.compile(r"^([^:]{1,40}):\s+([A-Z0-9£‘'\"(])")
 _TERMINAL = re.compile(r"[.,;:][)’”'\"]*$")
 # A judgement line ("Overall effectiveness Outstanding") reads as a heading.
-_GRADE_END = re.compile(
-    r"\b(?:outstanding|good|adequate|inadequate|requires improvement(?: to be good)?)$", re.I
-)
+_GRADE_END = re.compile(rf"\b(?:{GRADE_WORDS})$", re.I)
 # A bare grade under a heading ("Grade 3 (Adequate)") is not a section of its own.
-_GRADE_ONLY = re.compile(
-    r"^(?:grade\s+\d\s*)?\(?(?:outstanding|good|adequate|inadequate|"
-    r"requires improvement(?: to be good)?)\)?$",
-    re.I,
-)
+_GRADE_ONLY = re.compile(rf"^(?:grade\s+\d\s*)?\(?(?:{GRADE_WORDS})\)?$", re.I)
 _WEB = re.compile(r"@|https?:|www\.", re.I)
 
 

@@ -8,21 +8,22 @@ Everything goes through the ``assistant`` API: no Chroma or LangChain here.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import logging
 import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
-from assistant.errors import AssistantError
+from assistant.accounts import Accounts
 from assistant.models import Answer, Citation
 from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
 from assistant.structured import AREA_NAMES
-from ui import views
+from ui import routes, views
+from ui.documents import documents_tab
+from ui.errors import readable as _readable
+from ui.login import Login, role_of, signed_in_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ SHOW_QUOTE = (
     "() => { const m = document.querySelector('.passage mark.quote');"
     " if (m) { m.scrollIntoView({block: 'center', behavior: 'instant'}); } return []; }"
 )
-UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
+SIGN_OUT = "() => { window.location.assign('logout'); return []; }"
 CSS = """
 .passage mark.quote { background: #fff3a3; padding: 0 2px; }
 .passage .where { color: #555; font-size: 0.9em; }
@@ -55,43 +56,8 @@ def theme() -> Any:
     )
 
 
-def _readable(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Errors shown as a readable message in the window, never a traceback."""
-
-    def explain(exc: Exception) -> Exception:
-        if isinstance(exc, gr.Error):
-            return exc
-        if isinstance(exc, AssistantError):
-            return gr.Error(str(exc), print_exception=False)
-        logger.exception("unexpected error in the window")
-        return gr.Error(
-            f"Something went wrong ({type(exc).__name__}); the details are in the server log.",
-            print_exception=False,
-        )
-
-    if inspect.isgeneratorfunction(fn):
-
-        @functools.wraps(fn)
-        def gen_wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
-            try:
-                yield from fn(*args, **kwargs)
-            except Exception as exc:
-                raise explain(exc) from None
-
-        return gen_wrapper
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except Exception as exc:
-            raise explain(exc) from None
-
-    return wrapper
-
-
-def create_app(library: Library) -> gr.Blocks:
-    """Build the window (not started: see :func:`serve`)."""
+def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
+    """Build the window (not started: see :func:`serve`); ``login``: its accounts, if any."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     about = library.about()
     with gr.Blocks(
@@ -101,11 +67,15 @@ def create_app(library: Library) -> gr.Blocks:
         sources = gr.State({})  # chat message index -> its citations
         gr.Markdown("## Children's services inspection reports assistant")
         gr.Markdown(views.mode_markdown(about), elem_id="mode-line")
+        with gr.Row(visible=login is not None, equal_height=True):
+            signed_in = gr.Markdown(elem_id="signed-in")
+            sign_out = gr.Button("Sign out", size="sm", scale=0, min_width=100)
+        sign_out.click(None, js=SIGN_OUT, api_visibility="private")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat = _chat_tab(library, session, sources)
             with gr.Tab("Documents", id="documents"):
-                docs = _documents_tab(library)
+                docs = documents_tab(library, login)
             with gr.Tab("Grades", id="grades"):
                 _grades_tab(library)
             with gr.Tab("Case studies", id="cases"):
@@ -157,6 +127,18 @@ def create_app(library: Library) -> gr.Blocks:
             return [dict(zip(views.DOCUMENT_COLUMNS, row, strict=True)) for row in rows]
 
         gr.api(_readable(documents), api_name="documents")
+
+        def who(request: gr.Request) -> tuple[Any, ...]:
+            editor = role_of(login, request) == "editor"
+            shown = [gr.update(visible=editor) for _ in docs["editor_only"]]
+            return (signed_in_markdown(login, request), gr.update(visible=not editor), *shown)
+
+        demo.load(
+            who,
+            outputs=[signed_in, docs["reader_note"], *docs["editor_only"]],
+            queue=False,
+            api_visibility="private",
+        )
     return demo
 
 
@@ -331,87 +313,6 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
 def _chips(index: int, citations: Any) -> Any:
     choices = [(views.chip_label(c), f"{index}:{c.n}") for c in citations]
     return gr.update(choices=choices, value=None)
-
-
-def _documents_tab(library: Library) -> dict[str, Any]:
-    totals = gr.Markdown()
-    files = gr.File(
-        label="Add reports: PDF, Word, HTML, Markdown or text (drag and drop several at once)",
-        file_count="multiple",
-        file_types=UPLOAD_TYPES,
-        type="filepath",
-    )
-    status = gr.Markdown()
-    results = gr.Dataframe(
-        headers=views.RESULT_COLUMNS,
-        label="Result per file",
-        interactive=False,
-        wrap=True,
-    )
-    table = gr.Dataframe(
-        headers=views.DOCUMENT_COLUMNS,
-        label="Documents in the library",
-        interactive=False,
-        wrap=True,
-        column_widths=["30%", "11%", "11%", "9%", "6%", "6%", "19%", "8%"],
-        show_search="filter",
-    )
-    with gr.Row():
-        delete_choice = gr.Dropdown(
-            [], label="Document to delete", scale=4, allow_custom_value=True
-        )
-        delete = gr.Button("Delete document", variant="stop", scale=1)
-
-    @_readable
-    def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        if not paths:
-            return gr.update(), gr.update(), None
-        pairs = [(Path(p), _uploaded_name(p)) for p in paths]
-
-        def step(i: int, n: int, name: str) -> None:
-            progress((i, n), desc=f"Reading {name}" if name else "Done", unit="files")
-
-        try:
-            report = library.upload(pairs, step)
-        finally:  # stored or refused, an upload is not kept here (the kept copy is in originals/)
-            for path, _ in pairs:
-                _discard_upload(path, library.settings.window_files_dir)
-        return views.ingest_summary(report), views.ingest_rows(report), None
-
-    uploaded = files.upload(
-        upload, [files], [status, results, files], concurrency_id="write", api_name="upload"
-    )
-
-    @_readable
-    def remove(doc_id: str | None) -> str:
-        record = library.remove(doc_id or "")
-        return f"Deleted {record.title} ({record.source})."
-
-    deleted = delete.click(
-        remove, [delete_choice], [status], concurrency_id="write", api_name="delete_document"
-    )
-    return {
-        "table": table,
-        "totals": totals,
-        "delete_choice": delete_choice,
-        "changed": [uploaded, deleted],
-    }
-
-
-def _discard_upload(path: Path, folder: Path) -> None:
-    """Delete an uploaded file and the folder Gradio made for it (when inside ``folder``)."""
-    path.unlink(missing_ok=True)
-    parent, folder = path.parent.resolve(), folder.resolve()
-    if parent != folder and parent.is_relative_to(folder):
-        try:
-            parent.rmdir()
-        except OSError:
-            pass  # not empty: another file of the same content
-
-
-def _uploaded_name(path: str) -> str:
-    """The name the user's file had (Gradio keeps it as the temporary file's name)."""
-    return Path(path).name
 
 
 def _grades_tab(library: Library) -> None:
@@ -602,30 +503,46 @@ def serve(
     *,
     host: str,
     port: int,
-    auth: tuple[str, str] | None,
+    auth: Accounts | None,
     block: bool = True,
 ) -> gr.Blocks:
-    """Start the window on ``host:port`` (kept files served from the data directory only)."""
+    """Start the window on ``host:port``.
+
+    ``auth``: the accounts that may sign in (None: no login); failed sign-ins are
+    throttled per address (:mod:`ui.login`). Kept originals are served only by
+    ``/original/<doc id>`` (:mod:`ui.routes`): a PDF inline, anything else as a download,
+    never as a page of this origin. Gradio may serve ``drafts/`` (our Word and Markdown
+    files), with the same inert headers. Without a login only requests addressed to this
+    machine are answered (DNS rebinding).
+    """
     settings = library.settings
     uploads = settings.window_files_dir  # Gradio's uploads and download copies
     uploads.mkdir(parents=True, exist_ok=True)
     os.environ["GRADIO_TEMP_DIR"] = str(uploads)
     library.start_housekeeping()
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    demo = create_app(library)
+    login = Login.from_settings(auth, settings.ui) if auth else None
+    demo = create_app(library, login)
     demo.queue(
         default_concurrency_limit=settings.ui.concurrency,
         max_size=settings.ui.queue_size,
         api_open=True,
     )
-    settings.originals_dir.mkdir(parents=True, exist_ok=True)
     demo.launch(
         server_name=host,
         server_port=port,
         share=False,
-        auth=auth,
-        auth_message="Sign in to the reports assistant." if auth else None,
-        allowed_paths=[str(settings.originals_dir), str(settings.drafts_dir)],
+        auth=login.check if login else None,
+        auth_message=login.message() if login else None,
+        allowed_paths=[str(settings.drafts_dir)],
+        app_kwargs={
+            "routes": [routes.original_route(library.original_download)],
+            "middleware": [
+                *([login.middleware()] if login else []),
+                *([] if login else [Middleware(routes.LoopbackHosts, bind=host)]),
+                Middleware(routes.InertFiles),
+            ],
+        },
         max_file_size=f"{settings.ui.max_upload_mb}mb",
         prevent_thread_lock=not block,
         show_error=True,

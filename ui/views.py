@@ -10,10 +10,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
-from assistant.models import Answer, Citation, IngestReport
+from assistant.models import Answer, Citation, IngestOutcome, IngestReport
 from assistant.service import About, PassageView, Totals, citation_place
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$@])")
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(://)|\b(www)\.")
-FILE_ROUTE = "/gradio_api/file="
+ORIGINAL_ROUTE = "/original/"  # served by ui.routes, not by Gradio
 
 DOCUMENT_COLUMNS = ["Title", "Authority", "Kind", "Date", "Pages", "Chunks", "File", "Id"]
 RESULT_COLUMNS = ["File", "Result", "Chunks", "Detail"]
@@ -91,9 +92,9 @@ def chip_label(c: Citation) -> str:
     return f"[{c.n}] {title}{page}"
 
 
-def file_url(path: Any, page: int | None = None) -> str:
-    """The app's URL of a kept original file (a PDF opens at ``page``)."""
-    url = FILE_ROUTE + url_quote(str(path))
+def original_url(kept: Path, page: int | None = None) -> str:
+    """The app's URL of a kept original file (named by its document id; a PDF at ``page``)."""
+    url = ORIGINAL_ROUTE + url_quote(kept.stem, safe="")
     return url + (f"#page={page}" if page is not None else "")
 
 
@@ -115,12 +116,12 @@ def passage_html(view: PassageView) -> str:
     elif view.file_type == "pdf":
         page = f" at page {view.page}" if view.page is not None else ""
         link = (
-            f"<p><a class='original' href='{e(file_url(view.original, view.page))}' "
+            f"<p><a class='original' href='{e(original_url(view.original, view.page))}' "
             f"target='_blank' rel='noopener'>Open the original PDF{page}</a></p>"
         )
     else:
         link = (
-            f"<p><a class='original' href='{e(file_url(view.original))}' target='_blank' "
+            f"<p><a class='original' href='{e(original_url(view.original))}' target='_blank' "
             f"rel='noopener' download>Download the original file</a></p>"
         )
     return (
@@ -202,8 +203,50 @@ def ingest_rows(report: IngestReport) -> list[list[Any]]:
 
 def ingest_summary(report: IngestReport) -> str:
     """One line on how an upload went."""
-    parts = [f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged", "failed")]
-    return "Upload: " + ", ".join(p for p in parts if not p.startswith("0 ")) + "."
+    counts = [(report.count(s), s) for s in ("added", "updated", "unchanged", "failed")]
+    counts.append((report.count("held"), "waiting for you to confirm a replacement"))
+    return "Upload: " + ", ".join(f"{n} {what}" for n, what in counts if n) + "."
+
+
+def document_line(d: DocumentRecord) -> str:
+    """A stored document named in full, as a confirmation shows it (Markdown)."""
+    facts = [
+        md_escape(d.source),
+        md_escape(", ".join(d.meta.authorities) or "no authority"),
+        md_escape(d.meta.kind),
+        md_escape(
+            f"inspected {d.meta.inspected}"
+            if d.meta.inspected
+            else (f"published {d.meta.published}" if d.meta.published else "undated")
+        ),
+        f"{d.page_count} pages",
+        f"id {d.doc_id[:12]}",
+    ]
+    return f"**{md_escape(d.title)}** ({' · '.join(facts)})"
+
+
+def replace_question(outcomes: Sequence[IngestOutcome], stored: dict[str, DocumentRecord]) -> str:
+    """What held uploads would replace, asked before anything is replaced (Markdown)."""
+    lines = [
+        "**Replace these documents?** Each upload below is the same report as one in the library:"
+    ]
+    for o in outcomes:
+        olds = [stored[i] for i in o.replaces if i in stored]
+        what = "; ".join(document_line(d) for d in olds) or "a document no longer in the library"
+        lines.append(f"- {md_escape(o.source)} would replace {what}")
+    lines.append(
+        "\n*Replace* removes the stored version and adds the upload; *Keep the stored "
+        "version* adds nothing."
+    )
+    return "\n".join(lines)
+
+
+def delete_question(d: DocumentRecord) -> str:
+    """The question asked before a document is deleted (Markdown)."""
+    return (
+        f"**Delete this document?** {document_line(d)}\n\n"
+        "Answers will no longer cite it and its kept copy is removed. This cannot be undone."
+    )
 
 
 def grade_rows(rows: Sequence[GradeRow]) -> list[list[Any]]:

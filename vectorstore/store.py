@@ -60,6 +60,7 @@ class DocumentRecord:
     page_count: int
     ingested_at: str
     char_count: int = 0
+    origin: str = "file"  # "file" (a path under a folder given to ingest) or "upload"
 
     @property
     def title(self) -> str:
@@ -237,6 +238,7 @@ def _record_from_meta(doc_id: str, m: dict[str, Any]) -> DocumentRecord:
         page_count=int(m.get("page_count", 0)),
         ingested_at=m.get("ingested_at", ""),
         char_count=int(m.get("char_count", 0)),
+        origin=m.get("origin", "file"),
     )
 
 
@@ -345,18 +347,19 @@ class ChromaStore:
             return None
         return _record_from_meta(got["ids"][0], got["metadatas"][0])
 
-    def find_by_source(self, source: str) -> DocumentRecord | None:
-        """The stored document ingested from ``source``, if any."""
-        for doc_id, meta in self._iter_doc_metas(where={"source": source}):
-            return _record_from_meta(doc_id, meta)
-        return None
-
     def find_all_by_source(self, source: str) -> list[DocumentRecord]:
-        """Every stored document ingested from ``source`` (more than one only after a crash)."""
-        return [
-            _record_from_meta(doc_id, meta)
-            for doc_id, meta in self._iter_doc_metas(where={"source": source})
-        ]
+        """Every stored document ingested from ``source`` (different reports may share one)."""
+        return self.find_documents({"source": source})
+
+    def find_documents(self, fields: dict[str, str]) -> list[DocumentRecord]:
+        """Every stored document whose metadata has these values, sorted by id."""
+        where: dict[str, Any] | None
+        if len(fields) > 1:
+            where = {"$and": [{k: v} for k, v in fields.items()]}
+        else:
+            where = dict(fields) or None
+        found = [_record_from_meta(d, m) for d, m in self._iter_doc_metas(where=where)]
+        return sorted(found, key=lambda r: r.doc_id)
 
     def parsed_document(self, doc_id: str) -> ParsedDocument | None:
         """A stored document as ingest produced it (text, pages, metadata; no blocks)."""
@@ -670,6 +673,7 @@ class ChromaStore:
                 "char_count": len(text),
                 "pages": json.dumps([[p.number, p.start, p.end] for p in pages]) if pages else None,
                 "ingested_at": record.ingested_at,
+                "origin": record.origin,
             }
         )
         self._call(

@@ -24,6 +24,12 @@ _PROGRESS = re.compile(
     r"lead officer|who (?:is )?leads?)\b",
     re.I,
 )
+# A yes/no question about whether something was done ("Has Bromley agreed the pathways?").
+_DONE_YET = re.compile(
+    r"^\s*(?:has|have|had|did|is|are|was|were)\b.{3,200}?"
+    r"(?:\byet\b|\bdone\b|\bcomplete|\bfinish|\bin place\b|\bstarted\b|\bagreed\b|\?\s*$)",
+    re.I,
+)
 _GENERIC = set(terms("status progress action actions plan improvement due what which is the"))
 
 
@@ -38,7 +44,7 @@ class ActionAnswerer:
 
     def answer(self, question: str, authorities: list[str] | tuple[str, ...]) -> TableAnswer | None:
         """The actions that answer ``question``, or None when it is not about progress."""
-        if not _PROGRESS.search(question):
+        if not (_PROGRESS.search(question) or _DONE_YET.search(question)):
             return None
         rows = [
             r

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.models import Citation
+from core.vocabulary import GRADE_WORDS
 from vectorstore.store import StoredChunk
 
 _MARKER = re.compile(r"\[\s*(?:(?:passages?|sources?)\s*)?(\d+(?:\s*[,;]\s*\d+)*)\s*\]", re.I)
@@ -34,9 +35,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?!\w)")
 _GRADE = re.compile(
-    r"\b(requires\s+improvement(?:\s+to\s+be\s+good)?|outstanding|inadequate|adequate|"
-    r"excellent|good|grade\s+[1-4])\b",
-    re.IGNORECASE,
+    r"\b(" + GRADE_WORDS.replace(" ", r"\s+") + r"|excellent|grade\s+[1-4])\b", re.IGNORECASE
 )
 _RI_TO_BE_GOOD = re.compile(r"requires improvement to be good")
 _INSTRUCTION = re.compile(

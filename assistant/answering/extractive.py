@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answering.calibration import RefusalModel
 from assistant.answering.coverage import (
     GENERIC_QUESTION,
     closest,
@@ -56,6 +57,21 @@ from vectorstore.store import StoredChunk
 
 PROMPT_NAME = "extractive-v1"
 
+_BRACKETED = re.compile(r"\[(\s*\d+(?:\s*[,;–-]\s*\d+)*\s*)\]")
+
+
+def neutralise_markers(text: str) -> str:
+    """A document's own "[2]" shown as "(2)", so it never reads as one of our citations."""
+    return _BRACKETED.sub(r"(\1)", text)
+
+
+QUALIFIER = re.compile(
+    r"^\s*(?:however|but|although|though|despite|nevertheless|nonetheless|yet|that said|"
+    r"while|whilst|in contrast|conversely|even so)\b",
+    re.IGNORECASE,
+)
+"""A sentence that qualifies the one before it: quoted with it."""
+
 # A numbered point such as "1.4.1 A corporate approach" (a sub-paragraph number).
 _NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)+\s+\S")
 
@@ -67,6 +83,7 @@ class Drafted:
     text: str
     citations: tuple[Citation, ...]
     refused: bool
+    fallback: str | None = None  # why the model did not answer (the quotes did), if it did not
 
 
 @dataclass(frozen=True)
@@ -138,6 +155,8 @@ class ExtractiveAnswerer:
         grade_bonus: float = 0.4,
         number_bonus: float = 0.25,
         list_bonus: float = 0.4,
+        qualifier_words: int = 40,
+        refusal_model: RefusalModel | None = None,
     ) -> None:
         """Set the relevance thresholds, the intent bonuses and the answer's size."""
         self.prompts = prompts
@@ -150,29 +169,27 @@ class ExtractiveAnswerer:
         self.grade_bonus = grade_bonus
         self.number_bonus = number_bonus
         self.list_bonus = list_bonus
+        self.qualifier_words = qualifier_words
+        self.refusal_model = refusal_model
 
     def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
         """Answer ``question`` from ``chunks`` (best first), or refuse."""
-        best_score = max((c.score for c in chunks), default=0.0)
-        if best_score < self.min_score:
-            return self._refuse(question)
         years = years_in(question)
         if years:
             chunks = [c for c in chunks if fits_years(c, years)]
             if not chunks:
                 return self._refuse(question)
-        q = _Question(
-            question,
-            tuple(topic_terms(question, chunks)),
-            asks_for_grades(question),
-            asks_for_number(question),
-            asks_for_list(question),
-        )
-        if not q.topic or self._not_covered(question, q.topic, chunks):
-            return self._refuse(question)
-        units = {id(c): split_units(c.text) for c in chunks}
-        candidates = self._candidates(q, chunks, units)
-        if not candidates:
+        q, units, candidates, features = self._read(question, chunks)
+        if self.refusal_model is not None:
+            if not candidates or not self.refusal_model.answers(features):
+                return self._refuse(question)
+        elif (
+            features["best_score"] < self.min_score
+            or features["money_gap"]
+            or not q.topic
+            or self._not_covered(question, q.topic, chunks)
+            or not candidates
+        ):
             return self._refuse(question)
         quotes = self._fit(self._quotes(self._choose(candidates), chunks, units, q.grades))
         citations = []
@@ -190,10 +207,51 @@ class ExtractiveAnswerer:
                     score=quote.chunk.score,
                 )
             )
-            shown = " ".join(quote.text.split())
+            shown = neutralise_markers(" ".join(quote.text.split()))
             lines.append(f"- {shown}{'…' if quote.cut else ''} [{n}]")
         text = self.prompts.render("lead") + "\n" + "\n".join(lines)
         return Drafted(text=text, citations=tuple(citations), refused=False)
+
+    def features(self, question: str, chunks: list[StoredChunk]) -> dict[str, float]:
+        """The signals the answer-or-refuse decision reads (see ``calibration``)."""
+        years = years_in(question)
+        if years:
+            chunks = [c for c in chunks if fits_years(c, years)]
+        return self._read(question, chunks)[3]
+
+    def _read(
+        self, question: str, chunks: list[StoredChunk]
+    ) -> tuple[_Question, dict[int, list[Unit]], list[_Candidate], dict[str, float]]:
+        """The question's intent and topic, the passages' units and candidates, the signals."""
+        q = _Question(
+            question,
+            tuple(topic_terms(question, chunks)) if chunks else (),
+            asks_for_grades(question),
+            asks_for_number(question),
+            asks_for_list(question),
+        )
+        units = {id(c): split_units(c.text) for c in chunks}
+        candidates = self._candidates(q, chunks, units) if q.topic else []
+        key = [t for t in q.topic if t not in GENERIC_QUESTION and not t.isdigit()]
+        missing = self.missing_terms(question, q.topic, chunks) if chunks else key
+        body = "\n".join(u.text for c in chunks for u in units[id(c)] if not is_furniture(u.text))
+        top = [c.doc_id for c in chunks[:5]]
+        features = {
+            "best_score": max((c.score for c in chunks), default=0.0),
+            "missing_share": len(missing) / len(key) if key else 1.0,
+            "missing_count": float(min(len(missing), 4)),
+            # the sum asked for must be in a sentence about the topic, not anywhere
+            "money_gap": float(
+                asks_for_money(question)
+                and not any(has_money(c.unit.text) for c in candidates[:5])
+            ),
+            "person_gap": float(asks_for_person(question) and not has_person(body)),
+            "best_coverage": max((c.coverage for c in candidates), default=0.0),
+            "concentration": max(top.count(d) for d in top) / len(top) if top else 0.0,
+            "key_terms": float(min(len(key), 8)),
+            "no_candidate": float(not candidates),
+        }
+        return q, units, candidates, features
 
     def _refuse(self, question: str) -> Drafted:
         return Drafted(self.prompts.render("refusal", question=question), (), True)
@@ -347,17 +405,22 @@ class ExtractiveAnswerer:
                 budget = self._continue_list(cand.chunk, chunks, units, taken, spans, budget)
         # Words left over go to the sentence after a single quoted sentence, in its paragraph
         # (the "because" or the figure often follows the sentence that matched).
+        # A sentence that qualifies the one before ("However, ...") always comes with it.
         for chunk, group in spans:
-            if len(group) != 1 or not self.follow_on:
+            if not self.follow_on:
                 continue
             chunk_units = units[id(chunk)]
             have = taken[id(chunk)]
-            nxt = group[0] + 1
+            nxt = group[-1] + 1
             if nxt >= len(chunk_units) or nxt in have:
                 continue
-            gap = chunk.text[chunk_units[group[0]].end : chunk_units[nxt].start]
+            qualifies = bool(QUALIFIER.match(chunk_units[nxt].text))
+            if len(group) != 1 and not qualifies:
+                continue
+            gap = chunk.text[chunk_units[group[-1]].end : chunk_units[nxt].start]
             n_words = len(chunk_units[nxt].text.split())
-            if "\n" in gap or n_words > budget or is_furniture(chunk_units[nxt].text):
+            room = budget + (self.qualifier_words if qualifies else 0)
+            if "\n" in gap or n_words > room or is_furniture(chunk_units[nxt].text):
                 continue
             group.append(nxt)
             have.add(nxt)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 
+from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS
+
 _GRADE_QUESTION = re.compile(
     r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|scored?|scores|"
     r"outstanding|inadequate|requires improvement|overall effectiveness|"
     r"performs? (?:well|excellently))\b",
     re.IGNORECASE,
 )
-_GRADE_WORDS = (
-    r"outstanding|good|requires improvement(?: to be good)?|inadequate|adequate|excellent|"
-    r"performs (?:excellently|well|adequately|poorly)"
-)
+_GRADE_WORDS = f"{GRADE_WORDS}|{APA_GRADE_WORDS}"
 # A table row whose last cell is a grade, a judgement line ending in a grade word,
 # or an explicit "Grade 3" / "Level 3".
 _GRADE_UNIT = re.compile(

@@ -18,23 +18,11 @@ from assistant.answering.extractive import Drafted
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, GradeRow, StructuredData
-from ingest.metadata import MONTHS
+from core.vocabulary import AREA_ALSO, AREA_QUESTION_WORDS, MONTHS
 
 PROMPT_NAME = "judgements-v1"
 
-# Words that name a judgement area in a question (generic Ofsted vocabulary).
-_AREA_WORDS: tuple[tuple[str, str], ...] = (
-    ("overall_effectiveness", r"overall|effectiveness"),
-    ("impact_of_leaders", r"leaders|leadership|impact of leaders"),
-    ("leadership", r"leadership|management and governance"),
-    ("help_and_protection", r"help and protection|child protection|protection"),
-    ("in_care", r"children in care|looked after|looked-after|\bcla\b|\blac\b|in care"),
-    ("in_care_and_care_leavers", r"children in care|looked after|care leavers|in care"),
-    ("looked_after_and_permanence", r"looked after|permanence|in care"),
-    ("care_leavers", r"care leavers?|care levers|leaving care|care experienced"),
-    ("adoption", r"adoption"),
-    ("lscb", r"\blscb\b|safeguarding children board|safeguarding board"),
-)
+_AREA_WORDS = AREA_QUESTION_WORDS
 _LEVELS = {"outstanding": 1, "good": 2, "requires": 3, "require": 3, "inadequate": 4}
 _WHICH = re.compile(
     r"\bwhich (?:authorities|councils|las?|local authorities)\b.*?\b(?:were|was|are|is|got|"
@@ -158,6 +146,9 @@ class JudgementAnswerer:
         authorities: Sequence[str],
         years: Sequence[int],
         neighbours: Sequence[str] = (),
+        doc_ids: Sequence[str] = (),
+        *,
+        force: bool = False,
     ) -> TableAnswer | None:
         """The table's answer, or None when the question is not for the table or it has none.
 
@@ -167,14 +158,19 @@ class JudgementAnswerer:
             years: the years it names.
             neighbours: the statistical neighbours of the named authority, when the
                 question asks about them.
+            doc_ids: when given, only these documents' judgements (the answer's scope).
+            force: answer even when the wording does not ask for a grade (a "why"
+                question about a judgement).
         """
-        if not asks_about_grades(question):
+        if not force and not asks_about_grades(question):
             return None
         if neighbours:
             return self._across(question, list(neighbours), latest=True)
         if not authorities:
             return self._which(question)
         rows = self.data.grades(authorities=list(authorities))
+        if doc_ids:
+            rows = [r for r in rows if r.doc_id in set(doc_ids)]
         if not rows:
             return None
         report = self._report(rows, set(years), _months(question))
@@ -183,9 +179,58 @@ class JudgementAnswerer:
         of_report = [r for r in rows if r.doc_id == report]
         wanted = areas_named(question)
         chosen = [r for r in of_report if r.area in wanted] if wanted else of_report
-        if not chosen:
-            return None  # the report states no judgement of the kind asked about
-        return TableAnswer(self._draft(chosen), tuple(chosen))
+        if wanted and not chosen:  # judged together with another area
+            also = {a for w in wanted for a in AREA_ALSO.get(w, ())}
+            chosen = [r for r in of_report if r.area in also]
+        if not chosen:  # the report states no judgement of the kind asked about
+            first = of_report[0]
+            given = "; ".join(dict.fromkeys(r.area_text for r in of_report))
+            text = (
+                f"{first.authority or 'The'}'s report ({first.title or first.source}, "
+                f"{_when(first)}) gives no judgement of that kind. It judges: {given}."
+            )
+            return TableAnswer(Drafted(text, (), True), ())
+        drafted = self._draft(chosen)
+        others = self._disagreeing(chosen, rows)
+        if others:
+            drafted = self._with_conflict(drafted, others)
+        return TableAnswer(drafted, tuple(chosen))
+
+    @staticmethod
+    def _disagreeing(chosen: list[GradeRow], rows: list[GradeRow]) -> list[GradeRow]:
+        """Other documents' statements of the same judgement of the same inspection that differ."""
+        out = []
+        for row in chosen:
+            for other in rows:
+                same_time = (other.inspection_end or other.published) == (
+                    row.inspection_end or row.published
+                )
+                if (
+                    other.doc_id != row.doc_id
+                    and other.area == row.area
+                    and same_time
+                    and other.level != row.level
+                ):
+                    out.append(other)
+        return out
+
+    def _with_conflict(self, drafted: Drafted, others: list[GradeRow]) -> Drafted:
+        """The answer, then each disagreeing statement named with its document and cited."""
+        lines = [drafted.text]
+        citations = list(drafted.citations)
+        for other in others:
+            n = len(citations) + 1
+            lines.append(
+                self.prompts.render(
+                    "conflict",
+                    title=other.title or other.source,
+                    area=other.area_text,
+                    grade=_grade_text(other),
+                    n=n,
+                )
+            )
+            citations.append(row_citation(n, other))
+        return Drafted("\n".join(lines), tuple(citations), False)
 
     def _which(self, question: str) -> TableAnswer | None:
         """Answer "which authorities were outstanding for care leavers?" (grade and area)."""
@@ -235,8 +280,9 @@ class JudgementAnswerer:
         for r in rows:
             by_doc.setdefault(r.doc_id, r)
         docs = list(by_doc.values())  # newest first (the table's order)
-        if not years:
-            return docs[0].doc_id
+        if not years:  # the newest Ofsted report; a council paper only when there is none
+            reports = [r for r in docs if r.kind in (None, "inspection report", "apa letter")]
+            return (reports or docs)[0].doc_id
         scored = [(_of_the_time(r, years, months), i, r.doc_id) for i, r in enumerate(docs)]
         best = max(scored, key=lambda s: (s[0], -s[1]))
         return best[2] if best[0] > 0 else None
@@ -252,6 +298,8 @@ class JudgementAnswerer:
                 when=when,
             )
         ]
+        if first.kind not in (None, "inspection report", "apa letter"):
+            lines.append(self.prompts.render("not_ofsted", kind=first.kind))
         citations = []
         for n, r in enumerate(rows, start=1):
             lines.append(self.prompts.render("row", area=r.area_text, grade=_grade_text(r), n=n))

@@ -25,6 +25,7 @@ from assistant.errors import (
     ProviderUnreachableError,
 )
 from assistant.prompts import PromptSet, load_prompts
+from assistant.redact import redact_urls
 from vectorstore.store import StoredChunk
 
 if TYPE_CHECKING:
@@ -137,13 +138,14 @@ def ensure_model_served(settings: LLMSettings) -> None:
     if settings.base_url is None:
         return
     key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
+    shown = redact_urls(settings.base_url)
     client = openai.OpenAI(
         base_url=settings.base_url, api_key=key, timeout=settings.timeout, max_retries=0
     )
     try:
         served = [m.id for m in client.models.list()]
     except (openai.APIConnectionError, openai.AuthenticationError) as exc:
-        raise translate_error(exc, model=settings.model, where=settings.base_url) from exc
+        raise translate_error(exc, model=settings.model, where=shown) from exc
     except openai.OpenAIError:
         return
     finally:
@@ -152,7 +154,7 @@ def ensure_model_served(settings: LLMSettings) -> None:
     if served and not any(s == wanted or s.startswith(f"{wanted}:") for s in served):
         listed = ", ".join(served[:5]) + (", ..." if len(served) > 5 else "")
         raise ProviderError(
-            f"model {wanted!r} not found at {settings.base_url} (it serves: {listed}): "
+            f"model {wanted!r} not found at {shown} (it serves: {listed}): "
             "check OFSTED_ASSISTANT_LLM__MODEL"
         )
 
@@ -263,8 +265,11 @@ class LLMAnswerer:
         text = checked.text
         if not text:
             return Drafted(self.prompts.render("nothing_checked"), (), True)
-        if not checked.citations and text.lower().startswith(refusal.lower().rstrip(".")):
-            return Drafted(text, (), True)
+        if not checked.citations:
+            # a refusal, or a reply none of whose statements cite a passage: never an answer
+            if text.lower().startswith(refusal.lower().rstrip(".")):
+                return Drafted(text, (), True)
+            return Drafted(self.prompts.render("nothing_checked"), (), True)
         best = max((c.score for c in chunks), default=0.0)
         if best < self.min_score:
             text = f"{self.prompts.render('low_confidence')}\n{text}"
@@ -378,4 +383,6 @@ class FallbackAnswerer:
         logger.info("language model unreachable, falling back to quotes: %s", exc)
         drafted = self.fallback.answer(question, chunks)
         notice = self.primary.prompts.render("unreachable", reason=str(exc))
-        return Drafted(f"{notice}\n{drafted.text}", drafted.citations, drafted.refused)
+        return Drafted(
+            f"{notice}\n{drafted.text}", drafted.citations, drafted.refused, fallback=str(exc)
+        )

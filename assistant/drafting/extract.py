@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.vocabulary import GRADE_WORDS
 from ingest.actions import extract_plan_rows
 from ingest.authorities import AuthorityIndex
 from ingest.cases import extract_case_studies
@@ -95,9 +96,7 @@ _SKIP_SECTIONS = re.compile(
     r"publications?|references?)$",
     re.I,
 )
-_GRADE_HEADING = re.compile(
-    r":\s*(outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate)\s*$", re.I
-)
+_GRADE_HEADING = re.compile(rf":\s*({GRADE_WORDS})\s*$", re.I)
 # "… the local authority should take the following action." / "… should:"
 _LEAD_IN = re.compile(r"should take the following|following (?:action|recommendation)s?\.?$", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘'\"“(])")

@@ -72,3 +72,37 @@ def app_url(sample_data_dir, tmp_path_factory):
     yield url
     log = stop_app(proc)
     assert "Traceback" not in log, log
+
+
+# Ofsted names every download "children's services inspection - <date>.pdf": these two
+# councils' reports (in the development data) share one name.
+SAME_NAME = "children's services inspection - 01 february 2022.pdf"
+SAME_NAME_FROM = {"Sutton": "80515_sutton", "Newcastle upon Tyne": "80525_newcastle upon tyne"}
+
+
+@pytest.fixture(scope="session")
+def same_name_reports(shared_dir, tmp_path_factory) -> dict[str, Path]:
+    """Two councils' real reports, each in its own folder under one file name.
+
+    Also ``"Sutton, earlier"``: Sutton's report without its last two pages, the same
+    report (authority, kind, inspection date) with other content, as a first version.
+    """
+    import shutil
+
+    from pypdf import PdfReader, PdfWriter
+
+    root = tmp_path_factory.mktemp("same-name")
+    out: dict[str, Path] = {}
+    for authority, folder in SAME_NAME_FROM.items():
+        target = root / folder / SAME_NAME
+        target.parent.mkdir()
+        shutil.copyfile(shared_dir / "ilacs" / folder / SAME_NAME, target)
+        out[authority] = target
+    earlier = root / "sutton-earlier" / SAME_NAME
+    earlier.parent.mkdir()
+    writer = PdfWriter()
+    for page in PdfReader(out["Sutton"]).pages[:-2]:
+        writer.add_page(page)
+    writer.write(earlier)
+    out["Sutton, earlier"] = earlier
+    return out

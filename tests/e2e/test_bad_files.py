@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import random
-import time
 import zlib
 from pathlib import Path
 
@@ -163,9 +162,7 @@ def _check_stored_text(store) -> None:
 
 def test_service_reports_each_bad_file_and_ingests_the_rest(bad_folder, tmp_path):
     assistant = build_assistant(Settings(data_dir=tmp_path / "d"), embeddings=HashEmbeddings())
-    began = time.perf_counter()
     report = assistant.ingest(iter_files([bad_folder]))
-    assert time.perf_counter() - began < 20
     outcomes = {o.source: o for o in report.outcomes}
     failed = {s: o.reason for s, o in outcomes.items() if o.status == "failed"}
     assert set(failed) == set(EXPECTED_FAILURES)

@@ -104,3 +104,27 @@ def test_changed_file_replaces_its_chunks_and_remove_deletes(tmp_path):
         runner.invoke(app, ["docs", "list", "--json", "--data-dir", data_dir]).stdout
     )
     assert listed == []
+
+
+def test_links_out_of_the_folder_are_not_followed(tmp_path):
+    secret = tmp_path / "private" / "salaries.txt"
+    secret.parent.mkdir()
+    secret.write_text("The Zanthor payroll lists every social worker's salary and address.\n")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(LETTER, folder / "letter.txt")
+    (folder / "salaries.txt").symlink_to(secret)
+    (folder / "everything").symlink_to(secret.parent, target_is_directory=True)
+    data_dir = tmp_path / "index"
+    result = runner.invoke(app, ["ingest", str(folder), "--data-dir", str(data_dir)])
+    assert result.exit_code == 3, result.output
+    lines = result.stdout.splitlines()
+    assert (
+        "failed     salaries.txt: symbolic link to a file outside the folder: not followed"
+    ) in lines
+    assert (
+        "failed     everything: symbolic link to a folder outside the folder: not followed"
+    ) in lines
+    assert "added 1, updated 0, unchanged 0, failed 2" in result.stdout
+    stored = [p for p in data_dir.rglob("*") if p.is_file() and b"Zanthor" in p.read_bytes()]
+    assert stored == []

@@ -115,7 +115,7 @@ def test_ask_cite_open_passage_and_copy(page, shots):
     link = page.locator("a.original")
     assert "Open the original PDF at page 1" in link.inner_text()
     href = link.get_attribute("href")
-    assert href.endswith("#page=1") and "/gradio_api/file=" in href
+    assert href.endswith("#page=1") and href.startswith("/original/")
     response = page.request.get(page.url.rstrip("/") + href.split("#")[0])
     assert response.ok and response.headers["content-type"] == "application/pdf"
     # the answer mode is always visible
@@ -157,6 +157,10 @@ def test_upload_list_cite_delete(page, tmp_path, shots):
     page.get_by_label("Document to delete").click()
     page.get_by_role("option", name=re.compile("northby zephyr report.md")).click()
     page.get_by_role("button", name="Delete document").click()
+    question = page.locator("#delete-box")
+    expect(question).to_contain_text("Delete this document?")
+    expect(question).to_contain_text("northby zephyr report.md")
+    page.get_by_role("button", name="Delete it").click()
     page.get_by_text(re.compile(r"Deleted .*northby zephyr report\.md")).wait_for()
     page.wait_for_function(
         "el => !el.innerText.includes('northby zephyr report.md')", arg=library.element_handle()
@@ -166,6 +170,79 @@ def test_upload_list_cite_delete(page, tmp_path, shots):
     new_conversation(page)
     again = ask(page, "What did the Zephyr mentoring scheme pair care leavers with?")
     assert "northby zephyr report.md" not in again
+
+
+def test_two_councils_under_one_name_replace_confirmed_delete_confirmed(
+    page, same_name_reports, shots, app_url
+):
+    from tests.e2e.conftest import SAME_NAME
+
+    try:
+        page.get_by_role("tab", name="Documents").click()
+        page.locator("input[type=file][multiple]").set_input_files(
+            [str(same_name_reports[k]) for k in ("Sutton, earlier", "Newcastle upon Tyne")]
+        )
+        page.get_by_text("Upload: 2 added.").wait_for(timeout=240_000)
+        library = page.get_by_role("grid", name="Documents in the library")
+        page.wait_for_function(
+            "el => el.innerText.includes('Newcastle upon Tyne') && el.innerText.includes('Sutton')",
+            arg=library.element_handle(),
+        )
+
+        page.get_by_role("tab", name="Chat").click()
+        answer = ask(page, "What was Sutton's overall effectiveness judgement?")
+        assert "Inspection of Sutton" in answer and "Newcastle" not in answer
+        answer = ask(page, "What was Newcastle's overall effectiveness judgement?")
+        assert "Inspection of Newcastle" in answer and "Sutton" not in answer.split("Sources")[1]
+
+        # Sutton's full report under the same name: the window asks before replacing
+        page.get_by_role("tab", name="Documents").click()
+        page.locator("input[type=file][multiple]").set_input_files(str(same_name_reports["Sutton"]))
+        box = page.locator("#replace-box")
+        expect(box).to_be_visible(timeout=120_000)
+        expect(box).to_contain_text("Replace these documents?")
+        expect(box).to_contain_text("Inspection of Sutton")
+        expect(box).to_contain_text("inspected 2021-12-10")
+        assert "Newcastle" not in box.inner_text()
+        page.screenshot(path=str(shots / "replace-confirmation.png"), full_page=True)
+        page.get_by_role("button", name="Replace", exact=True).click()
+        page.get_by_text("Upload: 1 updated.").wait_for(timeout=240_000)
+        expect(box).to_be_hidden()
+        page.wait_for_function(
+            "el => el.innerText.includes('Newcastle upon Tyne') && el.innerText.includes('Sutton')",
+            arg=library.element_handle(),
+        )
+
+        # delete names the document and asks; Cancel keeps it
+        page.get_by_label("Document to delete").click()
+        page.get_by_role("option", name=re.compile("Inspection of Sutton")).click()
+        page.get_by_role("button", name="Delete document").click()
+        question = page.locator("#delete-box")
+        expect(question).to_contain_text("Delete this document?")
+        expect(question).to_contain_text("Inspection of Sutton")
+        expect(question).to_contain_text(SAME_NAME)
+        page.screenshot(path=str(shots / "delete-confirmation.png"), full_page=True)
+        page.get_by_role("button", name="Cancel").click()
+        expect(question).to_be_hidden()
+        assert "Sutton" in library.inner_text()
+        page.get_by_role("button", name="Delete document").click()
+        page.get_by_role("button", name="Delete it").click()
+        page.get_by_text(re.compile(r"Deleted Inspection of Sutton")).wait_for()
+        page.wait_for_function(
+            "el => !el.innerText.includes('Sutton') && el.innerText.includes('Newcastle')",
+            arg=library.element_handle(),
+        )
+    finally:
+        _remove_named(app_url, SAME_NAME)
+
+
+def _remove_named(url: str, name: str) -> None:
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    for d in client.predict(api_name="/documents"):
+        if d["File"] == name:
+            client.predict(d["Id"], api_name="/delete_document")
 
 
 def test_grades_tab_table_chart_and_neighbours(page, shots):

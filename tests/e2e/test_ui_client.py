@@ -138,3 +138,72 @@ def test_draft_without_a_report_is_a_readable_error(client):
 
     with pytest.raises(AppError, match="choose at least one report"):
         client.predict([], "board-paper", api_name="/draft")
+
+
+def _remove_named(client, name: str) -> None:
+    for d in documents(client):
+        if d["File"] == name:
+            client.predict(d["Id"], api_name="/delete_document")
+
+
+def test_two_councils_uploaded_under_one_name_are_both_kept(client, same_name_reports):
+    from gradio_client import handle_file
+
+    from tests.e2e.conftest import SAME_NAME
+
+    _remove_named(client, SAME_NAME)
+    try:
+        earlier, newcastle = (
+            same_name_reports["Sutton, earlier"],
+            same_name_reports["Newcastle upon Tyne"],
+        )
+        status, results, _ = client.predict(
+            [handle_file(str(earlier)), handle_file(str(newcastle))], api_name="/upload"
+        )
+        assert status == "Upload: 2 added.", results
+        assert [row[:2] for row in results["data"]] == [[SAME_NAME, "added"]] * 2
+        listed = [d for d in documents(client) if d["File"] == SAME_NAME]
+        assert sorted(d["Authority"] for d in listed) == ["Newcastle upon Tyne", "Sutton"]
+
+        # each answerable from its own report
+        _, _, plain = ask(client, "What was Sutton's overall effectiveness judgement?")
+        refs = plain.split("References", 1)[1]
+        assert "Inspection of Sutton" in refs and "Newcastle" not in refs
+        _, _, plain = ask(client, "What was Newcastle's overall effectiveness judgement?")
+        refs = plain.split("References", 1)[1]
+        assert "Inspection of Newcastle" in refs and "Sutton" not in refs
+
+        # Sutton's full report, same name: the same report, so it is held until confirmed
+        status, results, _ = client.predict(
+            [handle_file(str(same_name_reports["Sutton"]))], api_name="/upload"
+        )
+        [row] = results["data"]
+        assert row[1] == "held", row
+        assert "would replace Inspection of Sutton" in row[3] and "Newcastle" not in row[3]
+        assert "waiting for you to confirm" in status
+        # keeping the stored version writes nothing
+        status, results = client.predict(api_name="/cancel_upload")
+        assert status.startswith("Nothing replaced")
+        kept = {d["Id"] for d in documents(client) if d["File"] == SAME_NAME}
+        assert kept == {d["Id"] for d in listed}
+        status, results, _ = client.predict(
+            [handle_file(str(same_name_reports["Sutton"]))], api_name="/upload"
+        )
+        assert results["data"][0][1] == "held"
+        status, results = client.predict(api_name="/confirm_upload")
+        assert status == "Upload: 1 updated.", results
+        after = [d for d in documents(client) if d["File"] == SAME_NAME]
+        assert sorted(d["Authority"] for d in after) == ["Newcastle upon Tyne", "Sutton"]
+        sutton = next(d for d in after if d["Authority"] == "Sutton")
+        before = next(d for d in listed if d["Authority"] == "Sutton")
+        assert sutton["Id"] != before["Id"] and sutton["Pages"] > before["Pages"]
+        # what only the new version holds (its last pages) is now cited
+        _, _, plain = ask(client, "What do Sutton's leaders do for care leavers on Christmas Day?")
+        assert "Christmas lunch" in plain
+        # the same file again: unchanged, nothing held, nothing replaced
+        status, _, _ = client.predict(
+            [handle_file(str(same_name_reports["Sutton"]))], api_name="/upload"
+        )
+        assert status == "Upload: 1 unchanged."
+    finally:
+        _remove_named(client, SAME_NAME)

@@ -212,13 +212,18 @@ def test_old_window_files_are_swept_and_recent_ones_kept(tmp_path):
     (folder / "old").mkdir(parents=True)
     (folder / "new").mkdir()
     (folder / "old" / "never ingested.pdf").write_bytes(b"%PDF")
+    (folder / "old" / "being confirmed.pdf").write_bytes(b"%PDF")
     (folder / "new" / "arriving.pdf").write_bytes(b"%PDF")
     now = time.time()
-    os.utime(folder / "old" / "never ingested.pdf", (now - 2 * 3600, now - 2 * 3600))
+    for name in ("never ingested.pdf", "being confirmed.pdf"):
+        os.utime(folder / "old" / name, (now - 2 * 3600, now - 2 * 3600))
 
-    assert sweep_window_files(folder, 3600, now=now) == 1
+    held = folder / "old" / "being confirmed.pdf"  # held for a user's confirmation, now given
+    assert sweep_window_files(folder, 3600, now=now, keep=[held]) == 1
 
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == [
         "new",
         "new/arriving.pdf",
+        "old",
+        "old/being confirmed.pdf",
     ]

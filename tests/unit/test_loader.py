@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import EmptyDocumentError, IngestError, UnsupportedFileError
-from ingest.loader import iter_files, load_document
+from ingest.loader import find_files, iter_files, load_document
 from ingest.models import DocumentMeta
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -251,6 +251,31 @@ def test_iter_files_walks_sorted_and_skips_hidden_and_lock_files(tmp_path: Path)
         "single.md",
     ]
     assert found[1][0] == root / "b dir" / "children's report.pdf"
+
+
+def test_links_out_of_a_folder_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("x")
+    root = tmp_path / "reports"
+    (root / "sub").mkdir(parents=True)
+    (root / "report.txt").write_text("x")
+    (root / "secret.txt").symlink_to(outside / "secret.txt")
+    (root / "sub" / "all private").symlink_to(outside, target_is_directory=True)
+    (root / "sub" / "same report.txt").symlink_to(root / "report.txt")  # inside: fine
+    (root / "sub" / "up.txt").symlink_to("../../private/secret.txt")  # relative, still out
+
+    files, skipped = find_files([root])
+
+    assert [source for _, source in files] == ["report.txt"]  # the inside link is a duplicate
+    assert skipped == [
+        ("secret.txt", "symbolic link to a file outside the folder: not followed"),
+        ("sub/all private", "symbolic link to a folder outside the folder: not followed"),
+        ("sub/up.txt", "symbolic link to a file outside the folder: not followed"),
+    ]
+    assert iter_files([root]) == files
+    # a file named on its own is read where it is, link or not
+    assert find_files([root / "secret.txt"]) == ([(root / "secret.txt", "secret.txt")], [])
 
 
 def test_iter_files_returns_missing_paths_for_the_caller_to_report(tmp_path: Path) -> None:

@@ -415,3 +415,23 @@ def test_inspection_pdf_metadata(
     else:  # older reports: the scraper did not read them, but the report states them
         assert dates is not None
         assert dates[1] < date.fromisoformat(published[:4] + "-12-31").isoformat()
+
+
+def test_an_inspection_report_whose_title_page_is_lost_still_gets_its_authority():
+    text = (
+        "Inspection dates: 13 to 17 June 2022\n\nLead inspector: A Person, His Majesty’s "
+        "Inspector\n\nJudgement Grade\n\nOverall effectiveness Outstanding\n\n"
+        "Children living in Bracknell Forest get good support. Leaders in Bracknell Forest "
+        "know their services well. Partners in Bracknell Forest work together.\n"
+    )
+    meta = extract_metadata(text, "pdf", "x.pdf")
+    assert meta.kind == "inspection report"
+    assert meta.authorities == ("Bracknell Forest",)
+
+
+def test_an_authority_named_like_a_word_is_read_in_the_inspection_title():
+    text = (
+        "Inspection of Bury local authority children’s services\n\n"
+        "Inspection dates: 1 to 5 May 2023\n\nLead inspector: A Person\n\nBury is ...\n"
+    )
+    assert extract_metadata(text, "pdf", "x.pdf").authorities == ("Bury",)

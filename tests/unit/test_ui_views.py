@@ -85,7 +85,11 @@ def test_passage_html_highlights_quote_escapes_text_and_links_pdf_page(tmp_path)
     assert "<mark class='quote'>the quote</mark>" in html
     assert "Title &lt;b&gt;" in html and "Before &lt;i&gt;text&lt;/i&gt;<br>" in html
     assert "page 5" in html and "section “Help &amp; protection”" in html
-    assert f"/gradio_api/file={tmp_path}/abc.pdf#page=5" in html
+    assert "href='/original/abc#page=5'" in html and str(tmp_path) not in html
+    other = PassageView(1, "T", "s.html", None, None, "", "q", "", tmp_path / "d0.html", "html")
+    assert "href='/original/d0' target='_blank' rel='noopener' download>" in views.passage_html(
+        other
+    )
     missing = views.passage_html(PassageView(1, "T", "s", None, None, "", "q", "", None, None))
     assert "was not kept" in missing
 
@@ -149,3 +153,26 @@ def test_ui_imports_only_the_assistant_api():
         text = path.read_text()
         for banned in ("chromadb", "langchain", "vectorstore.store import ChromaStore"):
             assert f"import {banned}" not in text and f"from {banned}" not in text, path
+
+
+def test_confirmations_name_the_document_and_escape_its_title():
+    from assistant.models import IngestOutcome, IngestReport
+    from ingest.models import DocumentMeta
+    from vectorstore.store import DocumentRecord
+
+    meta = DocumentMeta(
+        title="[click](https://evil.example) Inspection of Sutton",
+        authorities=("Sutton",),
+        kind="inspection report",
+        inspected="2021-12-10",
+    )
+    record = DocumentRecord("f2006a0cebd1aaaa", "inspection.pdf", "pdf", meta, 29, 9, "")
+    asked = views.delete_question(record)
+    assert asked.startswith("**Delete this document?**")
+    assert "inspected 2021-12-10" in asked and "id f2006a0cebd1" in asked and "9 pages" in asked
+    assert "](https" not in asked and "\\[click\\]" in asked
+    held = IngestOutcome("new.pdf", "held", replaces=(record.doc_id, "gone"))
+    replace = views.replace_question([held], {record.doc_id: record})
+    assert "new.pdf would replace **\\[click\\]" in replace and "Sutton" in replace
+    summary = views.ingest_summary(IngestReport((held,), 0.1))
+    assert summary == "Upload: 1 waiting for you to confirm a replacement."

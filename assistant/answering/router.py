@@ -1,0 +1,166 @@
+"""Answers shaped by intent, within the question's scope (offline; the model modes share it).
+
+- compare: side by side, each authority named (the judgements table for grades, quoted
+  findings per authority otherwise);
+- summary, improve, who/when: read from the whole report in scope
+  (:class:`~assistant.answering.whole.WholeReportAnswerer`);
+- why: the grade from the judgements table, then the opening of that judgement's section;
+- grade and plan status: the structured tables (handled before this router);
+- number, finding, other: quotes of the scoped passages.
+
+Each route returns a :class:`Routed` (what was drafted and where it came from) or None,
+in which case the caller answers from the passages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.answering.extractive import Drafted
+from assistant.answering.judgements import JudgementAnswerer, areas_named
+from assistant.answering.whole import WholeReportAnswerer
+from assistant.scope import Scope
+from assistant.understanding import Understood, classify_intent
+from core.vocabulary import AREA_HEADINGS
+from vectorstore.store import Filters, StoredChunk
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+@dataclass(frozen=True)
+class Routed:
+    """An answer drafted by an intent's route."""
+
+    drafted: Drafted
+    source: str  # "judgements table", "whole report", "passages"
+
+
+def renumber(parts: Sequence[Drafted]) -> Drafted:
+    """Several drafted answers as one, citations numbered on."""
+    texts: list[str] = []
+    citations = []
+    for part in parts:
+        offset = len(citations)
+        texts.append(_MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", part.text))
+        citations += [dataclasses.replace(c, n=c.n + offset) for c in part.citations]
+    return Drafted("\n".join(t for t in texts if t), tuple(citations), not citations)
+
+
+class IntentRouter:
+    """Chooses and runs the answer route of an understood question (see the module docstring)."""
+
+    def __init__(
+        self,
+        whole: WholeReportAnswerer,
+        judgements: JudgementAnswerer | None,
+        passages: Callable[[str, list[StoredChunk]], Drafted],
+        search: Callable[[str, Filters], list[StoredChunk]],
+    ) -> None:
+        """``passages`` answers from chunks; ``search`` retrieves within filters."""
+        self.whole = whole
+        self.judgements = judgements
+        self.passages = passages
+        self.search = search
+
+    def route(
+        self, und: Understood, scope: Scope, chunks: list[StoredChunk], filters: Filters
+    ) -> Routed | None:
+        """The intent's answer, or None to answer from the passages as usual."""
+        if und.intent == "compare" and len(scope.by_authority) >= 2:
+            return self._compare(und, scope, filters)
+        doc = self._the_report(scope, chunks)
+        if doc is None:
+            return None
+        match und.intent:
+            case "improve":
+                drafted = self.whole.improve(doc)
+            case "summary":
+                drafted = self.whole.summary(doc)
+            case "who_when":
+                drafted = self.whole.front_matter(doc, und.text)
+            case _:
+                drafted = None
+        return Routed(drafted, "whole report") if drafted is not None else None
+
+    def reasons(self, und: Understood, scope: Scope, chunks: list[StoredChunk]) -> Drafted | None:
+        """For a "why" question: the opening of the judgement's section in the report."""
+        doc = self._the_report(scope, chunks)
+        if doc is None:
+            return None
+        words: list[str] = []
+        for area in areas_named(und.text) or {"overall_effectiveness"}:
+            words += AREA_HEADINGS.get(area, ())
+        if "overall effectiveness" in words:
+            return self.whole.summary(doc, judgements=False, improve=False)
+        return self.whole.reasons(doc, words)
+
+    @staticmethod
+    def _the_report(scope: Scope, chunks: list[StoredChunk]) -> str | None:
+        """The one report the question is about.
+
+        The scope's newest document of its one authority, else the document most of
+        the top passages come from.
+        """
+        if len(scope.by_authority) == 1 and not scope.mentions_only:
+            ids = next(iter(scope.by_authority.values()))
+            return ids[0] if ids else None
+        if scope.by_authority:
+            return None
+        top = [c.doc_id for c in chunks[:5]]
+        if not top:
+            return None
+        best = max(set(top), key=top.count)
+        return best if top.count(best) >= 3 or (scope.limited and len(scope.doc_ids) == 1) else None
+
+    def _compare(self, und: Understood, scope: Scope, filters: Filters) -> Routed:
+        parts: list[Drafted] = []
+        sources: set[str] = set()
+        sub = classify_intent(_without_others(und, ""), 1)  # what is compared
+        for name, ids in scope.by_authority.items():
+            drafted = None
+            if sub in ("improve", "summary") and ids:
+                whole = self.whole.improve if sub == "improve" else self.whole.summary
+                drafted = whole(ids[0])
+                sources.add("whole report")
+            if drafted is None and self.judgements is not None and _asks_grades(und):
+                table = self.judgements.answer(
+                    und.text, [name], und.years, doc_ids=ids, force=True
+                )
+                drafted = table.drafted if table is not None else None
+                sources.add("judgements table")
+            if drafted is None:
+                sources.add("passages")
+                narrowed = dataclasses.replace(filters, doc_ids=tuple(ids), authorities=())
+                chunks = self.search(_without_others(und, name), narrowed)
+                drafted = self.passages(_without_others(und, name), chunks)
+                if drafted.refused:
+                    drafted = Drafted(
+                        f"{name}: the library's reports on {name} do not cover this.", (), False
+                    )
+            parts.append(_headed(name, drafted))
+        merged = renumber(parts)
+        return Routed(merged, sources.pop() if len(sources) == 1 else "passages")
+
+
+def _asks_grades(und: Understood) -> bool:
+    from assistant.answering.judgements import asks_about_grades
+
+    return asks_about_grades(und.text) or bool(areas_named(und.text)) or not und.topic
+
+
+def _without_others(und: Understood, keep: str) -> str:
+    """The question as if it named only ``keep`` (the other authorities' names dropped)."""
+    text = und.normalised
+    for ref in und.authorities:
+        if ref.name != keep:
+            text = re.sub(re.escape(ref.name), " ", text, flags=re.I)
+    return " ".join(text.split())
+
+
+def _headed(name: str, drafted: Drafted) -> Drafted:
+    text = drafted.text
+    if not text.lstrip().startswith(name):
+        text = f"**{name}**\n{text}"
+    return Drafted(text, drafted.citations, drafted.refused)

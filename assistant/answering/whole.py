@@ -1,0 +1,345 @@
+"""Answers read from the whole of one report, not from the top passages.
+
+Summaries, "what needs to improve", the reasons for a judgement and the front matter
+(lead inspector, inspection dates, the previous inspection) are read from the stored
+document's full text with the same extractors as the board-paper drafts
+(:mod:`assistant.drafting.extract`), so a list is complete however the question is
+worded. Every line cites an exact quote of the document with its page.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from assistant.answering.extractive import Drafted
+from assistant.drafting.extract import (
+    DocumentFacts,
+    Located,
+    extract_facts,
+    first_sentences,
+    judgement_heading,
+)
+from assistant.models import Citation
+from ingest.authorities import AuthorityIndex
+from ingest.models import ParsedDocument
+
+_CACHE_SIZE = 32
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘'\"“(])")
+
+# Front matter of inspection reports and letters (generic Ofsted wording).
+FRONT_MATTER: dict[str, re.Pattern[str]] = {
+    "lead": re.compile(
+        r"^(?:lead inspector|lead social care inspector|her majesty's inspector)\b"
+        r"|\blead inspector\b",
+        re.I,
+    ),
+    "dates": re.compile(
+        r"^(?:inspection dates?|dates? of inspection)\b|\binspection dates?:", re.I
+    ),
+    "previous": re.compile(
+        r"\b(?:last|previous|prior|earlier) (?:[\w-]+ ){0,2}(?:inspection|visit)s?\b|"
+        r"\blast inspected\b|\bpreviously (?:inspected|judged)\b|\bwas last (?:inspected|judged)\b",
+        re.I,
+    ),
+    "published": re.compile(r"\b(?:report published|published on|date of publication)\b", re.I),
+    "inspectors": re.compile(r"\b(?:inspectors?|her majesty's inspectors?)\b\s*:?", re.I),
+}
+# What a front-matter question asks for (anything else is for the passages).
+_ASKS_FRONT: dict[str, re.Pattern[str]] = {
+    "previous": re.compile(
+        r"\b(previous(?:ly)? (?:inspection|inspected|judged|grade|ilacs)|last inspected|"
+        r"prior inspection|inspection before|before (?:this|the latest) (?:one|inspection)|"
+        r"before (?:19|20)\d\d|earlier (?:inspection|focused visit|visit)|"
+        r"last (?:ilacs|full|standard) inspection|(?:inspected|judged) .{0,30}?before)\b",
+        re.I,
+    ),
+    "lead": re.compile(
+        r"\b(lead inspector|who (?:led|inspected|carried out|did) the inspection|"
+        r"who (?:led|inspected)|inspectors?\b.{0,60}?\b(?:names?|who)|which inspectors?|HMI)\b",
+        re.I,
+    ),
+    "dates": re.compile(
+        r"\b(inspection dates?|dates? of (?:the )?inspection|when (?:was|were|did) .{1,60}?"
+        r"(?:inspected|inspection|visit)|when did (?:ofsted|inspectors) (?:visit|inspect|go)|"
+        r"what dates?|which dates?|how long ago|(?:take|took|taking) place|"
+        r"when\b.{0,40}?\b(?:ofsted|inspectors?|inspected|inspection|ilacs)|"
+        r"(?:most recent|latest|last) inspection\b.{0,20}?\bwhen)\b",
+        re.I,
+    ),
+}
+
+
+class WholeReportAnswerer:
+    """Answers from one stored document's full text (see the module docstring)."""
+
+    def __init__(
+        self,
+        parsed: Callable[[str], ParsedDocument | None],
+        authorities: AuthorityIndex | None = None,
+        *,
+        max_items: int = 12,
+        summary_points: int = 4,
+    ) -> None:
+        """Read documents with ``parsed(doc_id)``; facts are cached by document id."""
+        self._parsed = parsed
+        self._authorities = authorities
+        self.max_items = max_items
+        self.summary_points = summary_points
+        self._cache: OrderedDict[str, DocumentFacts | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def facts(self, doc_id: str) -> DocumentFacts | None:
+        """The document's extracted facts (cached; ids are content hashes)."""
+        with self._lock:
+            if doc_id in self._cache:
+                self._cache.move_to_end(doc_id)
+                return self._cache[doc_id]
+        doc = self._parsed(doc_id)
+        facts = extract_facts(doc, self._authorities) if doc is not None else None
+        with self._lock:
+            self._cache[doc_id] = facts
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return facts
+
+    # -- intents ----------------------------------------------------------------------
+
+    def improve(self, doc_id: str, lead: str = "") -> Drafted | None:
+        """Every "What needs to improve" item (or recommendation) of the report."""
+        facts = self.facts(doc_id)
+        if facts is None or not facts.improvements:
+            return None
+        out = _Writer(facts)
+        heading = facts.improve_heading.text if facts.improve_heading else "What needs to improve"
+        out.line(f"{lead}{_label(facts)} — {heading.rstrip(':?')}:")
+        for item in facts.improvements[: self.max_items]:
+            out.cited(f"- {item.text}", item.item)
+        if len(facts.improvements) > self.max_items:
+            out.line(f"(and {len(facts.improvements) - self.max_items} more items in the report)")
+        return out.drafted()
+
+    def summary(
+        self, doc_id: str, lead: str = "", *, judgements: bool = True, improve: bool = True
+    ) -> Drafted | None:
+        """The judgements, then the opening points of the report's summary, then what to improve."""
+        facts = self.facts(doc_id)
+        if facts is None:
+            return None
+        out = _Writer(facts)
+        out.line(f"{lead}{_label(facts)}:")
+        own = [j for j in facts.judgements if j.authority is None] if judgements else []
+        for j in own[:6]:
+            out.cited(
+                f"- {j.area_text}: {j.grade}",
+                Located(j.quote, j.quote, j.start, j.page, None),
+            )
+        for unit in facts.summary[: self.summary_points]:
+            out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
+        if facts.improvements and improve:
+            items = facts.improvements[:3]
+            out.line("What needs to improve:")
+            for item in items:
+                out.cited(f"- {item.text}", item.item)
+        return out.drafted() if out.citations else None
+
+    def reasons(self, doc_id: str, area_words: Sequence[str]) -> Drafted | None:
+        """The opening paragraphs of the section that gives the judgement on ``area_words``.
+
+        Inspection reports head each judgement's section with the judgement itself
+        ("The experiences and progress of care leavers: requires improvement"); the
+        paragraphs under it give the reasons.
+        """
+        facts = self.facts(doc_id)
+        if facts is None or not area_words:
+            return None
+        wanted = [w.lower() for w in area_words]
+        found = _judgement_section(facts, wanted)
+        if found is None:
+            return None
+        heading, units = found
+        out = _Writer(facts)
+        out.line(f'From the section "{heading}":')
+        for unit in units[:3]:
+            out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
+        return out.drafted() if out.citations else None
+
+    def front_matter(self, doc_id: str, question: str) -> Drafted | None:
+        """Lead inspector, inspection dates, publication, previous inspection, as asked."""
+        facts = self.facts(doc_id)
+        if facts is None:
+            return None
+        wanted = [key for key, pattern in _ASKS_FRONT.items() if pattern.search(question)]
+        if "lead" in wanted:
+            wanted.append("inspectors")
+        if not wanted:
+            return None
+        out = _Writer(facts)
+        out.line(f"{_label(facts)}:")
+        text = facts.doc.text
+        seen: set[str] = set()
+        for key in dict.fromkeys(wanted):
+            if key == "inspectors" and "lead" in seen:
+                continue
+            if key == "previous":
+                found = _find_previous(text, facts)
+            else:
+                found = _find_line(text, FRONT_MATTER[key], facts)
+            if found is not None and found.quote not in {c.quote for c in out.citations}:
+                out.cited(f"- {found.text}", found)
+                seen.add(key)
+        return out.drafted() if out.citations else None
+
+
+_MIN_PARAGRAPH_WORDS = 12
+
+
+def _judgement_section(
+    facts: DocumentFacts, wanted: Sequence[str]
+) -> tuple[str, list[Located]] | None:
+    """The judgement heading naming ``wanted`` and the paragraphs under it, if any."""
+    text = facts.doc.text
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lines.append((pos + raw.index(stripped), stripped))
+        pos += len(raw) + 1
+    best: tuple[int, int] | None = None
+    for i, (_, line) in enumerate(lines):
+        if len(line.split()) > 25 or not judgement_heading(line):
+            continue
+        hits = sum(1 for w in wanted if w in line.lower())
+        if hits and (best is None or hits > best[0]):
+            best = (hits, i)
+    if best is None:
+        return None
+    heading = lines[best[1]][1]
+    units: list[Located] = []
+    for start, line in lines[best[1] + 1 :]:
+        if judgement_heading(line) and len(line.split()) <= 25:
+            break
+        words = len(line.split())
+        if words < _MIN_PARAGRAPH_WORDS or line[-1:] not in ".!?)’”'\"":
+            if units and words <= 12 and not line.endswith((".", ";", ",")):
+                break  # the next heading
+            continue
+        body = re.sub(r"^\d{1,3}\.\s+", "", line)
+        offset = start + line.index(body)
+        units.append(Located(body, body, offset, facts.doc.page_at(offset), heading))
+        if len(units) >= 3:
+            break
+    return (heading, units) if units else None
+
+
+def _label(facts: DocumentFacts) -> str:
+    meta = facts.doc.meta
+    who = ", ".join(meta.authorities) if meta.authorities else facts.title
+    when = meta.inspected or meta.published
+    return f"{who} ({facts.title}{', ' + when if when else ''})" if meta.authorities else who
+
+
+def _prefix(unit: Located, n: int) -> Located:
+    """The unit cut to its first ``n`` sentences, still an exact quote of the document."""
+    text = first_sentences(unit.quote, n)
+    if not unit.quote.startswith(text):
+        text = unit.quote
+    return Located(text, text, unit.start, unit.page, unit.section, unit.paragraph)
+
+
+def _find_line(text: str, pattern: re.Pattern[str], facts: DocumentFacts) -> Located | None:
+    """The first line (or sentence of a long line) of ``text`` matching ``pattern``."""
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        stripped = line.strip()
+        if not stripped or not pattern.search(stripped):
+            continue
+        offset = start + line.index(stripped)
+        if len(stripped.split()) > 60:
+            for m in _sentences(stripped):
+                if pattern.search(m[2]):
+                    return Located(
+                        m[2],
+                        m[2],
+                        offset + m[0],
+                        facts.doc.page_at(offset + m[0]),
+                        facts.section_at(offset + m[0]),
+                    )
+            continue
+        return Located(
+            stripped, stripped, offset, facts.doc.page_at(offset), facts.section_at(offset)
+        )
+    return None
+
+
+_YEAR_OR_GRADE = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:outstanding|good|requires improvement|inadequate|adequate)\b", re.I
+)
+
+
+def _find_previous(text: str, facts: DocumentFacts) -> Located | None:
+    """The first sentence about the previous inspection that gives its year or grade."""
+    pattern = FRONT_MATTER["previous"]
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if not pattern.search(line):
+            continue
+        for a, _, sentence in _sentences(line):
+            if pattern.search(sentence) and _YEAR_OR_GRADE.search(sentence):
+                offset = start + a
+                return Located(
+                    sentence.strip(),
+                    sentence.strip(),
+                    offset,
+                    facts.doc.page_at(offset),
+                    facts.section_at(offset),
+                )
+    return None
+
+
+def _sentences(text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((pos, m.start(), text[pos : m.start()]))
+        pos = m.end()
+    out.append((pos, len(text), text[pos:]))
+    return out
+
+
+class _Writer:
+    """Collects answer lines and their citations."""
+
+    def __init__(self, facts: DocumentFacts) -> None:
+        self.facts = facts
+        self.lines: list[str] = []
+        self.citations: list[Citation] = []
+
+    def line(self, text: str) -> None:
+        self.lines.append(text)
+
+    def cited(self, text: str, where: Located) -> None:
+        n = len(self.citations) + 1
+        doc = self.facts.doc
+        self.citations.append(
+            Citation(
+                n=n,
+                doc_id=doc.doc_id,
+                source=doc.source,
+                title=self.facts.title,
+                page=where.page,
+                section=where.section,
+                quote=where.quote,
+                score=1.0,
+            )
+        )
+        self.lines.append(f"{text.rstrip()} [{n}]")
+
+    def drafted(self) -> Drafted:
+        return Drafted("\n".join(self.lines), tuple(self.citations), False)

@@ -1,0 +1,357 @@
+"""The v2 evaluation (issue 13): splits side by side, every wording asked, wrong authority.
+
+Every question is asked in its main wording and in each of its ``wordings``; each
+answer is scored as a question of its own (:func:`assistant.evaluation.score_answer`)
+for the accuracy figures. On top of those:
+
+- **wrong-authority rate**: over the answers that were not refused to answerable
+  questions about exactly one authority, the share that cite a document about some
+  other authority (its stored ``authorities`` are not empty and do not hold the
+  question's authority; a national report naming no authority is never wrong);
+- **paraphrase consistency**: the share of questions with wordings whose answers all
+  have the same kind (refused or not, and the answer's ``intent`` where the answer has
+  one) and, unless all were refused, the same first-cited document.
+
+Figures are given per split (``dev``, ``heldout``) and intent, and the difference
+dev − held-out of each headline figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from assistant.eval_set import SPLITS, EvalQuestion
+from assistant.evaluation import (
+    AnswerLike,
+    Asker,
+    DocumentText,
+    DocumentTexts,
+    Metrics,
+    QuestionResult,
+    metrics,
+    score_answer,
+)
+
+DocumentAuthorities = Callable[[str], Sequence[str] | None]
+Canonical = Callable[[str], str | None]
+
+# (key, label) of the figures compared across splits, in the order they are shown.
+HEADLINE = (
+    ("fact_accuracy", "key facts (answerable)"),
+    ("refusal_accuracy", "unanswerable refused"),
+    ("wrong_refusal_rate", "answerable wrongly refused"),
+    ("citation_validity", "citations valid"),
+    ("recall_at_5", "recall@5"),
+    ("report_at_5", "report@5"),
+    ("wrong_authority_rate", "wrong authority"),
+    ("paraphrase_consistency", "paraphrase consistency"),
+)
+
+
+@dataclass(frozen=True)
+class AskedResult:
+    """One wording of one question, asked and scored.
+
+    ``wording`` is 0 for the main wording; ``wrong_authority`` is None when the rate
+    does not apply (unanswerable, not one authority, or refused).
+    """
+
+    result: QuestionResult
+    wording: int
+    split: str
+    intent: str
+    wrong_authority: bool | None
+    first_doc: str | None
+    answer_intent: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The per-answer row of ``eval --json`` (v2)."""
+        return {
+            **self.result.to_json(),
+            "wording": self.wording,
+            "split": self.split,
+            "intent": self.intent,
+            "wrong_authority": self.wrong_authority,
+            "first_doc": self.first_doc,
+            "answer_intent": self.answer_intent,
+        }
+
+
+@dataclass(frozen=True)
+class Paraphrase:
+    """Whether the wordings of one question were answered alike."""
+
+    id: str
+    split: str
+    intent: str
+    consistent: bool
+
+
+def answer_intent(answer: Any) -> str | None:
+    """The answer's ``intent`` as text, or None when the answer has none."""
+    value = getattr(answer, "intent", None)
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        value = value.value
+    return str(value)
+
+
+def wrong_authority(
+    question: EvalQuestion,
+    answer: AnswerLike,
+    about: DocumentAuthorities,
+    canonical: Canonical,
+) -> bool | None:
+    """Whether an answer cites a document about another authority than the question's.
+
+    Args:
+        question: the gold question; the rate applies to answerable ones about exactly
+            one authority.
+        answer: the answer; refused answers do not count (None).
+        about: the canonical authority names a stored document is about, by id.
+        canonical: a question's lower-case authority name to its canonical name.
+
+    Returns:
+        None when the rate does not apply, else whether some citation's document is
+        about authorities that do not include the question's.
+    """
+    if not question.answerable or len(question.authorities) != 1 or answer.refused:
+        return None
+    name = question.authorities[0]
+    target = (canonical(name) or name).casefold()
+    for citation in answer.citations:
+        authorities = about(citation.doc_id) or ()
+        if authorities and target not in {a.casefold() for a in authorities}:
+            return True
+    return False
+
+
+def consistent(answers: Sequence[AskedResult]) -> bool:
+    """Whether several answers to one question's wordings agree.
+
+    Same kind (refused or not, and the same answer intent) and, unless every one was
+    refused, the same first-cited document.
+    """
+    kinds = {(a.result.refused, a.answer_intent) for a in answers}
+    if len(kinds) > 1:
+        return False
+    if all(a.result.refused for a in answers):
+        return True
+    return len({a.first_doc for a in answers}) == 1
+
+
+def evaluate_splits(
+    asker: Asker,
+    questions: Sequence[EvalQuestion],
+    document_text: DocumentText,
+    about: DocumentAuthorities,
+    canonical: Canonical,
+    *,
+    k: int,
+    on_ask: Callable[[int], None] | None = None,
+) -> tuple[list[AskedResult], list[Paraphrase]]:
+    """Ask every question in every wording and score the answers, in input order.
+
+    Args:
+        asker: the assistant (``ask(question, id=, k=)``); wording ``n`` of question
+            ``q1`` is asked with the id ``q1~n``.
+        questions: the evaluation set.
+        document_text: cleaned document text by id, for citation checks (cached here).
+        about: the canonical authority names of a stored document, by id.
+        canonical: a lower-case authority name to its canonical name (None if unknown).
+        k: passages to retrieve per question.
+        on_ask: called with the number of answers done after each one.
+    """
+    texts = (
+        document_text if isinstance(document_text, DocumentTexts) else DocumentTexts(document_text)
+    )
+    asked: list[AskedResult] = []
+    paraphrases: list[Paraphrase] = []
+    for q in questions:
+        mine = []
+        for n, wording in enumerate(q.all_wordings):
+            answer = asker.ask(wording, id=q.id if n == 0 else f"{q.id}~{n}", k=k)
+            mine.append(
+                AskedResult(
+                    result=score_answer(q, answer, texts),
+                    wording=n,
+                    split=q.split,
+                    intent=q.group,
+                    wrong_authority=wrong_authority(q, answer, about, canonical),
+                    first_doc=answer.citations[0].doc_id if answer.citations else None,
+                    answer_intent=answer_intent(answer),
+                )
+            )
+            if on_ask:
+                on_ask(len(asked) + len(mine))
+        asked.extend(mine)
+        if len(mine) > 1:
+            paraphrases.append(Paraphrase(q.id, q.split, q.group, consistent(mine)))
+    return asked, paraphrases
+
+
+# -- figures -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure for a group of answers (a split, or one intent of a split)."""
+
+    base: Metrics
+    questions: int  # distinct questions (``base.questions`` counts every wording)
+    wrong_authority: int
+    authority_checked: int
+    consistent: int
+    paraphrased: int
+
+    @property
+    def wrong_refusal_rate(self) -> float | None:
+        """Share of answers to answerable questions that were refused."""
+        return _share(self.base.wrong_refusals, self.base.answerable)
+
+    @property
+    def wrong_authority_rate(self) -> float | None:
+        """Share of checked answers citing another authority's document."""
+        return _share(self.wrong_authority, self.authority_checked)
+
+    @property
+    def paraphrase_consistency(self) -> float | None:
+        """Share of questions with wordings whose answers agree."""
+        return _share(self.consistent, self.paraphrased)
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures as a flat JSON object (``questions`` counts answers)."""
+        return {
+            **self.base.to_json(),
+            "distinct_questions": self.questions,
+            "wrong_refusal_rate": _round(self.wrong_refusal_rate),
+            "wrong_authority": self.wrong_authority,
+            "authority_checked": self.authority_checked,
+            "wrong_authority_rate": _round(self.wrong_authority_rate),
+            "paraphrase_consistent": self.consistent,
+            "paraphrased": self.paraphrased,
+            "paraphrase_consistency": _round(self.paraphrase_consistency),
+        }
+
+
+def figures(asked: Sequence[AskedResult], paraphrases: Sequence[Paraphrase]) -> Figures:
+    """The figures over ``asked`` answers and ``paraphrases`` of the same questions."""
+    checked = [a.wrong_authority for a in asked if a.wrong_authority is not None]
+    return Figures(
+        base=metrics([a.result for a in asked]),
+        questions=len({a.result.id for a in asked}),
+        wrong_authority=sum(checked),
+        authority_checked=len(checked),
+        consistent=sum(1 for p in paraphrases if p.consistent),
+        paraphrased=len(paraphrases),
+    )
+
+
+@dataclass(frozen=True)
+class SplitFigures:
+    """One split: overall, main wording only, and per intent."""
+
+    overall: Figures
+    main_wording: Metrics
+    by_intent: dict[str, Figures]
+
+    def headline(self) -> dict[str, float | None]:
+        """The figures compared across splits (:data:`HEADLINE`)."""
+        data = self.overall.to_json()
+        return {key: data[key] for key, _ in HEADLINE}
+
+    def to_json(self) -> dict[str, Any]:
+        """The split's object in ``eval --json``."""
+        return {
+            "overall": self.overall.to_json(),
+            "main_wording": self.main_wording.to_json(),
+            "by_intent": {i: f.to_json() for i, f in self.by_intent.items()},
+        }
+
+
+def split_figures(asked: Sequence[AskedResult], paraphrases: Sequence[Paraphrase]) -> SplitFigures:
+    """The figures of one split's answers."""
+    intents = sorted({a.intent for a in asked})
+    return SplitFigures(
+        overall=figures(asked, paraphrases),
+        main_wording=metrics([a.result for a in asked if a.wording == 0]),
+        by_intent={
+            i: figures(
+                [a for a in asked if a.intent == i], [p for p in paraphrases if p.intent == i]
+            )
+            for i in intents
+        },
+    )
+
+
+def difference(splits: Mapping[str, SplitFigures]) -> dict[str, float | None]:
+    """The difference dev − held-out of each headline figure (None when one is missing)."""
+    if "dev" not in splits or "heldout" not in splits:
+        return {}
+    dev, held = splits["dev"].headline(), splits["heldout"].headline()
+    return {
+        key: None if dev[key] is None or held[key] is None else _round(dev[key] - held[key])
+        for key, _ in HEADLINE
+    }
+
+
+@dataclass(frozen=True)
+class SplitReport:
+    """The outcome of one v2 ``eval`` run.
+
+    Per-answer rows of the held-out split are never part of the JSON: its questions are
+    not to be read by whoever changes the method, and its results only as figures.
+    """
+
+    files: tuple[str, ...]
+    k: int
+    asked: tuple[AskedResult, ...]
+    paraphrases: tuple[Paraphrase, ...]
+    seconds: float = 0.0
+    only: str | None = None  # the split asked for (``--split``), None for every split
+
+    def splits(self) -> dict[str, SplitFigures]:
+        """The figures of each split present, ``dev`` first."""
+        return {
+            s: split_figures(
+                [a for a in self.asked if a.split == s],
+                [p for p in self.paraphrases if p.split == s],
+            )
+            for s in SPLITS
+            if any(a.split == s for a in self.asked)
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``eval --json`` object (v2)."""
+        splits = self.splits()
+        return {
+            "version": 2,
+            "files": list(self.files),
+            "split": self.only,
+            "k": self.k,
+            "seconds": round(self.seconds, 1),
+            "headline": {
+                **{s: f.headline() for s, f in splits.items()},
+                "difference": difference(splits),
+            },
+            "splits": {s: f.to_json() for s, f in splits.items()},
+            "answers": [a.to_json() for a in self.asked if a.split != "heldout"],
+            "paraphrases": [
+                {"id": p.id, "intent": p.intent, "consistent": p.consistent}
+                for p in self.paraphrases
+                if p.split != "heldout"
+            ],
+            "heldout_rows": "withheld" if "heldout" in splits else None,
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _share(hits: int, total: int) -> float | None:
+    return hits / total if total else None

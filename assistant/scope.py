@@ -1,0 +1,271 @@
+"""Scope is a rule of the answer: a question naming authorities or a time stays within them.
+
+A question that names authorities or a time is answered only from documents about them.
+
+:class:`Holdings` is what the library holds (per document: the authorities it is about,
+its kind and date), cached until the library changes. :func:`decide_scope` turns a
+question's :class:`~assistant.understanding.Understood` into a :class:`Scope`: the
+documents the answer may use, and, when nothing is in scope, the sentence that says
+exactly what is missing and what the library holds instead.
+
+Documents about an authority are those whose metadata names it as their subject (an
+inspection report or letter of that authority, a paper of that council). National reports
+name many authorities as examples and are the subject of none: they are in scope for an
+authority only when the library has no document about it and their text names it (then
+the answer says so).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.understanding import Understood
+from vectorstore.store import DocumentRecord, Filters
+
+REPORT_KINDS = ("inspection report", "apa letter")
+
+
+@dataclass(frozen=True)
+class Held:
+    """One stored document as the scope rule sees it."""
+
+    doc_id: str
+    title: str
+    authorities: tuple[str, ...]
+    kind: str
+    date: str | None  # the inspection's last day, else the publication date (ISO)
+    published: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The year of ``date``."""
+        return _year(self.date)
+
+    @property
+    def years(self) -> set[int]:
+        """The years a document is called by: its inspection's and its publication's."""
+        return {y for y in (_year(self.date), _year(self.published)) if y}
+
+
+def _year(value: str | None) -> int | None:
+    return int(value[:4]) if value and value[:4].isdigit() else None
+
+
+def held_from(record: DocumentRecord) -> Held:
+    """The scope's view of a stored document."""
+    meta = record.meta
+    return Held(
+        doc_id=record.doc_id,
+        title=record.title,
+        authorities=tuple(meta.authorities),
+        kind=meta.kind,
+        date=meta.inspected or meta.published,
+        published=meta.published,
+    )
+
+
+class Holdings:
+    """What the library holds, re-read when its signature changes."""
+
+    def __init__(
+        self,
+        documents: Callable[[], Sequence[DocumentRecord]],
+        signature: Callable[[], Any] | None = None,
+    ) -> None:
+        """Read documents with ``documents()``; ``signature()`` tells when to read again."""
+        self._documents = documents
+        self._signature = signature
+        self._lock = threading.Lock()
+        self._key: Any = object()
+        self._held: list[Held] = []
+
+    def all(self) -> list[Held]:
+        """Every stored document, newest first."""
+        key = self._signature() if self._signature else object()
+        with self._lock:
+            if key is None or key != self._key:
+                held = [held_from(r) for r in self._documents()]
+                self._held = sorted(held, key=lambda h: h.date or "", reverse=True)
+                self._key = key
+            return list(self._held)
+
+    def about(self, name: str) -> list[Held]:
+        """The documents about ``name``, newest first."""
+        return [h for h in self.all() if name in h.authorities]
+
+    def authorities(self) -> set[str]:
+        """Every authority some document is about."""
+        return {a for h in self.all() for a in h.authorities}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an answer may draw on, and why."""
+
+    authorities: tuple[str, ...] = ()  # the authorities the question names (confident)
+    years: tuple[int, ...] = ()
+    recency: str | None = None
+    doc_ids: tuple[str, ...] = ()  # the documents in scope; () = the whole library
+    by_authority: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()  # named authorities the library has nothing on
+    refusal: str | None = None  # the whole answer, when nothing is in scope
+    note: str | None = None  # said before the answer (what is missing, where it comes from)
+    mentions_only: tuple[str, ...] = ()  # authorities answered from documents that name them
+
+    @property
+    def limited(self) -> bool:
+        """True when the answer is restricted to some documents."""
+        return bool(self.doc_ids)
+
+    def filters(self, base: Filters | None) -> Filters:
+        """``base`` restricted to the documents in scope."""
+        base = base or Filters()
+        if not self.doc_ids:
+            return base
+        ids = self.doc_ids
+        if base.doc_ids:
+            ids = tuple(d for d in base.doc_ids if d in set(self.doc_ids)) or ("",)
+        return Filters(
+            authorities=(), kinds=base.kinds, doc_ids=ids, since=base.since, until=base.until
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``scope`` object of the ``ask --json`` contract."""
+        return {
+            "authorities": list(self.authorities),
+            "years": list(self.years),
+            "recency": self.recency,
+            "documents": list(self.doc_ids),
+            "missing": list(self.missing),
+            "note": self.note,
+        }
+
+
+def _years_text(years: Sequence[int]) -> str:
+    ys = [str(y) for y in sorted(set(years))]
+    return ys[0] if len(ys) == 1 else ", ".join(ys[:-1]) + " and " + ys[-1]
+
+
+def _kind_word(docs: Sequence[Held]) -> str:
+    kinds = {d.kind for d in docs}
+    if kinds <= {"inspection report"}:
+        return "inspection" if len(docs) == 1 else "inspections"
+    return "report" if len(docs) == 1 else "reports"
+
+
+def _fits(doc: Held, years: Sequence[int]) -> bool:
+    wanted = set(years)
+    if doc.year is None:
+        return False
+    if doc.years & wanted:
+        return True
+    if doc.kind == "inspection report" and doc.date and doc.date[5:7] in ("10", "11", "12"):
+        # an inspection ending late in a year is published, and called, the next year
+        return doc.year + 1 in wanted
+    # a publication early in a year reports on the year before ("the 2006 APA letter")
+    return doc.kind not in ("inspection report",) and doc.year - 1 in wanted
+
+
+def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str | None]:
+    """The documents of one authority the question means, or why there are none."""
+    if und.years:
+        chosen = [d for d in docs if _fits(d, und.years)]
+        if not chosen:
+            held = sorted({d.year for d in docs if d.year})
+            return [], (
+                f"The library holds {name}'s {_kind_word(docs)} of {_years_text(held)}, "
+                f"not one from "
+                f"{_years_text(und.years)}."
+            ) if held else None
+        docs = chosen
+    reports = [d for d in docs if d.kind in REPORT_KINDS] or docs
+    if und.recency == "latest":
+        return reports[:1], None
+    if und.recency == "previous" and len(reports) > 1:
+        return reports[1:2], None
+    return docs, None
+
+
+def decide_scope(
+    und: Understood,
+    holdings: Holdings,
+    mentions: Callable[[str], list[str]] | None = None,
+    filters: Filters | None = None,
+) -> Scope:
+    """The scope of the answer to ``und`` (see the module docstring).
+
+    Args:
+        und: the understood question.
+        holdings: what the library holds.
+        mentions: for an authority the library has no document about, the ids of
+            documents whose text names it (national reports); None to skip.
+        filters: the user's filters; authority filters chosen by the user rule over
+            the question's wording.
+    """
+    if filters is not None and filters.authorities:
+        return Scope(authorities=tuple(filters.authorities), years=und.years)
+    names = und.names
+    if not names:
+        if not und.years:
+            return Scope(recency=und.recency)
+        docs = [h for h in holdings.all() if _fits(h, und.years)]
+        if not docs:
+            held = sorted({h.year for h in holdings.all() if h.year})
+            span = f"{held[0]} to {held[-1]}" if held else "no year"
+            return Scope(
+                years=und.years,
+                refusal=(
+                    f"The library holds no document from {_years_text(und.years)} "
+                    f"(its documents date from {span})."
+                ),
+            )
+        return Scope(years=und.years, recency=und.recency, doc_ids=tuple(d.doc_id for d in docs))
+    by_authority: dict[str, tuple[str, ...]] = {}
+    missing: list[str] = []
+    reasons: list[str] = []
+    mentioned: list[str] = []
+    for name in names:
+        docs = holdings.about(name)
+        if docs:
+            chosen, why = _pick(docs, und, name)
+            if chosen:
+                by_authority[name] = tuple(d.doc_id for d in chosen)
+            elif why:
+                reasons.append(why)
+            continue
+        found = mentions(name) if mentions is not None else []
+        if found:
+            by_authority[name] = tuple(found)
+            mentioned.append(name)
+        else:
+            missing.append(name)
+    notes = [f"The library has no report on {name}." for name in missing] + reasons
+    if mentioned:
+        notes.append(
+            f"The library has no report on {' or '.join(mentioned)}; this comes from "
+            "documents that mention " + ("it." if len(mentioned) == 1 else "them.")
+        )
+    if not by_authority:
+        held = len(holdings.authorities())
+        tail = f" It holds reports on {held} authorities." if missing and held else ""
+        return Scope(
+            authorities=names,
+            years=und.years,
+            recency=und.recency,
+            missing=tuple(missing),
+            refusal=" ".join(notes) + tail if notes else "The library has nothing in scope.",
+        )
+    doc_ids = tuple(dict.fromkeys(d for ids in by_authority.values() for d in ids))
+    return Scope(
+        authorities=names,
+        years=und.years,
+        recency=und.recency,
+        doc_ids=doc_ids,
+        by_authority=by_authority,
+        missing=tuple(missing),
+        note=" ".join(notes) or None,
+        mentions_only=tuple(mentioned),
+    )

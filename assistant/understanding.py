@@ -1,0 +1,355 @@
+"""One question-understanding step: who, when, what kind of answer, about what.
+
+``QuestionReader.read(question)`` returns an :class:`Understood`: the authorities named
+(each with how it was recognised and a confidence), the years and whether the latest or
+the previous report is meant, the intent, and the topic words. Retrieval, the scope rule
+and the answerers all read this one result instead of re-reading the question.
+
+Authorities are recognised in the forms staff type, by generic rules over the reference
+list (``data/reference``), never by a list of the library's own councils:
+
+- every name, alias and council form the authority index knows (exact: confidence 1.0);
+- standard short forms (``short_forms.csv``: "Notts", "Lancs", "Herts"), forms derived
+  from compound names ("K&C" and "Kensington" for "Kensington and Chelsea", "Telford"),
+  and compass abbreviations ("N Tyneside", "S Glos"): 0.9;
+- names typed in lower case ("kent", "windsor and maidenhead"): 0.85;
+- a misspelt place word, corrected against the reference names: 0.75.
+
+The intent is one of :data:`INTENTS`, read from the question's wording with the domain
+vocabulary in :mod:`assistant.vocabulary`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from assistant.answering.text_units import STOPWORDS, terms
+from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
+from core.vocabulary import (
+    COMPASS,
+    INTENT_PATTERNS,
+    LATEST,
+    LOWERCASE_AMBIGUOUS,
+    PREVIOUS,
+    QUESTION_WORDS,
+)
+from ingest.authorities import AuthorityIndex
+
+Intent = Literal[
+    "grade",
+    "why",
+    "improve",
+    "finding",
+    "number",
+    "who_when",
+    "compare",
+    "summary",
+    "plan_status",
+    "other",
+]
+INTENTS: tuple[str, ...] = (
+    "grade",
+    "why",
+    "improve",
+    "finding",
+    "number",
+    "who_when",
+    "compare",
+    "summary",
+    "plan_status",
+    "other",
+)
+Recency = Literal["latest", "previous"]
+
+EXACT, SHORT_FORM, LOWER_CASE, SPELLING = 1.0, 0.9, 0.85, 0.75
+MIN_CONFIDENCE = 0.7
+"""Authorities recognised with less confidence than this do not scope the answer."""
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’&.-]*[A-Za-z]|[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class AuthorityRef:
+    """An authority a question names: its canonical name, as typed, and how sure we are."""
+
+    name: str
+    typed: str
+    confidence: float
+    how: str  # "name", "short form", "lower case", "spelling"
+
+    def to_json(self) -> dict[str, object]:
+        """For the ``ask --json`` contract's ``scope``."""
+        return {
+            "name": self.name,
+            "typed": self.typed,
+            "confidence": round(self.confidence, 2),
+            "how": self.how,
+        }
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a question asks: see the module docstring."""
+
+    text: str
+    normalised: str  # the question with short forms and cases resolved
+    analysis: QueryAnalysis
+    authorities: tuple[AuthorityRef, ...] = ()
+    years: tuple[int, ...] = ()
+    recency: Recency | None = None
+    intent: str = "other"
+    topic: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The authorities confident enough to scope the answer, in order of mention."""
+        return tuple(a.name for a in self.authorities if a.confidence >= MIN_CONFIDENCE)
+
+
+def _short_forms_path() -> Path:
+    return Path(__file__).resolve().parents[1] / "data" / "reference" / "short_forms.csv"
+
+
+def _load_short_forms(path: Path | None = None) -> list[tuple[str, str]]:
+    path = path or _short_forms_path()
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        return [(r["name"].strip(), r["short_form"].strip()) for r in csv.DictReader(f)]
+
+
+_COMPOUND = re.compile(r"^(?P<first>[A-Z][a-z]+)(?:\s+(?:and|with|upon)\s+|-on-)(?P<rest>.+)$")
+
+
+def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Question-only forms of every authority's name (lower-cased key → canonical name).
+
+    Generic rules over the reference list: the listed short forms; for compound names
+    ("X and Y", "X with Y", "X upon Y", "X-on-Y") the first place when no other authority
+    starts with it, and "X&Y" initials; compass words written short ("N Tyneside").
+    A form claimed by two authorities is dropped.
+    """
+    claims: dict[str, set[str]] = {}
+
+    def claim(form: str, name: str) -> None:
+        form = " ".join(form.split())
+        if len(form) >= 2:
+            claims.setdefault(form.lower(), set()).add(name)
+
+    everyone = index.all()
+    first_words: dict[str, set[str]] = {}
+    for a in everyone:
+        first = a.name.split()[0].split("-")[0].strip(",")
+        first_words.setdefault(first.lower(), set()).add(a.name)
+    for name, short in short_forms:
+        if index.get(name) is not None:
+            claim(short, name)
+    for a in everyone:
+        for base in (a.name, *a.aliases):
+            m = _COMPOUND.match(base)
+            if m:
+                first = m.group("first")
+                if len(first_words.get(first.lower(), ())) == 1 and first.lower() not in STOPWORDS:
+                    claim(first, a.name)
+                rest = m.group("rest").split()
+                if len(rest) == 1 and " and " in base:
+                    claim(f"{first[0]}&{rest[0][0]}", a.name)
+            words = base.split()
+            if words and words[0] in COMPASS:
+                claim(" ".join([COMPASS[words[0]], *words[1:]]), a.name)
+    return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
+
+
+class QuestionReader:
+    """Reads questions into :class:`Understood` (see the module docstring)."""
+
+    def __init__(
+        self,
+        analyzer: QueryAnalyzer,
+        authorities: AuthorityIndex | None,
+        short_forms: Iterable[tuple[str, str]] | None = None,
+    ) -> None:
+        """Use the query analyzer (typos, glossary) and the authority index."""
+        self._analyzer = analyzer
+        self._authorities = authorities
+        self._short_forms = list(short_forms) if short_forms is not None else None
+        self._lock = threading.Lock()
+        self._forms: dict[str, str] | None = None
+        self._form_re: re.Pattern[str] | None = None
+        self._lower_names: dict[str, str] = {}
+        self._ambiguous: dict[str, str] = {}
+
+    # -- building (on first use) ------------------------------------------------------
+
+    def _ready(self) -> tuple[dict[str, str], re.Pattern[str] | None]:
+        with self._lock:
+            if self._forms is None:
+                self._forms = {}
+                if self._authorities is not None:
+                    shorts = (
+                        self._short_forms if self._short_forms is not None else _load_short_forms()
+                    )
+                    self._forms = derived_forms(self._authorities, shorts)
+                    for a in self._authorities.all():
+                        for name in (a.name, *a.aliases):
+                            key = " ".join(name.replace(",", " ").split()).lower()
+                            if key in LOWERCASE_AMBIGUOUS:
+                                self._ambiguous.setdefault(key, a.name)
+                            elif len(key) >= 3:
+                                self._lower_names.setdefault(key, a.name)
+                keys = sorted(
+                    {*self._forms, *self._lower_names, *self._ambiguous}, key=len, reverse=True
+                )
+                if keys:
+                    alternatives = "|".join(re.escape(k).replace(r"\ ", r"[\s-]+") for k in keys)
+                    self._form_re = re.compile(
+                        rf"(?<![\w&])(?:{alternatives})(?![\w&])", re.IGNORECASE
+                    )
+            return self._forms, self._form_re
+
+    # -- reading --------------------------------------------------------------------
+
+    def read(self, question: str) -> Understood:
+        """Understand one question (see :class:`Understood`)."""
+        normalised, extra = self._normalise(question)
+        analysis = self._analyzer.analyze(normalised)
+        refs = self._refs(question, analysis, extra)
+        years = extract_years(question)
+        named = {w for r in refs for w in (*terms(r.name), *terms(r.typed))}
+        topic = tuple(
+            t
+            for t in terms(analysis.expanded)
+            if t not in named and not t.isdigit() and t not in QUESTION_WORDS
+        )
+        corrected = question
+        for typed, fixed in analysis.corrections:  # "outstandng" reads as "outstanding"
+            corrected = re.sub(rf"\b{re.escape(typed)}\b", fixed, corrected, flags=re.I)
+        intent = classify_intent(corrected, len(refs))
+        if intent == "finding" and not topic:
+            intent = "summary"  # "what did Ofsted say about Bolton?"
+        return Understood(
+            text=question,
+            normalised=normalised,
+            analysis=analysis,
+            authorities=refs,
+            years=years,
+            recency=_recency(question),
+            intent=intent,
+            topic=topic,
+        )
+
+    def _normalise(self, question: str) -> tuple[str, dict[str, AuthorityRef]]:
+        """The question with short forms and lower-case names written as the index knows them.
+
+        Returns the new text and, by canonical name, how each replaced form was read.
+        """
+        forms, pattern = self._ready()
+        if pattern is None or self._authorities is None:
+            return question, {}
+        found: dict[str, AuthorityRef] = {}
+        exact_spans = [(s.start, s.end) for s in self._authorities.spans(question)]
+
+        def swap(m: re.Match[str]) -> str:
+            typed = m.group()
+            if any(a < m.end() and m.start() < b for a, b in exact_spans):
+                return typed
+            key = " ".join(typed.replace("-", " ").split()).lower()
+            if key in forms:
+                name, how, conf = forms[key], "short form", SHORT_FORM
+                if len(typed) <= 3 and not any(c.isupper() for c in typed):
+                    return typed  # "som", "mk": too likely an ordinary word
+            elif key in self._lower_names:
+                name, how, conf = self._lower_names[key], "lower case", LOWER_CASE
+                if typed[:1].isupper():
+                    return typed
+            elif key in self._ambiguous and _names_a_place(question, m.start(), m.end()):
+                name, how, conf = self._ambiguous[key], "name in context", LOWER_CASE
+            else:
+                return typed
+            found.setdefault(name, AuthorityRef(name, typed, conf, how))
+            # a name that is also a word is written as the index knows it: with "Council"
+            return f"{name} Council" if how == "name in context" else name
+
+        return self._capitalise_unknown(pattern.sub(swap, question)), found
+
+    def _capitalise_unknown(self, text: str) -> str:
+        """Lower-case words the library does not know, capitalised.
+
+        A misspelt place name typed in lower case ("cornwal") is then corrected like a
+        capitalised one (only when the correction names an authority).
+        """
+        vocabulary = self._analyzer.vocabulary() or ()
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group()
+            if len(word) < 5 or word in STOPWORDS or word in vocabulary:
+                return word
+            return word[:1].upper() + word[1:]
+
+        return re.sub(r"\b[a-z]+\b", fix, text)
+
+    def _refs(
+        self, question: str, analysis: QueryAnalysis, extra: dict[str, AuthorityRef]
+    ) -> tuple[AuthorityRef, ...]:
+        fixed = {fixed.lower(): typed for typed, fixed in analysis.corrections}
+        out: list[AuthorityRef] = []
+        for name in analysis.authorities:
+            if name in extra:
+                out.append(extra[name])
+                continue
+            typed = next((t for f, t in fixed.items() if f in name.lower()), None)
+            if typed is not None:
+                out.append(AuthorityRef(name, typed, SPELLING, "spelling"))
+            else:
+                out.append(AuthorityRef(name, name, EXACT, "name"))
+        return tuple(out)
+
+
+_PLACE_AFTER = re.compile(
+    r"^(?:['’]s\b|\s+(?:council|borough|la|local authority|children['’]?s?|ilacs|inspection|"
+    r"report|ofsted|judgements?|grades?|(?:19|20)\d\d)\b)",
+    re.I,
+)
+_PLACE_BEFORE = re.compile(r"\b(?:in|for|at|about|of|on|to)\s+$", re.I)
+_ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
+
+
+def _names_a_place(text: str, start: int, end: int) -> bool:
+    """Whether a name that is also a word ("reading", "bury") is used as the place.
+
+    "Reading's care leavers", "bury council", "grades for reading?" name the place;
+    "what are you reading about" does not.
+    """
+    after, before = text[end:], text[:start]
+    return bool(_PLACE_AFTER.match(after) or (_PLACE_BEFORE.search(before) and _ENDS.match(after)))
+
+
+def _recency(question: str) -> Recency | None:
+    if PREVIOUS.search(question):
+        return "previous"
+    if LATEST.search(question):
+        return "latest"
+    return None
+
+
+def classify_intent(question: str, n_authorities: int = 0) -> str:
+    """The kind of answer a question wants (one of :data:`INTENTS`).
+
+    The patterns are tried in a fixed order (see ``assistant.vocabulary.INTENT_PATTERNS``);
+    a question naming two or more authorities is a comparison unless it asks for a list
+    of authorities with a grade.
+    """
+    if n_authorities >= 2 and not INTENT_PATTERNS["which"].search(question):
+        return "compare"
+    for intent, pattern in INTENT_PATTERNS.items():
+        if intent == "which":
+            continue
+        if pattern.search(question):
+            return intent
+    return "finding" if n_authorities else "other"

@@ -1,0 +1,1 @@
+"""The project's core: what every layer may import (domain vocabulary)."""

@@ -1,0 +1,201 @@
+"""The domain vocabulary, in one place: grades, judgement areas, months, question words.
+
+Ingest, retrieval, answering and drafting build their patterns from these values instead
+of retyping them. Data, not logic: general English and Ofsted wording, never the wording
+of particular reports or evaluation questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+# -- grades --------------------------------------------------------------------------
+
+GRADE_WORDS = r"outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate"
+"""The four-point Ofsted scale as reports write it (regex alternatives, no groups)."""
+
+APA_GRADE_WORDS = r"excellent|performs (?:excellently|well|adequately|poorly)"
+"""How annual performance assessments and 2009 ratings word a grade."""
+
+SCALE = {1: "outstanding", 2: "good", 3: "requires improvement", 4: "inadequate"}
+"""Normalised levels: 1 is the best."""
+
+GRADE_LEVELS = {
+    "outstanding": 1,
+    "good": 2,
+    "requires improvement": 3,
+    "requires improvement to be good": 3,
+    "require improvement": 3,
+    "require improvement to be good": 3,
+    "adequate": 3,
+    "inadequate": 4,
+}
+"""A grade as written (lower case, single spaces) and its level."""
+
+# -- judgement areas -------------------------------------------------------------------
+
+AREA_QUESTION_WORDS: tuple[tuple[str, str], ...] = (
+    ("overall_effectiveness", r"overall|effectiveness"),
+    ("impact_of_leaders", r"leaders|leadership|impact of leaders"),
+    ("leadership", r"leadership|management and governance"),
+    ("help_and_protection", r"help and protection|help & protection|child protection|protection"),
+    ("in_care", r"children in care|looked after|looked-after|\bcla\b|\blac\b|\bcic\b|in care"),
+    ("in_care_and_care_leavers", r"children in care|looked after|care leavers|in care"),
+    ("looked_after_and_permanence", r"looked after|permanence|in care"),
+    ("care_leavers", r"care leavers?|care levers|leaving care|care experienced|\bcls?\b"),
+    ("adoption", r"adoption"),
+    ("lscb", r"\blscb\b|safeguarding children board|safeguarding board"),
+)
+"""Words that name a judgement area in a question."""
+
+AREA_ALSO: dict[str, tuple[str, ...]] = {
+    "care_leavers": ("in_care_and_care_leavers",),
+    "in_care": ("in_care_and_care_leavers", "looked_after_and_permanence"),
+    "impact_of_leaders": ("leadership",),
+    "leadership": ("impact_of_leaders",),
+}
+"""Where a report judges an area together with another ("children in care and care
+leavers"), the combined judgement answers a question about either."""
+
+AREA_HEADINGS: dict[str, tuple[str, ...]] = {
+    "overall_effectiveness": ("overall effectiveness",),
+    "impact_of_leaders": ("impact of leaders", "leaders"),
+    "leadership": ("leadership",),
+    "help_and_protection": ("help and protection", "protection"),
+    "in_care": ("children in care", "in care", "looked after"),
+    "in_care_and_care_leavers": ("children in care", "care leavers"),
+    "looked_after_and_permanence": ("looked after", "permanence"),
+    "care_leavers": ("care leavers",),
+    "adoption": ("adoption",),
+    "lscb": ("safeguarding children board",),
+}
+"""Words of the section heading that gives each judgement."""
+
+# -- dates ----------------------------------------------------------------------------
+
+MONTHS = {  # month names and abbreviations -> month number
+    name: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+# -- questions -------------------------------------------------------------------------
+
+COMPASS = {
+    "North": "N",
+    "South": "S",
+    "East": "E",
+    "West": "W",
+    "North East": "NE",
+    "North West": "NW",
+    "South East": "SE",
+    "South West": "SW",
+    "Central": "C",
+}
+"""Compass words of authority names and how staff shorten them ("N Tyneside")."""
+
+LOWERCASE_AMBIGUOUS = frozenset({"reading", "bury"})
+"""Authority names that are also ordinary words: matched in lower case only with a council word."""
+
+LATEST = re.compile(
+    r"\b(latest|most recent|newest|current|recent|last (?:inspection|report|ilacs|visit|time)|"
+    r"now|these days|at the moment|currently)\b",
+    re.I,
+)
+PREVIOUS = re.compile(
+    r"\b(previous|prior|earlier|before (?:that|this|the latest)|last[- ]but[- ]one|"
+    r"the one before|preceding)\b(?! (?:day|week|month)s?\b)",
+    re.I,
+)
+
+QUESTION_WORDS = frozenset(
+    """what which who whom whose when where why how ofsted inspector inspectors inspection
+    inspections report reports say said says find found think thought tell told about
+    please summarise summarize summary give show list council councils authority authorities
+    local la las children services service abt wat wot pls plz u ur re latest last recent
+    previou current newest inspect inspected ilacs year compare compared comparison vs versus
+    against differ difference between both neighbour neighbours each""".split()
+)
+"""Words that frame a question rather than name its topic (stems as ``terms`` gives them)."""
+
+_DEFINITION = (
+    r"\bwhat (?:does|do|did|is meant by) .{1,50}?\b(?:mean|stand for)\b|\bstand(?:s)? for\b|"
+    r"\bmeaning of\b|\bdefin(?:e|ition)\b|\bwhat is an? [a-z]+\b\s*\??$"
+)
+
+INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
+    # "which councils were rated outstanding…": a list of authorities, not a comparison
+    "which": re.compile(r"\bwhich (?:authorities|councils|las?|local authorities|areas)\b", re.I),
+    "other": re.compile(_DEFINITION, re.I),
+    "plan_status": re.compile(
+        r"\b(improvement plan|action plan|plan(?:'s)? (?:actions?|progress|status)|"
+        r"on track|behind schedule|slipp(?:ed|ing)|overdue|completed?|been done|achieved|"
+        r"timeframes?|timescales?|deadlines?|due (?:by|date)|lead officers?|"
+        r"who (?:is|was) (?:leading|responsible)|responsible for|progress (?:on|with|of|against)|"
+        r"rag status|status of)\b",
+        re.I,
+    ),
+    "why": re.compile(
+        r"(^\s*why\b|\bwhy (?:was|were|is|are|did|do|does|has|have|had|not)\b|\breasons?\b|"
+        r"\bbecause\b|\bexplain\b|\bwhat led to\b|\bhow come\b|\bjustif|\bbasis for\b|"
+        r"\bwhat (?:was|were) behind\b|\bwhy\s*\??\s*$|\band why\b|"
+        r"\bwhat (?:got|made|earned) (?:them|it|the council)\b|\bwhat went wrong\b)",
+        re.I,
+    ),
+    "summary": re.compile(
+        r"\b(summar(?:y|ise|ize|ising|izing)|overview|key (?:points|messages|findings|headlines)|"
+        r"headlines?|main (?:findings|messages|points|conclusions)|gist|in a nutshell|"
+        r"tl;?dr|brief me|sum up|overall picture|big picture|what(?:'s| is| was) the verdict|"
+        r"in short|highlights)\b",
+        re.I,
+    ),
+    "improve": re.compile(
+        r"\b(improve|(?<!requires )(?<!require )improvements?|improving|"
+        r"areas? (?:for|of|to) (?:development|improvement|focus|work on)|recommendations?|"
+        r"recommended|told to|asked to|need(?:s|ed)? to "
+        r"(?:do|fix|work on|address|change|get better|sort)|fix|weakness(?:es)?|shortcomings?|"
+        r"what should .{1,60}? do|to[- ]do list|actions? (?:for|required|needed)|"
+        r"priorit(?:y|ies)|what(?:'s| is| was) (?:not working|wrong)|not good enough|"
+        r"development areas?|next steps|must do|should do)\b",
+        re.I,
+    ),
+    "who_when": re.compile(
+        r"(^\s*who\b|\bwho (?:led|was|were|is|are|did|wrote|presented|signed|inspected|chaired)\b|"
+        r"\blead inspector\b|\binspectors? (?:were|was|names?)\b|^\s*when\b|\bwhen (?:was|were|"
+        r"did|is|does|will)\b|\bwhat dates?\b|\bwhich dates?\b|\bdates? of\b|\bhow long ago\b|"
+        r"\blast inspected\b|\bpublished\b|\bpublication date\b|\bdated\b|\bwhat year\b|"
+        r"\bwhich year\b)",
+        re.I,
+    ),
+    "number": re.compile(
+        r"(\bhow (?:many|much|often|long)\b|\bnumber of\b|\bpercentage\b|\bper ?cent\b|%|"
+        r"\bproportion\b|\bwhat (?:share|fraction|ratio)\b|\bfigures?\b|\bstatistics?\b|"
+        r"\bstats\b|\bcount\b|\brate of\b|\bcaseloads? (?:of|were|was|are|is)\b)",
+        re.I,
+    ),
+    "grade": re.compile(
+        r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|rate|scored?|"
+        r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"
+        r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on)|"
+        r"how (?:was|were|is|are) .{1,60}? (?:judged|rated|graded)|"
+        r"what did .{1,60}? (?:get|give|receive|score)|results?|verdict|outcome)\b",
+        re.I,
+    ),
+}
+"""Intents tried in this order; the first that matches wins ("which" is a guard)."""

@@ -1,0 +1,139 @@
+"""Scope, intent and paraphrases through the real assistant over data/sample.
+
+Each test would fail if the scope rule were ignored (another council's report or
+another year's would be quoted), or if the intent were read from one wording only.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.conversation import Conversation
+
+pytestmark = pytest.mark.e2e
+
+
+def _authorities_cited(assistant, answer) -> set[str]:
+    records = {d.doc_id: d for d in assistant.documents()}
+    found: set[str] = set()
+    for c in answer.citations:
+        found.update(records[c.doc_id].meta.authorities)
+    return found
+
+
+@pytest.mark.parametrize(
+    "question, missing",
+    [
+        ("What did Ofsted say about Rutland's care leavers?", "Rutland"),
+        ("how did notts do", "Nottinghamshire"),
+        ("lancs front door - what did inspectors find", "Lancashire"),
+    ],
+    ids=["named", "short-form", "short-form-lower"],
+)
+def test_an_authority_the_library_does_not_hold_is_named_and_nothing_is_quoted(
+    sample_assistant, question, missing
+):
+    answer = sample_assistant.ask(question)
+    assert answer.refused and answer.refusal_reason == "out of scope"
+    assert f"no report on {missing}" in answer.text
+    assert answer.citations == ()
+    assert answer.scope["missing"] == [missing]
+
+
+def test_a_year_not_held_says_what_is_held_instead(sample_assistant):
+    answer = sample_assistant.ask("What were Kent's grades in 2019?")
+    assert answer.refused and answer.refusal_reason == "out of scope"
+    assert "2022" in answer.text and "2019" in answer.text and "Kent" in answer.text
+    assert answer.citations == ()
+
+
+@pytest.mark.parametrize(
+    "question, authority",
+    [
+        ("What needs to improve in Worcestshire?", "Worcestershire"),
+        ("how are care leavers supported in kent", "Kent"),
+        ("Norfolk looked after children - what did inspectors say about their health?", "Norfolk"),
+        ("what did ofsted say about scilly", "Isles of Scilly"),
+    ],
+    ids=["misspelt", "lower-case", "topic", "short-form"],
+)
+def test_a_question_about_one_authority_cites_only_its_documents(
+    sample_assistant, question, authority
+):
+    answer = sample_assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.citations
+    assert _authorities_cited(sample_assistant, answer) == {authority}
+    assert answer.scope["authorities"] == [authority]
+
+
+def _improvement_lines(text: str) -> list[str]:
+    """The bullets under "What needs to improve" in the report's text, read independently."""
+    m = re.search(r"What needs to improve\??\s*\n(.*?)(?:\n\s*\n|\nThe experiences)", text, re.S)
+    assert m, "the report has a What needs to improve list"
+    return [
+        line.strip(" -■◼•▪\t")
+        for line in m.group(1).splitlines()
+        if len(line.split()) > 3
+    ]
+
+
+WORDINGS = [
+    "What needs to improve in Kent?",
+    "kent - what were they told to fix",
+    "areas for improvement for Kent County Council pls",
+]
+
+
+def test_improve_lists_every_item_whatever_the_wording(sample_assistant):
+    kent = next(d for d in sample_assistant.documents() if d.meta.authorities == ("Kent",))
+    items = _improvement_lines(sample_assistant.store.document_text(kent.doc_id))
+    answers = [sample_assistant.ask(q) for q in WORDINGS]
+    for answer in answers:
+        assert answer.intent == "improve"
+        assert answer.answered_from == "whole report"
+        flat = " ".join(answer.text.split())
+        for item in items:
+            assert " ".join(item.split())[:60] in flat
+    # paraphrase consistency: the same answer, citing the same report
+    assert len({a.text for a in answers}) == 1
+    assert len({a.citations[0].doc_id for a in answers}) == 1
+
+
+def test_compare_names_each_authority_with_its_own_report(sample_assistant):
+    answer = sample_assistant.ask("compare Kent and Norfolk overall effectiveness")
+    assert answer.intent == "compare"
+    assert "Kent" in answer.text and "Norfolk" in answer.text
+    kent_part, norfolk_part = answer.text.split("**Norfolk**")
+    assert "Outstanding" in kent_part and "Inadequate" in norfolk_part
+    assert _authorities_cited(sample_assistant, answer) == {"Kent", "Norfolk"}
+
+
+def test_who_led_the_inspection_comes_from_the_front_matter(sample_assistant):
+    answer = sample_assistant.ask("who was the lead inspector for kent")
+    assert answer.intent == "who_when" and answer.answered_from == "whole report"
+    assert "Lead inspector" in answer.citations[0].quote
+
+
+def test_a_standalone_question_is_never_rewritten(sample_assistant):
+    chat = Conversation(sample_assistant)
+    chat.ask("What needs to improve in Kent?")
+    question = "What did Ofsted say about Westminster in 2006?"
+    assert chat.rewrite(question) == question
+    answer = chat.ask(question)
+    assert _authorities_cited(sample_assistant, answer) == {"Westminster"}
+    # a real follow-up still carries the topic over
+    assert "Norfolk" in chat.rewrite("And Norfolk?")
+
+
+def test_json_contract_is_extended_not_broken(sample_assistant):
+    data = sample_assistant.ask("What was Kent's overall effectiveness grade?").to_json()
+    for key in ("id", "question", "answer", "citations", "retrieved", "mode", "model",
+                "prompt", "timings_ms", "refused"):
+        assert key in data
+    assert data["intent"] == "grade" and data["answered_from"] == "judgements table"
+    assert data["mode"] == "extractive" and data["model"] is None
+    assert data["scope"]["authorities"] == ["Kent"]
+    assert data["scope"]["recognised"][0]["how"] == "name"

@@ -1,0 +1,260 @@
+"""What counts as the same document: content, the report it is, and where it came from.
+
+Real embedded Chroma with deterministic embeddings; the loader reads a report's
+authority, kind and date from the file's first line, so scenarios are quick to write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from assistant.app import build_assistant
+from assistant.errors import InputError
+from assistant.identity import report_key, same_document
+from assistant.service import Library
+from assistant.settings import Settings
+from ingest.models import Chunk, DocumentMeta, ParsedDocument
+from tests.fakes import HashEmbeddings
+from vectorstore.store import DocumentRecord
+
+NAME = "children's services inspection - 01 february 2022.pdf"
+
+
+def load(path: Path, source: str) -> ParsedDocument:
+    """First line ``authority|kind|inspected`` (empty parts unknown), then the text."""
+    text = path.read_text()
+    head = text.split("\n", 1)[0].split("|")
+    authority, kind, inspected = (head + ["", "", ""])[:3]
+    meta = DocumentMeta(
+        title=f"Inspection of {authority}" if authority else None,
+        authorities=(authority,) if authority else (),
+        kind=kind or "unknown",  # type: ignore[arg-type]
+        inspected=inspected or None,
+    )
+    return ParsedDocument(
+        doc_id=hashlib.sha256(text.encode()).hexdigest(),
+        source=source,
+        file_type="txt",
+        text=text,
+        meta=meta,
+    )
+
+
+def chunk(doc, max_tokens, overlap_tokens):
+    out, pos = [], 0
+    for line in doc.text.split("\n"):
+        if line:
+            start = doc.text.index(line, pos)
+            pos = start + len(line)
+            out.append(Chunk(doc.doc_id, doc.source, len(out), line, start, pos, None))
+    return out
+
+
+@pytest.fixture
+def assistant(tmp_path):
+    return build_assistant(
+        Settings(data_dir=tmp_path / "d"), embeddings=HashEmbeddings(), loader=load, chunker=chunk
+    )
+
+
+def report(folder: Path, name: str, head: str, body: str) -> tuple[Path, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"{head}\n{body}\n")
+    return path, name
+
+
+SUTTON = "Sutton|inspection report|2021-12-10"
+NEWCASTLE = "Newcastle upon Tyne|inspection report|2021-12-10"
+
+
+def by_authority(assistant) -> dict[str, list[DocumentRecord]]:
+    out: dict[str, list[DocumentRecord]] = {}
+    for d in assistant.documents():
+        out.setdefault(d.meta.authorities[0] if d.meta.authorities else "-", []).append(d)
+    return out
+
+
+def test_two_councils_reports_with_one_name_from_two_folders_are_both_kept(tmp_path, assistant):
+    a = report(tmp_path / "a", NAME, SUTTON, "Sutton care leavers have personal advisers.")
+    b = report(tmp_path / "b", NAME, NEWCASTLE, "Newcastle runs a kinship carers' forum.")
+    first = assistant.ingest([a])
+    second = assistant.ingest([b])
+    assert first.outcomes[0].status == "added"
+    assert second.outcomes[0].status == "added"
+    assert "same name and is kept" in second.outcomes[0].reason
+    assert "Inspection of Sutton" in second.outcomes[0].reason
+    docs = by_authority(assistant)
+    assert sorted(docs) == ["Newcastle upon Tyne", "Sutton"]
+    assert {d.source for d in assistant.documents()} == {NAME}
+    # ingesting either folder again changes nothing and removes nothing
+    assert [o.status for o in assistant.ingest([a, b]).outcomes] == ["unchanged", "unchanged"]
+    assert len(assistant.documents()) == 2
+    # each is answerable from its own report
+    hits = assistant.retriever.search("kinship carers forum", 1)
+    assert hits[0].doc_id == docs["Newcastle upon Tyne"][0].doc_id
+    hits = assistant.retriever.search("personal advisers care leavers", 1)
+    assert hits[0].doc_id == docs["Sutton"][0].doc_id
+
+
+def test_a_changed_file_at_the_same_path_replaces_its_report(tmp_path, assistant):
+    path, name = report(tmp_path / "a", NAME, SUTTON, "First version.")
+    assistant.ingest([(path, name)])
+    old = assistant.documents()[0]
+    path.write_text(f"{SUTTON}\nSecond version, corrected.\nWith a new paragraph.\n")
+    again = assistant.ingest([(path, name)])
+    assert again.outcomes[0].status == "updated"
+    assert again.outcomes[0].replaces == (old.doc_id,)
+    docs = assistant.documents()
+    assert len(docs) == 1 and docs[0].doc_id != old.doc_id and docs[0].chunk_count == 3
+    assert assistant.store.count_chunks(old.doc_id) == 0
+
+
+def test_a_file_at_the_same_path_now_holding_another_council_keeps_both(tmp_path, assistant):
+    path, name = report(tmp_path / "a", NAME, SUTTON, "Sutton's report.")
+    assistant.ingest([(path, name)])
+    path.write_text(f"{NEWCASTLE}\nNewcastle's report.\n")
+    assert assistant.ingest([(path, name)]).outcomes[0].status == "added"
+    assert sorted(by_authority(assistant)) == ["Newcastle upon Tyne", "Sutton"]
+
+
+def test_the_same_content_twice_is_stored_once(tmp_path, assistant):
+    a = report(tmp_path / "a", NAME, SUTTON, "One report.")
+    b = report(tmp_path / "b", "copy.pdf", SUTTON, "One report.")
+    outcomes = assistant.ingest([a, b]).outcomes
+    assert [o.status for o in outcomes] == ["added", "unchanged"]
+    assert "stored once" in outcomes[1].reason
+    assert len(assistant.documents()) == 1
+
+
+def test_files_without_a_report_key_are_the_same_document_by_path(tmp_path, assistant):
+    path, name = report(tmp_path / "a", "notes.txt", "", "first notes")
+    assistant.ingest([(path, name)])
+    path.write_text("\nsecond notes\n")
+    assert assistant.ingest([(path, name)]).outcomes[0].status == "updated"
+    assert len(assistant.documents()) == 1
+
+
+def test_same_report_under_another_path_is_another_file_from_the_cli(tmp_path, assistant):
+    # two files of one report in a folder: both kept, and ingesting again never flip-flops
+    a = report(tmp_path / "a", "kent 2022.pdf", SUTTON, "Version one.")
+    b = report(tmp_path / "a", "kent 2022 corrected.pdf", SUTTON, "Version two.")
+    assert [o.status for o in assistant.ingest([a, b]).outcomes] == ["added", "added"]
+    assert [o.status for o in assistant.ingest([a, b]).outcomes] == ["unchanged", "unchanged"]
+    assert len(assistant.documents()) == 2
+
+
+def test_uploads_with_one_name_are_two_documents_when_two_reports(tmp_path, assistant):
+    library = Library(assistant)
+    a = report(tmp_path / "a", NAME, SUTTON, "Sutton's report.")
+    b = report(tmp_path / "b", NAME, NEWCASTLE, "Newcastle's report.")
+    result = library.upload([a, b])
+    assert [o.status for o in result.outcomes] == ["added", "added"]
+    assert sorted(by_authority(assistant)) == ["Newcastle upon Tyne", "Sutton"]
+    assert all(d.origin == "upload" for d in assistant.documents())
+    # the same upload again: unchanged, nothing held, nothing removed
+    assert [o.status for o in library.upload([a, b]).outcomes] == ["unchanged", "unchanged"]
+    assert len(assistant.documents()) == 2
+
+
+def test_an_upload_of_a_new_version_of_a_report_is_held_until_confirmed(tmp_path, assistant):
+    library = Library(assistant)
+    library.upload([report(tmp_path / "a", NAME, SUTTON, "First version.")])
+    old = assistant.documents()[0]
+    # another name, same report (authority, kind, inspection date): it would replace it
+    new = report(tmp_path / "b", "sutton corrected.pdf", SUTTON, "Corrected version.")
+    held = library.upload([new]).outcomes[0]
+    assert held.status == "held" and held.replaces == (old.doc_id,)
+    assert "would replace Inspection of Sutton" in held.reason
+    assert "Sutton, inspection report, inspected 2021-12-10" in held.reason
+    assert [d.doc_id for d in assistant.documents()] == [old.doc_id]  # nothing written
+    assert assistant.store.count_chunks() == 2
+    done = library.upload([new], replace=held.replaces).outcomes[0]
+    assert done.status == "updated" and "replaced Inspection of Sutton" in done.reason
+    docs = assistant.documents()
+    assert len(docs) == 1 and docs[0].source == "sutton corrected.pdf"
+    assert assistant.store.count_chunks(old.doc_id) == 0
+
+
+def test_an_upload_name_alone_never_replaces(tmp_path, assistant):
+    library = Library(assistant)
+    library.upload([report(tmp_path / "a", "notes.txt", "", "first notes")])
+    again = library.upload([report(tmp_path / "b", "notes.txt", "", "other notes")])
+    assert again.outcomes[0].status == "added"
+    assert len(assistant.documents()) == 2
+
+
+def test_an_ambiguous_name_asks_for_an_id(tmp_path, assistant):
+    assistant.ingest([report(tmp_path / "a", NAME, SUTTON, "Sutton.")])
+    assistant.ingest([report(tmp_path / "b", NAME, NEWCASTLE, "Newcastle.")])
+    with pytest.raises(InputError, match="matches 2 documents, give an id") as err:
+        assistant.remove(NAME)
+    assert "Sutton" in str(err.value) and "Newcastle upon Tyne" in str(err.value)
+    newcastle = by_authority(assistant)["Newcastle upon Tyne"][0]
+    assert assistant.remove(newcastle.doc_id[:12]).doc_id == newcastle.doc_id
+    assert list(by_authority(assistant)) == ["Sutton"]
+    assert assistant.remove(NAME).meta.authorities == ("Sutton",)
+
+
+def test_original_copies_follow_their_own_document(tmp_path, assistant):
+    a = report(tmp_path / "a", NAME, SUTTON, "Sutton.")
+    b = report(tmp_path / "b", NAME, NEWCASTLE, "Newcastle.")
+    assistant.ingest([a, b])  # one run, one name: each kept copy is its own file's
+    for d in assistant.documents():
+        kept = assistant.original_file(d.doc_id)
+        assert kept is not None and d.meta.authorities[0] in kept.read_text()
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "origin", "old_origin", "same"),
+    [
+        ((NAME, SUTTON), (NAME, NEWCASTLE), "file", "file", False),
+        ((NAME, SUTTON), (NAME, SUTTON), "file", "file", True),
+        ((NAME, SUTTON), ("other.pdf", SUTTON), "file", "file", False),
+        (("n.txt", ""), ("n.txt", ""), "file", "file", True),
+        (("n.txt", ""), ("n.txt", ""), "file", "upload", False),
+        ((NAME, SUTTON), (NAME, NEWCASTLE), "upload", "upload", False),
+        (("x.pdf", SUTTON), (NAME, SUTTON), "upload", "file", True),
+        (("n.txt", ""), ("n.txt", ""), "upload", "upload", False),
+        (
+            ("p.pdf", "Kent|board paper|2020-01-01"),
+            ("p.pdf", "Kent|board paper|2020-01-01"),
+            "upload",
+            "upload",
+            False,
+        ),
+    ],
+    ids=[
+        "two councils, one path",
+        "same report, same path",
+        "same report, another path (cli)",
+        "no key, same path",
+        "cli never replaces an upload by name",
+        "two councils, one upload name",
+        "upload of the same report",
+        "upload name alone",
+        "board papers are not replaced by key",
+    ],
+)
+def test_same_document_rule(tmp_path, new, old, origin, old_origin, same):
+    def meta(head):
+        path = tmp_path / "m.txt"
+        path.write_text(head + "\n.")
+        return load(path, "m.txt").meta
+
+    record = DocumentRecord("x", old[0], "txt", meta(old[1]), 1, 1, "", origin=old_origin)
+    assert same_document(new[0], meta(new[1]), origin, record) is same
+
+
+def test_report_key_prefers_the_inspection_date_and_needs_an_authority():
+    inspected = DocumentMeta(
+        authorities=("Kent",), kind="inspection report", inspected="2022-05-20", published="2022"
+    )
+    key = report_key(inspected)
+    assert key is not None and key.date == "2022-05-20"
+    assert key.describe() == "Kent, inspection report, inspected 2022-05-20"
+    assert report_key(DocumentMeta(kind="national survey", published="2010")) is None
+    assert report_key(DocumentMeta(authorities=("Kent",), kind="inspection report")) is None

@@ -1,0 +1,102 @@
+"""Question understanding: authorities as staff type them, years, recency and intent."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.query import Glossary, QueryAnalyzer
+from assistant.understanding import QuestionReader, classify_intent, derived_forms
+from ingest.authorities import AuthorityIndex
+
+
+@pytest.fixture(scope="module")
+def reader() -> QuestionReader:
+    index = AuthorityIndex.load()
+    return QuestionReader(QueryAnalyzer(Glossary.load(), index), index)
+
+
+@pytest.mark.parametrize(
+    "question, name, how",
+    [
+        ("What about Notts?", "Nottinghamshire", "short form"),
+        ("how are care leavers doing in lancs", "Lancashire", "short form"),
+        ("B&NES grades", "Bath and North East Somerset", "name"),
+        ("how did kensington do", "Kensington and Chelsea", "short form"),
+        ("K&C front door", "Kensington and Chelsea", "short form"),
+        ("N Tyneside care leavers", "North Tyneside", "short form"),
+        ("what did ofsted say abt windsor and maidenhead", "Windsor and Maidenhead", "lower case"),
+        ("summarise the latest kent report", "Kent", "lower case"),
+        ("Westminister 2006 APA grades", "Westminster", "spelling"),
+        ("Telford latest inspection", "Telford and Wrekin", "name"),
+        ("bury's care leavers", "Bury", "name in context"),
+        ("what grade did ofsted give to bury?", "Bury", "name in context"),
+        ("Bury 2023 inspection lead inspector", "Bury", "name in context"),
+    ],
+)
+def test_authorities_in_the_forms_staff_type(reader, question, name, how):
+    refs = reader.read(question).authorities
+    assert [(r.name, r.how) for r in refs] == [(name, how)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what are you reading about care leavers", "how do we bury the problem", "is mk here"],
+)
+def test_ordinary_words_are_not_authorities(reader, question):
+    assert reader.read(question).authorities == ()
+
+
+def test_derived_forms_are_generic_and_unambiguous():
+    index = AuthorityIndex.load()
+    forms = derived_forms(index, [("Nottinghamshire", "Notts"), ("Nowhere", "Nw")])
+    assert forms["notts"] == "Nottinghamshire"
+    assert forms["h&f"] == "Hammersmith and Fulham"
+    assert forms["s tyneside"] == "South Tyneside"
+    assert "nw" not in forms  # a short form of an unknown authority is ignored
+    assert "kingston" not in forms  # Kingston upon Hull and Kingston upon Thames
+    assert "cheshire" not in forms  # Cheshire East and Cheshire West and Chester
+
+
+@pytest.mark.parametrize(
+    "question, n, intent",
+    [
+        ("compare Kent and Hampshire care leavers", 2, "compare"),
+        ("Kent vs Hampshire", 2, "compare"),
+        ("which councils were rated outstanding for care leavers", 0, "grade"),
+        ("Why was Bolton rated requires improvement for help and protection?", 1, "why"),
+        ("kent grades and why?", 1, "why"),
+        ("Was Kent rated requires improvement?", 1, "grade"),
+        ("how did Surrey do", 1, "grade"),
+        ("summarise the latest kent report", 1, "summary"),
+        ("key points from the Wigan inspection", 1, "summary"),
+        ("what were they told to fix in salford", 1, "improve"),
+        ("areas for development for Leeds", 1, "improve"),
+        ("who led the inspection of surrey", 1, "who_when"),
+        ("when was wigan last inspected", 1, "who_when"),
+        ("how many children in care does Trafford have", 1, "number"),
+        ("what % of assessments were timely in Kent", 1, "number"),
+        ("Has the CAF rollout been completed?", 0, "plan_status"),
+        ("who is the lead officer for the EDT action", 0, "plan_status"),
+        ("what does PLO stand for", 0, "other"),
+        ("how good is the front door in Kent", 1, "finding"),
+    ],
+)
+def test_intent(question, n, intent):
+    assert classify_intent(question, n) == intent
+
+
+def test_a_question_with_no_topic_about_an_authority_is_a_summary(reader):
+    assert reader.read("what did ofsted say about bolton").intent == "summary"
+
+
+@pytest.mark.parametrize(
+    "question, recency, years",
+    [
+        ("latest Kent grades", "latest", ()),
+        ("what was Kent's grade at the previous inspection", "previous", ()),
+        ("Kent grades in 2022/23", None, (2022, 2023)),
+    ],
+)
+def test_recency_and_years(reader, question, recency, years):
+    und = reader.read(question)
+    assert und.recency == recency and und.years == years

@@ -1,0 +1,195 @@
+"""The Documents tab: upload, list and delete, each replacement and deletion confirmed.
+
+An upload that is the same report as a stored document (see :mod:`assistant.identity`)
+is held: the tab says what it would replace and asks before replacing. A deletion
+names the document and asks too. The programs' API is the same events: ``/upload``
+(a held file comes back as ``held`` with what it would replace), ``/confirm_upload``
+and ``/cancel_upload`` for the held files of the same session, ``/delete_document``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.models import IngestOutcome, IngestReport
+from assistant.service import Library
+from ui import views
+from ui.errors import readable
+from ui.login import Login, require_editor
+
+UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
+Held = list[dict[str, Any]]  # per file held: {"path", "name", "source", "replaces": [ids]}
+
+
+def documents_tab(library: Library, login: Login | None = None) -> dict[str, Any]:
+    """Lay out the tab and wire its events; returns what the window refreshes and shows.
+
+    With a ``login``, only editors may add, replace or delete documents.
+    """
+    totals = gr.Markdown()
+    reader_note = gr.Markdown(
+        "Your account can read the library; adding or deleting documents needs an editor account.",
+        visible=False,
+        elem_id="reader-note",
+    )
+    files = gr.File(
+        label="Add reports: PDF, Word, HTML, Markdown or text (drag and drop several at once)",
+        file_count="multiple",
+        file_types=UPLOAD_TYPES,
+        type="filepath",
+    )
+    status = gr.Markdown()
+    held = gr.State([])
+    with gr.Column(visible=False, elem_id="replace-box") as replace_box:
+        replace_text = gr.Markdown()
+        with gr.Row():
+            replace = gr.Button("Replace", variant="stop")
+            keep = gr.Button("Keep the stored version")
+    results = gr.Dataframe(
+        headers=views.RESULT_COLUMNS,
+        label="Result per file",
+        interactive=False,
+        wrap=True,
+    )
+    table = gr.Dataframe(
+        headers=views.DOCUMENT_COLUMNS,
+        label="Documents in the library",
+        interactive=False,
+        wrap=True,
+        column_widths=["30%", "11%", "11%", "9%", "6%", "6%", "19%", "8%"],
+        show_search="filter",
+    )
+    with gr.Row():
+        delete_choice = gr.Dropdown(
+            [], label="Document to delete", scale=4, allow_custom_value=True
+        )
+        delete = gr.Button("Delete document", variant="stop", scale=1)
+    with gr.Column(visible=False, elem_id="delete-box") as delete_box:
+        delete_text = gr.Markdown()
+        with gr.Row():
+            delete_yes = gr.Button("Delete it", variant="stop")
+            delete_no = gr.Button("Cancel")
+
+    @readable
+    def upload(
+        paths: list[str] | None,
+        waiting: Held,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
+        if not paths:
+            return gr.update(), gr.update(), None, waiting
+        try:
+            require_editor(login, request, "add documents")
+        except gr.Error:
+            for p in paths:
+                Path(p).unlink(missing_ok=True)  # a refused upload leaves nothing behind
+            raise
+        _discard(waiting)  # a new upload answers an open question with "keep"
+        pairs = [(Path(p), _uploaded_name(p)) for p in paths]
+
+        def step(i: int, n: int, name: str) -> None:
+            progress((i, n), desc=f"Reading {name}" if name else "Done", unit="files")
+
+        report = library.upload(pairs, step)
+        return views.ingest_summary(report), views.ingest_rows(report), None, _held(pairs, report)
+
+    @readable
+    def confirm(waiting: Held, request: gr.Request) -> tuple[Any, ...]:
+        require_editor(login, request, "replace documents")
+        if not waiting:
+            return "Nothing is waiting to replace a document.", [], []
+        pairs = [(Path(w["path"]), w["name"]) for w in waiting]
+        confirmed = {doc_id for w in waiting for doc_id in w["replaces"]}
+        report = library.upload(pairs, replace=confirmed)
+        return views.ingest_summary(report), views.ingest_rows(report), _held(pairs, report)
+
+    def cancel(waiting: Held) -> tuple[Any, ...]:
+        _discard(waiting)
+        message = "Nothing replaced: the stored versions are kept." if waiting else ""
+        return message, [], []
+
+    @readable
+    def show_replacements(waiting: Held) -> tuple[Any, ...]:
+        if not waiting:
+            return gr.update(visible=False), ""
+        stored = {d.doc_id: d for d in library.documents()}
+        outcomes = [_as_outcome(w) for w in waiting]
+        return gr.update(visible=True), views.replace_question(outcomes, stored)
+
+    io = {"concurrency_id": "write"}
+    uploaded = files.upload(
+        upload, [files, held], [status, results, files, held], **io, api_name="upload"
+    )
+    confirmed = replace.click(
+        confirm, [held], [status, results, held], **io, api_name="confirm_upload"
+    )
+    cancelled = keep.click(cancel, [held], [status, results, held], api_name="cancel_upload")
+    for event in (uploaded, confirmed, cancelled):
+        event.then(show_replacements, [held], [replace_box, replace_text], api_visibility="private")
+
+    @readable
+    def ask_delete(doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        require_editor(login, request, "delete documents")
+        record = library.document(doc_id or "")
+        return gr.update(visible=True), views.delete_question(record)
+
+    @readable
+    def remove(doc_id: str | None, request: gr.Request) -> str:
+        require_editor(login, request, "delete documents")
+        record = library.remove(doc_id or "")
+        return f"Deleted {record.title} ({record.source})."
+
+    def hide() -> tuple[Any, ...]:
+        return gr.update(visible=False), ""
+
+    delete.click(ask_delete, [delete_choice], [delete_box, delete_text], api_visibility="private")
+    deleted = delete_yes.click(
+        remove, [delete_choice], [status], concurrency_id="write", api_name="delete_document"
+    )
+    deleted.then(hide, None, [delete_box, delete_text], api_visibility="private")
+    for event in (delete_no.click, delete_choice.change):  # another choice: ask again
+        event(hide, None, [delete_box, delete_text], queue=False, api_visibility="private")
+    return {
+        "table": table,
+        "totals": totals,
+        "delete_choice": delete_choice,
+        "changed": [uploaded, confirmed, deleted],
+        "reader_note": reader_note,
+        "editor_only": [files, delete_choice, delete],
+    }
+
+
+def _held(pairs: list[tuple[Path, str]], report: IngestReport) -> Held:
+    """The files held for confirmation; the temporary copies of the others are removed."""
+    waiting: Held = []
+    for (path, name), outcome in zip(pairs, report.outcomes, strict=True):
+        if outcome.status == "held":
+            waiting.append(
+                {
+                    "path": str(path),
+                    "name": name,
+                    "source": outcome.source,
+                    "replaces": list(outcome.replaces),
+                }
+            )
+        else:
+            path.unlink(missing_ok=True)  # the kept copy is under the data directory
+    return waiting
+
+
+def _discard(waiting: Held) -> None:
+    for w in waiting:
+        Path(w["path"]).unlink(missing_ok=True)
+
+
+def _as_outcome(w: dict[str, Any]) -> IngestOutcome:
+    return IngestOutcome(w["source"], "held", replaces=tuple(w["replaces"]))
+
+
+def _uploaded_name(path: str) -> str:
+    """The name the user's file had (Gradio keeps it as the temporary file's name)."""
+    return Path(path).name
