@@ -139,6 +139,8 @@ def test_window_delete_leaves_no_trace(tmp_path):
         downloads = [f["value"]["url"] if "value" in f else f["url"] for f in (word, markdown)]
         assert all(fetch(u) == 200 for u in downloads)
         original = next((data / "originals").glob(f"{doc['Id']}*"))
+        original_url = f"{url}original/{original.stem}"  # the window's link to open it
+        assert fetch(original_url) == 200
         before = found(data, secret)
         assert any(h.startswith("uploads-tmp/") for h in before), before  # download copies
         assert any(h.startswith("drafts/") for h in before), before
@@ -150,6 +152,7 @@ def test_window_delete_leaves_no_trace(tmp_path):
         assert found(Path(tempfile.gettempdir()) / "gradio", secret, stray) == []
         assert not original.exists()
         assert [fetch(u) for u in downloads] == [403, 403]  # Gradio's answer for a missing file
+        assert fetch(original_url) == 404
     finally:
         log = stop_app(proc)
     assert "Traceback" not in log, log
