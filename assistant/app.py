@@ -147,6 +147,7 @@ class Assistant:
         for (path, _source), outcome in zip(files, report.outcomes, strict=True):
             if outcome.status in ("added", "updated", "unchanged") and outcome.doc_id:
                 self._keep_original(path, outcome.doc_id)
+        self.tidy()  # versions replaced by this ingest
         return report
 
     def _keep_original(self, path: Path, doc_id: str) -> None:
@@ -464,10 +465,42 @@ class Assistant:
         record = self.resolve_document(ref)
         self.store.remove_document(record.doc_id)
         self.store.refresh_lexical(force=True)
-        kept = self.original_file(record.doc_id)
-        if kept is not None and self.store.get_document(record.doc_id) is None:
-            kept.unlink(missing_ok=True)
+        self.tidy()
         return record
+
+    def tidy(self) -> None:
+        """Make documents removed by this process unreadable on disk.
+
+        Their kept files, drafts and the window's copies are deleted, their rows in the
+        structured tables dropped, and the store compacted (when another process keeps
+        it busy, the compaction stays pending for the next write or window start).
+        """
+        from assistant.housekeeping import forget_documents
+        from assistant.structured import structured_data
+
+        removed = [
+            (doc_id, source)
+            for doc_id, source in self.store.take_removed()
+            if self.store.get_document(doc_id) is None  # not stored again since
+        ]
+        if removed:
+            forget_documents(self.settings, removed)
+            structured_data(self).drop([doc_id for doc_id, _ in removed])
+        if self.store.compaction_pending() and self.store.compact() is False:
+            logger.warning(
+                "removed text may stay readable in the index until it is compacted: another "
+                "program is using it; this is retried at the next change"
+            )
+
+    def compact(self) -> bool | None:
+        """Compact the store's files now (after an upgrade, say); see :meth:`tidy`.
+
+        None when the store is a Chroma server's (its files are on its machine: see
+        :func:`assistant.housekeeping.compact_chroma_directory`); False when another
+        program kept it busy.
+        """
+        self.tidy()
+        return self.store.compact(timeout=30.0, force=True)
 
     def resolve_document(self, ref: str) -> DocumentRecord:
         """The one stored document that ``ref`` names (source, id, or id prefix ≥ 6).

@@ -205,6 +205,54 @@ def docs_remove(
         for ref in refs:
             record = assistant.remove(ref)
             out.print(f"removed {escape(record.source)} ({record.chunk_count} chunks)")
+        if assistant.settings.store.mode == "http":
+            err.print(SERVER_KEEPS_TEXT)
+
+
+SERVER_KEEPS_TEXT = (
+    "note: the Chroma server keeps removed text in its own files until they are compacted: "
+    "run `ofsted-assistant docs compact --chroma-path <its --path>` on the server's machine"
+)
+
+
+@docs_app.command("compact")
+def docs_compact(
+    chroma_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--chroma-path",
+            help="A Chroma server's directory (the --path it runs with), on this machine.",
+            show_default=False,
+        ),
+    ] = None,
+    data_dir: DataDir = None,
+    chroma_host: ChromaHost = None,
+    chroma_port: ChromaPort = None,
+) -> None:
+    """Make the text of removed documents unreadable in the index files.
+
+    Every removal does this already; run it once on a library made by an older version,
+    or on a Chroma server's machine for its directory (a server cannot be compacted from
+    here). It waits for, then gives up on, a program in the middle of a question.
+
+    Examples:
+      ofsted-assistant docs compact
+      ofsted-assistant docs compact --chroma-path /srv/chroma
+    """
+    from assistant.housekeeping import compact_chroma_directory
+
+    with errors_to_exit():
+        if chroma_path is not None:
+            done = compact_chroma_directory(chroma_path)
+        else:
+            assistant = build(data_dir, chroma_host, chroma_port, False)
+            done = assistant.compact()
+            if done is None:
+                raise InputError(SERVER_KEEPS_TEXT.removeprefix("note: "))
+        if not done:
+            err.print("error: another program kept the index busy; try again later")
+            raise typer.Exit(1)
+        out.print("compacted: removed documents' text is no longer in the index files")
 
 
 def _register_more() -> None:

@@ -11,6 +11,7 @@ time, so answers keep flowing during a long upload).
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import threading
 import unicodedata
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from assistant.structured import CaseRow, GradeRow
     from ingest.authorities import AuthorityIndex
     from vectorstore.store import DocumentRecord, Filters
+
+logger = logging.getLogger(__name__)
 
 MAX_SESSIONS = 500
 _CONTEXT_CHARS = 700
@@ -345,6 +348,7 @@ class Library:
         it would replace.
         """
         limit = self.settings.ui.max_upload_mb * 1024 * 1024
+        self.sweep_window_files(keep=[path for path, _ in files])
         outcomes: list[IngestOutcome] = []
         seconds = 0.0
         for i, (path, name) in enumerate(files):
@@ -384,11 +388,49 @@ class Library:
             return self.assistant.resolve_document(doc_id)
 
     def remove(self, doc_id: str) -> DocumentRecord:
-        """Remove a stored document (and its kept file)."""
+        """Remove a stored document, its kept file, its drafts and the window's copies.
+
+        The index is compacted so that the document's text is not readable on disk.
+        """
         if not doc_id:
             raise InputError("choose a document to delete")
         with self.lock.writing():
             return self.assistant.remove(doc_id)
+
+    def sweep_window_files(self, keep: Sequence[Path] = ()) -> int:
+        """Delete the window's temporary files older than the retention time (not ``keep``)."""
+        from assistant.housekeeping import sweep_window_files
+
+        minutes = self.settings.ui.upload_retention_minutes
+        return sweep_window_files(self.settings.window_files_dir, minutes * 60, keep=keep)
+
+    def housekeeping(self) -> None:
+        """The window's chores, at start and every few minutes.
+
+        Old temporary files go, and removals not yet made unreadable on disk (a
+        compaction another program kept busy, a removal a crash interrupted) are.
+        """
+        self.sweep_window_files()
+        store = self.assistant.store
+        if store.has_removed() or store.compaction_pending():  # else no need to stop questions
+            with self.lock.writing():
+                self.assistant.tidy()
+
+    def start_housekeeping(self) -> threading.Event:
+        """Do the chores now, then every few minutes in a daemon thread; set the event to stop."""
+        self.housekeeping()
+        stop = threading.Event()
+        every = min(300.0, self.settings.ui.upload_retention_minutes * 60 / 4)
+
+        def loop() -> None:
+            while not stop.wait(every):
+                try:
+                    self.housekeeping()
+                except Exception:  # a chore failing must not end the window
+                    logger.exception("housekeeping failed")
+
+        threading.Thread(target=loop, name="housekeeping", daemon=True).start()
+        return stop
 
     # -- drafts -----------------------------------------------------------------------
 
@@ -405,6 +447,7 @@ class Library:
         draft), so that the window can offer them for download.
         """
         from assistant.drafting import draft_report, write_docx
+        from assistant.housekeeping import write_draft_sources
 
         if not doc_ids:
             raise InputError("choose at least one report to draft from")
@@ -413,8 +456,10 @@ class Library:
         with self.lock.reading():
             draft = draft_report(self.assistant, list(doc_ids), template)
         markdown = draft.to_markdown()
-        folder = self.settings.data_dir / "drafts" / uuid.uuid4().hex[:12]
+        folder = self.settings.drafts_dir / uuid.uuid4().hex[:12]
         folder.mkdir(parents=True, exist_ok=True)
+        cited = [r.doc_id for r in draft.references]
+        write_draft_sources(folder, sorted(set(doc_ids) | set(cited)))
         stem = safe_upload_name(draft.title)[:80].rstrip(" .") or "draft"
         md_path = folder / f"{stem}.md"
         md_path.write_text(markdown, encoding="utf-8")

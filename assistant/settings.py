@@ -151,6 +151,15 @@ class UISettings(_Group):
         8, description="Questions answered at the same time (more wait in the queue).", ge=1
     )
     queue_size: int = Field(200, description="Requests that may wait in the queue.", ge=1)
+    upload_retention_minutes: int = Field(
+        60,
+        description=(
+            "Minutes a file stays in the window's temporary folder: an upload that was never"
+            " ingested, or a download's copy. Older ones are deleted at start, at each upload"
+            " and every few minutes."
+        ),
+        ge=1,
+    )
 
 
 class Settings(BaseSettings):
@@ -187,6 +196,16 @@ class Settings(BaseSettings):
     def originals_dir(self) -> Path:
         """Copies of the ingested files, named by document id (the app links to them)."""
         return self.data_dir / "originals"
+
+    @property
+    def drafts_dir(self) -> Path:
+        """Drafts written by the window, one folder each (deleted with their reports)."""
+        return self.data_dir / "drafts"
+
+    @property
+    def window_files_dir(self) -> Path:
+        """The window's temporary files (Gradio's uploads and download copies)."""
+        return self.data_dir / "uploads-tmp"
 
     @property
     def cache_dir(self) -> Path:

@@ -276,6 +276,7 @@ class StructuredData:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path)
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA secure_delete = ON")  # rows of removed reports are zeroed, not freed
         if db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
             # read by an older extractor: derived data, so start again
             db.executescript(
@@ -299,6 +300,13 @@ class StructuredData:
                 if doc is not None:
                     self._add(db, doc)
         return len(gone) + len(new)
+
+    def drop(self, doc_ids: Sequence[str]) -> None:
+        """Forget removed documents now (not at the next query); no file is created."""
+        if not doc_ids or not self.path.exists():
+            return
+        with self._lock, closing(self._connect()) as db, db:
+            db.executemany("DELETE FROM documents WHERE doc_id = ?", [(d,) for d in doc_ids])
 
     def _add(self, db: sqlite3.Connection, doc: ParsedDocument) -> None:
         # Judgements only from documents whose structure reads as a report, letter or

@@ -516,9 +516,10 @@ def serve(
     machine are answered (DNS rebinding).
     """
     settings = library.settings
-    uploads = settings.data_dir / "uploads-tmp"
+    uploads = settings.window_files_dir  # Gradio's uploads and download copies
     uploads.mkdir(parents=True, exist_ok=True)
     os.environ["GRADIO_TEMP_DIR"] = str(uploads)
+    library.start_housekeeping()
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     login = Login.from_settings(auth, settings.ui) if auth else None
     demo = create_app(library, login)
@@ -533,7 +534,7 @@ def serve(
         share=False,
         auth=login.check if login else None,
         auth_message=login.message() if login else None,
-        allowed_paths=[str(settings.data_dir / "drafts")],
+        allowed_paths=[str(settings.drafts_dir)],
         app_kwargs={
             "routes": [routes.original_route(library.original_download)],
             "middleware": [

@@ -14,6 +14,11 @@ Writers hold an exclusive ``flock`` on ``<journal>.lock`` while they write; a
 process that opens the store rolls back only when it can take that lock, so it
 never undoes the work of an ingest that is still running (the kernel releases
 the lock of a killed process).
+
+Before anything is removed, a marker file ``<journal>.compact`` is created; it is deleted
+once the store's files have been compacted (:meth:`ChromaStore.compact`), so a removal
+whose compaction was postponed (another process was reading) is compacted later, by
+whichever process writes next.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ class Journal:
         """Use the SQLite file at ``path`` (created on first write) and ``path.lock``."""
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
+        self.compact_path = path.with_name(path.name + ".compact")
         self._mutex = threading.RLock()
         self._depth = 0
         self._lock_file: IO[bytes] | None = None
@@ -137,6 +143,7 @@ class Journal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
         db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA secure_delete = ON")  # a removed note's file name is zeroed
         db.executescript(_SCHEMA)
         return db
 
@@ -171,3 +178,18 @@ class Journal:
                 "INSERT OR REPLACE INTO pending VALUES (?, 'removing', ?, 0, ?, ?)",
                 [(old, source, now, os.getpid()) for old, source in then_remove],
             )
+
+    # -- compaction --------------------------------------------------------------
+
+    def mark_removed(self) -> None:
+        """Note (before removing anything) that the store's files need compacting."""
+        self.compact_path.parent.mkdir(parents=True, exist_ok=True)
+        self.compact_path.touch()
+
+    def removed_since_compaction(self) -> bool:
+        """Whether something was removed since the store's files were last compacted."""
+        return self.compact_path.exists()
+
+    def compacted(self) -> None:
+        """Note that the store's files hold nothing removed any more."""
+        self.compact_path.unlink(missing_ok=True)

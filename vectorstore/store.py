@@ -14,6 +14,9 @@ removing a document leaves a note, and the next process to open the store rolls
 that document back (or finishes removing it) before reading, so a document is
 always wholly present or wholly absent, in Chroma and in what is derived from it
 (the BM25 index and the structured tables follow the stored document records).
+
+Removing text from Chroma does not remove it from Chroma's files: :meth:`ChromaStore.compact`
+does (see :mod:`vectorstore.compaction`), after removals, in embedded mode.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import numpy as np
 from assistant.errors import StoreError
 from assistant.settings import StoreSettings
 from ingest.models import Chunk, DocumentMeta, PageSpan, ParsedDocument
+from vectorstore.compaction import compact_chroma, compact_sqlite
 from vectorstore.embeddings import DIMENSIONS, MiniLMEmbeddings
 from vectorstore.lexical import LexicalFilter, LexicalIndex, LexicalRecord
 from vectorstore.manifest import Journal
@@ -310,6 +314,7 @@ class ChromaStore:
         except Exception as exc:
             raise StoreError(f"cannot open the Chroma collections: {exc}") from exc
         self._lc: Any = None
+        self._removed: list[tuple[str, str]] = []  # (doc_id, source) since take_removed()
         self.journal = journal if journal is not None else default_journal(client, self.chunks_name)
         self.recover()
 
@@ -570,9 +575,11 @@ class ChromaStore:
                 note.source,
                 "rolling it back" if note.state == "writing" else "finishing it",
             )
+            self.journal.mark_removed()
             self._call(self._docs.delete, ids=[note.doc_id])
             self.delete_chunks(note.doc_id)
             self.journal.end(note.doc_id)
+            self._removed.append((note.doc_id, note.source))
         return len(pending)
 
     def add_document(
@@ -607,6 +614,8 @@ class ChromaStore:
                 self.journal.begin(record.doc_id, "writing", record.source, len(chunks))
             self._write_document(record, text, chunks, vectors, pages, on_batch)
             if self.journal is not None:
+                if replaces:
+                    self.journal.mark_removed()
                 self.journal.end(
                     record.doc_id, then_remove=[(old.doc_id, old.source) for old in replaces]
                 )
@@ -615,6 +624,7 @@ class ChromaStore:
                 self.delete_chunks(old.doc_id)
                 if self.journal is not None:
                     self.journal.end(old.doc_id)
+                self._removed.append((old.doc_id, old.source))
 
     def _write_document(
         self,
@@ -703,14 +713,54 @@ class ChromaStore:
         """Delete a document: its record first, then its chunks. False if absent."""
         with self.writing():
             existing = self.get_document(doc_id)
+            source = existing.source if existing else ""
             if self.journal is not None:
-                source = existing.source if existing else ""
+                self.journal.mark_removed()
                 self.journal.begin(doc_id, "removing", source)
             self._call(self._docs.delete, ids=[doc_id])
             self.delete_chunks(doc_id)
             if self.journal is not None:
                 self.journal.end(doc_id)
+            self._removed.append((doc_id, source))
         return existing is not None
+
+    def take_removed(self) -> list[tuple[str, str]]:
+        """``(doc_id, source)`` of the documents this store removed since the last call.
+
+        Removals, replaced versions and rolled-back writes all count, so that what is
+        kept beside the library (copies of files, drafts) can follow it.
+        """
+        removed, self._removed = self._removed, []
+        return removed
+
+    def has_removed(self) -> bool:
+        """Whether :meth:`take_removed` has anything to give."""
+        return bool(self._removed)
+
+    def compaction_pending(self) -> bool:
+        """Whether removed text may still be readable in the store's files."""
+        return self.journal is not None and self.journal.removed_since_compaction()
+
+    def compact(self, *, timeout: float = 2.0, force: bool = False) -> bool | None:
+        """Make removed text unreadable in the embedded store's files (see ``compaction``).
+
+        Runs under the writer lock, after removals (or always with ``force``); returns
+        None when there is nothing this process can compact (a Chroma server keeps its
+        own files), False when another process kept the database busy (it stays
+        pending, for a later call).
+        """
+        if self.journal is None:
+            return None
+        with self.writing():
+            if force:
+                self.journal.mark_removed()
+            if not self.journal.removed_since_compaction():
+                return True
+            done = compact_chroma(self.journal.path.parent, timeout=timeout)
+            done = compact_sqlite(self.journal.path, timeout=timeout) and done
+            if done:
+                self.journal.compacted()
+            return done
 
     def delete_chunks(self, doc_id: str) -> None:
         """Delete every chunk of a document."""
@@ -736,6 +786,8 @@ class ChromaStore:
             if len(got["ids"]) < page:
                 break
             offset += page
+        if orphan_docs and self.journal is not None:
+            self.journal.mark_removed()
         for doc_id in orphan_docs:
             self.delete_chunks(doc_id)
         return len(orphan_docs)

@@ -106,3 +106,38 @@ def test_unreachable_server_is_one_clear_line(tmp_path):
     assert result.exit_code == 1
     assert "Chroma server" in result.stderr or "vector store" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_removed_text_with_a_server_leaves_no_local_trace_and_is_compacted_on_its_machine(
+    chroma_server, tmp_path
+):
+    from tests.traces import traces, unique_phrase, write_report
+
+    secret, token = unique_phrase()
+    local = tmp_path / "local"
+    server = ["--chroma-host", "127.0.0.1", "--chroma-port", str(chroma_server)]
+    server += ["--data-dir", str(local)]
+    report = write_report(tmp_path / "docs", "testshire.md", secret)
+    assert runner.invoke(app, ["ingest", str(report), *server]).exit_code == 0
+    assert secret in runner.invoke(app, ["ask", f"What is the {secret}?", *server]).stdout
+
+    removed = runner.invoke(app, ["docs", "remove", "testshire.md", *server])
+
+    assert removed.exit_code == 0, removed.output
+    assert "docs compact --chroma-path" in removed.stderr  # the limit is said, with its remedy
+    assert traces(local, secret) == [] and traces(local, token) == []
+    server_db = tmp_path / "server-db"
+    assert any("chroma.sqlite3" in hit for hit in traces(server_db, secret))  # the server's files
+    refused = runner.invoke(app, ["docs", "compact", *server])
+    assert refused.exit_code == 2 and "--chroma-path" in refused.stderr
+
+    # on the server's machine, while it runs
+    compacted = runner.invoke(app, ["docs", "compact", "--chroma-path", str(server_db)])
+
+    assert compacted.exit_code == 0, compacted.output
+    assert traces(server_db, secret) == [] and traces(server_db, token) == []
+    listed = runner.invoke(app, ["docs", "list", "--json", *server])
+    assert json.loads(listed.stdout) == []
+    again = runner.invoke(app, ["ingest", str(report), *server])
+    assert "added 1" in again.stdout
+    assert secret in runner.invoke(app, ["ask", f"What is the {secret}?", *server]).stdout
