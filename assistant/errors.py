@@ -23,6 +23,10 @@ class EmptyDocumentError(IngestError):
     """The file was read but holds no usable text."""
 
 
+class LimitError(IngestError):
+    """The file is refused by a safety limit (decompressed size, pages, parse memory or time)."""
+
+
 class StoreError(AssistantError):
     """The vector store or document index failed or is unreachable."""
 

@@ -38,12 +38,6 @@ class Chunker(Protocol):
 ProgressFn = Callable[[int, int, IngestOutcome], None]
 
 
-def _default_loader(path: Path, source: str) -> ParsedDocument:
-    from ingest.loader import load_document
-
-    return load_document(path, source)
-
-
 def _default_chunker(doc: ParsedDocument, max_tokens: int, overlap_tokens: int) -> list[Chunk]:
     from ingest.chunking import chunk_document
 
@@ -71,10 +65,16 @@ class IngestService:
         loader: Loader | None = None,
         chunker: Chunker | None = None,
     ) -> None:
-        """Wire the service; ``loader`` and ``chunker`` default to the real ``ingest`` stages."""
+        """Wire the service; ``loader`` and ``chunker`` default to the real ``ingest`` stages.
+
+        The default loader parses each file in a child process within the settings'
+        limits (:class:`ingest.worker.ParseWorker`).
+        """
+        from ingest.worker import ParseWorker
+
         self.store = store
         self.settings = settings
-        self.loader = loader or _default_loader
+        self.loader = loader or ParseWorker(settings.parse_limits())
         self.chunker = chunker or _default_chunker
         self._removed = 0
 

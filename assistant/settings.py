@@ -14,6 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.limits import ParseLimits
+
+_LIMITS = ParseLimits()  # the defaults of the parsing limits below
+
 
 def default_data_dir() -> Path:
     """Per-user data directory: ``$XDG_DATA_HOME/ofsted-assistant`` or ``~/.local/share/...``."""
@@ -65,10 +69,57 @@ class EmbeddingSettings(_Group):
 
 
 class IngestSettings(_Group):
-    """How documents are split."""
+    """How documents are read and split, and how far reading one file may go."""
 
     chunk_tokens: int = Field(200, description="Maximum tiktoken tokens per chunk.", ge=50, le=400)
     chunk_overlap: int = Field(30, description="Token overlap when a long block is split.", ge=0)
+    max_uncompressed_mb: int = Field(
+        _LIMITS.max_uncompressed_mb,
+        description=(
+            "Most a PDF's streams (together) or a Word file's parts may decompress to, in MB;"
+            " checked before parsing (Ofsted reports decompress to under 2 MB)."
+        ),
+        ge=1,
+    )
+    max_docx_elements: int = Field(
+        _LIMITS.max_docx_elements,
+        description=(
+            "Most XML elements (paragraphs, runs, table cells...) in a Word file's parts;"
+            " checked before parsing (a 300-page report has a few hundred thousand)."
+        ),
+        ge=1,
+    )
+    max_pdf_pages: int = Field(
+        _LIMITS.max_pdf_pages,
+        description="Most pages of a PDF, checked before any page is read.",
+        ge=1,
+    )
+    parse_memory_mb: int = Field(
+        _LIMITS.memory_mb,
+        description=(
+            "Memory the process parsing one file may use beyond its start size, in MB"
+            " (RLIMIT_AS); past it the parse is stopped and the file refused."
+        ),
+        ge=64,
+    )
+    parse_cpu_seconds: int = Field(
+        _LIMITS.cpu_seconds,
+        description=(
+            "CPU seconds the process parsing one file may use (RLIMIT_CPU); past it the parse"
+            " is stopped and the file refused."
+        ),
+        ge=1,
+    )
+
+    def parse_limits(self) -> ParseLimits:
+        """The limits of parsing one file, for :mod:`ingest.worker`."""
+        return ParseLimits(
+            max_uncompressed_mb=self.max_uncompressed_mb,
+            max_docx_elements=self.max_docx_elements,
+            max_pdf_pages=self.max_pdf_pages,
+            memory_mb=self.parse_memory_mb,
+            cpu_seconds=self.parse_cpu_seconds,
+        )
 
 
 class RetrievalSettings(_Group):
@@ -180,7 +231,9 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(
         default_factory=EmbeddingSettings, description="Embedding model."
     )
-    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Chunking.")
+    ingest: IngestSettings = Field(
+        default_factory=IngestSettings, description="Reading, limits and chunking."
+    )
     retrieval: RetrievalSettings = Field(
         default_factory=RetrievalSettings, description="Retrieval."
     )

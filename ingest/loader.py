@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.errors import EmptyDocumentError, IngestError
+from ingest.limits import ParseLimits, check_content
 from ingest.models import DocumentMeta, FileType, ParsedDocument
 from ingest.parsers import parse_bytes
 from ingest.sniff import EXTENSIONS, detect_type
@@ -30,7 +31,11 @@ MAX_TEXT_CHARS = 20_000_000
 
 
 def load_document(
-    path: Path, source: str, *, meta_extractor: MetaExtractor | None = None
+    path: Path,
+    source: str,
+    *,
+    meta_extractor: MetaExtractor | None = None,
+    limits: ParseLimits | None = None,
 ) -> ParsedDocument:
     """Read one file into a :class:`ParsedDocument`.
 
@@ -40,6 +45,8 @@ def load_document(
             given to ingest, or the file name).
         meta_extractor: Reads title, publisher, date, authorities and kind from
             the cleaned text; defaults to :func:`ingest.metadata.extract_metadata`.
+        limits: How far a PDF or Word file may expand (:mod:`ingest.limits`); the
+            defaults of :class:`ParseLimits` when not given.
 
     Returns:
         The parsed document; ``doc_id`` is the sha256 of the file's bytes.
@@ -47,12 +54,15 @@ def load_document(
     Raises:
         IngestError: The file cannot be read, is too large (see ``MAX_FILE_BYTES``,
             ``MAX_TEXT_FILE_BYTES``, ``MAX_TEXT_CHARS``), is of an unsupported type,
-            or holds no usable text (subclasses say which).
+            or holds no usable text (subclasses say which); ``LimitError`` when it
+            would expand past ``limits``.
     """
+    limits = limits or ParseLimits()
     check_size(path)
     data = read_bytes(path)
     file_type = detect_type(data, path.name)
-    cleaned = parse_bytes(data, file_type)
+    check_content(data, file_type, limits)
+    cleaned = parse_bytes(data, file_type, limits)
     if not cleaned.text.strip():
         raise EmptyDocumentError("no text found in the file")
     if len(cleaned.text) > MAX_TEXT_CHARS:

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from assistant.errors import EmptyDocumentError, IngestError
+from ingest.limits import ParseLimits, check_pdf_pages
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfTextPage
@@ -49,11 +50,12 @@ class PdfLine:
     last_top: float | None = None
 
 
-def read_pdf(data: bytes) -> list[list[PdfLine]]:
+def read_pdf(data: bytes, limits: ParseLimits | None = None) -> list[list[PdfLine]]:
     """Return the non-empty lines of every page of a PDF, in reading order.
 
     Args:
         data: The PDF file's bytes.
+        limits: The most pages to read (``max_pdf_pages``), checked before any page is.
 
     Returns:
         One list of lines per page (an empty list for a page without text).
@@ -61,9 +63,11 @@ def read_pdf(data: bytes) -> list[list[PdfLine]]:
     Raises:
         IngestError: The PDF is password-protected, corrupt or truncated.
         EmptyDocumentError: No page has any text (a scan without OCR).
+        LimitError: It has more pages than the limit.
     """
+    limits = limits or ParseLimits()
     try:
-        pages = _read_pdfium(data)
+        pages = _read_pdfium(data, limits)
     except IngestError:
         raise
     except Exception as exc:  # any pdfium failure: try pypdf before giving up
@@ -72,7 +76,7 @@ def read_pdf(data: bytes) -> list[list[PdfLine]]:
             raise IngestError(PASSWORD_MESSAGE) from exc
         logger.debug("pypdfium2 failed (%s); trying pypdf", message)
         try:
-            pages = _read_pypdf(data)
+            pages = _read_pypdf(data, limits)
         except IngestError:
             raise
         except Exception as fallback_exc:  # both readers failed: report pdfium's reason
@@ -82,7 +86,7 @@ def read_pdf(data: bytes) -> list[list[PdfLine]]:
     return pages
 
 
-def _read_pdfium(data: bytes) -> list[list[PdfLine]]:
+def _read_pdfium(data: bytes, limits: ParseLimits) -> list[list[PdfLine]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -90,6 +94,7 @@ def _read_pdfium(data: bytes) -> list[list[PdfLine]]:
     try:
         if len(document) == 0:
             raise EmptyDocumentError("the PDF has no pages")
+        check_pdf_pages(len(document), limits)
         pages = []
         for index in range(len(document)):
             page = document[index]
@@ -155,12 +160,13 @@ def _drop_superscript_refs(
     return line.rstrip() if drops else line
 
 
-def _read_pypdf(data: bytes) -> list[list[PdfLine]]:
+def _read_pypdf(data: bytes, limits: ParseLimits) -> list[list[PdfLine]]:
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not reader.decrypt(""):
         raise IngestError(PASSWORD_MESSAGE)
+    check_pdf_pages(len(reader.pages), limits)
     pages = []
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text() or ""

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from ingest.clean import assemble, clean_pdf, clean_text
+from ingest.limits import ParseLimits
 from ingest.models import FileType
 from ingest.raw import CleanedText
 from ingest.sniff import decode_text
 
 
-def parse_bytes(data: bytes, file_type: FileType) -> CleanedText:
+def parse_bytes(
+    data: bytes, file_type: FileType, limits: ParseLimits | None = None
+) -> CleanedText:
     """Parse and clean a document's bytes.
 
     Args:
         data: The file's bytes (already checked by :func:`ingest.sniff.detect_type`).
         file_type: The type to read them as.
+        limits: The page limit of a PDF (the defaults of :class:`ParseLimits` if not given).
 
     Returns:
         The canonical text with its page spans (PDF only) and kind hints.
@@ -25,7 +29,7 @@ def parse_bytes(data: bytes, file_type: FileType) -> CleanedText:
         case "pdf":
             from ingest.parse_pdf import read_pdf
 
-            return clean_pdf(read_pdf(data))
+            return clean_pdf(read_pdf(data, limits or ParseLimits()))
         case "docx":
             from ingest.parse_docx import read_docx
 
