@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from assistant.answering.text_units import STOPWORDS, terms
 from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
@@ -53,18 +53,7 @@ Intent = Literal[
     "plan_status",
     "other",
 ]
-INTENTS: tuple[str, ...] = (
-    "grade",
-    "why",
-    "improve",
-    "finding",
-    "number",
-    "who_when",
-    "compare",
-    "summary",
-    "plan_status",
-    "other",
-)
+INTENTS: tuple[str, ...] = get_args(Intent)
 Recency = Literal["latest", "previous"]
 
 EXACT, SHORT_FORM, LOWER_CASE, SPELLING = 1.0, 0.9, 0.85, 0.75
