@@ -127,6 +127,9 @@ class Assistant:
     reader: QuestionReader | None = None
     holdings: Holdings | None = None
     router: IntentRouter | None = None
+    _mention_cache: dict[tuple[str, Any], list[str]] = dataclasses.field(
+        default_factory=dict, repr=False
+    )
 
     def ingest(
         self,
@@ -254,9 +257,12 @@ class Assistant:
         """
         from assistant.answering.text_units import terms
 
-        if self.authorities is None:
+        if self.authorities is None or self.holdings is None:
             return []
-        general = {d.doc_id for d in self.store.list_documents() if not d.meta.authorities}
+        key = (name, self.store.lexical.signature if self.store.lexical else None)
+        if key in self._mention_cache:
+            return self._mention_cache[key]
+        general = {h.doc_id for h in self.holdings.all() if not h.authorities}
         if not general:
             return []
         hits = self.store.lexical_search(terms(name), 40, Filters(doc_ids=tuple(general)))
@@ -264,6 +270,9 @@ class Assistant:
         for chunk in self.store.get_chunks([cid for cid, _ in hits]):
             if any(m.name == name for m in self.authorities.find(chunk.text)):
                 found[chunk.doc_id] = None
+        if len(self._mention_cache) > 512:
+            self._mention_cache.clear()
+        self._mention_cache[key] = list(found)
         return list(found)
 
     def _from_table(

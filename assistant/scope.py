@@ -229,14 +229,16 @@ def decide_scope(
     mentioned: list[str] = []
     for name in names:
         docs = holdings.about(name)
+        found = mentions(name) if mentions is not None else []
         if docs:
             chosen, why = _pick(docs, und, name)
             if chosen:
-                by_authority[name] = tuple(d.doc_id for d in chosen)
+                # its own documents first, then national reports that discuss it
+                general = [] if und.recency or und.years else found
+                by_authority[name] = tuple(dict.fromkeys([d.doc_id for d in chosen] + general))
             elif why:
                 reasons.append(why)
             continue
-        found = mentions(name) if mentions is not None else []
         if found:
             by_authority[name] = tuple(found)
             mentioned.append(name)
