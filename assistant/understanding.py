@@ -209,7 +209,9 @@ class QuestionReader:
     def read(self, question: str) -> Understood:
         """Understand one question (see :class:`Understood`)."""
         normalised, extra = self._normalise(question)
-        analysis = self._analyzer.analyze(normalised)
+        # misspelt place names typed in lower case are looked for as capitalised words;
+        # the question itself (for retrieval and the answer) keeps the user's case
+        analysis = self._analyzer.analyze(self._capitalise_unknown(normalised))
         refs = self._refs(question, analysis, extra)
         years = extract_years(question)
         named = {w for r in refs for w in (*terms(r.name), *terms(r.typed))}
@@ -267,7 +269,7 @@ class QuestionReader:
             # a name that is also a word is written as the index knows it: with "Council"
             return f"{name} Council" if how == "name in context" else name
 
-        return self._capitalise_unknown(pattern.sub(swap, question)), found
+        return pattern.sub(swap, question), found
 
     def _capitalise_unknown(self, text: str) -> str:
         """Lower-case words the library does not know, capitalised.
