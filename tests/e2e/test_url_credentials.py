@@ -96,7 +96,7 @@ def test_verbose_logs_hide_the_password_of_the_model_url(sample_data_dir, tmp_pa
         "OFSTED_ASSISTANT_LLM__BASE_URL": f"http://officer:{SECRET}@127.0.0.1:{model_server}/v1",
     }
     run = subprocess.run(
-        [str(CLI), "ask", "What needs to improve for care leavers in Kent?", "--verbose"]
+        [str(CLI), "ask", "What did Ofsted say about care leavers in Kent?", "--verbose"]
         + ["--data-dir", str(data_dir)],
         capture_output=True,
         text=True,
