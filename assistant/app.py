@@ -14,6 +14,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, get_args
@@ -33,7 +34,7 @@ from assistant.settings import Settings
 from assistant.understanding import QuestionReader, Understood
 from ingest.authorities import AuthorityIndex
 from ingest.models import DocumentKind
-from vectorstore.store import ChromaStore, DocumentRecord, Filters, StoredChunk
+from vectorstore.store import ChromaStore, DocumentRecord, Filters, StoredChunk, Visible
 
 if TYPE_CHECKING:
     from assistant.answering.llm import FallbackAnswerer, LLMAnswerer
@@ -138,19 +139,27 @@ class Assistant:
         *,
         origin: Origin = "file",
         confirmed: Collection[str] | None = None,
+        visible: Visible | None = None,
+        added_by: str = "",
     ) -> IngestReport:
         """Ingest ``(path, source)`` pairs (see ``ingest.loader.iter_files``).
 
         ``origin`` and ``confirmed`` decide what new content may replace (see
         :meth:`IngestService.ingest`). A copy of each stored file is kept under
         ``originals/`` in the data directory, so that the chat window can open a
-        cited PDF at its page.
+        cited PDF at its page. ``visible`` (the window's write lock) is held only while
+        each document becomes visible to questions, and while replaced versions are
+        made unreadable on disk. ``added_by`` (an account, a user) is recorded with
+        each document.
         """
-        report = self.ingester.ingest(files, progress, origin=origin, confirmed=confirmed)
+        report = self.ingester.ingest(
+            files, progress, origin=origin, confirmed=confirmed, visible=visible, added_by=added_by
+        )
         for (path, _source), outcome in zip(files, report.outcomes, strict=True):
             if outcome.status in ("added", "updated", "unchanged") and outcome.doc_id:
                 self._keep_original(path, outcome.doc_id)
-        self.tidy()  # versions replaced by this ingest
+        with visible() if visible else nullcontext():
+            self.tidy()  # versions replaced by this ingest
         return report
 
     def _keep_original(self, path: Path, doc_id: str) -> None:
@@ -469,12 +478,17 @@ class Assistant:
         """Every stored document."""
         return self.store.list_documents()
 
-    def remove(self, ref: str) -> DocumentRecord:
-        """Remove a document named by its source path, or by its id or an id prefix."""
+    def remove(self, ref: str, *, visible: Visible | None = None) -> DocumentRecord:
+        """Remove a document named by its source path, or by its id or an id prefix.
+
+        ``visible`` is held only while the removal becomes visible to questions.
+        """
         record = self.resolve_document(ref)
-        self.store.remove_document(record.doc_id)
-        self.store.refresh_lexical(force=True)
-        self.tidy()
+        self.store.remove_document(record.doc_id, visible=visible)
+        if visible is None:
+            self.store.refresh_lexical(force=True)
+        with visible() if visible else nullcontext():
+            self.tidy()
         return record
 
     def tidy(self) -> None:

@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 error; 2 bad usage; 3 partial (some files or questions 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,7 +81,7 @@ def ingest(
             def progress(done: int, total: int, outcome: Any) -> None:
                 bar.update(task, completed=done, description=escape(outcome.source))
 
-            report = assistant.ingest(files, progress)
+            report = assistant.ingest(files, progress, added_by=_os_user())
         skipped = tuple(IngestOutcome(source, "failed", reason) for source, reason in links)
         report = IngestReport(report.outcomes + skipped, report.seconds)
         out.print(render_ingest_summary(report))
@@ -154,6 +155,16 @@ def ask(
             out.print(render_answer_text(answer))
 
 
+def _os_user() -> str:
+    """Who runs the command (recorded with what they ingest)."""
+    import getpass
+
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return f"uid {os.getuid()} (command line)"
+
+
 @docs_app.command("list")
 def docs_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -179,6 +190,10 @@ def docs_list(
                     "authorities": list(d.meta.authorities),
                     "pages": d.page_count,
                     "chunks": d.chunk_count,
+                    "ingested_at": d.ingested_at,
+                    "origin": d.origin,
+                    "added_by": d.added_by,
+                    "added_from": d.added_from,
                 }
                 for d in docs
             ]

@@ -97,7 +97,7 @@ def serve_command(
         if warning:
             err.print(warning)
         claim = claim_data_dir(settings.data_dir, f"http://{shown}:{port}")
-        assistant = build(data_dir, chroma_host, chroma_port, verbose)
+        assistant = build(data_dir, chroma_host, chroma_port, verbose, window=True)
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
         from ui.app import serve
 

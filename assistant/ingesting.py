@@ -7,6 +7,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -16,7 +17,7 @@ from assistant.identity import REPLACEABLE_KINDS, Origin, describe, report_key, 
 from assistant.models import IngestOutcome, IngestReport, IngestStatus
 from assistant.settings import IngestSettings
 from ingest.models import Chunk, ParsedDocument
-from vectorstore.store import ChromaStore, DocumentRecord
+from vectorstore.store import ChromaStore, DocumentRecord, Visible
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ class IngestService:
         *,
         origin: Origin = "file",
         confirmed: Collection[str] | None = None,
+        visible: Visible | None = None,
+        added_by: str = "",
     ) -> IngestReport:
         """Ingest ``(path, source)`` pairs; a failure on one file never stops the rest.
 
@@ -93,21 +96,30 @@ class IngestService:
         replaces stored documents only when all their ids are in it; otherwise nothing
         of it is written and its outcome is ``held``, naming what it would replace.
         The run holds the store's writer lock: a second ingest into the same data
-        directory waits for this one.
+        directory waits for this one (questions do not: no search finds a chunk before
+        its document's record is written). ``visible`` (the window's write lock) is
+        held only while each document becomes visible: its record written and the
+        lexical index, built beforehand, swapped in; reading, embedding and writing the
+        chunks happen before it. Without ``visible`` (the CLI) the lexical index is
+        refreshed once, at the end. Each document records how it arrived: ``origin``,
+        ``added_by`` (the account that uploaded it, or the user who ran the command),
+        the file's full path (or its name as uploaded) and when.
         """
         began = time.perf_counter()
         self._removed = 0
+        run = _Run(origin, confirmed, visible, added_by)
         with self.store.writing():
             orphans = self.store.remove_orphans()
             outcomes: list[IngestOutcome] = []
             for i, (path, source) in enumerate(files):
-                outcome = self._ingest_one(path, source, origin, confirmed)
+                outcome = self._ingest_one(path, source, run)
                 outcomes.append(outcome)
                 if outcome.status == "failed":
                     logger.info("ingest failed for %s: %s", source, outcome.reason)
                 if progress:
                     progress(i + 1, len(files), outcome)
-            if orphans or self._removed or any(o.status in ("added", "updated") for o in outcomes):
+            changed = self._removed or any(o.status in ("added", "updated") for o in outcomes)
+            if visible is None and (orphans or changed):
                 self.store.refresh_lexical(force=True)
         return IngestReport(tuple(outcomes), seconds=time.perf_counter() - began)
 
@@ -122,18 +134,22 @@ class IngestService:
             raise
 
     def _ingest_one(
-        self, path: Path, source: str, origin: Origin, confirmed: Collection[str] | None
+        self,
+        path: Path,
+        source: str,
+        run: _Run,
     ) -> IngestOutcome:
+        origin, confirmed = run.origin, run.confirmed
         try:
             doc = self._load(path, source)
             versions, others = self._stored_versions(doc, source, origin)
             same_content = self.store.get_document(doc.doc_id)
             if same_content is not None:
-                return self._unchanged(doc, source, origin, same_content, versions)
+                return self._unchanged(doc, source, same_content, versions, run)
             replaces = tuple(v.doc_id for v in versions)
             if replaces and confirmed is not None and not set(replaces) <= set(confirmed):
                 return _held(doc, source, versions)
-            chunks = self._write(doc, source, origin, versions)
+            chunks = self._write(doc, path, source, versions, run)
             if versions:
                 status: IngestStatus = "updated"
                 replaced = "; ".join(map(describe, versions))
@@ -159,7 +175,12 @@ class IngestService:
             return IngestOutcome(source, "failed", reason=f"unexpected error: {exc}")
 
     def _write(
-        self, doc: ParsedDocument, source: str, origin: Origin, replaces: list[DocumentRecord]
+        self,
+        doc: ParsedDocument,
+        path: Path,
+        source: str,
+        replaces: list[DocumentRecord],
+        run: _Run,
     ) -> int:
         """Chunk and store ``doc`` in place of ``replaces``; return its number of chunks."""
         chunks = [
@@ -176,9 +197,13 @@ class IngestService:
             chunk_count=len(chunks),
             page_count=len(doc.pages),
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            origin=origin,
+            origin=run.origin,
+            added_by=run.added_by,
+            added_from=source if run.origin == "upload" else str(path.absolute()),
         )
-        self.store.add_document(record, doc.text, chunks, pages=doc.pages, replaces=replaces)
+        self.store.add_document(
+            record, doc.text, chunks, pages=doc.pages, replaces=replaces, visible=run.visible
+        )
         return len(chunks)
 
     def _stored_versions(
@@ -201,16 +226,17 @@ class IngestService:
         self,
         doc: ParsedDocument,
         source: str,
-        origin: Origin,
         stored: DocumentRecord,
         versions: Sequence[DocumentRecord],
+        run: _Run,
     ) -> IngestOutcome:
         """This content is stored already: nothing to write (it is stored once)."""
+        origin = run.origin
         if origin == "file":
             # an old version left by an interrupted replacement, or the file now holds
             # what another file holds: the file's earlier version goes
             for old in versions:
-                self.store.remove_document(old.doc_id)
+                self.store.remove_document(old.doc_id, visible=run.visible)
                 self._removed += 1
         same_place = (stored.source, stored.origin) == (source, origin)
         return IngestOutcome(
@@ -219,6 +245,16 @@ class IngestService:
             reason="" if same_place else f"same content as {stored.source}, stored once",
             doc_id=doc.doc_id,
         )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How the files of one ingest arrive (see :meth:`IngestService.ingest`)."""
+
+    origin: Origin
+    confirmed: Collection[str] | None
+    visible: Visible | None
+    added_by: str
 
 
 def _held(doc: ParsedDocument, source: str, versions: Sequence[DocumentRecord]) -> IngestOutcome:

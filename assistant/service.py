@@ -4,14 +4,18 @@
 top of the use cases: conversations per session, a passage shown in its document,
 uploads kept under the data directory, filter choices, totals, the grades and case
 studies views, and a lock so that a document being added or removed is never half
-seen by a question (questions share the lock; writes take it alone, one file at a
-time, so answers keep flowing during a long upload).
+seen by a question. Questions share the lock; a write takes it alone only for the
+moment a document becomes visible (its record written, the lexical index built
+beforehand swapped in): parsing, embedding and writing the chunks of an upload
+happen before, without it, so answers keep flowing during a long upload.
 """
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import logging
+import os
 import re
 import threading
 import unicodedata
@@ -21,7 +25,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.errors import InputError
 from assistant.models import Answer, Citation, IngestOutcome, IngestReport
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     from vectorstore.store import DocumentRecord, Filters
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_SESSIONS = 500
 _CONTEXT_CHARS = 700
@@ -337,6 +342,7 @@ class Library:
         progress: Callable[[int, int, str], None] | None = None,
         *,
         replace: Collection[str] = (),
+        account: str = "",
     ) -> IngestReport:
         """Ingest uploaded files ``(temporary path, name as uploaded)``, one at a time.
 
@@ -345,8 +351,28 @@ class Library:
         upload replaces a stored document only when it is the same report (see
         :mod:`assistant.identity`) and that document's id is in ``replace`` (the
         user confirmed it); otherwise the file is ``held`` and its outcome says what
-        it would replace.
+        it would replace. Questions wait only while each document becomes visible,
+        not while it is read and embedded; that work runs on a thread of lower CPU
+        priority than the questions' (and the reading in a child process of lower
+        priority still). ``account`` (who is signed in; empty without a login) is
+        recorded with each document.
         """
+        report = _in_background(lambda: self._upload(files, progress, replace, account))
+        if any(o.status in ("added", "updated") for o in report.outcomes):
+            from assistant.structured import structured_data
+
+            structured_data(self.assistant).refresh()  # here, not in the next grade question
+        if progress is not None:
+            progress(len(files), len(files), "")
+        return report
+
+    def _upload(
+        self,
+        files: Sequence[tuple[Path, str]],
+        progress: Callable[[int, int, str], None] | None,
+        replace: Collection[str],
+        account: str,
+    ) -> IngestReport:
         limit = self.settings.ui.max_upload_mb * 1024 * 1024
         self.sweep_window_files(keep=[path for path, _ in files])
         outcomes: list[IngestOutcome] = []
@@ -370,14 +396,15 @@ class Library:
                     )
                 )
                 continue
-            with self.lock.writing():
-                report = self.assistant.ingest(
-                    [(path, source)], origin="upload", confirmed=frozenset(replace)
-                )
+            report = self.assistant.ingest(
+                [(path, source)],
+                origin="upload",
+                confirmed=frozenset(replace),
+                visible=self.lock.writing,
+                added_by=account or "window (no login)",
+            )
             outcomes.extend(report.outcomes)
             seconds += report.seconds
-        if progress is not None:
-            progress(len(files), len(files), "")
         return IngestReport(tuple(outcomes), seconds)
 
     def document(self, doc_id: str) -> DocumentRecord:
@@ -394,8 +421,7 @@ class Library:
         """
         if not doc_id:
             raise InputError("choose a document to delete")
-        with self.lock.writing():
-            return self.assistant.remove(doc_id)
+        return self.assistant.remove(doc_id, visible=self.lock.writing)
 
     def sweep_window_files(self, keep: Sequence[Path] = ()) -> int:
         """Delete the window's temporary files older than the retention time (not ``keep``)."""
@@ -593,6 +619,34 @@ class Library:
         """Every English authority's canonical name."""
         index = self.assistant.authorities
         return sorted(a.name for a in index.all()) if index else []
+
+
+def _in_background(work: Callable[[], T]) -> T:
+    """Run ``work`` on a new thread of lower CPU priority (Linux nice +10) and wait for it.
+
+    The caller's context variables go with it (Gradio's progress bar reads them).
+    """
+    done: list[T] = []
+    failed: list[BaseException] = []
+    context = contextvars.copy_context()
+
+    def run() -> None:
+        try:
+            me = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + 10))
+        except (AttributeError, OSError):  # not Linux: the same priority
+            pass
+        try:
+            done.append(context.run(work))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="upload", daemon=True)
+    worker.start()
+    worker.join()
+    if failed:
+        raise failed[0]
+    return done[0]
 
 
 def grade_distribution(rows: Sequence[GradeRow]) -> list[tuple[str, str, int]]:

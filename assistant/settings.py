@@ -65,7 +65,14 @@ class EmbeddingSettings(_Group):
         ge=1,
         le=512,
     )
-    threads: int = Field(0, description="ONNX Runtime threads (0: one per core).", ge=0)
+    threads: int = Field(
+        0,
+        description=(
+            "ONNX Runtime threads per call (0: one per core from the command line, one in the"
+            " chat window, where calls run side by side)."
+        ),
+        ge=0,
+    )
 
 
 class IngestSettings(_Group):

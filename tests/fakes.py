@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,6 +48,27 @@ class HashEmbeddings(Embeddings):
 
     def embed_query(self, text):
         return self.embed_array([text])[0].tolist()
+
+
+class BlockingEmbeddings(HashEmbeddings):
+    """Hash embeddings that stop on texts holding ``marker`` until ``release`` is set.
+
+    ``entered`` is set when a call stops, so a test knows an ingest is inside its
+    embedding; every other call (questions, other documents) goes through.
+    """
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker = marker.lower()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def embed_array(self, texts):
+        if any(self.marker in text.lower() for text in texts):
+            self.entered.set()
+            if not self.release.wait(120):
+                raise TimeoutError("BlockingEmbeddings was never released")
+        return super().embed_array(texts)
 
 
 class ScriptedChatModel(BaseChatModel):

@@ -94,7 +94,7 @@ def documents_tab(library: Library, login: Login | None = None) -> dict[str, Any
         def step(i: int, n: int, name: str) -> None:
             progress((i, n), desc=f"Reading {name}" if name else "Done", unit="files")
 
-        report = library.upload(pairs, step)
+        report = library.upload(pairs, step, account=_account(request))
         return views.ingest_summary(report), views.ingest_rows(report), None, _held(pairs, report)
 
     @readable
@@ -104,7 +104,7 @@ def documents_tab(library: Library, login: Login | None = None) -> dict[str, Any
             return "Nothing is waiting to replace a document.", [], []
         pairs = [(Path(w["path"]), w["name"]) for w in waiting]
         confirmed = {doc_id for w in waiting for doc_id in w["replaces"]}
-        report = library.upload(pairs, replace=confirmed)
+        report = library.upload(pairs, replace=confirmed, account=_account(request))
         return views.ingest_summary(report), views.ingest_rows(report), _held(pairs, report)
 
     def cancel(waiting: Held) -> tuple[Any, ...]:
@@ -193,3 +193,8 @@ def _as_outcome(w: dict[str, Any]) -> IngestOutcome:
 def _uploaded_name(path: str) -> str:
     """The name the user's file had (Gradio keeps it as the temporary file's name)."""
     return Path(path).name
+
+
+def _account(request: gr.Request) -> str:
+    """The signed-in account's name (empty without a login)."""
+    return getattr(request, "username", None) or ""

@@ -25,7 +25,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$@])")
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(://)|\b(www)\.")
 ORIGINAL_ROUTE = "/original/"  # served by ui.routes, not by Gradio
 
-DOCUMENT_COLUMNS = ["Title", "Authority", "Kind", "Date", "Pages", "Chunks", "File", "Id"]
+DOCUMENT_COLUMNS = ["Title", "Authority", "Kind", "Date", "Pages", "Chunks", "File", "Added", "Id"]
 RESULT_COLUMNS = ["File", "Result", "Chunks", "Detail"]
 GRADE_COLUMNS = [
     "Authority",
@@ -190,10 +190,18 @@ def document_rows(docs: Sequence[DocumentRecord]) -> list[list[Any]]:
             d.page_count,
             d.chunk_count,
             d.source,
+            added(d),
             d.doc_id[:12],
         ]
         for d in docs
     ]
+
+
+def added(d: DocumentRecord) -> str:
+    """How a document arrived: when, and by whom (or which command)."""
+    when = d.ingested_at[:16].replace("T", " ")
+    how = "uploaded" if d.origin == "upload" else "ingested"
+    return " ".join(p for p in (how, when, f"by {d.added_by}" if d.added_by else "") if p)
 
 
 def ingest_rows(report: IngestReport) -> list[list[Any]]:

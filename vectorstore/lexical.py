@@ -9,9 +9,11 @@ right when another process has written to an embedded Chroma it has open.
 
 The index is derived data: it is rebuilt from the chunks in Chroma after every
 ingest or removal (never per query) and saved under the data directory with the
-signature of the store it was built from. A process that finds the signature
-changed (another process ingested into a shared Chroma server, or an ingest was
-interrupted) rebuilds it before answering.
+signature of the store it was built from. A rebuild is built aside
+(:meth:`LexicalIndex.build`) and swapped in at once (:meth:`LexicalIndex.install`):
+searches use the old index meanwhile. A process that finds the signature changed
+(another process ingested into a shared Chroma server, or an ingest was interrupted)
+rebuilds it before answering.
 """
 
 from __future__ import annotations
@@ -73,6 +75,17 @@ class LexicalFilter:
         return not (self.authorities or self.kinds or self.doc_ids or self.since or self.until)
 
 
+@dataclass(frozen=True)
+class BuiltIndex:
+    """An index built and not yet in use (see :meth:`LexicalIndex.build`)."""
+
+    bm25: Any
+    records: list[LexicalRecord]
+    vocab_ids: dict[str, int]
+    words: Counter[str]
+    vectors: np.ndarray | None
+
+
 class LexicalIndex:
     """A persisted BM25 index of chunks with per-chunk filter data and a vocabulary."""
 
@@ -81,6 +94,7 @@ class LexicalIndex:
         self.directory = directory
         self.analyzer = analyzer
         self._lock = threading.RLock()
+        self._save_lock = threading.Lock()
         self._bm25: Any = None
         self._records: list[LexicalRecord] = []
         self._vocab_ids: dict[str, int] = {}
@@ -95,6 +109,16 @@ class LexicalIndex:
         """Index ``(record, text)`` or ``(record, text, vector)`` items; save; return the count.
 
         The vectors are kept only when every item has one.
+        """
+        built = self.build(items)
+        self.install(built, signature)
+        self.save()
+        return len(built.records)
+
+    def build(self, items: Iterable[tuple[Any, ...]]) -> BuiltIndex:
+        """The index of ``items``, built aside: searches keep using the current one.
+
+        Swap it in with :meth:`install` (a moment), then :meth:`save` it.
         """
         bm25s = _bm25s()
         records: list[LexicalRecord] = []
@@ -125,34 +149,57 @@ class LexicalIndex:
         bm25 = bm25s.BM25()
         if corpus:
             bm25.index((corpus, vocab), show_progress=False)
-        with self._lock:
-            self._bm25 = bm25 if corpus else None
-            self._records = records
-            self._vocab_ids = dict(bm25.vocab_dict) if corpus else {}
-            self._words = words
-            self._cols = None
-            self._vectors = matrix
-            self.signature = signature
-            self._save()
-        return len(records)
+        return BuiltIndex(
+            bm25=bm25 if corpus else None,
+            records=records,
+            vocab_ids=dict(bm25.vocab_dict) if corpus else {},
+            words=words,
+            vectors=matrix,
+        )
 
-    def _save(self) -> None:
+    def install(self, built: BuiltIndex, signature: str) -> None:
+        """Search ``built`` from now on (it describes the store at ``signature``)."""
+        with self._lock:
+            self._bm25 = built.bm25
+            self._records = built.records
+            self._vocab_ids = built.vocab_ids
+            self._words = built.words
+            self._cols = None
+            self._vectors = built.vectors
+            self.signature = signature
+
+    def save(self) -> None:
+        """Write the index in use to its directory (replacing the saved one at once)."""
+        with self._lock:
+            bm25, records, words = self._bm25, self._records, self._words
+            vectors, signature = self._vectors, self.signature
+        with self._save_lock:  # searches go on meanwhile; two saves do not mix their files
+            self._save(bm25, records, words, vectors, signature)
+
+    def _save(
+        self,
+        bm25: Any,
+        records: list[LexicalRecord],
+        words: Counter[str],
+        vectors: np.ndarray | None,
+        signature: str | None,
+    ) -> None:
         tmp = self.directory.with_name(self.directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        if self._bm25 is not None:
-            self._bm25.save(str(tmp / "bm25"), show_progress=False)
+        if bm25 is not None:
+            bm25.save(str(tmp / "bm25"), show_progress=False)
         meta = {
-            "signature": self.signature,
+            "signature": signature,
             "records": [
-                [r.chunk_id, r.doc_id, list(r.authorities), r.kind, r.date] for r in self._records
+                [r.chunk_id, r.doc_id, list(r.authorities), r.kind, r.date] for r in records
             ],
-            "words": dict(self._words),
-            "vectors": self._vectors is not None,
+            "words": dict(words),
+            "vectors": vectors is not None,
         }
         (tmp / "records.json").write_text(json.dumps(meta), encoding="utf-8")
-        if self._vectors is not None:
-            np.save(tmp / "vectors.npy", self._vectors.astype(np.float16))
+        if vectors is not None:
+            np.save(tmp / "vectors.npy", vectors.astype(np.float16))
         old = self.directory.with_name(self.directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.directory.exists():

@@ -27,8 +27,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 
 _COSINE = {"hnsw": {"space": "cosine"}}
 
+Visible = Callable[[], AbstractContextManager[Any]]
+
 
 @dataclass(frozen=True)
 class DocumentRecord:
@@ -61,6 +63,8 @@ class DocumentRecord:
     ingested_at: str
     char_count: int = 0
     origin: str = "file"  # "file" (a path under a folder given to ingest) or "upload"
+    added_by: str = ""  # the account that uploaded it, or the user who ran `ingest`
+    added_from: str = ""  # the file's full path (ingest) or its name as uploaded
 
     @property
     def title(self) -> str:
@@ -146,6 +150,11 @@ def default_journal(client: Any, name: str) -> Journal | None:
     except Exception:  # a client that does not say where it keeps its files
         logger.debug("no journal: the Chroma client does not report a persist directory")
     return None
+
+
+def _signature(doc_ids: Collection[str]) -> str:
+    digest = hashlib.sha1("\n".join(sorted(doc_ids)).encode()).hexdigest()[:16]
+    return f"{len(doc_ids)}:{digest}"
 
 
 def _model_slug(model_id: str) -> str:
@@ -239,6 +248,8 @@ def _record_from_meta(doc_id: str, m: dict[str, Any]) -> DocumentRecord:
         ingested_at=m.get("ingested_at", ""),
         char_count=int(m.get("char_count", 0)),
         origin=m.get("origin", "file"),
+        added_by=m.get("added_by") or "",
+        added_from=m.get("added_from") or "",
     )
 
 
@@ -488,16 +499,25 @@ class ChromaStore:
         return self.lexical.search(terms, k, flt)
 
     def signature(self) -> str:
-        """Changes whenever a document is added, replaced or removed."""
-        got = self._call(self._docs.get, include=[])
-        digest = hashlib.sha1("\n".join(sorted(got["ids"])).encode()).hexdigest()[:16]
-        return f"{len(got['ids'])}:{self._call(self._chunks.count)}:{digest}"
+        """Changes whenever a document is added, replaced or removed.
+
+        Only complete documents count: chunks being written (or left by a killed
+        writer) change nothing that is searched.
+        """
+        return _signature(self._call(self._docs.get, include=[])["ids"])
 
     def iter_lexical_items(
-        self, page: int = 2000
+        self, page: int = 2000, *, documents: Collection[str] | None = None
     ) -> Iterator[tuple[LexicalRecord, str, Sequence[float]]]:
-        """Every chunk of a complete document: its lexical record, text to index and vector."""
-        complete = {doc_id for doc_id, _ in self._iter_doc_metas()}
+        """Every chunk of a complete document: its lexical record, text to index and vector.
+
+        ``documents`` replaces the complete documents (to index a state about to be).
+        """
+        complete = (
+            set(documents)
+            if documents is not None
+            else {doc_id for doc_id, _ in self._iter_doc_metas()}
+        )
         offset = 0
         while True:
             got = self._call(
@@ -592,6 +612,7 @@ class ChromaStore:
         pages: Sequence[PageSpan] = (),
         on_batch: Callable[[int], None] | None = None,
         replaces: Sequence[DocumentRecord] = (),
+        visible: Visible | None = None,
     ) -> None:
         """Embed and store a document's chunks, then its record (the completion mark).
 
@@ -606,35 +627,72 @@ class ChromaStore:
             pages: the document's page spans (kept so the document can be re-read).
             on_batch: called with the number of chunks written after each batch.
             replaces: stored documents this one replaces.
+            visible: held only while the document becomes visible to searches (a
+                readers-writer lock's write side): its record is written, the records
+                of the versions it replaces deleted and the lexical index, rebuilt
+                beforehand, swapped in. The chunks are written before it is taken
+                (no search finds a chunk without its record) and the replaced
+                versions' chunks deleted after. Without it the caller refreshes the
+                lexical index when its writes are done.
         """
         if vectors is not None and vectors.shape != (len(chunks), DIMENSIONS):
             raise StoreError(f"vectors of shape {vectors.shape} for {len(chunks)} chunks")
+        old_ids = [old.doc_id for old in replaces]
         with self.writing():
             if self.journal is not None:
                 self.journal.begin(record.doc_id, "writing", record.source, len(chunks))
-            self._write_document(record, text, chunks, vectors, pages, on_batch)
-            if self.journal is not None:
-                if replaces:
-                    self.journal.mark_removed()
-                self.journal.end(
-                    record.doc_id, then_remove=[(old.doc_id, old.source) for old in replaces]
-                )
+            mean = self._write_chunks(record, chunks, vectors, on_batch)
+            index = self._index_after(record.doc_id, old_ids) if visible else None
+            with visible() if visible else nullcontext():
+                self._write_record(record, text, pages, len(chunks), mean)
+                if self.journal is not None:
+                    if replaces:
+                        self.journal.mark_removed()
+                    self.journal.end(
+                        record.doc_id, then_remove=[(old.doc_id, old.source) for old in replaces]
+                    )
+                if old_ids:
+                    self._call(self._docs.delete, ids=old_ids)
+                if index is not None:
+                    self._install(*index)
             for old in replaces:
-                self._call(self._docs.delete, ids=[old.doc_id])
                 self.delete_chunks(old.doc_id)
                 if self.journal is not None:
                     self.journal.end(old.doc_id)
                 self._removed.append((old.doc_id, old.source))
+            if index is not None and self.lexical is not None:
+                self.lexical.save()
 
-    def _write_document(
+    def embed_chunks(self, title: str | None, chunks: Sequence[Chunk]) -> np.ndarray:
+        """The unit vectors of a document's chunks, as :meth:`add_document` would embed them."""
+        return self.embeddings.embed_array([embedding_text(title, c) for c in chunks])
+
+    def _index_after(self, add: str | None, remove: Sequence[str]) -> tuple[Any, str] | None:
+        """The lexical index of the library once ``add`` is complete and ``remove`` gone."""
+        if self.lexical is None:
+            return None
+        ids = {doc_id for doc_id, _ in self._iter_doc_metas()} - set(remove)
+        if add is not None:
+            ids.add(add)
+        return self.lexical.build(self.iter_lexical_items(documents=ids)), _signature(ids)
+
+    def _install(self, built: Any, signature: str) -> None:
+        """Swap in a prepared index, unless another process changed the library meanwhile."""
+        assert self.lexical is not None
+        if self.signature() == signature:
+            self.lexical.install(built, signature)
+            self._checked_at = time.monotonic()
+        else:
+            self.refresh_lexical(force=True)
+
+    def _write_chunks(
         self,
         record: DocumentRecord,
-        text: str,
         chunks: Sequence[Chunk],
         vectors: np.ndarray | None,
-        pages: Sequence[PageSpan],
         on_batch: Callable[[int], None] | None,
-    ) -> None:
+    ) -> np.ndarray:
+        """Write the chunks (embedding them unless ``vectors``); return their mean vector."""
         self.delete_chunks(record.doc_id)
         vectors_sum = np.zeros(DIMENSIONS, dtype=np.float64)
         for begin in range(0, len(chunks), self.batch_size):
@@ -642,9 +700,7 @@ class ChromaStore:
             batch_vectors = (
                 vectors[begin : begin + self.batch_size]
                 if vectors is not None
-                else self.embeddings.embed_array(
-                    [embedding_text(record.meta.title, c) for c in batch]
-                )
+                else self.embed_chunks(record.meta.title, batch)
             )
             vectors_sum += batch_vectors.sum(axis=0)
             self._call(
@@ -656,7 +712,17 @@ class ChromaStore:
             )
             if on_batch:
                 on_batch(len(batch))
-        norm = float(np.linalg.norm(vectors_sum)) or 1.0
+        return vectors_sum / (float(np.linalg.norm(vectors_sum)) or 1.0)
+
+    def _write_record(
+        self,
+        record: DocumentRecord,
+        text: str,
+        pages: Sequence[PageSpan],
+        chunk_count: int,
+        mean: np.ndarray,
+    ) -> None:
+        """Write the document's record: from now on it is complete."""
         m = record.meta
         doc_meta = _meta_to_chroma(
             {
@@ -668,18 +734,20 @@ class ChromaStore:
                 "authorities": _authorities_field(m.authorities),
                 "kind": m.kind,
                 "inspected": m.inspected,
-                "chunk_count": len(chunks),
+                "chunk_count": chunk_count,
                 "page_count": record.page_count,
                 "char_count": len(text),
                 "pages": json.dumps([[p.number, p.start, p.end] for p in pages]) if pages else None,
                 "ingested_at": record.ingested_at,
                 "origin": record.origin,
+                "added_by": record.added_by or None,
+                "added_from": record.added_from or None,
             }
         )
         self._call(
             self._docs.upsert,
             ids=[record.doc_id],
-            embeddings=[(vectors_sum / norm).tolist()],
+            embeddings=[mean.tolist()],
             documents=[text],
             metadatas=[doc_meta],
         )
@@ -709,19 +777,29 @@ class ChromaStore:
             }
         )
 
-    def remove_document(self, doc_id: str) -> bool:
-        """Delete a document: its record first, then its chunks. False if absent."""
+    def remove_document(self, doc_id: str, *, visible: Visible | None = None) -> bool:
+        """Delete a document: its record first, then its chunks. False if absent.
+
+        ``visible`` is held only while the record is deleted and the lexical index,
+        rebuilt beforehand without the document, swapped in (see :meth:`add_document`).
+        """
         with self.writing():
             existing = self.get_document(doc_id)
             source = existing.source if existing else ""
             if self.journal is not None:
                 self.journal.mark_removed()
                 self.journal.begin(doc_id, "removing", source)
-            self._call(self._docs.delete, ids=[doc_id])
+            index = self._index_after(None, [doc_id]) if visible else None
+            with visible() if visible else nullcontext():
+                self._call(self._docs.delete, ids=[doc_id])
+                if index is not None:
+                    self._install(*index)
             self.delete_chunks(doc_id)
             if self.journal is not None:
                 self.journal.end(doc_id)
             self._removed.append((doc_id, source))
+            if index is not None and self.lexical is not None:
+                self.lexical.save()
         return existing is not None
 
     def take_removed(self) -> list[tuple[str, str]]:

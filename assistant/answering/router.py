@@ -29,6 +29,7 @@ from vectorstore.store import Filters, StoredChunk
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
+
 @dataclass(frozen=True)
 class Routed:
     """An answer drafted by an intent's route."""
@@ -125,9 +126,7 @@ class IntentRouter:
                 drafted = whole(ids[0])
                 sources.add("whole report")
             if drafted is None and self.judgements is not None and _asks_grades(und):
-                table = self.judgements.answer(
-                    und.text, [name], und.years, doc_ids=ids, force=True
-                )
+                table = self.judgements.answer(und.text, [name], und.years, doc_ids=ids, force=True)
                 drafted = table.drafted if table is not None else None
                 sources.add("judgements table")
             if drafted is None:

@@ -104,6 +104,8 @@ def test_reader_cannot_upload_or_delete_through_the_api_editor_can(served, tmp_p
     assert "1 added" in status
     docs = reader.predict(api_name="/documents")  # a reader browses
     assert [d["File"] for d in docs] == ["quillon.md"]
+    assert docs[0]["Added"].startswith("uploaded ")  # provenance: how, when and by whom
+    assert docs[0]["Added"].endswith(f"by {EDITOR[0]}")
 
     refused = re.compile(
         "rita is signed in as a reader: to add documents you need an editor account"

@@ -61,6 +61,12 @@ def test_two_folders_ingested_separately_keep_both_reports(same_name_reports, tm
     docs = listed(data)
     assert [d["source"] for d in docs] == [SAME_NAME, SAME_NAME]
     assert sorted(a for d in docs for a in d["authorities"]) == ["Newcastle upon Tyne", "Sutton"]
+    # each records how it arrived: the full path it was read from, who ran the command, when
+    assert sorted(d["added_from"] for d in docs) == sorted(
+        str(p.absolute()) for p in (sutton, newcastle)
+    )
+    assert all(d["origin"] == "file" and d["ingested_at"] for d in docs)
+    assert all(d["added_by"].endswith("(command line)") for d in docs)
 
     # each is answerable, from its own report
     titles = cited_titles("What was Sutton's overall effectiveness judgement?", data)

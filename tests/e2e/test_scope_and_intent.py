@@ -73,11 +73,7 @@ def _improvement_lines(text: str) -> list[str]:
     """The bullets under "What needs to improve" in the report's text, read independently."""
     m = re.search(r"What needs to improve\??\s*\n(.*?)(?:\n\s*\n|\nThe experiences)", text, re.S)
     assert m, "the report has a What needs to improve list"
-    return [
-        line.strip(" -■◼•▪\t")
-        for line in m.group(1).splitlines()
-        if len(line.split()) > 3
-    ]
+    return [line.strip(" -■◼•▪\t") for line in m.group(1).splitlines() if len(line.split()) > 3]
 
 
 WORDINGS = [
@@ -130,8 +126,18 @@ def test_a_standalone_question_is_never_rewritten(sample_assistant):
 
 def test_json_contract_is_extended_not_broken(sample_assistant):
     data = sample_assistant.ask("What was Kent's overall effectiveness grade?").to_json()
-    for key in ("id", "question", "answer", "citations", "retrieved", "mode", "model",
-                "prompt", "timings_ms", "refused"):
+    for key in (
+        "id",
+        "question",
+        "answer",
+        "citations",
+        "retrieved",
+        "mode",
+        "model",
+        "prompt",
+        "timings_ms",
+        "refused",
+    ):
         assert key in data
     assert data["intent"] == "grade" and data["answered_from"] == "judgements table"
     assert data["mode"] == "extractive" and data["model"] is None

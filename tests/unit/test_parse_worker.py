@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import EmptyDocumentError, LimitError, UnsupportedFileError
+from assistant.errors import EmptyDocumentError, IngestError, LimitError, UnsupportedFileError
 from ingest.limits import MB, ParseLimits
 from ingest.loader import load_document
 from ingest.worker import ParseWorker
@@ -39,6 +39,10 @@ def crash(path: Path, source: str, limits: ParseLimits):
 
 def sleep(path: Path, source: str, limits: ParseLimits):
     time.sleep(600)
+
+
+def tell_niceness(path: Path, source: str, limits: ParseLimits):
+    raise IngestError(f"nice {os.nice(0)}")
 
 
 @pytest.fixture
@@ -126,3 +130,9 @@ def test_the_server_killed_from_outside_is_replaced(worker):
     os.killpg(parse._server.pid, signal.SIGKILL)
     parse._server.wait()
     assert "Kent" in parse(KENT, "kent.pdf").text
+
+
+def test_files_are_read_at_a_lower_cpu_priority(worker):
+    with pytest.raises(IngestError) as caught:
+        worker(target=tell_niceness)(KENT, "kent.pdf")
+    assert str(caught.value) == f"nice {min(19, os.nice(0) + 10)}"
