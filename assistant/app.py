@@ -14,7 +14,6 @@ import shutil
 import time
 import uuid
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, get_args
@@ -158,8 +157,7 @@ class Assistant:
         for (path, _source), outcome in zip(files, report.outcomes, strict=True):
             if outcome.status in ("added", "updated", "unchanged") and outcome.doc_id:
                 self._keep_original(path, outcome.doc_id)
-        with visible() if visible else nullcontext():
-            self.tidy()  # versions replaced by this ingest
+        self._tidy_within(visible)  # versions replaced by this ingest
         return report
 
     def _keep_original(self, path: Path, doc_id: str) -> None:
@@ -487,9 +485,20 @@ class Assistant:
         self.store.remove_document(record.doc_id, visible=visible)
         if visible is None:
             self.store.refresh_lexical(force=True)
-        with visible() if visible else nullcontext():
-            self.tidy()
+        self._tidy_within(visible)
         return record
+
+    def _tidy_within(self, visible: Visible | None) -> None:
+        """:meth:`tidy`, holding ``visible`` too.
+
+        The store's writer lock is taken first, as every write takes them: in the other
+        order two uploads could wait for each other for ever.
+        """
+        if visible is None:
+            self.tidy()
+            return
+        with self.store.writing(), visible():
+            self.tidy()
 
     def tidy(self) -> None:
         """Make documents removed by this process unreadable on disk.

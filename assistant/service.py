@@ -439,7 +439,7 @@ class Library:
         self.sweep_window_files()
         store = self.assistant.store
         if store.has_removed() or store.compaction_pending():  # else no need to stop questions
-            with self.lock.writing():
+            with store.writing(), self.lock.writing():  # in the order every write takes them
                 self.assistant.tidy()
 
     def start_housekeeping(self) -> threading.Event:

@@ -38,7 +38,7 @@ GUARD = 120  # seconds: a deadlock guard, never a timing assertion
 def _answer(library: Library, question: str) -> Answer:
     """The final answer of a streamed question, asked in a thread (so a hang fails)."""
     got: list[object] = []
-    asker = threading.Thread(target=lambda: got.extend(library.stream(None, question)))
+    asker = threading.Thread(target=lambda: got.extend(library.stream(None, question)), daemon=True)
     asker.start()
     asker.join(GUARD)
     assert not asker.is_alive(), "the question waited for the upload"
@@ -157,3 +157,36 @@ def test_each_document_records_how_it_arrived(tmp_path: Path):
     assert hub.added_from == str((tmp_path / "folder" / "hub.txt").absolute())
     assert care.ingested_at and hub.ingested_at
     assert views.added(care).startswith("uploaded ") and views.added(care).endswith("by ed")
+
+
+def test_housekeeping_during_an_upload_waits_without_stopping_questions(tmp_path: Path):
+    """The write locks are taken in one order (store, then window): no deadlock."""
+    embeddings = BlockingEmbeddings(marker="zorblyx")
+    library = Library(build_assistant(Settings(data_dir=tmp_path / "d"), embeddings=embeddings))
+    (tmp_path / "care.txt").write_text(CARE, encoding="utf-8")
+    (tmp_path / "hub.txt").write_text(NEW, encoding="utf-8")
+    library.upload([(tmp_path / "care.txt", "care.txt")])
+    store = library.assistant.store
+    assert store.journal is not None
+    store.journal.mark_removed()  # a compaction is due: housekeeping takes the write locks
+
+    uploader = threading.Thread(
+        target=library.upload, args=([(tmp_path / "hub.txt", "hub.txt")],), daemon=True
+    )
+    uploader.start()
+    assert embeddings.entered.wait(GUARD), "the upload never reached its embedding"
+    keeper = threading.Thread(target=library.housekeeping, daemon=True)
+    keeper.start()
+    keeper.join(1)  # let it reach the locks (it waits for the upload's store lock)
+    try:
+        answer = _answer(library, "How are care leavers supported in Northby?")
+        assert "personal advisers" in answer.text
+    finally:
+        embeddings.release.set()
+        uploader.join(GUARD)
+        keeper.join(GUARD)
+    assert not uploader.is_alive() and not keeper.is_alive(), (
+        "the upload and housekeeping deadlocked"
+    )
+    assert not store.compaction_pending()
+    assert {d.source for d in library.documents()} == {"care.txt", "hub.txt"}
