@@ -272,7 +272,7 @@ class LibraryRetriever(BaseRetriever):
         run_manager: CallbackManagerForRetrieverRun,
         k: int | None = None,
         filters: Filters | dict[str, Any] | None = None,
-        verbose: bool = False,
+        verbose: bool = False,  # LangChain's invoke passes its own keywords on too
     ) -> list[Document]:
         if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
             raise ValueError(f"k must be a positive whole number, not {k!r}")

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.documents import Document
 from langchain_tests.integration_tests import EmbeddingsIntegrationTests, RetrieversIntegrationTests
 
@@ -71,9 +72,19 @@ def retriever(sample_assistant) -> LibraryRetriever:
     return LibraryRetriever(**retriever_params(sample_assistant))
 
 
+class Recorder(BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.ended: list[list[Document]] = []
+
+    def on_retriever_end(self, documents, **kwargs) -> None:
+        self.ended.append(list(documents))
+
+
 async def test_ainvoke_takes_k_and_filters(retriever):
-    two = await retriever.ainvoke(QUESTION, k=2)
+    recorder = Recorder()
+    two = await retriever.ainvoke(QUESTION, {"callbacks": [recorder]}, k=2)
     assert len(two) == 2
+    assert recorder.ended == [two]  # callbacks (and so tracing) see the call
     assert [d.id for d in two] == [d.id for d in retriever.invoke(QUESTION, k=2)]
     kent = await retriever.ainvoke(QUESTION, k=3, filters={"authority": "kent"})
     assert kent and all(d.metadata["authorities"] == ["Kent"] for d in kent)
