@@ -16,12 +16,13 @@ import uuid
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, get_args
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answering.actions import ActionAnswerer
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
 from assistant.answering.judgements import JudgementAnswerer, TableAnswer
 from assistant.errors import ConfigError, InputError
+from assistant.filtering import DOCUMENT_KINDS, make_filters, parse_date_bound  # noqa: F401 (re-exported)
 from assistant.identity import Origin
 from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn
 from assistant.models import Answer, IngestReport
@@ -32,7 +33,6 @@ from assistant.scope import Holdings, Scope, decide_scope
 from assistant.settings import Settings
 from assistant.understanding import QuestionReader, Understood
 from ingest.authorities import AuthorityIndex
-from ingest.models import DocumentKind
 from vectorstore.store import ChromaStore, DocumentRecord, Filters, StoredChunk, Visible
 
 if TYPE_CHECKING:
@@ -78,25 +78,6 @@ class _Prepared:
     table: TableAnswer | None
     chunks: list[StoredChunk]
     retrieved_at: float
-
-
-DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def parse_date_bound(value: str | None, *, end: bool) -> int:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as yyyymmdd (0 for None); ``end`` rounds up."""
-    if not value:
-        return 0
-    m = _DATE.match(value.strip())
-    if not m:
-        raise InputError(f"invalid date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    month = month or ("12" if end else "01")
-    day = day or ("31" if end else "01")
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        raise InputError(f"invalid date {value!r}")
-    return int(f"{year}{month}{day}")
 
 
 class Answerer(Protocol):
@@ -190,23 +171,13 @@ class Assistant:
         docs: Sequence[str] = (),
     ) -> Filters:
         """Validated retrieval filters from user input (names, kinds, dates, document refs)."""
-        names = []
-        for name in authorities:
-            found = self.authorities.resolve(name) if self.authorities else None
-            if found is None:
-                raise InputError(f"unknown local authority {name!r}")
-            names.append(found.name)
-        for kind in kinds:
-            if kind not in DOCUMENT_KINDS:
-                raise InputError(
-                    f"unknown report kind {kind!r} (one of: {', '.join(DOCUMENT_KINDS)})"
-                )
-        return Filters(
-            authorities=tuple(names),
-            kinds=tuple(kinds),
-            doc_ids=tuple(self.resolve_document(ref).doc_id for ref in docs),
-            since=parse_date_bound(since, end=False),
-            until=parse_date_bound(until, end=True),
+        return make_filters(
+            self.authorities,
+            authorities=authorities,
+            kinds=kinds,
+            since=since,
+            until=until,
+            doc_ids=[self.resolve_document(ref).doc_id for ref in docs],
         )
 
     def ask(

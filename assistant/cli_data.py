@@ -115,8 +115,8 @@ def actions_command(
     """
     from datetime import date
 
-    from assistant.app import parse_date_bound
     from assistant.errors import InputError
+    from assistant.filtering import parse_date_bound
     from assistant.structured import structured_data
 
     with errors_to_exit():

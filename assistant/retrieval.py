@@ -8,20 +8,29 @@
   documents of that time; a question about grades prefers passages stating one.
 - Near-duplicate passages are dropped. Filters (authority, kind, dates,
   documents) restrict both sides.
+
+The app calls :meth:`LibraryRetriever.search` for ``StoredChunk`` objects; LangChain
+callers use ``invoke`` / ``ainvoke`` (with ``k`` and ``filters``) and get Documents
+with plain, JSON-serialisable metadata (see :func:`to_document`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForRetrieverRun,
+    CallbackManagerForRetrieverRun,
+)
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables.config import run_in_executor
 from pydantic import ConfigDict, PrivateAttr
 
 from assistant.answering.coverage import doc_years as doc_years_of
 from assistant.answering.intent import asks_for_grades, asks_for_number, has_figure, is_grade_unit
 from assistant.answering.text_units import idf_weights, terms
+from assistant.filtering import filters_from
 from assistant.models import Passage
 from assistant.query import QueryAnalysis, QueryAnalyzer
 from ingest.authorities import AuthorityIndex
@@ -42,6 +51,35 @@ def to_passage(chunk: StoredChunk) -> Passage:
     )
 
 
+def document_year(chunk: StoredChunk) -> int | None:
+    """The year of a chunk's document: its inspection's last day, else its publication."""
+    for value in (chunk.inspected, chunk.published):
+        if value and value[:4].isdigit():
+            return int(value[:4])
+    return None
+
+
+def to_document(chunk: StoredChunk) -> Document:
+    """A stored chunk as a LangChain ``Document`` (``id`` = chunk id; metadata JSON-ready)."""
+    metadata: dict[str, Any] = {
+        "source": chunk.source,
+        "title": chunk.title,
+        "page": chunk.page,
+        "section": chunk.section,
+        "authority": ", ".join(chunk.authorities) or None,
+        "authorities": list(chunk.authorities),
+        "year": document_year(chunk),
+        "published": chunk.published,
+        "inspected": chunk.inspected,
+        "kind": chunk.kind,
+        "score": float(chunk.score),
+        "chunk_id": chunk.chunk_id,
+        "doc_id": chunk.doc_id,
+        "chunk_index": chunk.index,
+    }
+    return Document(id=chunk.chunk_id, page_content=chunk.text, metadata=metadata)
+
+
 def _near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.9) -> bool:
     if not a or not b:
         return False
@@ -51,7 +89,10 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.9
 class LibraryRetriever(BaseRetriever):
     """The best passages for a question (see the module docstring).
 
-    Each returned ``Document`` carries the ``StoredChunk`` in ``metadata["chunk"]``.
+    ``invoke(question, k=..., filters=...)`` (and ``ainvoke``) return Documents made by
+    :func:`to_document`; ``filters`` is a :class:`Filters` or a dict such as
+    ``{"authorities": ["Kent"], "kinds": ["inspection"], "since": 2020}``.
+    :meth:`search` returns the ``StoredChunk`` objects themselves.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -225,9 +266,34 @@ class LibraryRetriever(BaseRetriever):
         return out
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None,
+        filters: Filters | dict[str, Any] | None = None,
+        verbose: bool = False,  # LangChain's invoke passes its own keywords on too
     ) -> list[Document]:
-        return [
-            Document(page_content=c.text, metadata={"chunk": c, "score": c.score})
-            for c in self.search(query, kwargs.get("k"), kwargs.get("filters"))
-        ]
+        if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+            raise ValueError(f"k must be a positive whole number, not {k!r}")
+        chosen = filters_from(filters, self.authorities)
+        return [to_document(c) for c in self.search(query, k, chosen)]
+
+    async def _aget_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: AsyncCallbackManagerForRetrieverRun,
+        k: int | None = None,
+        filters: Filters | dict[str, Any] | None = None,
+        verbose: bool = False,
+    ) -> list[Document]:
+        # The search is CPU-bound (embedding, ranking): run it off the event loop.
+        return await run_in_executor(
+            None,
+            self._get_relevant_documents,
+            query,
+            run_manager=run_manager.get_sync(),
+            k=k,
+            filters=filters,
+        )
