@@ -24,6 +24,7 @@ from ui import routes, views
 from ui.documents import documents_tab
 from ui.errors import readable as _readable
 from ui.login import Login, role_of, signed_in_markdown
+from ui.openai_api import ProgramsApi
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,6 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
     with gr.Blocks(
         title="Ofsted reports assistant", analytics_enabled=False, fill_width=False
     ) as demo:
-        session = gr.State(None)
         sources = gr.State({})  # chat message index -> its citations
         gr.Markdown("## Children's services inspection reports assistant")
         gr.Markdown(views.mode_markdown(about), elem_id="mode-line")
@@ -73,7 +73,7 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
         sign_out.click(None, js=SIGN_OUT, api_visibility="private")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                chat = _chat_tab(library, session, sources)
+                chat = _chat_tab(library, sources)
             with gr.Tab("Documents", id="documents"):
                 docs = documents_tab(library, login)
             with gr.Tab("Grades", id="grades"):
@@ -142,7 +142,9 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
     return demo
 
 
-def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
+def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
+    # the conversation's id, a parameter of the /ask API ('' starts a new conversation)
+    session = gr.Textbox("", visible=False, label="Conversation id")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=380):
             chatbot = gr.Chatbot(
@@ -199,13 +201,13 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
     def respond(
         message: str,
         history: list[dict[str, Any]],
-        session_id: str | None,
         cites: dict[int, list[Citation]],
         authority_names: list[str],
         kind_names: list[str],
         since_text: str,
         until_text: str,
         doc_ids: list[str],
+        session_id: str | None = "",
     ) -> Iterator[tuple[Any, ...]]:
         message = (message or "").strip()
         if not message:
@@ -250,7 +252,7 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
             answer_with_references(answer),
         )
 
-    chat_inputs = [question, chatbot, session, sources, authorities, kinds, since, until, docs]
+    chat_inputs = [question, chatbot, sources, authorities, kinds, since, until, docs, session]
     chat_outputs = [chatbot, question, session, sources, chips, plain]
     ask.click(respond, chat_inputs, chat_outputs, concurrency_id="ask", api_name="ask")
     question.submit(
@@ -284,9 +286,10 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
     )
 
     def start_again(session_id: str | None) -> tuple[Any, ...]:
+        library.forget_conversation(session_id)
         return (
             [],
-            library.new_conversation(session_id),
+            "",
             {},
             gr.update(choices=[], value=None),
             "",
@@ -536,7 +539,10 @@ def serve(
         auth_message=login.message() if login else None,
         allowed_paths=[str(settings.drafts_dir)],
         app_kwargs={
-            "routes": [routes.original_route(library.original_download)],
+            "routes": [
+                routes.original_route(library.original_download),
+                *ProgramsApi(library, login).routes(),
+            ],
             "middleware": [
                 *([login.middleware()] if login else []),
                 *([] if login else [Middleware(routes.LoopbackHosts, bind=host)]),
