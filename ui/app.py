@@ -207,7 +207,7 @@ def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
         since_text: str,
         until_text: str,
         doc_ids: list[str],
-        session_id: str | None = "",
+        conversation_id: str | None = "",
     ) -> Iterator[tuple[Any, ...]]:
         message = (message or "").strip()
         if not message:
@@ -219,34 +219,34 @@ def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
             until=until_text,
             docs=doc_ids or (),
         )
-        session_id, _ = library.conversation(session_id)
+        conversation_id, _ = library.conversation(conversation_id)
         history = [
             *(history or []),
             {"role": "user", "content": views.md_escape(message)},
             {"role": "assistant", "content": "…"},
         ]
         index = len(history) - 1
-        yield history, "", session_id, cites, gr.update(), gr.update()
+        yield history, "", conversation_id, cites, gr.update(), gr.update()
         text = ""
         answer: Answer | None = None
-        for item in library.stream(session_id, message, filters):
+        for item in library.stream(conversation_id, message, filters):
             if isinstance(item, Answer):
                 answer = item
             else:
                 text += item
                 history[index] = {"role": "assistant", "content": views.streaming_markdown(text)}
-                yield history, "", session_id, cites, gr.update(), gr.update()
+                yield history, "", conversation_id, cites, gr.update(), gr.update()
         if answer is None:
             raise gr.Error("No answer came back.", print_exception=False)
         history[index] = {
             "role": "assistant",
-            "content": views.answer_markdown(answer, library.rewritten(session_id)),
+            "content": views.answer_markdown(answer, library.rewritten(conversation_id)),
         }
         cites = {**cites, index: list(answer.citations)}
         yield (
             history,
             "",
-            session_id,
+            conversation_id,
             cites,
             _chips(index, answer.citations),
             answer_with_references(answer),

@@ -89,12 +89,15 @@ class ProgramsApi:
                 code="too_many_failed_sign_ins",
             )
             return _error(429, body, {"Retry-After": str(seconds)})
-        name, password = _bearer(request.headers.get("authorization"))
-        if name is None:
+        header = request.headers.get("authorization")
+        name, password = _bearer(header)
+        if not header:
             message = (
                 "Missing API key: send 'Authorization: Bearer NAME:PASSWORD' of an account "
                 "(see `ofsted-assistant accounts add`)."
             )
+        elif name is None:
+            message = "Incorrect API key: use NAME:PASSWORD of an account of this server."
         elif await self.login.verify(name, password, address, what="API key"):
             return None
         else:
