@@ -188,3 +188,80 @@ def test_with_a_login_a_program_needs_an_accounts_key(login_url):
     assert "Outstanding" in done.choices[0].message.content and done.model_extra["citations"]
     key = {"Authorization": f"Bearer {READER[0]}:{READER[1]}"}
     assert "Outstanding" in post_json(url + "api/ask", {"question": KENT_GRADE}, key)["answer"]
+
+
+def fake_model_server():
+    """An OpenAI-compatible model on loopback that streams its reply word by word."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from tests.e2e.test_url_credentials import REPLY, FakeOpenAI
+
+    class WordByWord(FakeOpenAI):
+        bodies: list[dict] = []
+
+        def do_POST(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            WordByWord.bodies.append(body)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            words = [w + " " for w in REPLY.split(" ")]
+            deltas = [{"role": "assistant", "content": ""}, *({"content": w} for w in words)]
+            for delta in [*deltas, {}]:
+                chunk = {
+                    "id": "c1",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": "fake",
+                    "choices": [
+                        {"index": 0, "delta": delta, "finish_reason": None if delta else "stop"}
+                    ],
+                }
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+            self.wfile.write(b"data: [DONE]\n\n")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), WordByWord)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, WordByWord.bodies
+
+
+def test_with_a_language_model_its_words_stream_and_the_history_reaches_it(
+    sample_data_dir, tmp_path
+):
+    from tests.e2e.test_url_credentials import REPLY
+
+    server, bodies = fake_model_server()
+    data_dir = tmp_path / "data"
+    shutil.copytree(sample_data_dir, data_dir)
+    env = {
+        "OFSTED_ASSISTANT_LLM__MODE": "openai",
+        "OFSTED_ASSISTANT_LLM__MODEL": "fake",
+        "OFSTED_ASSISTANT_LLM__BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1",
+    }
+    proc, url = start_app(data_dir, env=env)
+    try:
+        client = openai_client(url)
+        earlier = ("user", KENT_GRADE), ("assistant", "Outstanding [1]")
+        question = ("user", "What did Ofsted say about care leavers in Kent?")
+        whole = ask(client, *earlier, question)
+        chunks = list(ask(client, *earlier, question, stream=True))
+    finally:
+        log = stop_app(proc)
+        server.shutdown()
+    assert "Traceback" not in log, log
+    streamed = [
+        c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content
+    ]
+    # the model's words came as they were written, then whatever the checks made of them
+    assert len(streamed) > 5 and "".join(streamed).startswith(REPLY.split(" ")[0])
+    text = "".join(streamed)
+    final = whole.choices[0].message.content
+    assert text == final or text.endswith(
+        f"(Checked answer, which replaces the text above:)\n\n{final}"
+    )
+    assert chunks[-1].model_extra["citations"] == whole.model_extra["citations"]
+    # the earlier turn (from the messages) is in what the model was sent
+    prompts = [json.dumps(b["messages"]) for b in bodies]
+    assert prompts and all("Outstanding [1]" in p for p in prompts), prompts
