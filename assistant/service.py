@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_SESSIONS = 500
+MAX_CLIENT_TURNS = 20  # of a client's history, the latest turns read (a follow-up needs one)
 _CONTEXT_CHARS = 700
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
@@ -258,7 +259,8 @@ class Library:
         """Answer after the earlier ``(question, reply)`` turns a client sends (no session).
 
         As :meth:`stream`; the final ``Answer.question`` is the question as asked (a
-        follow-up rewritten in the light of the turns).
+        follow-up rewritten in the light of the turns). Only the latest
+        :data:`MAX_CLIENT_TURNS` turns are read.
         """
         from assistant.conversation import Conversation
         from assistant.openai_format import earlier_answer
@@ -266,7 +268,7 @@ class Library:
         self.assistant._checked_question(question)
         conversation = Conversation(self.assistant)
         with self.lock.reading():
-            for asked, reply in history:
+            for asked, reply in history[-MAX_CLIENT_TURNS:]:
                 conversation.remember(asked, earlier_answer(asked, reply))
             yield from conversation.stream(question, filters=filters, k=k)
 

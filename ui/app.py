@@ -516,7 +516,8 @@ def serve(
     ``/original/<doc id>`` (:mod:`ui.routes`): a PDF inline, anything else as a download,
     never as a page of this origin. Gradio may serve ``drafts/`` (our Word and Markdown
     files), with the same inert headers. Without a login only requests addressed to this
-    machine are answered (DNS rebinding).
+    machine are answered (DNS rebinding). The API for programs (:mod:`ui.openai_api`) is
+    served beside the window, behind the same login.
     """
     settings = library.settings
     uploads = settings.window_files_dir  # Gradio's uploads and download copies

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[Request], Any]
 _STARTED = int(time.time())
+MAX_BODY_BYTES = 1_000_000  # a question with its history; far more than a conversation needs
 
 
 class ProgramsApi:
@@ -225,8 +226,16 @@ async def _drain(items: AsyncIterator[str | Answer]) -> Answer:
 
 
 async def _json(request: Request) -> Any:
+    """The request's JSON body (refused unread past :data:`MAX_BODY_BYTES`)."""
+    body = bytearray()
+    async for part in request.stream():
+        body += part
+        if len(body) > MAX_BODY_BYTES:
+            raise fmt.RequestError(
+                f"the request body is over {MAX_BODY_BYTES // 1_000_000} MB", status=413
+            )
     try:
-        return json.loads(await request.body())
+        return json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise fmt.RequestError("the request body is not valid JSON") from None
 

@@ -188,6 +188,16 @@ def test_bad_requests_get_openai_style_errors():
     assert client.get("/v1/models/ofsted-assistant").json()["id"] == "ofsted-assistant"
 
 
+def test_a_body_over_the_limit_is_refused_unread():
+    from ui.openai_api import MAX_BODY_BYTES
+
+    library = ScriptedLibrary()
+    huge = {"question": "q", "history": [{"role": "user", "content": "x" * MAX_BODY_BYTES}]}
+    got = client_for(library).post("/api/ask", json=huge)
+    assert got.status_code == 413 and "over 1 MB" in got.json()["error"]["message"]
+    assert library.calls == []
+
+
 def test_api_ask_returns_the_ask_json_object():
     library = ScriptedLibrary()
     got = client_for(library).post(
