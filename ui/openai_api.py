@@ -17,6 +17,7 @@ check of :class:`ui.routes.LoopbackHosts` applies as to every route.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -127,7 +128,7 @@ class ProgramsApi:
     async def chat(self, request: Request) -> Any:
         """``POST /v1/chat/completions``: a cited answer, streamed as SSE chunks or whole."""
         req = fmt.chat_request(await _json(request))
-        filters = self.library.filters(**req.filters)
+        filters = await self._filters(req)
         items = self._answering(req, filters)
         if not req.stream:
             answer = await _drain(items)
@@ -145,7 +146,7 @@ class ProgramsApi:
     async def ask(self, request: Request) -> JSONResponse:
         """``POST /api/ask``: the ``ask --json`` object."""
         req = fmt.ask_request(await _json(request))
-        filters = self.library.filters(**req.filters)
+        filters = await self._filters(req)
         answer = await _drain(self._answering(req, filters))
         return JSONResponse(answer.to_json())
 
@@ -171,6 +172,12 @@ class ProgramsApi:
         finally:
             items.close()  # the reading lock is let go even if the client went away
             self.limiter.release_on_behalf_of(borrower)
+
+    async def _filters(self, req: fmt.ChatRequest) -> Any:
+        """The request's checked filters (in a thread: an upload may hold the library)."""
+        return await anyio.to_thread.run_sync(
+            functools.partial(self.library.filters, **req.filters)
+        )
 
     async def _authorities(self, answer: Answer) -> dict[str, tuple[str, ...]]:
         return await anyio.to_thread.run_sync(self.library.authorities_cited, answer)
