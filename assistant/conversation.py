@@ -363,6 +363,14 @@ class Conversation:
         self._record(question, standalone, answer)
         yield answer
 
+    def remember(self, question: str, answer: Answer) -> None:
+        """Record an earlier turn a client gives (read by the rules: no model is asked)."""
+        question = question.strip()
+        standalone = question
+        if len(question) <= MAX_QUESTION_CHARS:
+            standalone = self._rules.rewrite(question, self.turns)
+        self._record(question, standalone, answer)
+
     def _record(self, question: str, standalone: str, answer: Answer) -> None:
         self.turns.append(Turn(question.strip(), standalone, answer))
         del self.turns[: -self.max_turns]

@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_SESSIONS = 500
+MAX_CLIENT_TURNS = 20  # of a client's history, the latest turns read (a follow-up needs one)
 _CONTEXT_CHARS = 700
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
@@ -196,7 +197,11 @@ class Library:
     # -- conversations ----------------------------------------------------------------
 
     def conversation(self, session: str | None) -> tuple[str, Conversation]:
-        """The conversation of a session (a new one when unknown); the oldest are forgotten."""
+        """The conversation with this id (a new one, with a new id, when empty or unknown).
+
+        The id is the client's to keep and send back: the window keeps it in the page,
+        and the ``/ask`` API takes and returns it. The oldest are forgotten.
+        """
         from assistant.conversation import Conversation
 
         with self._sessions_lock:
@@ -209,12 +214,11 @@ class Library:
                 self._sessions.popitem(last=False)
             return session, self._sessions[session]
 
-    def new_conversation(self, session: str | None) -> str:
-        """Forget a session's conversation; return the id of a fresh one."""
+    def forget_conversation(self, session: str | None) -> None:
+        """Forget a conversation (the next question with no id starts a new one)."""
         with self._sessions_lock:
             if session:
                 self._sessions.pop(session, None)
-        return self.conversation(None)[0]
 
     def filters(
         self,
@@ -243,6 +247,37 @@ class Library:
         _, conversation = self.conversation(session)
         with self.lock.reading():
             yield from conversation.stream(question, filters=filters)
+
+    def stream_after(
+        self,
+        history: Sequence[tuple[str, str]],
+        question: str,
+        filters: Filters | None = None,
+        *,
+        k: int | None = None,
+    ) -> Iterator[str | Answer]:
+        """Answer after the earlier ``(question, reply)`` turns a client sends (no session).
+
+        As :meth:`stream`; the final ``Answer.question`` is the question as asked (a
+        follow-up rewritten in the light of the turns). Only the latest
+        :data:`MAX_CLIENT_TURNS` turns are read.
+        """
+        from assistant.conversation import Conversation
+        from assistant.openai_format import earlier_answer
+
+        self.assistant._checked_question(question)
+        conversation = Conversation(self.assistant)
+        with self.lock.reading():
+            for asked, reply in history[-MAX_CLIENT_TURNS:]:
+                conversation.remember(asked, earlier_answer(asked, reply))
+            yield from conversation.stream(question, filters=filters, k=k)
+
+    def authorities_cited(self, answer: Answer) -> dict[str, tuple[str, ...]]:
+        """The authorities each document an answer cites is about, by document id."""
+        ids = {c.doc_id for c in answer.citations if c.doc_id}
+        with self.lock.reading():
+            records = [self.assistant.store.get_document(doc_id) for doc_id in sorted(ids)]
+        return {r.doc_id: tuple(r.meta.authorities) for r in records if r is not None}
 
     def rewritten(self, session: str | None) -> str | None:
         """How the last question of a session was read, when it was rewritten."""

@@ -87,7 +87,10 @@ class Tally:
 
 
 def ask(client, question: str) -> str:
-    _chat, _box, _chips, plain = client.predict(question, [], [], [], "", "", [], api_name="/ask")
+    # "" for the conversation id: every question starts a new conversation
+    _chat, _box, _conversation, _chips, plain = client.predict(
+        question, [], [], [], "", "", [], "", api_name="/ask"
+    )
     return plain
 
 

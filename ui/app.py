@@ -24,6 +24,7 @@ from ui import routes, views
 from ui.documents import documents_tab
 from ui.errors import readable as _readable
 from ui.login import Login, role_of, signed_in_markdown
+from ui.openai_api import ProgramsApi
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,6 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
     with gr.Blocks(
         title="Ofsted reports assistant", analytics_enabled=False, fill_width=False
     ) as demo:
-        session = gr.State(None)
         sources = gr.State({})  # chat message index -> its citations
         gr.Markdown("## Children's services inspection reports assistant")
         gr.Markdown(views.mode_markdown(about), elem_id="mode-line")
@@ -73,7 +73,7 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
         sign_out.click(None, js=SIGN_OUT, api_visibility="private")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                chat = _chat_tab(library, session, sources)
+                chat = _chat_tab(library, sources)
             with gr.Tab("Documents", id="documents"):
                 docs = documents_tab(library, login)
             with gr.Tab("Grades", id="grades"):
@@ -142,7 +142,9 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
     return demo
 
 
-def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
+def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
+    # the conversation's id, a parameter of the /ask API ('' starts a new conversation)
+    session = gr.Textbox("", visible=False, label="Conversation id")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=380):
             chatbot = gr.Chatbot(
@@ -199,13 +201,13 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
     def respond(
         message: str,
         history: list[dict[str, Any]],
-        session_id: str | None,
         cites: dict[int, list[Citation]],
         authority_names: list[str],
         kind_names: list[str],
         since_text: str,
         until_text: str,
         doc_ids: list[str],
+        conversation_id: str | None = "",
     ) -> Iterator[tuple[Any, ...]]:
         message = (message or "").strip()
         if not message:
@@ -217,40 +219,40 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
             until=until_text,
             docs=doc_ids or (),
         )
-        session_id, _ = library.conversation(session_id)
+        conversation_id, _ = library.conversation(conversation_id)
         history = [
             *(history or []),
             {"role": "user", "content": views.md_escape(message)},
             {"role": "assistant", "content": "…"},
         ]
         index = len(history) - 1
-        yield history, "", session_id, cites, gr.update(), gr.update()
+        yield history, "", conversation_id, cites, gr.update(), gr.update()
         text = ""
         answer: Answer | None = None
-        for item in library.stream(session_id, message, filters):
+        for item in library.stream(conversation_id, message, filters):
             if isinstance(item, Answer):
                 answer = item
             else:
                 text += item
                 history[index] = {"role": "assistant", "content": views.streaming_markdown(text)}
-                yield history, "", session_id, cites, gr.update(), gr.update()
+                yield history, "", conversation_id, cites, gr.update(), gr.update()
         if answer is None:
             raise gr.Error("No answer came back.", print_exception=False)
         history[index] = {
             "role": "assistant",
-            "content": views.answer_markdown(answer, library.rewritten(session_id)),
+            "content": views.answer_markdown(answer, library.rewritten(conversation_id)),
         }
         cites = {**cites, index: list(answer.citations)}
         yield (
             history,
             "",
-            session_id,
+            conversation_id,
             cites,
             _chips(index, answer.citations),
             answer_with_references(answer),
         )
 
-    chat_inputs = [question, chatbot, session, sources, authorities, kinds, since, until, docs]
+    chat_inputs = [question, chatbot, sources, authorities, kinds, since, until, docs, session]
     chat_outputs = [chatbot, question, session, sources, chips, plain]
     ask.click(respond, chat_inputs, chat_outputs, concurrency_id="ask", api_name="ask")
     question.submit(
@@ -284,9 +286,10 @@ def _chat_tab(library: Library, session: Any, sources: Any) -> dict[str, Any]:
     )
 
     def start_again(session_id: str | None) -> tuple[Any, ...]:
+        library.forget_conversation(session_id)
         return (
             [],
-            library.new_conversation(session_id),
+            "",
             {},
             gr.update(choices=[], value=None),
             "",
@@ -513,7 +516,8 @@ def serve(
     ``/original/<doc id>`` (:mod:`ui.routes`): a PDF inline, anything else as a download,
     never as a page of this origin. Gradio may serve ``drafts/`` (our Word and Markdown
     files), with the same inert headers. Without a login only requests addressed to this
-    machine are answered (DNS rebinding).
+    machine are answered (DNS rebinding). The API for programs (:mod:`ui.openai_api`) is
+    served beside the window, behind the same login.
     """
     settings = library.settings
     uploads = settings.window_files_dir  # Gradio's uploads and download copies
@@ -536,7 +540,10 @@ def serve(
         auth_message=login.message() if login else None,
         allowed_paths=[str(settings.drafts_dir)],
         app_kwargs={
-            "routes": [routes.original_route(library.original_download)],
+            "routes": [
+                routes.original_route(library.original_download),
+                *ProgramsApi(library, login).routes(),
+            ],
             "middleware": [
                 *([login.middleware()] if login else []),
                 *([] if login else [Middleware(routes.LoopbackHosts, bind=host)]),

@@ -53,17 +53,24 @@ class Login:
 
     async def check(self, username: str, password: str) -> bool:
         """Gradio's auth callable: True if this is the account's password (failures count)."""
-        address = _CLIENT.get()
+        return await self.verify(username, password, _CLIENT.get())
+
+    async def verify(
+        self, username: str, password: str, address: str, what: str = "sign-in"
+    ) -> bool:
+        """True if this is the account's password; a failure counts against ``address``."""
         account = await anyio.to_thread.run_sync(
             self.accounts.verify, username, password, limiter=self._checking
         )
         if account is not None:
             self.throttle.succeeded(address)
-            logger.info("signed in: %s (%s) from %s", _shown(username), account.role, address)
+            if what == "sign-in":
+                logger.info("signed in: %s (%s) from %s", _shown(username), account.role, address)
             return True
         locked = self.throttle.failed(address)
         logger.warning(
-            "failed sign-in for %s from %s%s",
+            "failed %s for %s from %s%s",
+            what,
             _shown(username),
             address,
             f"; sign-ins from this address refused for {math.ceil(locked)} s" if locked else "",

@@ -130,7 +130,7 @@ def test_window_delete_leaves_no_trace(tmp_path):
         status, _, _ = client.predict([handle_file(str(report))], api_name="/upload")
         assert status == "Upload: 1 added."
         assert not left.exists()  # swept at this upload
-        _, _, _, plain = client.predict(
+        *_, plain = client.predict(
             f"What is the {secret}?", [], [], [], "", "", [], api_name="/ask"
         )
         assert secret in plain

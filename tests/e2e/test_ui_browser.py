@@ -130,9 +130,12 @@ def test_ask_cite_open_passage_and_copy(page, shots):
 def test_follow_up_and_new_conversation(page):
     ask(page, "What was Kent's overall effectiveness judgement?")
     follow = ask(page, "And what about Norfolk?")
-    assert "Norfolk" in follow
+    assert "Asked as: What was Norfolk's overall effectiveness judgement?" in follow
+    assert "Inadequate" in follow
     new_conversation(page)
     assert chips(page).count() == 0
+    alone = ask(page, "And what about Norfolk?")  # a new conversation: nothing to follow
+    assert "Asked as" not in alone
 
 
 def test_upload_list_cite_delete(page, tmp_path, shots):

@@ -22,7 +22,7 @@ def client(app_url, tmp_path_factory):
 
 
 def ask(client, question, *, authorities=(), kinds=(), since="", until="", docs=()):
-    chat, _box, chips, plain = client.predict(
+    chat, _box, _conversation, chips, plain = client.predict(
         question, [], list(authorities), list(kinds), since, until, list(docs), api_name="/ask"
     )
     return chat, chips, plain
@@ -46,6 +46,37 @@ def test_ask_returns_a_cited_answer_with_references(client):
     assert "References" in plain and "[1] " in plain and "p. 1" in plain
     labels = [label for label, _value in chips["choices"]]
     assert labels and labels[0].startswith("[1] ")
+
+
+def ask_in(client, question, conversation, chat=()):
+    """``/ask`` in a conversation ("": a new one): (chat, conversation id, plain answer)."""
+    chat, _box, conversation, _chips, plain = client.predict(
+        question, list(chat), [], [], "", "", [], conversation, api_name="/ask"
+    )
+    return chat, conversation, plain
+
+
+def last_message(chat) -> str:
+    content = chat[-1]["content"]
+    return content if isinstance(content, str) else "".join(p.get("text", "") for p in content)
+
+
+def test_ask_takes_a_conversation_id_and_keeps_no_hidden_state(client):
+    endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/ask"]
+    assert endpoint["parameters"][-1]["parameter_name"] == "conversation_id"
+    chat, conversation, plain = ask_in(
+        client, "What was Kent's overall effectiveness judgement?", ""
+    )
+    assert len(conversation) == 32 and "Outstanding" in plain
+    chat, same, plain = ask_in(client, "And Norfolk?", conversation, chat)
+    assert same == conversation and "Inadequate" in plain
+    assert "Asked as:* What was Norfolk's overall effectiveness judgement?" in last_message(chat)
+    # no id: a new conversation, even from the same client (its calls used to share one)
+    chat, other, _ = ask_in(client, "And Norfolk?", "")
+    assert other not in ("", conversation) and "Asked as" not in last_message(chat)
+    # the id may be left out (it is the last parameter): a new conversation too
+    _, _, another, _, _ = client.predict("And Norfolk?", [], [], [], "", "", [], api_name="/ask")
+    assert another not in ("", conversation, other)
 
 
 def test_filters_narrow_the_answer(client):
