@@ -46,6 +46,7 @@ def _bm25s() -> Any:
 
 
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+FORMAT = 2  # of the saved index: an index saved in another format is rebuilt on load
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class LexicalIndex:
                     count=len(tokens),
                 )
             )
-            words.update(_WORD.findall(text.lower()))
+            words.update(w.rstrip("'’-") for w in _WORD.findall(text.lower()))
             if vectors is not None:
                 if len(item) > 2 and item[2] is not None:
                     vectors.append(np.asarray(item[2], dtype=np.float16))
@@ -190,6 +191,7 @@ class LexicalIndex:
         if bm25 is not None:
             bm25.save(str(tmp / "bm25"), show_progress=False)
         meta = {
+            "format": FORMAT,
             "signature": signature,
             "records": [
                 [r.chunk_id, r.doc_id, list(r.authorities), r.kind, r.date] for r in records
@@ -224,7 +226,11 @@ class LexicalIndex:
             if path.exists():
                 logger.warning("lexical index unreadable, it will be rebuilt: %s", exc)
             return False
-        if "vectors" not in meta or (meta["vectors"] and vectors is None):
+        if (
+            meta.get("format") != FORMAT
+            or "vectors" not in meta
+            or (meta["vectors"] and vectors is None)
+        ):
             return False  # saved by an older version, or its vectors are missing: rebuild
         if vectors is not None and len(vectors) != len(meta["records"]):
             logger.warning("lexical index vectors out of step, it will be rebuilt")

@@ -47,7 +47,7 @@ def terms(text: str) -> list[str]:
     """Content-word stems of ``text`` (stopwords dropped; numbers kept)."""
     out = []
     for match in _WORD.finditer(text):
-        word = match.group(0)
+        word = match.group(0).rstrip("'’-")  # ‘front door’: the closing quote is not the word's
         if word.lower() in STOPWORDS:
             continue
         if len(word) < 2 and not word.isdigit():

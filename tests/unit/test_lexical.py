@@ -167,3 +167,20 @@ def test_filtered_store_search_matches_chromas_where_filter(tmp_path):
     assert bromley and all(c.doc_id in bromley for c in exact)
     for a, b in zip(exact, chroma, strict=True):
         assert a.score == pytest.approx(b.score, abs=2e-3)
+
+
+def test_an_index_saved_in_an_older_format_is_rebuilt(index, tmp_path):
+    import json
+
+    meta_path = tmp_path / "lex" / "records.json"
+    assert LexicalIndex(tmp_path / "lex", terms).load()
+    meta = json.loads(meta_path.read_text())
+    meta["format"] = 1  # tokens made before a closing quote was taken off a word
+    meta_path.write_text(json.dumps(meta))
+    assert not LexicalIndex(tmp_path / "lex", terms).load()
+
+
+def test_a_closing_quote_is_not_part_of_the_word():
+    assert terms("a very effective ‘front door’ and the 'hub'") == terms(
+        "a very effective front door and the hub"
+    )
