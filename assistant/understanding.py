@@ -151,10 +151,24 @@ def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]])
                 rest = m.group("rest").split()
                 if len(rest) == 1 and " and " in base:
                     claim(f"{first[0]}&{rest[0][0]}", a.name)
-            words = base.split()
-            if words and words[0] in COMPASS:
-                claim(" ".join([COMPASS[words[0]], *words[1:]]), a.name)
+            for variant in _written_short(base):
+                claim(variant, a.name)
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
+
+
+_COMPASS_WORDS = re.compile(
+    r"\b(?:(?:North|South) (?:East|West)|North|South|East|West|Central)\b"
+)
+
+
+def _written_short(name: str) -> set[str]:
+    """A name as staff shorten it, alone or together.
+
+    Compass words as letters ("N Tyneside", "Bath and NE Somerset") and "&" for "and"
+    ("Brighton & Hove").
+    """
+    compass = _COMPASS_WORDS.sub(lambda m: COMPASS[m.group()], name)
+    return {v for base in (name, compass) for v in (base, base.replace(" and ", " & "))} - {name}
 
 
 class QuestionReader:

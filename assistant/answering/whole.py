@@ -66,7 +66,14 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
         r"(?:inspected|inspection|visit)|when did (?:ofsted|inspectors) (?:visit|inspect|go)|"
         r"what dates?|which dates?|how long ago|(?:take|took|taking) place|"
         r"when\b.{0,40}?\b(?:ofsted|inspectors?|inspected|inspection|ilacs)|"
-        r"(?:most recent|latest|last) inspection\b.{0,20}?\bwhen)\b",
+        r"(?:most recent|latest|last) inspection\b.{0,20}?\bwhen|the dates?|"
+        r"when (?:was|were) (?:it|they)|dates)\b",
+        re.I,
+    ),
+    "published": re.compile(
+        r"\b((?:when|what date|which date)\b.{0,80}?\b(?:publish(?:ed)?|publication|come out|"
+        r"came out|released)|"
+        r"(?:publication|published) date|date of publication)\b",
         re.I,
     ),
 }

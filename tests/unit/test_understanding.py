@@ -31,6 +31,9 @@ def reader() -> QuestionReader:
         ("bury's care leavers", "Bury", "name in context"),
         ("what grade did ofsted give to bury?", "Bury", "name in context"),
         ("Bury 2023 inspection lead inspector", "Bury", "name in context"),
+        ("who was the HMI for bath & NE somerset", "Bath and North East Somerset", "short form"),
+        ("brighton & hove care leavers", "Brighton and Hove", "short form"),
+        ("NE Lincs care leavers", "North East Lincolnshire", "short form"),
     ],
 )
 def test_authorities_in_the_forms_staff_type(reader, question, name, how):
@@ -79,6 +82,9 @@ def test_derived_forms_are_generic_and_unambiguous():
         ("who is the lead officer for the EDT action", 0, "plan_status"),
         ("what does PLO stand for", 0, "other"),
         ("how good is the front door in Kent", 1, "finding"),
+        ("liverpool 2026 inspection dates", 1, "who_when"),
+        ("surrey ILACS dates and lead HMI", 1, "who_when"),
+        ("are plans kept up to date in Kent", 1, "finding"),
     ],
 )
 def test_intent(question, n, intent):
@@ -100,3 +106,19 @@ def test_a_question_with_no_topic_about_an_authority_is_a_summary(reader):
 def test_recency_and_years(reader, question, recency, years):
     und = reader.read(question)
     assert und.recency == recency and und.years == years
+
+
+@pytest.mark.parametrize(
+    "question, asked",
+    [
+        ("Who led Trafford's 2026 inspection and when was it?", {"lead", "dates"}),
+        ("derbyshire ILACS lead inspector + dates", {"lead", "dates"}),
+        ("what date did ofsted publish the norfolk report", {"dates", "published"}),
+        ("when did the report come out", {"published"}),
+        ("who led the inspection of surrey", {"lead"}),
+    ],
+)
+def test_what_a_front_matter_question_asks_for(question, asked):
+    from assistant.answering.whole import _ASKS_FRONT
+
+    assert {key for key, pattern in _ASKS_FRONT.items() if pattern.search(question)} == asked
