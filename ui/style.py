@@ -1,0 +1,50 @@
+"""The chat tab's layout: the conversation fills the window; narrow windows keep it usable.
+
+- The conversation is as tall as the window less the header, the sources and the
+  question box, so a question, its answer and the first source fit on one screen.
+- Below :data:`NARROW_PX` the two columns become one, in reading order: conversation,
+  sources, the cited passage, then the question box, examples and filters (so a passage
+  opens directly under its answer, not below the filters).
+- Wide tables (documents, grades, case studies) keep their first, key columns at a
+  readable width on a narrow screen; the rest scrolls sideways.
+"""
+
+from __future__ import annotations
+
+# the header (title, answer mode, tabs) and, under the conversation, the sources and the
+# question box take about this much of the window's height
+CHAT_HEIGHT = "calc(100dvh - 370px)"
+CHAT_MIN_HEIGHT = 320
+NARROW_PX = 767
+# on a narrow screen a table's columns keep at least these widths (the key columns, its
+# first two, a little more) and the table scrolls sideways; Gradio sets each column's
+# width from a share of the table's, which leaves a few pixels each at phone width
+KEY_COLUMN_PX = 120
+COLUMN_PX = 90
+
+LAYOUT_CSS = f"""
+#chips .wrap {{ gap: 4px 6px; }}
+#chips label {{ padding: 2px 8px; font-size: 0.9em; }}
+#conversation ul, #conversation ol {{ margin: 0.3em 0 0.3em 1.2em; }}
+#conversation li {{ margin: 0.15em 0; }}
+#conversation h4 {{ margin: 0.6em 0 0.2em 0; font-size: 1.05em; }}
+.passage mark.also {{ background: #fff8cc; padding: 0 2px; }}
+@media (max-width: {NARROW_PX}px) {{
+  #chat-row {{ flex-direction: column; flex-wrap: nowrap; }}
+  #chat-column, #side-column {{ display: contents; }}
+  #chat-column > *, #side-column > * {{ order: 10; }}
+  #chat-row #conversation, #chat-row :is(.form, .block):has(> #conversation) {{ order: 1; }}
+  #chat-row #chips, #chat-row .form:has(#chips) {{ order: 2; }}
+  #chat-row #passage, #chat-row :is(.form, .block):has(> #passage) {{ order: 3; }}
+  #chat-row #ask-row {{ order: 4; }}
+  #chat-row #chat-buttons {{ order: 5; }}
+  #chat-row #examples {{ order: 6; }}
+  #chat-row #filters {{ order: 8; }}
+  [role=grid] :is(th, td, [role=gridcell]) {{ min-width: {COLUMN_PX}px !important; }}
+  [role=grid] :is(th, td):nth-child(-n+2),
+  [role=grid] [role=gridcell]:is([aria-colindex="1"], [aria-colindex="2"]) {{
+    min-width: {KEY_COLUMN_PX}px !important;
+  }}
+  .gradio-container {{ padding-left: 8px !important; padding-right: 8px !important; }}
+}}
+"""
