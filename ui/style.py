@@ -6,7 +6,8 @@
   sources, the cited passage, then the question box, examples and filters (so a passage
   opens directly under its answer, not below the filters).
 - Wide tables (documents, grades, case studies) keep their first, key columns at a
-  readable width on a narrow screen; the rest scrolls sideways.
+  readable width on a narrow screen; the rest scrolls sideways, and a cell shows its
+  first four lines (on a wide screen, all of it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ NARROW_PX = 767
 # width from a share of the table's, which leaves a few pixels each at phone width
 KEY_COLUMN_PX = 120
 COLUMN_PX = 90
+CELL_LINES = 4  # a cell shows its first lines (a long quote would make a row a screen tall)
 
 LAYOUT_CSS = f"""
 #chips .wrap {{ gap: 4px 6px; }}
@@ -45,6 +47,12 @@ LAYOUT_CSS = f"""
   [role=grid] [role=gridcell]:is([aria-colindex="1"], [aria-colindex="2"]) {{
     min-width: {KEY_COLUMN_PX}px !important;
   }}
-  .gradio-container {{ padding-left: 8px !important; padding-right: 8px !important; }}
+  [role=grid] :is(td, [role=gridcell]) > div {{
+    display: -webkit-box !important;
+    -webkit-line-clamp: {CELL_LINES};
+    -webkit-box-orient: vertical;
+    overflow: hidden;
+  }}
+  .gradio-container .main {{ padding-left: 10px !important; padding-right: 10px !important; }}
 }}
 """
