@@ -25,7 +25,7 @@ from ui.documents import documents_tab
 from ui.errors import readable as _readable
 from ui.login import Login, role_of, signed_in_markdown
 from ui.openai_api import ProgramsApi
-from ui.style import CHAT_HEIGHT, CHAT_MIN_HEIGHT, LAYOUT_CSS
+from ui.style import CHAT_HEIGHT, CHAT_MIN_HEIGHT, LAYOUT_CSS, PAGE_HEAD
 
 logger = logging.getLogger(__name__)
 
@@ -581,6 +581,7 @@ def serve(
         enable_monitoring=False,
         theme=theme(),
         css=CSS + LAYOUT_CSS,
+        head=PAGE_HEAD,
     )
     return demo
 

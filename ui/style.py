@@ -24,10 +24,13 @@ KEY_COLUMN_PX = 120
 COLUMN_PX = 90
 CELL_LINES = 4  # a cell shows its first lines (a long quote would make a row a screen tall)
 
+# Gradio prefixes each selector of ``css`` with its container (splitting at every comma,
+# so no ``:is(a, b)`` here); what lies outside the container goes in the page's head
 LAYOUT_CSS = f"""
 #chips .wrap {{ gap: 4px 6px; }}
 #chips label {{ padding: 2px 8px; font-size: 0.9em; }}
-#conversation ul, #conversation ol {{ margin: 0.3em 0 0.3em 1.2em; }}
+#conversation ul {{ margin: 0.3em 0 0.3em 1.2em; }}
+#conversation ol {{ margin: 0.3em 0 0.3em 1.2em; }}
 #conversation li {{ margin: 0.15em 0; }}
 #conversation h4 {{ margin: 0.6em 0 0.2em 0; font-size: 1.05em; }}
 .passage mark.also {{ background: #fff8cc; padding: 0 2px; }}
@@ -35,24 +38,31 @@ LAYOUT_CSS = f"""
   #chat-row {{ flex-direction: column; flex-wrap: nowrap; }}
   #chat-column, #side-column {{ display: contents; }}
   #chat-column > *, #side-column > * {{ order: 10; }}
-  #chat-row #conversation, #chat-row :is(.form, .block):has(> #conversation) {{ order: 1; }}
-  #chat-row #chips, #chat-row .form:has(#chips) {{ order: 2; }}
-  #chat-row #passage, #chat-row :is(.form, .block):has(> #passage) {{ order: 3; }}
+  #chat-row #conversation, #chat-row .form:has(> #conversation) {{ order: 1; }}
+  #chat-row #chips, #chat-row .form:has(> #chips) {{ order: 2; }}
+  #chat-row #passage, #chat-row .form:has(> #passage) {{ order: 3; }}
   #chat-row #ask-row {{ order: 4; }}
   #chat-row #chat-buttons {{ order: 5; }}
   #chat-row #examples {{ order: 6; }}
   #chat-row #filters {{ order: 8; }}
-  [role=grid] :is(th, td, [role=gridcell]) {{ min-width: {COLUMN_PX}px !important; }}
-  [role=grid] :is(th, td):nth-child(-n+2),
-  [role=grid] [role=gridcell]:is([aria-colindex="1"], [aria-colindex="2"]) {{
+  [role=grid] th, [role=grid] td, [role=grid] [role=gridcell] {{
+    min-width: {COLUMN_PX}px !important;
+  }}
+  [role=grid] th:nth-child(-n+2), [role=grid] td:nth-child(-n+2),
+  [role=grid] [role=gridcell][aria-colindex="1"], [role=grid] [role=gridcell][aria-colindex="2"] {{
     min-width: {KEY_COLUMN_PX}px !important;
   }}
-  [role=grid] :is(td, [role=gridcell]) > div {{
+  [role=grid] [role=gridcell] > div {{ display: block !important; }}
+  [role=grid] td > div, [role=grid] [role=gridcell] > div > span {{
     display: -webkit-box !important;
     -webkit-line-clamp: {CELL_LINES};
     -webkit-box-orient: vertical;
     overflow: hidden;
   }}
-  .gradio-container .main {{ padding-left: 10px !important; padding-right: 10px !important; }}
 }}
 """
+PAGE_HEAD = f"""<style>
+@media (max-width: {NARROW_PX}px) {{
+  .gradio-container .main.app {{ padding-left: 10px; padding-right: 10px; }}
+}}
+</style>"""
