@@ -274,10 +274,15 @@ class Library:
 
     def authorities_cited(self, answer: Answer) -> dict[str, tuple[str, ...]]:
         """The authorities each document an answer cites is about, by document id."""
-        ids = {c.doc_id for c in answer.citations if c.doc_id}
+        cited = self.cited_documents(answer.citations)
+        return {doc_id: tuple(r.meta.authorities) for doc_id, r in cited.items()}
+
+    def cited_documents(self, citations: Sequence[Citation]) -> dict[str, DocumentRecord]:
+        """The stored records of the documents ``citations`` cite, by document id."""
+        ids = {c.doc_id for c in citations if c.doc_id}
         with self.lock.reading():
             records = [self.assistant.store.get_document(doc_id) for doc_id in sorted(ids)]
-        return {r.doc_id: tuple(r.meta.authorities) for r in records if r is not None}
+        return {r.doc_id: r for r in records if r is not None}
 
     def rewritten(self, session: str | None) -> str | None:
         """How the last question of a session was read, when it was rewritten."""

@@ -20,11 +20,12 @@ from assistant.accounts import Accounts
 from assistant.models import Answer, Citation
 from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
 from assistant.structured import AREA_NAMES
-from ui import routes, views
+from ui import chat_view, routes, views
 from ui.documents import documents_tab
 from ui.errors import readable as _readable
 from ui.login import Login, role_of, signed_in_markdown
 from ui.openai_api import ProgramsApi
+from ui.style import CHAT_HEIGHT, CHAT_MIN_HEIGHT, LAYOUT_CSS, PAGE_HEAD
 
 logger = logging.getLogger(__name__)
 
@@ -145,18 +146,25 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
 def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
     # the conversation's id, a parameter of the /ask API ('' starts a new conversation)
     session = gr.Textbox("", visible=False, label="Conversation id")
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=3, min_width=380):
+    with gr.Row(equal_height=False, elem_id="chat-row"):
+        with gr.Column(scale=3, min_width=380, elem_id="chat-column"):
             chatbot = gr.Chatbot(
                 label="Conversation",
-                height=480,
+                height=CHAT_HEIGHT,
+                min_height=CHAT_MIN_HEIGHT,
                 buttons=["copy", "copy_all"],
                 sanitize_html=True,
                 render_markdown=True,
                 latex_delimiters=[],
                 placeholder="Ask about the reports in the library. Every answer cites its sources.",
+                elem_id="conversation",
             )
-            with gr.Row():
+            chips = gr.Radio(
+                choices=[],
+                label="Sources of the answer (choose one to read it in its document)",
+                elem_id="chips",
+            )
+            with gr.Row(elem_id="ask-row"):
                 question = gr.Textbox(
                     label="Your question",
                     placeholder="e.g. What did Ofsted say about care leavers in Kent?",
@@ -166,22 +174,25 @@ def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
                     autofocus=True,
                 )
                 ask = gr.Button("Ask", variant="primary", scale=1, min_width=80)
-            with gr.Row():
+            with gr.Row(elem_id="chat-buttons"):
                 new = gr.Button("New conversation", size="sm")
                 copy = gr.Button("Copy answer with references", size="sm")
-            chips = gr.Radio(
-                choices=[],
-                label="Sources of the answer (choose one to read it in its document)",
-                elem_id="chips",
+            examples = gr.Dataset(
+                components=[question],
+                samples=[[q] for q in EXAMPLES],
+                type="index",
+                label="Example questions (click one to ask it)",
+                elem_id="examples",
             )
-            with gr.Accordion("Answer with references (plain text)", open=False):
+            with gr.Accordion(
+                "Answer with references (plain text)", open=False, elem_id="plain-box"
+            ):
                 plain = gr.Textbox(
                     label="Answer with references", lines=6, interactive=False, elem_id="plain"
                 )
-            gr.Examples(EXAMPLES, inputs=question, label="Example questions")
-        with gr.Column(scale=2, min_width=320):
-            passage = gr.HTML(views.empty_passage_html(), label="Cited passage")
-            with gr.Accordion("Filters", open=True):
+        with gr.Column(scale=2, min_width=320, elem_id="side-column"):
+            passage = gr.HTML(views.empty_passage_html(), label="Cited passage", elem_id="passage")
+            with gr.Accordion("Filters", open=True, elem_id="filters"):
                 authorities = gr.Dropdown(
                     [],
                     multiselect=True,
@@ -234,13 +245,16 @@ def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
                 answer = item
             else:
                 text += item
-                history[index] = {"role": "assistant", "content": views.streaming_markdown(text)}
+                history[index] = {
+                    "role": "assistant",
+                    "content": chat_view.streaming_markdown(text),
+                }
                 yield history, "", conversation_id, cites, gr.update(), gr.update()
         if answer is None:
             raise gr.Error("No answer came back.", print_exception=False)
         history[index] = {
             "role": "assistant",
-            "content": views.answer_markdown(answer, library.rewritten(conversation_id)),
+            "content": chat_view.answer_markdown(answer, library.rewritten(conversation_id)),
         }
         cites = {**cites, index: list(answer.citations)}
         yield (
@@ -248,7 +262,7 @@ def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
             "",
             conversation_id,
             cites,
-            _chips(index, answer.citations),
+            _chips(library, index, answer.citations),
             answer_with_references(answer),
         )
 
@@ -258,16 +272,21 @@ def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
     question.submit(
         respond, chat_inputs, chat_outputs, concurrency_id="ask", api_visibility="private"
     )
+    # an example question is asked, not only written into the box
+    examples.click(
+        lambda i: EXAMPLES[i], examples, question, queue=False, api_visibility="private"
+    ).then(respond, chat_inputs, chat_outputs, concurrency_id="ask", api_visibility="private")
 
     @_readable
     def show_passage(choice: str | None, cites: dict[int, list[Citation]]) -> str:
         if not choice:
             return views.empty_passage_html()
-        index, n = (int(x) for x in choice.split(":"))
-        found = next((c for c in cites.get(index, []) if c.n == n), None)
-        if found is None:
+        index, numbers = choice.split(":")
+        wanted = [int(n) for n in numbers.split(",")]
+        found = [c for c in cites.get(int(index), []) if c.n in wanted]
+        if not found:
             return views.empty_passage_html()
-        return views.passage_html(library.passage(found))
+        return views.passage_html(library.passage(found[0]), [c.quote for c in found[1:]])
 
     chips.change(
         show_passage, [chips, sources], passage, queue=False, api_visibility="private"
@@ -279,7 +298,7 @@ def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
         index = evt.index if isinstance(evt.index, int) else evt.index[0]
         if index not in cites:
             return gr.update(), gr.update()
-        return _chips(index, cites[index]), gr.update()
+        return _chips(library, index, cites[index]), gr.update()
 
     chatbot.select(
         select_answer, [sources, chatbot], [chips, plain], queue=False, api_visibility="private"
@@ -313,8 +332,10 @@ def _chat_tab(library: Library, sources: Any) -> dict[str, Any]:
     return {"authorities": authorities, "kinds": kinds, "docs": docs}
 
 
-def _chips(index: int, citations: Any) -> Any:
-    choices = [(views.chip_label(c), f"{index}:{c.n}") for c in citations]
+def _chips(library: Library, index: int, citations: Any) -> Any:
+    """The chips of answer ``index``: one per cited place, valued ``"index:n,n…"``."""
+    chips = chat_view.source_chips(citations, library.cited_documents(citations))
+    choices = [(c.label, f"{index}:{','.join(map(str, c.numbers))}") for c in chips]
     return gr.update(choices=choices, value=None)
 
 
@@ -559,7 +580,8 @@ def serve(
         pwa=False,
         enable_monitoring=False,
         theme=theme(),
-        css=CSS,
+        css=CSS + LAYOUT_CSS,
+        head=PAGE_HEAD,
     )
     return demo
 

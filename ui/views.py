@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
-from assistant.models import Answer, Citation, IngestOutcome, IngestReport
-from assistant.service import About, PassageView, Totals, citation_place
+from assistant.models import IngestOutcome, IngestReport
+from assistant.service import About, PassageView, Totals
 
 if TYPE_CHECKING:
     from assistant.structured import CaseRow, GradeRow
@@ -66,40 +66,18 @@ def md_escape_html(markdown: str) -> str:
     return _no_autolinks(text)
 
 
-def answer_markdown(answer: Answer, asked_as: str | None = None) -> str:
-    """An answer for the chat: its text, how it was read, and its numbered sources."""
-    parts = []
-    if asked_as:
-        parts.append(f"*Asked as:* {md_escape(asked_as)}")
-    parts.append(md_escape(answer.text))
-    if answer.citations:
-        lines = ["**Sources**"]
-        for c in answer.citations:
-            lines.append(f"\\[{c.n}\\] {md_escape(citation_place(c))}")
-        parts.append("  \n".join(lines))
-    return "\n\n".join(parts)
-
-
-def streaming_markdown(text: str) -> str:
-    """Partial answer text while it streams."""
-    return md_escape(text) + " …"
-
-
-def chip_label(c: Citation) -> str:
-    """The label of a citation chip: number, short title, page."""
-    title = c.title if len(c.title) <= 48 else c.title[:45].rstrip() + "…"
-    page = f" · p. {c.page}" if c.page is not None else ""
-    return f"[{c.n}] {title}{page}"
-
-
 def original_url(kept: Path, page: int | None = None) -> str:
     """The app's URL of a kept original file (named by its document id; a PDF at ``page``)."""
     url = ORIGINAL_ROUTE + url_quote(kept.stem, safe="")
     return url + (f"#page={page}" if page is not None else "")
 
 
-def passage_html(view: PassageView) -> str:
-    """A cited passage in its document: the quote highlighted, the text around it."""
+def passage_html(view: PassageView, more: Sequence[str] = ()) -> str:
+    """A cited passage in its document: the quote highlighted, the text around it.
+
+    ``more``: other quotes of the same place (citations sharing a chip), highlighted
+    too where they appear in the text around it.
+    """
     e = html.escape
     where = [e(view.source)]
     if view.page is not None:
@@ -107,9 +85,9 @@ def passage_html(view: PassageView) -> str:
     if view.section:
         where.append(f"section “{e(view.section)}”")
     body = (
-        f"<span class='ctx'>{_paragraphs(view.before)}</span>"
+        f"<span class='ctx'>{_marked(view.before, more)}</span>"
         f"<mark class='quote'>{_paragraphs(view.quote)}</mark>"
-        f"<span class='ctx'>{_paragraphs(view.after)}</span>"
+        f"<span class='ctx'>{_marked(view.after, more)}</span>"
     )
     if view.original is None:
         link = "<p class='where'>The original file was not kept (ingested elsewhere).</p>"
@@ -134,6 +112,20 @@ def passage_html(view: PassageView) -> str:
 
 def _paragraphs(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
+
+
+def _marked(text: str, quotes: Sequence[str]) -> str:
+    """Text around the quote, with the other quotes of its chip highlighted."""
+    spans = sorted((at, at + len(q)) for q in set(quotes) if q and (at := text.find(q)) >= 0)
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            continue
+        out.append(_paragraphs(text[pos:start]))
+        out.append(f"<mark class='also'>{_paragraphs(text[start:end])}</mark>")
+        pos = end
+    out.append(_paragraphs(text[pos:]))
+    return "".join(out)
 
 
 def empty_passage_html() -> str:

@@ -102,7 +102,8 @@ class _Quote:
     chunk: StoredChunk
     start: int
     end: int
-    cut: bool = False  # shortened to fit the answer's length
+    cut: bool = False  # shortened mid-sentence to fit the answer's length
+    left_out: int = 0  # list items after it in the passage, left out to fit
 
     @property
     def text(self) -> str:
@@ -116,6 +117,37 @@ class _Question:
     grades: bool
     numbers: bool
     lists: bool
+
+
+# where a shortened quote may end: before a list item or a line, or after a sentence
+_ITEM_BREAK = re.compile(r"\s*\n|\s+(?=[■◼•●▪◦]\s)")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])[\"”’)]*(?=\s)")
+_BULLET_ITEM = re.compile(r"(?:^|\s)[■◼•●▪◦]\s")
+MIN_SHORTENED_WORDS = 5
+NOTE_WORDS = 5
+
+
+def _shortened(quote: _Quote, limit: int) -> _Quote:
+    """``quote`` ended within its first ``limit`` characters, at a whole item or sentence.
+
+    A list keeps whole items (at least half of what fits) and counts those left out;
+    other text ends at the last sentence that fits, or, when none does, mid-sentence
+    (shown with "…").
+    """
+    text = quote.text
+    allowed = len(text[:limit].split())
+    items = [m.start() for m in _ITEM_BREAK.finditer(text, 0, limit + 1)]
+    items = [e for e in items if len(text[:e].split()) >= max(MIN_SHORTENED_WORDS, allowed // 2)]
+    if items:
+        end = max(items)
+        rest = text[end:]
+        left = len(_BULLET_ITEM.findall(rest)) or len([x for x in rest.splitlines() if x.strip()])
+        return _Quote(quote.chunk, quote.start, quote.start + end, left_out=left)
+    sentences = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, limit + 1)]
+    sentences = [e for e in sentences if len(text[:e].split()) >= MIN_SHORTENED_WORDS]
+    if sentences:
+        return _Quote(quote.chunk, quote.start, quote.start + max(sentences))
+    return _Quote(quote.chunk, quote.start, quote.start + limit, cut=True)
 
 
 def _is_grade_row(text: str) -> bool:
@@ -211,7 +243,8 @@ class ExtractiveAnswerer:
                 )
             )
             shown = neutralise_markers(" ".join(quote.text.split()))
-            lines.append(f"- {shown}{'…' if quote.cut else ''} [{n}]")
+            more = f" (and {quote.left_out} more in the source)" if quote.left_out else ""
+            lines.append(f"- {shown}{'…' if quote.cut else ''}{more} [{n}]")
         text = self.prompts.render("lead") + "\n" + "\n".join(lines)
         return Drafted(text=text, citations=tuple(citations), refused=False)
 
@@ -445,8 +478,8 @@ class ExtractiveAnswerer:
                 out.append(quote)
                 used += len(words) + 2
             elif room >= 8 or not out:
-                end = quote.start + words[max(room, 8) - 1].end()
-                out.append(_Quote(quote.chunk, quote.start, end, cut=True))
+                keep = max(room - NOTE_WORDS, 8)  # room for "(and n more in the source)"
+                out.append(_shortened(quote, words[min(keep, len(words)) - 1].end()))
                 break
             else:
                 break

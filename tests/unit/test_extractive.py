@@ -404,3 +404,48 @@ def test_a_line_repeating_the_document_title_is_not_quoted(answerer):
     chunks = [chunk(f"{title_line}\nDoc services for care leavers are good.")]
     drafted = answerer.answer("Doc 0 care leavers", chunks)
     assert [c.quote for c in drafted.citations] == ["Doc services for care leavers are good."]
+
+
+@pytest.mark.parametrize("newlines", [False, True])
+def test_a_shortened_list_keeps_whole_items_and_says_how_many_are_left(newlines):
+    answerer = ExtractiveAnswerer(load_prompts("extractive-v1"), max_words=60)
+    sep = "\n" if newlines else " "
+    items = sep.join(
+        f"◼ The quality of plan number {i} for care leavers, so that they are supported well."
+        for i in range(8)
+    )
+    chunks = [chunk(f"What needs to improve for care leavers?{sep}{items}", rank=1)]
+    drafted = answerer.answer("What needs to improve for care leavers?", chunks)
+    assert not drafted.refused
+    assert "…" not in drafted.text
+    quote = drafted.citations[-1].quote
+    assert quote.endswith("supported well.")  # a whole item, not cut mid-sentence
+    assert 0 < quote.count("◼") < 8
+    assert len(drafted.text.split()) <= 60
+    assert_quotes_exact(drafted, chunks)
+
+
+@pytest.mark.parametrize("sep", [" ", "\n"])
+def test_a_quote_shortened_to_fit_ends_after_a_whole_item(sep):
+    from assistant.answering.extractive import _Quote, _shortened
+
+    items = sep.join(f"◼ The quality of plan number {i} for care leavers." for i in range(6))
+    text = f"What needs to improve for care leavers?{sep}{items}"
+    limit = text.index("number 3") + len("number 3")  # room ends inside the fourth item
+    short = _shortened(_Quote(chunk(text), 0, len(text)), limit)
+    assert short.text.endswith("plan number 2 for care leavers.")
+    assert not short.cut and short.left_out == 3
+    prose = "Leaders know their services well. They act on what they find. Staff say so too."
+    short = _shortened(_Quote(chunk(prose), 0, len(prose)), prose.index("find") + 4)
+    assert short.text == "Leaders know their services well." and short.left_out == 0
+    assert _shortened(_Quote(chunk(prose), 0, len(prose)), 13).cut  # no sentence fits
+
+
+def test_shortened_prose_ends_at_a_sentence():
+    answerer = ExtractiveAnswerer(load_prompts("extractive-v1"), max_words=40)
+    text = " ".join(
+        f"Care leavers receive support number {i} from their advisers every week." for i in range(9)
+    )
+    drafted = answerer.answer("What support do care leavers receive?", [chunk(text)])
+    assert not drafted.refused and "…" not in drafted.text
+    assert drafted.citations[0].quote.endswith("every week.")

@@ -46,13 +46,6 @@ def test_markdown_escape_leaves_no_link_image_or_html(hostile):
     assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered
 
 
-def test_answer_markdown_numbers_sources_and_shows_rewrite():
-    md = views.answer_markdown(answer(), asked_as="What about Kent?")
-    assert md.startswith("*Asked as:* What about Kent?")
-    assert "\\[1\\] Inspection of Kent \\(kent/report.pdf\\), p. 3" in md
-    assert "**Sources**" in md
-
-
 def test_answer_with_references_is_plain_text():
     text = answer_with_references(answer())
     assert text.splitlines()[0] == "Leaders know their services well [1]."
@@ -60,12 +53,6 @@ def test_answer_with_references_is_plain_text():
         "[1] Inspection of Kent (kent/report.pdf), p. 3, section “Summary”: "
         "“Leaders know their services well.”" in text
     )
-
-
-def test_chip_label_is_short():
-    long = Citation(2, "a", "s.pdf", "T" * 80, None, None, "q", 0.5)
-    assert views.chip_label(cite()) == "[1] Inspection of Kent · p. 3"
-    assert views.chip_label(long).startswith("[2] ") and len(views.chip_label(long)) < 60
 
 
 def test_passage_html_highlights_quote_escapes_text_and_links_pdf_page(tmp_path):
