@@ -13,6 +13,7 @@ happen before, without it, so answers keep flowing during a long upload.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import ipaddress
 import logging
 import os
@@ -28,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.errors import InputError
-from assistant.models import Answer, Citation, IngestOutcome, IngestReport
+from assistant.models import Answer, Citation, IngestOutcome, IngestProgress, IngestReport
 from assistant.redact import redact_url
 
 if TYPE_CHECKING:
@@ -374,7 +375,7 @@ class Library:
     def upload(
         self,
         files: Sequence[tuple[Path, str]],
-        progress: Callable[[int, int, str], None] | None = None,
+        progress: Callable[[IngestProgress], None] | None = None,
         *,
         replace: Collection[str] = (),
         account: str = "",
@@ -390,21 +391,22 @@ class Library:
         not while it is read and embedded; that work runs on a thread of lower CPU
         priority than the questions' (and the reading in a child process of lower
         priority still). ``account`` (who is signed in; empty without a login) is
-        recorded with each document.
+        recorded with each document. ``progress`` is told as each stage of each file
+        starts (reading, chunking, embedding n of N chunks, indexing, done).
         """
         report = _in_background(lambda: self._upload(files, progress, replace, account))
         if any(o.status in ("added", "updated") for o in report.outcomes):
             from assistant.structured import structured_data
 
+            if progress is not None:
+                progress(IngestProgress(len(files), len(files), "the grades table", "indexing"))
             structured_data(self.assistant).refresh()  # here, not in the next grade question
-        if progress is not None:
-            progress(len(files), len(files), "")
         return report
 
     def _upload(
         self,
         files: Sequence[tuple[Path, str]],
-        progress: Callable[[int, int, str], None] | None,
+        progress: Callable[[IngestProgress], None] | None,
         replace: Collection[str],
         account: str,
     ) -> IngestReport:
@@ -414,8 +416,11 @@ class Library:
         seconds = 0.0
         for i, (path, name) in enumerate(files):
             source = safe_upload_name(name)
-            if progress is not None:
-                progress(i, len(files), source)
+
+            def on_stage(p: IngestProgress, i: int = i) -> None:
+                if progress is not None:  # the file's place in the whole upload
+                    progress(dataclasses.replace(p, file=i + 1, files=len(files)))
+
             try:
                 size = path.stat().st_size
             except OSError as exc:
@@ -437,6 +442,7 @@ class Library:
                 confirmed=frozenset(replace),
                 visible=self.lock.writing,
                 added_by=account or "window (no login)",
+                on_stage=on_stage,
             )
             outcomes.extend(report.outcomes)
             seconds += report.seconds
