@@ -25,7 +25,7 @@ class IngestBar:
         self.weights = [_size(path) for path, _ in files]
         self.before = [sum(self.weights[:i]) for i in range(len(files))]
         self.bar = Progress(
-            BarColumn(),
+            BarColumn(bar_width=24),
             TaskProgressColumn(),
             TimeRemainingColumn(),
             TextColumn("{task.description}"),
