@@ -24,6 +24,7 @@ from assistant.cli_common import (
     errors_to_exit,
     out,
 )
+from assistant.dates import document_dates
 from assistant.errors import InputError
 from assistant.render import render_answer_text, render_documents, render_ingest_summary
 
@@ -141,7 +142,11 @@ def ask(
         if as_json:
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:
-            out.print(render_answer_text(answer))
+            cited = {c.doc_id for c in answer.citations}
+            dates = {
+                d.doc_id: document_dates(d.meta) for d in assistant.documents() if d.doc_id in cited
+            }
+            out.print(render_answer_text(answer, dates))
 
 
 def _os_user() -> str:
@@ -176,6 +181,9 @@ def docs_list(
                     "kind": d.meta.kind,
                     "publisher": d.meta.publisher,
                     "published": d.meta.published,
+                    "inspected_from": d.meta.inspected_from,
+                    "inspected": d.meta.inspected,
+                    "dates": document_dates(d.meta),
                     "authorities": list(d.meta.authorities),
                     "pages": d.page_count,
                     "chunks": d.chunk_count,

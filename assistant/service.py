@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from assistant.dates import document_dates
 from assistant.errors import InputError
 from assistant.models import Answer, Citation, IngestOutcome, IngestProgress, IngestReport
 from assistant.redact import redact_url
@@ -102,6 +103,7 @@ class PassageView:
     after: str
     original: Path | None
     file_type: str | None
+    dates: str = ""  # the document's labelled dates (see assistant.dates)
 
 
 @dataclass(frozen=True)
@@ -315,6 +317,7 @@ class Library:
             after=after,
             original=self.assistant.original_file(citation.doc_id),
             file_type=record.file_type if record else None,
+            dates=document_dates(record.meta) if record else "",
         )
 
     def original(self, doc_id: str) -> Path | None:
@@ -655,6 +658,16 @@ class Library:
         from assistant.structured import AREA_NAMES
 
         return dict(AREA_NAMES)
+
+    def judgements_held(self) -> list[str]:
+        """The names of the judgements the library's reports hold, in the usual order."""
+        from assistant.structured import AREA_NAMES, structured_data
+
+        with self.lock.reading():
+            held = {r.area for r in structured_data(self.assistant).grades()}
+        return [name for key, name in AREA_NAMES.items() if key in held] + sorted(
+            held - set(AREA_NAMES)
+        )
 
     def authority_names(self) -> list[str]:
         """Every English authority's canonical name."""

@@ -238,6 +238,7 @@ def _record_from_meta(doc_id: str, m: dict[str, Any]) -> DocumentRecord:
         authorities=authorities,
         kind=m.get("kind", "unknown"),
         inspected=m.get("inspected"),
+        inspected_from=m.get("inspected_from"),
     )
     return DocumentRecord(
         doc_id=doc_id,
@@ -751,6 +752,7 @@ class ChromaStore:
                 "authorities": _authorities_field(m.authorities),
                 "kind": m.kind,
                 "inspected": m.inspected,
+                "inspected_from": m.inspected_from,
                 "chunk_count": chunk_count,
                 "page_count": record.page_count,
                 "char_count": len(text),
