@@ -267,6 +267,23 @@ def test_grades_tab_table_chart_and_neighbours(page, shots):
     page.screenshot(path=str(shots / "grades.png"), full_page=True)
 
 
+def test_grades_tab_is_filled_when_opened_with_labelled_dates_and_legends(page):
+    page.get_by_role("tab", name="Grades").click()  # no button pressed, no filter chosen
+    page.get_by_text(re.compile(r"\d+ judgements for all authorities")).wait_for(timeout=30_000)
+    grades = page.get_by_role("grid", name=re.compile("^Judgements"))
+    page.wait_for_function(
+        "el => el.innerText.includes('Overall effectiveness')", arg=grades.element_handle()
+    )
+    text = grades.inner_text()
+    assert re.search(r"inspected \d+(?: \w+)?[–-]\d+ \w+ 20\d\d", text), text[:500]
+    assert re.search(r"published \d+ \w+ 20\d\d", text), text[:500]
+    # both charts have a legend naming the judgements by colour
+    legends = page.locator(".vega-embed .role-legend")
+    expect(legends).to_have_count(2, timeout=30_000)
+    for i in range(2):
+        expect(legends.nth(i)).to_contain_text("Overall effectiveness")
+
+
 def test_case_studies_tab_more_like_this(page, shots):
     page.get_by_role("tab", name="Case studies").click()
     page.get_by_label("What are you looking for?").fill("a virtual school for children in care")
