@@ -113,7 +113,7 @@ def compose(
         template=template.name,
         order=template.order,
         headings=dict(template.headings),
-        documents=[f"{f.title} ({f.doc.source})" for f in facts_list],
+        documents=[f"{f.title} ({f.doc.source}; {document_dates(f.doc.meta)})" for f in facts_list],
         meeting=list(template.meeting),
         notes=list(notes),
     )
