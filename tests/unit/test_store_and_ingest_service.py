@@ -196,3 +196,30 @@ def test_an_upload_reports_stages_with_the_file_s_place_in_the_upload(tmp_path, 
     embedded = [(p.file, p.done, p.total) for p in seen if p.stage == "embedding"]
     assert embedded == [(1, 0, 2), (1, 2, 2), (2, 0, 1), (2, 1, 1)]
     assert "the grades table" in seen[-1].describe()
+
+
+def test_a_cited_passage_carries_its_document_s_labelled_dates(tmp_path):
+    import dataclasses
+
+    from assistant.models import Citation
+    from assistant.service import Library
+
+    def dated(path, source):
+        doc = fake_doc(path, source)
+        meta = dataclasses.replace(
+            doc.meta, inspected_from="2022-05-09", inspected="2022-05-20", published="2022-07-05"
+        )
+        return dataclasses.replace(doc, meta=meta)
+
+    assistant = build_assistant(
+        Settings(data_dir=tmp_path / "d"),
+        embeddings=HashEmbeddings(),
+        loader=dated,
+        chunker=fake_chunks,
+    )
+    assistant.ingest([write(tmp_path, "k.txt", "care leavers are supported")])
+    (doc,) = assistant.documents()
+    cited = Citation(1, doc.doc_id, "k.txt", "K.TXT", 1, None, "care leavers", 1.0)
+    view = Library(assistant).passage(cited)
+    assert view.dates == "inspected 9–20 May 2022 · published 5 July 2022"
+    assert view.quote == "care leavers" and view.after == " are supported"

@@ -80,9 +80,11 @@ def test_passage_html_highlights_quote_escapes_text_and_links_pdf_page(tmp_path)
         "\nafter",
         tmp_path / "abc.pdf",
         "pdf",
+        "inspected 9–20 May 2022 · published 5 July 2022",
     )
     html = views.passage_html(view)
     assert "<mark class='quote'>the quote</mark>" in html
+    assert "kent/report.pdf · inspected 9–20 May 2022 · published 5 July 2022 · page 5" in html
     assert "Title &lt;b&gt;" in html and "Before &lt;i&gt;text&lt;/i&gt;<br>" in html
     assert "page 5" in html and "section “Help &amp; protection”" in html
     assert "href='/original/abc#page=5'" in html and str(tmp_path) not in html
