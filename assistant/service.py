@@ -22,7 +22,7 @@ import threading
 import unicodedata
 import uuid
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -660,13 +660,13 @@ class Library:
         return dict(AREA_NAMES)
 
     def judgements_held(self) -> list[str]:
-        """The names of the judgements the library's reports hold, in the usual order."""
-        from assistant.structured import AREA_NAMES, structured_data
+        """The brief names of the judgements the library holds, in the usual order (a legend)."""
+        from assistant.structured import SHORT_AREA_NAMES, structured_data
 
         with self.lock.reading():
             held = {r.area for r in structured_data(self.assistant).grades()}
-        return [name for key, name in AREA_NAMES.items() if key in held] + sorted(
-            held - set(AREA_NAMES)
+        return [name for key, name in SHORT_AREA_NAMES.items() if key in held] + sorted(
+            held - set(SHORT_AREA_NAMES)
         )
 
     def authority_names(self) -> list[str]:
@@ -703,11 +703,17 @@ def _in_background(work: Callable[[], T]) -> T:
     return done[0]
 
 
-def grade_distribution(rows: Sequence[GradeRow]) -> list[tuple[str, str, int]]:
-    """Counts of ``(grade, judgement, n)`` for a chart, grades labelled like "1 outstanding"."""
+def grade_distribution(
+    rows: Sequence[GradeRow], names: Mapping[str, str] | None = None
+) -> list[tuple[str, str, int]]:
+    """Counts of ``(grade, judgement, n)`` for a chart, grades labelled like "1 outstanding".
+
+    Judgements are named by ``names`` (the full names by default).
+    """
     from assistant.structured import AREA_NAMES
 
-    counts = Counter((f"{r.level} {r.meaning}", AREA_NAMES.get(r.area, r.area)) for r in rows)
+    names = AREA_NAMES if names is None else names
+    counts = Counter((f"{r.level} {r.meaning}", names.get(r.area, r.area)) for r in rows)
     return sorted(((g, a, n) for (g, a), n in counts.items()), key=lambda x: (x[0], x[1]))
 
 

@@ -45,6 +45,25 @@ AREA_NAMES = {
     "annual_rating": "Annual rating of children's services",
 }
 
+# The same judgements named briefly, for a chart's legend (the tables use AREA_NAMES).
+SHORT_AREA_NAMES = {
+    "overall_effectiveness": "Overall",
+    "impact_of_leaders": "Leaders",
+    "help_and_protection": "Help and protection",
+    "in_care": "In care",
+    "in_care_and_care_leavers": "In care and leavers",
+    "care_leavers": "Care leavers",
+    "looked_after_and_permanence": "Permanence",
+    "adoption": "Adoption",
+    "leadership": "Leadership",
+    "lscb": "LSCB",
+    "apa_children_services": "APA services",
+    "apa_capacity_to_improve": "APA capacity",
+    "apa_social_care": "APA social care",
+    "apa_rating": "APA rating",
+    "annual_rating": "Annual rating",
+}
+
 # Raise whenever what is extracted changes: existing tables are then read again.
 VERSION = 6
 

@@ -19,7 +19,7 @@ from starlette.middleware import Middleware
 from assistant.accounts import Accounts
 from assistant.models import Answer, Citation
 from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
-from assistant.structured import AREA_NAMES
+from assistant.structured import SHORT_AREA_NAMES
 from ui import routes, views
 from ui.documents import documents_tab
 from ui.errors import readable as _readable
@@ -351,6 +351,7 @@ def _grades_tab(library: Library, tab: gr.Tab) -> None:
         y_axis_format="d",
         title="Distribution of grades",
         label="Distribution of grades",
+        show_label=False,  # the title says it; a label above pushes the legend out of view
         height=360,
     )
     history = gr.ScatterPlot(
@@ -364,6 +365,7 @@ def _grades_tab(library: Library, tab: gr.Tab) -> None:
         y_title="Level (1 outstanding … 4 inadequate)",
         title="History over time (1 outstanding / excellent … 4 inadequate)",
         label="History over time",
+        show_label=False,
         height=360,
     )
     table = gr.Dataframe(
@@ -383,7 +385,7 @@ def _grades_tab(library: Library, tab: gr.Tab) -> None:
             authority=name, area=area, latest=only_latest, with_neighbours=with_neighbours
         )
         every = library.judgements_held()  # the colour domain (see above)
-        counted = grade_distribution(rows)
+        counted = grade_distribution(rows, SHORT_AREA_NAMES)
         grades_shown = sorted({g for g, _a, _n in counted}) or ["1 outstanding"]
         dist = pd.DataFrame(
             [(grades_shown[0], a, 0) for a in every] + counted,
@@ -392,7 +394,7 @@ def _grades_tab(library: Library, tab: gr.Tab) -> None:
         points = pd.DataFrame(
             [(None, None, "-", a) for a in every]
             + [
-                (year, r.level, r.authority or "-", AREA_NAMES.get(r.area, r.area))
+                (year, r.level, r.authority or "-", SHORT_AREA_NAMES.get(r.area, r.area))
                 for r in rows
                 if (year := decimal_year(r.inspection_end or r.published)) is not None
             ],

@@ -277,11 +277,20 @@ def test_grades_tab_is_filled_when_opened_with_labelled_dates_and_legends(page):
     text = grades.inner_text()
     assert re.search(r"inspected \d+(?: \w+)?[–-]\d+ \w+ 20\d\d", text), text[:500]
     assert re.search(r"published \d+ \w+ 20\d\d", text), text[:500]
-    # both charts have a legend naming the judgements by colour
+    # both charts have a legend naming the judgements by colour, in view (not clipped)
     legends = page.locator(".vega-embed .role-legend")
     expect(legends).to_have_count(2, timeout=30_000)
     for i in range(2):
-        expect(legends.nth(i)).to_contain_text("Overall effectiveness")
+        expect(legends.nth(i)).to_contain_text("Overall")
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.vega-embed .role-legend-label text')]
+            .filter(t => {
+              const r = t.getBoundingClientRect();
+              const box = t.closest('.block').getBoundingClientRect();
+              return r.bottom > box.bottom || r.right > box.right || r.top < box.top;
+            }).map(t => t.textContent)"""
+    )
+    assert clipped == [], clipped
 
 
 def test_case_studies_tab_more_like_this(page, shots):
