@@ -24,7 +24,7 @@ from assistant.answering.judgements import JudgementAnswerer, TableAnswer
 from assistant.errors import ConfigError, InputError
 from assistant.filtering import DOCUMENT_KINDS, make_filters, parse_date_bound  # noqa: F401 (re-exported)
 from assistant.identity import Origin
-from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn
+from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn, StageFn
 from assistant.models import Answer, IngestReport
 from assistant.prompts import load_prompts
 from assistant.redact import redact_url
@@ -121,6 +121,7 @@ class Assistant:
         confirmed: Collection[str] | None = None,
         visible: Visible | None = None,
         added_by: str = "",
+        on_stage: StageFn | None = None,
     ) -> IngestReport:
         """Ingest ``(path, source)`` pairs (see ``ingest.loader.iter_files``).
 
@@ -130,10 +131,17 @@ class Assistant:
         cited PDF at its page. ``visible`` (the window's write lock) is held only while
         each document becomes visible to questions, and while replaced versions are
         made unreadable on disk. ``added_by`` (an account, a user) is recorded with
-        each document.
+        each document. ``progress`` is told as each file is done and ``on_stage`` as each
+        stage of each file starts (see :meth:`IngestService.ingest`).
         """
         report = self.ingester.ingest(
-            files, progress, origin=origin, confirmed=confirmed, visible=visible, added_by=added_by
+            files,
+            progress,
+            origin=origin,
+            confirmed=confirmed,
+            visible=visible,
+            added_by=added_by,
+            on_stage=on_stage,
         )
         for (path, _source), outcome in zip(files, report.outcomes, strict=True):
             if outcome.status in ("added", "updated", "unchanged") and outcome.doc_id:

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -24,6 +24,7 @@ from assistant.cli_common import (
     errors_to_exit,
     out,
 )
+from assistant.dates import document_dates
 from assistant.errors import InputError
 from assistant.render import render_answer_text, render_documents, render_ingest_summary
 
@@ -52,11 +53,12 @@ def ingest(
     Ingesting the same files again adds nothing; a changed file replaces its old
     version. Exit code 3 means some files failed (each is listed with a reason).
     Symbolic links that lead out of a folder given are not followed (each is listed).
+    On a terminal a bar shows each file's stage (reading, chunking, embedding n of N
+    passages, indexing) and the time remaining.
 
     Example: ofsted-assistant ingest reports/ extra/letter.pdf
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
+    from assistant.cli_progress import IngestBar
     from assistant.models import IngestOutcome, IngestReport
     from ingest.loader import find_files
 
@@ -68,20 +70,8 @@ def ingest(
         if not files and not links:
             raise InputError("no files found in the given paths")
         assistant = build(data_dir, chroma_host, chroma_port, verbose)
-        with Progress(
-            TextColumn("ingesting"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("", total=len(files))
-
-            def progress(done: int, total: int, outcome: Any) -> None:
-                bar.update(task, completed=done, description=escape(outcome.source))
-
-            report = assistant.ingest(files, progress, added_by=_os_user())
+        with IngestBar(files, err) as bar:
+            report = assistant.ingest(files, on_stage=bar.update, added_by=_os_user())
         skipped = tuple(IngestOutcome(source, "failed", reason) for source, reason in links)
         report = IngestReport(report.outcomes + skipped, report.seconds)
         out.print(render_ingest_summary(report))
@@ -152,7 +142,11 @@ def ask(
         if as_json:
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:
-            out.print(render_answer_text(answer))
+            cited = {c.doc_id for c in answer.citations}
+            dates = {
+                d.doc_id: document_dates(d.meta) for d in assistant.documents() if d.doc_id in cited
+            }
+            out.print(render_answer_text(answer, dates))
 
 
 def _os_user() -> str:
@@ -187,6 +181,9 @@ def docs_list(
                     "kind": d.meta.kind,
                     "publisher": d.meta.publisher,
                     "published": d.meta.published,
+                    "inspected_from": d.meta.inspected_from,
+                    "inspected": d.meta.inspected,
+                    "dates": document_dates(d.meta),
                     "authorities": list(d.meta.authorities),
                     "pages": d.page_count,
                     "chunks": d.chunk_count,

@@ -61,11 +61,10 @@ def grades_command(
         out.print("No judgements found (ingest inspection reports, or widen the filters).")
         return
     for r in rows:
-        when = r.inspection_end or r.published or "-"
         out.print(
-            f"{escape(r.authority or '-'):<22} {when:<10}  "
+            f"{escape(r.authority or '-'):<22} "
             f"{escape(AREA_NAMES.get(r.area, r.area)):<48} {escape(r.grade):<32} "
-            f"{escape(r.source)}, p. {r.page}"
+            f"{escape(r.source)}, p. {r.page} ({r.dates})"
         )
     out.print(f"{len(rows)} judgements")
 

@@ -40,8 +40,15 @@ class ReportKey:
     dated_by: str = field(default="inspected", compare=False)
 
     def describe(self) -> str:
-        """E.g. "Sutton, inspection report, inspected 2021-12-10"."""
-        return f"{', '.join(self.authorities)}, {self.kind}, {self.dated_by} {self.date}"
+        """E.g. "Sutton, inspection report, inspection ended 10 December 2021"."""
+        from assistant.dates import dates_label
+
+        when = (
+            dates_label(inspected=self.date)
+            if self.dated_by == "inspected"
+            else (dates_label(published=self.date))
+        )
+        return f"{', '.join(self.authorities)}, {self.kind}, {when}"
 
 
 def report_key(meta: DocumentMeta) -> ReportKey | None:

@@ -14,7 +14,13 @@ from typing import Protocol
 
 from assistant.errors import AssistantError, EmptyDocumentError, IngestError
 from assistant.identity import REPLACEABLE_KINDS, Origin, describe, report_key, same_document
-from assistant.models import IngestOutcome, IngestReport, IngestStatus
+from assistant.models import (
+    IngestOutcome,
+    IngestProgress,
+    IngestReport,
+    IngestStage,
+    IngestStatus,
+)
 from assistant.settings import IngestSettings
 from ingest.models import Chunk, ParsedDocument
 from vectorstore.store import ChromaStore, DocumentRecord, Visible
@@ -36,7 +42,8 @@ class Chunker(Protocol):
     ) -> list[Chunk]: ...
 
 
-ProgressFn = Callable[[int, int, IngestOutcome], None]
+ProgressFn = Callable[[int, int, IngestOutcome], None]  # (files done, files, outcome)
+StageFn = Callable[[IngestProgress], None]  # each stage of each file, as it starts
 
 
 def _default_chunker(doc: ParsedDocument, max_tokens: int, overlap_tokens: int) -> list[Chunk]:
@@ -88,8 +95,13 @@ class IngestService:
         confirmed: Collection[str] | None = None,
         visible: Visible | None = None,
         added_by: str = "",
+        on_stage: StageFn | None = None,
     ) -> IngestReport:
         """Ingest ``(path, source)`` pairs; a failure on one file never stops the rest.
+
+        ``progress`` is told when each file is done; ``on_stage`` when each stage of each
+        file starts (reading, chunking, embedding with the chunks embedded so far,
+        indexing, done: see :class:`IngestProgress`).
 
         ``origin`` says where the files come from, which decides what new content may
         replace (see :mod:`assistant.identity`). With ``confirmed`` given, a file
@@ -112,7 +124,10 @@ class IngestService:
             orphans = self.store.remove_orphans()
             outcomes: list[IngestOutcome] = []
             for i, (path, source) in enumerate(files):
-                outcome = self._ingest_one(path, source, run)
+                tell = _Tell(on_stage, i + 1, len(files), source)
+                tell("reading")
+                outcome = self._ingest_one(path, source, run, tell)
+                tell("done", outcome=outcome)
                 outcomes.append(outcome)
                 if outcome.status == "failed":
                     logger.info("ingest failed for %s: %s", source, outcome.reason)
@@ -138,6 +153,7 @@ class IngestService:
         path: Path,
         source: str,
         run: _Run,
+        tell: _Tell,
     ) -> IngestOutcome:
         origin, confirmed = run.origin, run.confirmed
         try:
@@ -149,7 +165,7 @@ class IngestService:
             replaces = tuple(v.doc_id for v in versions)
             if replaces and confirmed is not None and not set(replaces) <= set(confirmed):
                 return _held(doc, source, versions)
-            chunks = self._write(doc, path, source, versions, run)
+            chunks = self._write(doc, path, source, versions, run, tell)
             if versions:
                 status: IngestStatus = "updated"
                 replaced = "; ".join(map(describe, versions))
@@ -181,8 +197,10 @@ class IngestService:
         source: str,
         replaces: list[DocumentRecord],
         run: _Run,
+        tell: _Tell,
     ) -> int:
         """Chunk and store ``doc`` in place of ``replaces``; return its number of chunks."""
+        tell("chunking")
         chunks = [
             with_page_starts(doc, c)
             for c in self.chunker(doc, self.settings.chunk_tokens, self.settings.chunk_overlap)
@@ -201,8 +219,27 @@ class IngestService:
             added_by=run.added_by,
             added_from=source if run.origin == "upload" else str(path.absolute()),
         )
+        embedded, written = [0], [0]
+
+        def on_embedded(n: int) -> None:
+            embedded[0] += n
+            tell("embedding", embedded[0], len(chunks))
+
+        def on_batch(n: int) -> None:
+            written[0] += n
+            if written[0] == len(chunks):
+                tell("indexing", len(chunks), len(chunks))
+
+        tell("embedding", 0, len(chunks))
         self.store.add_document(
-            record, doc.text, chunks, pages=doc.pages, replaces=replaces, visible=run.visible
+            record,
+            doc.text,
+            chunks,
+            pages=doc.pages,
+            replaces=replaces,
+            visible=run.visible,
+            on_batch=on_batch,
+            on_embedded=on_embedded,
         )
         return len(chunks)
 
@@ -255,6 +292,28 @@ class _Run:
     confirmed: Collection[str] | None
     visible: Visible | None
     added_by: str
+
+
+@dataclass(frozen=True)
+class _Tell:
+    """Tells ``on_stage`` (if any) where the ingest of one file is."""
+
+    on_stage: StageFn | None
+    file: int
+    files: int
+    source: str
+
+    def __call__(
+        self,
+        stage: IngestStage,
+        done: int = 0,
+        total: int = 0,
+        outcome: IngestOutcome | None = None,
+    ) -> None:
+        if self.on_stage is not None:
+            self.on_stage(
+                IngestProgress(self.file, self.files, self.source, stage, done, total, outcome)
+            )
 
 
 def _held(doc: ParsedDocument, source: str, versions: Sequence[DocumentRecord]) -> IngestOutcome:

@@ -138,3 +138,51 @@ class IngestReport:
         if not failed:
             return 0
         return 1 if failed == len(self.outcomes) else 3
+
+
+# The stages of one file, in order: "done" carries its outcome.
+IngestStage = Literal["reading", "chunking", "embedding", "indexing", "done"]
+
+# Where each stage starts, as a fraction of a file's work (parsing and embedding dominate).
+_STAGE_START = {"reading": 0.0, "chunking": 0.3, "embedding": 0.35, "indexing": 0.95, "done": 1.0}
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """Where an ingest is: file ``file`` (1-based) of ``files``, at ``stage``.
+
+    While embedding, ``done`` of ``total`` chunks are embedded; at "done", ``outcome``
+    says what happened to the file.
+    """
+
+    file: int
+    files: int
+    source: str
+    stage: IngestStage
+    done: int = 0
+    total: int = 0
+    outcome: IngestOutcome | None = None
+
+    @property
+    def fraction(self) -> float:
+        """How much of this file's work is done (0 to 1), by stage and chunks embedded."""
+        start = _STAGE_START[self.stage]
+        if self.stage == "embedding" and self.total:
+            return start + (_STAGE_START["indexing"] - start) * self.done / self.total
+        return start
+
+    @property
+    def overall(self) -> float:
+        """How much of the whole run is done (0 to 1), counting files as equal."""
+        return min(1.0, (self.file - 1 + self.fraction) / max(1, self.files))
+
+    def describe(self) -> str:
+        """One line for a person, e.g. "Embedding kent.pdf: 40 of 120 passages (file 1 of 2)"."""
+        what = {
+            "reading": f"Reading {self.source}",
+            "chunking": f"Splitting {self.source} into passages",
+            "embedding": f"Embedding {self.source}: {self.done} of {self.total} passages",
+            "indexing": f"Indexing {self.source}",
+            "done": f"{self.source}: {self.outcome.status if self.outcome else 'done'}",
+        }[self.stage]
+        return what + (f" (file {self.file} of {self.files})" if self.files > 1 else "")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.markup import escape
 
+from assistant.dates import document_dates
 from assistant.models import Answer, Citation, IngestReport
 from vectorstore.store import DocumentRecord
 
@@ -20,13 +21,16 @@ def where(c: Citation) -> str:
     return ", ".join(parts)
 
 
-def render_answer_text(answer: Answer) -> str:
-    """The answer and its numbered sources (rich markup escaped)."""
+def render_answer_text(answer: Answer, dates: Mapping[str, str] | None = None) -> str:
+    """The answer and its numbered sources (rich markup escaped).
+
+    ``dates`` maps a cited document's id to its labelled dates (see :mod:`assistant.dates`).
+    """
     lines = [escape(answer.text)]
     if answer.citations:
         lines += ["", "Sources:"]
         for c in answer.citations:
-            loc = where(c)
+            loc = ", ".join(p for p in ((dates or {}).get(c.doc_id, ""), where(c)) if p)
             lines.append(
                 f"[{c.n}] {escape(c.title)} ({escape(c.source)}){', ' + escape(loc) if loc else ''}"
             )
@@ -43,7 +47,7 @@ def render_documents(docs: Sequence[DocumentRecord]) -> str:
         authorities = ", ".join(d.meta.authorities) or "-"
         lines.append(
             f"{d.doc_id[:12]}  {d.chunk_count:>5} chunks  {d.meta.kind:<17} "
-            f"{d.meta.published or '-':<10}  {authorities:<25}  {escape(d.source)}"
+            f"{authorities:<25}  {escape(d.source)}  ({document_dates(d.meta)})"
         )
     total = sum(d.chunk_count for d in docs)
     lines.append(f"{len(docs)} documents, {total} chunks")

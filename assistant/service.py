@@ -13,6 +13,7 @@ happen before, without it, so answers keep flowing during a long upload.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import ipaddress
 import logging
 import os
@@ -21,14 +22,15 @@ import threading
 import unicodedata
 import uuid
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from assistant.dates import document_dates
 from assistant.errors import InputError
-from assistant.models import Answer, Citation, IngestOutcome, IngestReport
+from assistant.models import Answer, Citation, IngestOutcome, IngestProgress, IngestReport
 from assistant.redact import redact_url
 
 if TYPE_CHECKING:
@@ -101,6 +103,7 @@ class PassageView:
     after: str
     original: Path | None
     file_type: str | None
+    dates: str = ""  # the document's labelled dates (see assistant.dates)
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,7 @@ class Library:
             after=after,
             original=self.assistant.original_file(citation.doc_id),
             file_type=record.file_type if record else None,
+            dates=document_dates(record.meta) if record else "",
         )
 
     def original(self, doc_id: str) -> Path | None:
@@ -379,7 +383,7 @@ class Library:
     def upload(
         self,
         files: Sequence[tuple[Path, str]],
-        progress: Callable[[int, int, str], None] | None = None,
+        progress: Callable[[IngestProgress], None] | None = None,
         *,
         replace: Collection[str] = (),
         account: str = "",
@@ -395,21 +399,22 @@ class Library:
         not while it is read and embedded; that work runs on a thread of lower CPU
         priority than the questions' (and the reading in a child process of lower
         priority still). ``account`` (who is signed in; empty without a login) is
-        recorded with each document.
+        recorded with each document. ``progress`` is told as each stage of each file
+        starts (reading, chunking, embedding n of N chunks, indexing, done).
         """
         report = _in_background(lambda: self._upload(files, progress, replace, account))
         if any(o.status in ("added", "updated") for o in report.outcomes):
             from assistant.structured import structured_data
 
+            if progress is not None:
+                progress(IngestProgress(len(files), len(files), "the grades table", "indexing"))
             structured_data(self.assistant).refresh()  # here, not in the next grade question
-        if progress is not None:
-            progress(len(files), len(files), "")
         return report
 
     def _upload(
         self,
         files: Sequence[tuple[Path, str]],
-        progress: Callable[[int, int, str], None] | None,
+        progress: Callable[[IngestProgress], None] | None,
         replace: Collection[str],
         account: str,
     ) -> IngestReport:
@@ -419,8 +424,11 @@ class Library:
         seconds = 0.0
         for i, (path, name) in enumerate(files):
             source = safe_upload_name(name)
-            if progress is not None:
-                progress(i, len(files), source)
+
+            def on_stage(p: IngestProgress, i: int = i) -> None:
+                if progress is not None:  # the file's place in the whole upload
+                    progress(dataclasses.replace(p, file=i + 1, files=len(files)))
+
             try:
                 size = path.stat().st_size
             except OSError as exc:
@@ -442,6 +450,7 @@ class Library:
                 confirmed=frozenset(replace),
                 visible=self.lock.writing,
                 added_by=account or "window (no login)",
+                on_stage=on_stage,
             )
             outcomes.extend(report.outcomes)
             seconds += report.seconds
@@ -655,6 +664,16 @@ class Library:
 
         return dict(AREA_NAMES)
 
+    def judgements_held(self) -> list[str]:
+        """The brief names of the judgements the library holds, in the usual order (a legend)."""
+        from assistant.structured import SHORT_AREA_NAMES, structured_data
+
+        with self.lock.reading():
+            held = {r.area for r in structured_data(self.assistant).grades()}
+        return [name for key, name in SHORT_AREA_NAMES.items() if key in held] + sorted(
+            held - set(SHORT_AREA_NAMES)
+        )
+
     def authority_names(self) -> list[str]:
         """Every English authority's canonical name."""
         index = self.assistant.authorities
@@ -689,11 +708,17 @@ def _in_background(work: Callable[[], T]) -> T:
     return done[0]
 
 
-def grade_distribution(rows: Sequence[GradeRow]) -> list[tuple[str, str, int]]:
-    """Counts of ``(grade, judgement, n)`` for a chart, grades labelled like "1 outstanding"."""
+def grade_distribution(
+    rows: Sequence[GradeRow], names: Mapping[str, str] | None = None
+) -> list[tuple[str, str, int]]:
+    """Counts of ``(grade, judgement, n)`` for a chart, grades labelled like "1 outstanding".
+
+    Judgements are named by ``names`` (the full names by default).
+    """
     from assistant.structured import AREA_NAMES
 
-    counts = Counter((f"{r.level} {r.meaning}", AREA_NAMES.get(r.area, r.area)) for r in rows)
+    names = AREA_NAMES if names is None else names
+    counts = Counter((f"{r.level} {r.meaning}", names.get(r.area, r.area)) for r in rows)
     return sorted(((g, a, n) for (g, a), n in counts.items()), key=lambda x: (x[0], x[1]))
 
 

@@ -45,6 +45,25 @@ AREA_NAMES = {
     "annual_rating": "Annual rating of children's services",
 }
 
+# The same judgements named briefly, for a chart's legend (the tables use AREA_NAMES).
+SHORT_AREA_NAMES = {
+    "overall_effectiveness": "Overall",
+    "impact_of_leaders": "Leaders",
+    "help_and_protection": "Help and protection",
+    "in_care": "In care",
+    "in_care_and_care_leavers": "In care and leavers",
+    "care_leavers": "Care leavers",
+    "looked_after_and_permanence": "Permanence",
+    "adoption": "Adoption",
+    "leadership": "Leadership",
+    "lscb": "LSCB",
+    "apa_children_services": "APA services",
+    "apa_capacity_to_improve": "APA capacity",
+    "apa_social_care": "APA social care",
+    "apa_rating": "APA rating",
+    "annual_rating": "Annual rating",
+}
+
 # Raise whenever what is extracted changes: existing tables are then read again.
 VERSION = 6
 
@@ -93,6 +112,14 @@ class GradeRow:
     page: int | None
     quote: str
     kind: str | None = None  # the kind of document the judgement was read from
+    inspection_start: str | None = None
+
+    @property
+    def dates(self) -> str:
+        """The report's labelled dates ("inspected 12–16 May 2025 · published 20 June 2025")."""
+        from assistant.dates import dates_label
+
+        return dates_label(self.inspection_start, self.inspection_end, self.published)
 
     @property
     def meaning(self) -> str:
@@ -109,6 +136,7 @@ class GradeRow:
             "level": self.level,
             "meaning": self.meaning,
             "framework": self.framework,
+            "inspection_start": self.inspection_start,
             "inspection_end": self.inspection_end,
             "published": self.published,
             "title": self.title,
@@ -393,7 +421,8 @@ class StructuredData:
         sql = (
             "SELECT COALESCE(j.authority, d.authority), j.area, j.area_text, j.grade, j.level,"
             " d.framework,"
-            " d.inspection_end, d.published, d.title, d.source, d.doc_id, j.page, j.quote, d.kind"
+            " d.inspection_end, d.published, d.title, d.source, d.doc_id, j.page, j.quote, d.kind,"
+            " d.inspection_start"
             " FROM judgements j JOIN documents d USING (doc_id)"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY COALESCE(j.authority, d.authority),"

@@ -115,6 +115,7 @@ def extract_metadata(
         authorities=subjects,
         kind=kind,
         inspected=dates[1] if dates else None,
+        inspected_from=dates[0] if dates else None,
     )
 
 

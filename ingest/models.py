@@ -58,6 +58,7 @@ class DocumentMeta:
     authorities: tuple[str, ...] = ()  # canonical authority names
     kind: DocumentKind = "unknown"
     inspected: str | None = None  # ISO date of the last day of the inspection, if stated
+    inspected_from: str | None = None  # ISO date of its first day, if stated
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from starlette.middleware import Middleware
 from assistant.accounts import Accounts
 from assistant.models import Answer, Citation
 from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
-from assistant.structured import AREA_NAMES
+from assistant.structured import SHORT_AREA_NAMES
 from ui import chat_view, routes, views
 from ui.documents import documents_tab
 from ui.errors import readable as _readable
@@ -77,8 +77,8 @@ def create_app(library: Library, login: Login | None = None) -> gr.Blocks:
                 chat = _chat_tab(library, sources)
             with gr.Tab("Documents", id="documents"):
                 docs = documents_tab(library, login)
-            with gr.Tab("Grades", id="grades"):
-                _grades_tab(library)
+            with gr.Tab("Grades", id="grades") as grades_tab:
+                _grades_tab(library, grades_tab)
             with gr.Tab("Case studies", id="cases"):
                 _cases_tab(library)
             with gr.Tab("Draft", id="draft"):
@@ -339,7 +339,8 @@ def _chips(library: Library, index: int, citations: Any) -> Any:
     return gr.update(choices=choices, value=None)
 
 
-def _grades_tab(library: Library) -> None:
+def _grades_tab(library: Library, tab: gr.Tab) -> None:
+    """The judgements table and charts, filled when the tab is opened."""
     import pandas as pd
 
     areas = library.judgement_names()
@@ -359,32 +360,38 @@ def _grades_tab(library: Library) -> None:
             neighbours = gr.Checkbox(label="With statistical neighbours")
         show = gr.Button("Show grades", variant="primary")
     summary = gr.Markdown()
-    # no colour split: Gradio 6.31 keeps a plot's first colour domain on update, so
-    # judgements first seen after an update would not be drawn (the counts would be wrong)
+    # Coloured by judgement, with a legend. Gradio 6.31 keeps a plot's first colour
+    # domain on update, so every update carries every judgement of the library (the
+    # ones not shown as zero counts or points without a year, which are not drawn):
+    # the domain, and each judgement's colour, never change.
     chart = gr.BarPlot(
         x="Grade",
         y="Judgements",
+        color="Judgement",
         y_lim=[0, None],
         y_axis_format="d",
         title="Distribution of grades",
         label="Distribution of grades",
-        height=300,
+        show_label=False,  # the title says it; a label above pushes the legend out of view
+        height=360,
     )
-    # one colour, for the same reason; the tooltip names the authority
     history = gr.ScatterPlot(
         x="Year",
         y="Level",
+        color="Judgement",
         tooltip=["Authority", "Judgement", "Year", "Level"],
         y_lim=[0.5, 4.5],
         x_axis_format="d",
         y_axis_format="d",
+        y_title="Level (1 outstanding … 4 inadequate)",
         title="History over time (1 outstanding / excellent … 4 inadequate)",
         label="History over time",
-        height=300,
+        show_label=False,
+        height=360,
     )
     table = gr.Dataframe(
         headers=views.GRADE_COLUMNS,
-        column_widths=["9%", "15%", "10%", "5%", "8%", "9%", "8%", "8%", "12%", "4%", "12%"],
+        column_widths=["9%", "15%", "10%", "5%", "8%", "8%", "15%", "12%", "4%", "14%"],
         label="Judgements (click a column header to sort)",
         interactive=False,
         wrap=True,
@@ -398,13 +405,17 @@ def _grades_tab(library: Library) -> None:
         rows = library.grades(
             authority=name, area=area, latest=only_latest, with_neighbours=with_neighbours
         )
-        per_grade: dict[str, int] = {}
-        for grade, _judgement, n in grade_distribution(rows):
-            per_grade[grade] = per_grade.get(grade, 0) + n
-        dist = pd.DataFrame(sorted(per_grade.items()), columns=["Grade", "Judgements"])
+        every = library.judgements_held()  # the colour domain (see above)
+        counted = grade_distribution(rows, SHORT_AREA_NAMES)
+        grades_shown = sorted({g for g, _a, _n in counted}) or ["1 outstanding"]
+        dist = pd.DataFrame(
+            [(grades_shown[0], a, 0) for a in every] + counted,
+            columns=["Grade", "Judgement", "Judgements"],
+        )
         points = pd.DataFrame(
-            [
-                (year, r.level, r.authority or "-", AREA_NAMES.get(r.area, r.area))
+            [(None, None, "-", a) for a in every]
+            + [
+                (year, r.level, r.authority or "-", SHORT_AREA_NAMES.get(r.area, r.area))
                 for r in rows
                 if (year := decimal_year(r.inspection_end or r.published)) is not None
             ],
@@ -425,6 +436,7 @@ def _grades_tab(library: Library) -> None:
     inputs = [authority, judgement, latest, neighbours]
     outputs = [summary, chart, history, table]
     show.click(grades, inputs, outputs, api_name="grades")
+    tab.select(grades, inputs, outputs, api_visibility="private")  # filled when opened
     for control in inputs:
         control.change(grades, inputs, outputs, api_visibility="private")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.models import IngestOutcome, IngestReport
+from assistant.models import IngestOutcome, IngestProgress, IngestReport
 from assistant.service import Library
 from ui import views
 from ui.errors import readable
@@ -91,8 +91,8 @@ def documents_tab(library: Library, login: Login | None = None) -> dict[str, Any
         _discard(waiting)  # a new upload answers an open question with "keep"
         pairs = [(Path(p), _uploaded_name(p)) for p in paths]
 
-        def step(i: int, n: int, name: str) -> None:
-            progress((i, n), desc=f"Reading {name}" if name else "Done", unit="files")
+        def step(p: IngestProgress) -> None:
+            progress(p.overall, desc=p.describe())
 
         report = library.upload(pairs, step, account=_account(request))
         return views.ingest_summary(report), views.ingest_rows(report), None, _held(pairs, report)

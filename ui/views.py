@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
+from assistant.dates import document_dates
 from assistant.models import IngestOutcome, IngestReport
 from assistant.service import About, PassageView, Totals
 
@@ -25,7 +26,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$@])")
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(://)|\b(www)\.")
 ORIGINAL_ROUTE = "/original/"  # served by ui.routes, not by Gradio
 
-DOCUMENT_COLUMNS = ["Title", "Authority", "Kind", "Date", "Pages", "Chunks", "File", "Added", "Id"]
+DOCUMENT_COLUMNS = ["Title", "Authority", "Kind", "Dates", "Pages", "Chunks", "File", "Added", "Id"]
 RESULT_COLUMNS = ["File", "Result", "Chunks", "Detail"]
 GRADE_COLUMNS = [
     "Authority",
@@ -34,8 +35,7 @@ GRADE_COLUMNS = [
     "Level",
     "Meaning",
     "Framework",
-    "Inspected",
-    "Published",
+    "Dates",
     "Source",
     "Page",
     "Quote",
@@ -80,6 +80,8 @@ def passage_html(view: PassageView, more: Sequence[str] = ()) -> str:
     """
     e = html.escape
     where = [e(view.source)]
+    if view.dates:
+        where.append(e(view.dates))
     if view.page is not None:
         where.append(f"page {view.page}")
     if view.section:
@@ -178,7 +180,7 @@ def document_rows(docs: Sequence[DocumentRecord]) -> list[list[Any]]:
             d.title,
             ", ".join(d.meta.authorities) or "-",
             d.meta.kind,
-            d.meta.inspected or d.meta.published or "-",
+            document_dates(d.meta),
             d.page_count,
             d.chunk_count,
             d.source,
@@ -214,11 +216,7 @@ def document_line(d: DocumentRecord) -> str:
         md_escape(d.source),
         md_escape(", ".join(d.meta.authorities) or "no authority"),
         md_escape(d.meta.kind),
-        md_escape(
-            f"inspected {d.meta.inspected}"
-            if d.meta.inspected
-            else (f"published {d.meta.published}" if d.meta.published else "undated")
-        ),
+        md_escape(document_dates(d.meta)),
         f"{d.page_count} pages",
         f"id {d.doc_id[:12]}",
     ]
@@ -261,8 +259,7 @@ def grade_rows(rows: Sequence[GradeRow]) -> list[list[Any]]:
             r.level,
             r.meaning,
             r.framework or "-",
-            r.inspection_end or "-",
-            r.published or "-",
+            r.dates,
             r.source,
             r.page if r.page is not None else "-",
             r.quote,

@@ -46,6 +46,7 @@ from vectorstore.manifest import Journal
 logger = logging.getLogger(__name__)
 
 _COSINE = {"hnsw": {"space": "cosine"}}
+EMBED_STEP = 32  # chunks embedded between two progress reports (the model's own batch)
 
 Visible = Callable[[], AbstractContextManager[Any]]
 
@@ -237,6 +238,7 @@ def _record_from_meta(doc_id: str, m: dict[str, Any]) -> DocumentRecord:
         authorities=authorities,
         kind=m.get("kind", "unknown"),
         inspected=m.get("inspected"),
+        inspected_from=m.get("inspected_from"),
     )
     return DocumentRecord(
         doc_id=doc_id,
@@ -613,6 +615,7 @@ class ChromaStore:
         on_batch: Callable[[int], None] | None = None,
         replaces: Sequence[DocumentRecord] = (),
         visible: Visible | None = None,
+        on_embedded: Callable[[int], None] | None = None,
     ) -> None:
         """Embed and store a document's chunks, then its record (the completion mark).
 
@@ -626,6 +629,8 @@ class ChromaStore:
             vectors: precomputed unit vectors, one row per chunk (else they are embedded).
             pages: the document's page spans (kept so the document can be re-read).
             on_batch: called with the number of chunks written after each batch.
+            on_embedded: called with the number of chunks embedded after each step of
+                at most :data:`EMBED_STEP` chunks (for a progress bar).
             replaces: stored documents this one replaces.
             visible: held only while the document becomes visible to searches (a
                 readers-writer lock's write side): its record is written, the records
@@ -641,7 +646,7 @@ class ChromaStore:
         with self.writing():
             if self.journal is not None:
                 self.journal.begin(record.doc_id, "writing", record.source, len(chunks))
-            mean = self._write_chunks(record, chunks, vectors, on_batch)
+            mean = self._write_chunks(record, chunks, vectors, on_batch, on_embedded)
             index = self._index_after(record.doc_id, old_ids) if visible else None
             with visible() if visible else nullcontext():
                 self._write_record(record, text, pages, len(chunks), mean)
@@ -691,6 +696,7 @@ class ChromaStore:
         chunks: Sequence[Chunk],
         vectors: np.ndarray | None,
         on_batch: Callable[[int], None] | None,
+        on_embedded: Callable[[int], None] | None = None,
     ) -> np.ndarray:
         """Write the chunks (embedding them unless ``vectors``); return their mean vector."""
         self.delete_chunks(record.doc_id)
@@ -700,7 +706,7 @@ class ChromaStore:
             batch_vectors = (
                 vectors[begin : begin + self.batch_size]
                 if vectors is not None
-                else self.embed_chunks(record.meta.title, batch)
+                else self._embed_in_steps(record.meta.title, batch, on_embedded)
             )
             vectors_sum += batch_vectors.sum(axis=0)
             self._call(
@@ -713,6 +719,18 @@ class ChromaStore:
             if on_batch:
                 on_batch(len(batch))
         return vectors_sum / (float(np.linalg.norm(vectors_sum)) or 1.0)
+
+    def _embed_in_steps(
+        self, title: str | None, chunks: Sequence[Chunk], on_embedded: Callable[[int], None] | None
+    ) -> np.ndarray:
+        """:meth:`embed_chunks`, a step at a time when someone follows the progress."""
+        if on_embedded is None:
+            return self.embed_chunks(title, chunks)
+        parts = []
+        for begin in range(0, len(chunks), EMBED_STEP):
+            parts.append(self.embed_chunks(title, chunks[begin : begin + EMBED_STEP]))
+            on_embedded(len(parts[-1]))
+        return np.concatenate(parts) if parts else np.zeros((0, DIMENSIONS))
 
     def _write_record(
         self,
@@ -734,6 +752,7 @@ class ChromaStore:
                 "authorities": _authorities_field(m.authorities),
                 "kind": m.kind,
                 "inspected": m.inspected,
+                "inspected_from": m.inspected_from,
                 "chunk_count": chunk_count,
                 "page_count": record.page_count,
                 "char_count": len(text),

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
+from assistant.dates import document_dates
 from assistant.drafting.extract import DocumentFacts, Located, first_sentences, judgement_heading
 from assistant.drafting.models import MARKER, Draft, JudgementLine, Reference
 from assistant.drafting.templates import Template
@@ -50,6 +51,7 @@ class _Citations:
                     section=where.section,
                     paragraph=where.paragraph,
                     quote=where.quote,
+                    dates=document_dates(doc.meta),
                 )
             )
         return f"[{n}]"
@@ -111,7 +113,7 @@ def compose(
         template=template.name,
         order=template.order,
         headings=dict(template.headings),
-        documents=[f"{f.title} ({f.doc.source})" for f in facts_list],
+        documents=[f"{f.title} ({f.doc.source}; {document_dates(f.doc.meta)})" for f in facts_list],
         meeting=list(template.meeting),
         notes=list(notes),
     )

@@ -21,6 +21,7 @@ class Reference:
     section: str | None
     paragraph: str | None
     quote: str
+    dates: str = ""  # the document's labelled dates (see assistant.dates)
 
     @property
     def location(self) -> str:
@@ -39,7 +40,8 @@ class Reference:
         quote = " ".join(self.quote.split())
         if len(quote) > 160:
             quote = quote[:157].rstrip() + "…"
-        return f"{self.title} — {self.source}, {self.location}: “{quote}”"
+        dates = f" ({self.dates})" if self.dates else ""
+        return f"{self.title}{dates} — {self.source}, {self.location}: “{quote}”"
 
 
 @dataclass(frozen=True)

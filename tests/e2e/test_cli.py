@@ -1,6 +1,7 @@
 """The CLI through typer's runner, against the real sample index."""
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -81,3 +82,22 @@ def test_bad_input_gets_one_clear_line_and_nonzero_exit(args, message, tmp_path)
     assert result.exit_code != 0
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_docs_list_grades_and_sources_write_dates_one_way(sample_data_dir):
+    data = ["--data-dir", str(sample_data_dir)]
+    rows = json.loads(runner.invoke(app, ["docs", "list", "--json", *data]).stdout)
+    dates = {r["source"]: r["dates"] for r in rows}
+    assert any(
+        re.match(r"inspected \d+(?: \w+)?[–-]\d+ \w+ \d{4} · published ", d) for d in dates.values()
+    )
+    listed = runner.invoke(app, ["docs", "list", *data]).stdout
+    assert all(f"({d})" in listed for d in dates.values())
+    graded = runner.invoke(app, ["grades", "--authority", "Kent", *data]).stdout
+    lines = [line for line in graded.splitlines() if line.startswith("Kent")]
+    assert lines and all(line.endswith(")") and "(inspected " in line for line in lines)
+    answer = runner.invoke(app, ["ask", "How are care leavers supported in Kent?", *data]).stdout
+    sources = [line for line in answer.splitlines() if re.match(r"\[\d+\] ", line)]
+    assert sources and all(
+        any(f"({s}), {d}" in line for s, d in dates.items()) for line in sources
+    ), sources

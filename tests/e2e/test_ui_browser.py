@@ -207,7 +207,7 @@ def test_two_councils_under_one_name_replace_confirmed_delete_confirmed(
         expect(box).to_be_visible(timeout=120_000)
         expect(box).to_contain_text("Replace these documents?")
         expect(box).to_contain_text("Inspection of Sutton")
-        expect(box).to_contain_text("inspected 2021-12-10")
+        expect(box).to_contain_text("December 2021")  # its labelled dates
         assert "Newcastle" not in box.inner_text()
         page.screenshot(path=str(shots / "replace-confirmation.png"), full_page=True)
         page.get_by_role("button", name="Replace", exact=True).click()
@@ -267,6 +267,32 @@ def test_grades_tab_table_chart_and_neighbours(page, shots):
     page.get_by_text(re.compile(r"judgements for Kent and its neighbours")).wait_for()
     page.wait_for_timeout(1500)  # let the charts draw the new data before the photograph
     page.screenshot(path=str(shots / "grades.png"), full_page=True)
+
+
+def test_grades_tab_is_filled_when_opened_with_labelled_dates_and_legends(page):
+    page.get_by_role("tab", name="Grades").click()  # no button pressed, no filter chosen
+    page.get_by_text(re.compile(r"\d+ judgements for all authorities")).wait_for(timeout=30_000)
+    grades = page.get_by_role("grid", name=re.compile("^Judgements"))
+    page.wait_for_function(
+        "el => el.innerText.includes('Overall effectiveness')", arg=grades.element_handle()
+    )
+    text = grades.inner_text()
+    assert re.search(r"inspected \d+(?: \w+)?[–-]\d+ \w+ 20\d\d", text), text[:500]
+    assert re.search(r"published \d+ \w+ 20\d\d", text), text[:500]
+    # both charts have a legend naming the judgements by colour, in view (not clipped)
+    legends = page.locator(".vega-embed .role-legend")
+    expect(legends).to_have_count(2, timeout=30_000)
+    for i in range(2):
+        expect(legends.nth(i)).to_contain_text("Overall")
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.vega-embed .role-legend-label text')]
+            .filter(t => {
+              const r = t.getBoundingClientRect();
+              const box = t.closest('.block').getBoundingClientRect();
+              return r.bottom > box.bottom || r.right > box.right || r.top < box.top;
+            }).map(t => t.textContent)"""
+    )
+    assert clipped == [], clipped
 
 
 def test_case_studies_tab_more_like_this(page, shots):

@@ -131,13 +131,21 @@ def test_grades_and_neighbours(client):
     rows = table["data"]
     assert {r[1] for r in rows} >= {"Overall effectiveness"}
     assert all(r[0] == "Kent" for r in rows)
-    assert dict(chart["data"]) == {"1 outstanding": 3, "2 good": 1}
+    per_grade: dict[str, int] = {}
+    for grade, _judgement, n in chart["data"]:
+        per_grade[grade] = per_grade.get(grade, 0) + n
+    assert {g: n for g, n in per_grade.items() if n} == {"1 outstanding": 3, "2 good": 1}
+    judgements = {j for _, j, _ in chart["data"]}  # every judgement held: the legend's colours
     summary, chart, history, table = client.predict("Kent", None, False, True, api_name="/grades")
     assert "Kent and its neighbours" in summary
+    assert {j for _, j, _ in chart["data"]} == {r[3] for r in history["data"]} == judgements
     # the chart counts every row of the table, and the history has a point per row
-    assert sum(n for _, n in chart["data"]) == len(table["data"])
-    assert len(history["data"]) == len(table["data"])
-    assert {r[2] for r in history["data"]} == {r[0] for r in table["data"]}
+    assert sum(n for *_, n in chart["data"]) == len(table["data"])
+    points = [r for r in history["data"] if r[0] is not None]
+    assert len(points) == len(table["data"])
+    assert {r[2] for r in points} == {r[0] for r in table["data"]}
+    labelled = ("inspected ", "inspection ended ", "published ")
+    assert all(r[6].startswith(labelled) for r in table["data"]), table["data"]
 
 
 def test_cases_and_more_like_this(client):

@@ -169,7 +169,7 @@ def test_an_upload_of_a_new_version_of_a_report_is_held_until_confirmed(tmp_path
     held = library.upload([new]).outcomes[0]
     assert held.status == "held" and held.replaces == (old.doc_id,)
     assert "would replace Inspection of Sutton" in held.reason
-    assert "Sutton, inspection report, inspected 2021-12-10" in held.reason
+    assert "Sutton, inspection report, inspection ended 10 December 2021" in held.reason
     assert [d.doc_id for d in assistant.documents()] == [old.doc_id]  # nothing written
     assert assistant.store.count_chunks() == 2
     done = library.upload([new], replace=held.replaces).outcomes[0]
@@ -255,6 +255,6 @@ def test_report_key_prefers_the_inspection_date_and_needs_an_authority():
     )
     key = report_key(inspected)
     assert key is not None and key.date == "2022-05-20"
-    assert key.describe() == "Kent, inspection report, inspected 2022-05-20"
+    assert key.describe() == "Kent, inspection report, inspection ended 20 May 2022"
     assert report_key(DocumentMeta(kind="national survey", published="2010")) is None
     assert report_key(DocumentMeta(authorities=("Kent",), kind="inspection report")) is None

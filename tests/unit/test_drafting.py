@@ -69,6 +69,7 @@ def make_doc(text=REPORT, doc_id="d1", source="examples/report.pdf", authority="
         authorities=(authority,),
         published="2022-07-01",
         inspected="2022-05-20",
+        inspected_from="2022-05-09",
     )
     return ParsedDocument(doc_id, source, "pdf", text, pages=pages, meta=meta)
 
@@ -235,6 +236,10 @@ def test_docx_has_headings_numbered_lists_a_table_and_resolving_references(tmp_p
     cited |= {int(n) for row in body for n in MARKER.findall(row[-1])}
     assert cited and cited <= set(refs)
     assert all("examples/report.pdf, p. " in r for r in refs.values())
+    # the report's dates, labelled as everywhere else
+    dates = "inspected 9–20 May 2022 · published 1 July 2022"
+    assert all(f"({dates}) — examples/report.pdf" in r for r in refs.values())
+    assert any(t.startswith("Drafted from: ") and dates in t for _, t in styles)
 
 
 def test_write_draft_refuses_other_extensions(tmp_path):

@@ -51,6 +51,7 @@ def test_ilacs_report(index: AuthorityIndex) -> None:
         authorities=("Kingston upon Thames",),
         kind="inspection report",
         inspected=extract_inspection_dates(ILACS_TEXT)[1],
+        inspected_from=extract_inspection_dates(ILACS_TEXT)[0],
     )
 
 
@@ -398,6 +399,7 @@ def test_inspection_pdf_metadata(
         authorities=(authority.name,),
         kind="inspection report",
         inspected=inspection[1],
+        inspected_from=inspection[0],
     )
     row = _grades().get((folder, path.name))
     if row is None:

@@ -160,3 +160,66 @@ def test_resolve_unknown_document_is_an_input_error(assistant):
 
     with pytest.raises(InputError, match="no document matches"):
         assistant.remove("nope.pdf")
+
+
+def test_ingest_reports_each_stage_in_order_with_chunks_embedded_up_to_all(tmp_path, assistant):
+    # 70 chunks: embedded in steps of 32, so the count moves before it reaches 70
+    many = write(tmp_path, "many.txt", "\n".join(f"line {i} about care" for i in range(70)))
+    bad = write(tmp_path, "bad.txt", "BAD content")
+    seen, done = [], []
+    report = assistant.ingest(
+        [many, bad], lambda *args: done.append(args[:2]), on_stage=seen.append
+    )
+    assert [o.status for o in report.outcomes] == ["added", "failed"]
+    first = [p for p in seen if p.file == 1]
+    stages = [p.stage for p in first]
+    assert stages == ["reading", "chunking"] + ["embedding"] * 4 + ["indexing", "done"]
+    assert [p.done for p in first if p.stage == "embedding"] == [0, 32, 64, 70]
+    assert {p.total for p in first if p.stage == "embedding"} == {70}
+    assert [p.fraction for p in first] == sorted(p.fraction for p in first)
+    assert first[-1].outcome.status == "added" and first[-1].fraction == 1.0
+    assert first[3].describe() == "Embedding many.txt: 32 of 70 passages (file 1 of 2)"
+    # a file that fails is read, then done, with its outcome
+    assert [(p.stage, p.files) for p in seen if p.file == 2] == [("reading", 2), ("done", 2)]
+    assert seen[-1].outcome.status == "failed" and seen[-1].overall == 1.0
+    assert done == [(1, 2), (2, 2)]  # the per-file callback is unchanged
+
+
+def test_an_upload_reports_stages_with_the_file_s_place_in_the_upload(tmp_path, assistant):
+    from assistant.service import Library
+
+    a = write(tmp_path, "a.txt", "care leavers are supported\nthe virtual school is strong")
+    b = write(tmp_path, "b.txt", "fostering recruitment improved")
+    seen = []
+    Library(assistant).upload([a, b], seen.append)
+    assert [(p.file, p.files) for p in seen if p.stage == "reading"] == [(1, 2), (2, 2)]
+    embedded = [(p.file, p.done, p.total) for p in seen if p.stage == "embedding"]
+    assert embedded == [(1, 0, 2), (1, 2, 2), (2, 0, 1), (2, 1, 1)]
+    assert "the grades table" in seen[-1].describe()
+
+
+def test_a_cited_passage_carries_its_document_s_labelled_dates(tmp_path):
+    import dataclasses
+
+    from assistant.models import Citation
+    from assistant.service import Library
+
+    def dated(path, source):
+        doc = fake_doc(path, source)
+        meta = dataclasses.replace(
+            doc.meta, inspected_from="2022-05-09", inspected="2022-05-20", published="2022-07-05"
+        )
+        return dataclasses.replace(doc, meta=meta)
+
+    assistant = build_assistant(
+        Settings(data_dir=tmp_path / "d"),
+        embeddings=HashEmbeddings(),
+        loader=dated,
+        chunker=fake_chunks,
+    )
+    assistant.ingest([write(tmp_path, "k.txt", "care leavers are supported")])
+    (doc,) = assistant.documents()
+    cited = Citation(1, doc.doc_id, "k.txt", "K.TXT", 1, None, "care leavers", 1.0)
+    view = Library(assistant).passage(cited)
+    assert view.dates == "inspected 9–20 May 2022 · published 5 July 2022"
+    assert view.quote == "care leavers" and view.after == " are supported"

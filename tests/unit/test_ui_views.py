@@ -67,9 +67,11 @@ def test_passage_html_highlights_quote_escapes_text_and_links_pdf_page(tmp_path)
         "\nafter",
         tmp_path / "abc.pdf",
         "pdf",
+        "inspected 9–20 May 2022 · published 5 July 2022",
     )
     html = views.passage_html(view)
     assert "<mark class='quote'>the quote</mark>" in html
+    assert "kent/report.pdf · inspected 9–20 May 2022 · published 5 July 2022 · page 5" in html
     assert "Title &lt;b&gt;" in html and "Before &lt;i&gt;text&lt;/i&gt;<br>" in html
     assert "page 5" in html and "section “Help &amp; protection”" in html
     assert "href='/original/abc#page=5'" in html and str(tmp_path) not in html
@@ -152,11 +154,14 @@ def test_confirmations_name_the_document_and_escape_its_title():
         authorities=("Sutton",),
         kind="inspection report",
         inspected="2021-12-10",
+        inspected_from="2021-12-06",
+        published="2022-02-01",
     )
     record = DocumentRecord("f2006a0cebd1aaaa", "inspection.pdf", "pdf", meta, 29, 9, "")
     asked = views.delete_question(record)
     assert asked.startswith("**Delete this document?**")
-    assert "inspected 2021-12-10" in asked and "id f2006a0cebd1" in asked and "9 pages" in asked
+    assert "inspected 6–10 December 2021 · published 1 February 2022" in asked
+    assert "id f2006a0cebd1" in asked and "9 pages" in asked
     assert "](https" not in asked and "\\[click\\]" in asked
     held = IngestOutcome("new.pdf", "held", replaces=(record.doc_id, "gone"))
     replace = views.replace_question([held], {record.doc_id: record})

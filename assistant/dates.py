@@ -1,0 +1,87 @@
+"""One way of writing a report's dates, used by the window, the CLI and the drafts.
+
+A report has up to two dates that matter: when it was inspected (a range of days) and
+when it was published. Both are labelled, because the two are weeks apart and either
+can be the one a reader means: "inspected 12–16 May 2025 · published 20 June 2025".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ingest.models import DocumentMeta
+
+MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def _parts(iso: str) -> tuple[int, int | None, int | None] | None:
+    """``"2025-05-16"`` → (2025, 5, 16); ``"2025-05"`` → (2025, 5, None); None if not a date."""
+    bits = iso.strip().split("-")
+    if not 1 <= len(bits) <= 3 or not all(b.isdigit() for b in bits) or len(bits[0]) != 4:
+        return None
+    numbers: list[int | None] = [int(b) for b in bits] + [None] * (3 - len(bits))
+    year, month, day = numbers
+    try:
+        date(year or 0, month or 1, day or 1)
+    except ValueError:
+        return None
+    return year or 0, month, day
+
+
+def readable_date(iso: str | None) -> str:
+    """``"2025-06-20"`` → "20 June 2025" ("June 2025", "2025" for a month or a year).
+
+    Anything that is not an ISO date is returned as it is ("" for None).
+    """
+    if not iso:
+        return ""
+    parts = _parts(iso)
+    if parts is None:
+        return iso
+    year, month, day = parts
+    if month is None:
+        return str(year)
+    return " ".join(str(p) for p in (day, MONTH_NAMES[month - 1], year) if p is not None)
+
+
+def date_range(start: str | None, end: str | None) -> str:
+    """Two days as people write them: "12–16 May 2025", "27 September – 8 October 2021".
+
+    Without a ``start`` (or one that is not a whole date) only ``end`` is written.
+    """
+    first, last = _parts(start or ""), _parts(end or "")
+    if last is None or last[2] is None:
+        return readable_date(end)
+    if first is None or first[2] is None or first == last:
+        return readable_date(end)
+    if first[0] != last[0]:
+        return f"{readable_date(start)} – {readable_date(end)}"
+    if first[1] != last[1]:
+        return f"{readable_date(start).rsplit(' ', 1)[0]} – {readable_date(end)}"
+    return f"{first[2]}–{readable_date(end)}"
+
+
+def dates_label(
+    inspected_from: str | None = None,
+    inspected: str | None = None,
+    published: str | None = None,
+) -> str:
+    """The labelled dates: "inspected 12–16 May 2025 · published 20 June 2025".
+
+    ``inspected`` is the inspection's last day and ``inspected_from`` its first (when
+    read); a document with neither date is "undated".
+    """
+    parts = []
+    if inspected:
+        what = "inspected" if inspected_from else "inspection ended"
+        parts.append(f"{what} {date_range(inspected_from, inspected)}")
+    if published:
+        parts.append(f"published {readable_date(published)}")
+    return " · ".join(parts) or "undated"
+
+
+def document_dates(meta: DocumentMeta) -> str:
+    """:func:`dates_label` of a document's metadata."""
+    return dates_label(meta.inspected_from, meta.inspected, meta.published)
