@@ -147,12 +147,24 @@ def ask(
             failures = run_batch(
                 assistant, batch, as_json=as_json, write=write, k=k, filters=filters
             )
+            _say_if_empty(assistant)
             raise typer.Exit(3 if failures else 0)
         answer = assistant.ask(question or "", k=k, filters=filters)
         if as_json:
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:
             out.print(render_answer_text(answer))
+        _say_if_empty(assistant)
+
+
+def _say_if_empty(assistant: Any) -> None:
+    """Exit 1 naming the data directory when the library has no documents."""
+    if assistant.store.count_chunks() == 0:
+        err.print(
+            f"error: the library in {escape(str(assistant.settings.data_dir))} is empty "
+            "(`make demo`'s library is .demo-data: --data-dir .demo-data)"
+        )
+        raise typer.Exit(1)
 
 
 def _os_user() -> str:

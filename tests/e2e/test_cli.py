@@ -81,3 +81,12 @@ def test_bad_input_gets_one_clear_line_and_nonzero_exit(args, message, tmp_path)
     assert result.exit_code != 0
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_ask_on_an_empty_library_says_it_is_empty_and_names_the_data_dir(tmp_path):
+    result = runner.invoke(
+        app, ["ask", "What needs to improve in Kent?", "--data-dir", str(tmp_path / "empty")]
+    )
+    assert result.exit_code == 1
+    assert "The library is empty" in result.stdout and "not cover" not in result.stdout
+    assert f"the library in {tmp_path / 'empty'} is empty" in " ".join(result.stderr.split())
