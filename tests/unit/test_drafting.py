@@ -237,6 +237,20 @@ def test_docx_has_headings_numbered_lists_a_table_and_resolving_references(tmp_p
     assert all("examples/report.pdf, p. " in r for r in refs.values())
 
 
+def test_docx_properties_name_the_assistant_and_the_draft_not_python_docx(tmp_path):
+    import datetime
+
+    import docx
+
+    draft = draft_documents([make_doc()], "board-paper")
+    props = docx.Document(str(write_docx(draft, tmp_path / "paper.docx"))).core_properties
+    assert props.title == draft.title and draft.title
+    assert props.author == props.last_modified_by == "Ofsted assistant"
+    assert "python-docx" not in f"{props.author} {props.comments} {props.last_modified_by}"
+    assert draft.documents[0] in props.comments
+    assert props.created.year >= datetime.datetime.now(datetime.UTC).year - 1
+
+
 def test_write_draft_refuses_other_extensions(tmp_path):
     draft = draft_documents([make_doc()], "briefing-note")
     with pytest.raises(InputError, match="use a .docx or .md file"):
