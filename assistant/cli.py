@@ -200,7 +200,7 @@ def docs_list(
                     "publisher": d.meta.publisher,
                     "published": d.meta.published,
                     "authorities": list(d.meta.authorities),
-                    "pages": d.page_count,
+                    "pages": d.page_count or None,  # null: a file without pages
                     "chunks": d.chunk_count,
                     "ingested_at": d.ingested_at,
                     "origin": d.origin,

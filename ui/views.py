@@ -187,7 +187,7 @@ def document_rows(docs: Sequence[DocumentRecord]) -> list[list[Any]]:
             ", ".join(d.meta.authorities) or "-",
             d.meta.kind,
             d.meta.inspected or d.meta.published or "-",
-            d.page_count,
+            d.page_count or "-",  # only PDFs have pages
             d.chunk_count,
             d.source,
             added(d),
@@ -227,9 +227,10 @@ def document_line(d: DocumentRecord) -> str:
             if d.meta.inspected
             else (f"published {d.meta.published}" if d.meta.published else "undated")
         ),
-        f"{d.page_count} pages",
+        f"{d.page_count} pages" if d.page_count else "",
         f"id {d.doc_id[:12]}",
     ]
+    facts = [f for f in facts if f]
     return f"**{md_escape(d.title)}** ({' · '.join(facts)})"
 
 

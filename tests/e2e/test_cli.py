@@ -64,6 +64,9 @@ def test_docs_list_json(sample_data_dir):
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     assert len(rows) == 9 and all(r["chunks"] > 0 for r in rows)
+    # only PDFs have pages; a text file's are null, not 0
+    assert {r["source"].endswith(".pdf") for r in rows if r["pages"] is None} == {False}
+    assert all(r["pages"] > 0 for r in rows if r["source"].endswith(".pdf"))
 
 
 @pytest.mark.parametrize(
