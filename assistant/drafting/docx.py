@@ -63,10 +63,14 @@ def _describe(properties: Any, draft: Draft) -> None:
     """The file's own properties: title, author and dates (not python-docx's template's)."""
     from datetime import UTC, datetime
 
+    def fit(text: str) -> str:  # Word's limit for a text property
+        return text if len(text) <= 255 else text[:254] + "…"
+
     now = datetime.now(UTC).replace(microsecond=0)
-    properties.title = draft.title
+    properties.title = fit(draft.title)
     properties.author = properties.last_modified_by = AUTHOR
-    properties.comments = f"Drafted from: {'; '.join(draft.documents)}" if draft.documents else ""
+    sources = f"Drafted from: {'; '.join(draft.documents)}" if draft.documents else ""
+    properties.comments = fit(sources)
     properties.created = properties.modified = now
     properties.revision = 1
 

@@ -94,7 +94,7 @@ def test_the_readme_has_commands_and_every_skip_is_still_in_it():
 
 def test_the_readme_says_to_use_the_demo_library_before_its_first_command():
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    first = min(text.index(c) for c, _ in RUN)
+    first = min(text.index(c[:40]) for c, _ in RUN)
     assert DEMO_EXPORT in text[:first]
 
 

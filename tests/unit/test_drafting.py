@@ -249,6 +249,12 @@ def test_docx_properties_name_the_assistant_and_the_draft_not_python_docx(tmp_pa
     assert "python-docx" not in f"{props.author} {props.comments} {props.last_modified_by}"
     assert draft.documents[0] in props.comments
     assert props.created.year >= datetime.datetime.now(datetime.UTC).year - 1
+    # a comparison of many reports: Word's 255-character limit per property is kept
+    many = [make_doc(doc_id=f"d{i}", source=f"{'long-folder/' * 8}report-{i}.pdf") for i in range(4)]
+    draft = draft_documents(many, "board-paper")
+    props = docx.Document(str(write_docx(draft, tmp_path / "many.docx"))).core_properties
+    assert len(props.comments) == 255 and props.comments.endswith("…")
+    assert props.title == (draft.title if len(draft.title) <= 255 else draft.title[:254] + "…")
 
 
 def test_write_draft_refuses_other_extensions(tmp_path):
