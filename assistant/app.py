@@ -47,6 +47,14 @@ JUDGEMENTS_PROMPT = "judgements-v1"
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
+EMPTY_LIBRARY_REASON = "empty library"
+EMPTY_LIBRARY = (
+    "The library is empty: no reports have been added to it yet, so there is nothing to "
+    "answer from. Add reports with `ofsted-assistant ingest FOLDER` (or the window's "
+    "Documents tab) and ask again."
+)
+
+
 def _combined(first: Drafted, second: Drafted) -> Drafted:
     """Two answers in one, the second's citations renumbered after the first's."""
     if not first.text and not first.citations:
@@ -309,6 +317,11 @@ class Assistant:
         of the streamed text.
         """
         p = self._prepare(question, k, filters)
+        if self.store.count_chunks() == 0:
+            drafted = Drafted(EMPTY_LIBRARY, (), True)
+            yield drafted.text
+            yield self._answer(id, p, drafted, "scope", refusal_reason=EMPTY_LIBRARY_REASON)
+            return
         note = f"{p.scope.note}\n" if p.scope.note else ""
         if p.scope.refusal:
             drafted = Drafted(p.scope.refusal, (), True)
@@ -514,7 +527,7 @@ class Assistant:
         return self.store.compact(timeout=30.0, force=True)
 
     def resolve_document(self, ref: str) -> DocumentRecord:
-        """The one stored document that ``ref`` names (source, id, or id prefix ≥ 6).
+        """The one stored document that ``ref`` names (source, its end, id, id prefix ≥ 6).
 
         Different reports may share a source (a file name): then ``ref`` is ambiguous
         and the error lists them with their ids.
@@ -525,8 +538,9 @@ class Assistant:
             matches = [
                 d for d in docs if d.doc_id == ref or (len(ref) >= 6 and d.doc_id.startswith(ref))
             ]
-            if not matches:
-                matches = [d for d in docs if Path(d.source).name == ref]
+            if not matches:  # the end of a source path: "kent/report.pdf" or "report.pdf"
+                tail = ref.strip("/")
+                matches = [d for d in docs if tail and f"/{d.source}".endswith(f"/{tail}")]
         if len(matches) == 1:
             return matches[0]
         if not matches:

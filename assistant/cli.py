@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -137,6 +137,7 @@ def ask(
             failures = run_batch(
                 assistant, batch, as_json=as_json, write=write, k=k, filters=filters
             )
+            _say_if_empty(assistant)
             raise typer.Exit(3 if failures else 0)
         answer = assistant.ask(question or "", k=k, filters=filters)
         if as_json:
@@ -147,6 +148,17 @@ def ask(
                 d.doc_id: document_dates(d.meta) for d in assistant.documents() if d.doc_id in cited
             }
             out.print(render_answer_text(answer, dates))
+        _say_if_empty(assistant)
+
+
+def _say_if_empty(assistant: Any) -> None:
+    """Exit 1 naming the data directory when the library has no documents."""
+    if assistant.store.count_chunks() == 0:
+        err.print(
+            f"error: the library in {escape(str(assistant.settings.data_dir))} is empty "
+            "(`make demo`'s library is .demo-data: --data-dir .demo-data)"
+        )
+        raise typer.Exit(1)
 
 
 def _os_user() -> str:
@@ -185,7 +197,7 @@ def docs_list(
                     "inspected": d.meta.inspected,
                     "dates": document_dates(d.meta),
                     "authorities": list(d.meta.authorities),
-                    "pages": d.page_count,
+                    "pages": d.page_count or None,  # null: a file without pages
                     "chunks": d.chunk_count,
                     "ingested_at": d.ingested_at,
                     "origin": d.origin,

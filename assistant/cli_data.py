@@ -192,7 +192,7 @@ def cases_command(
         return
     for r, _score, why in ranked:
         out.print(
-            f"[{escape(r.id)}] {escape(r.authority or r.authority_text)}: "
+            f"{escape(f'[{r.id}]')} {escape(r.authority or r.authority_text)}: "
             f"{escape(r.title)} ({escape(r.source)})\n    {escape(why)}"
         )
 

@@ -17,7 +17,9 @@ OUTPUTS = (".docx", ".md", ".markdown")
 def draft_command(
     docs: Annotated[
         list[str],
-        typer.Argument(help="Stored documents (source path or id); several make a comparison."),
+        typer.Argument(
+            help="Stored documents (source path, its end, or id); several make a comparison."
+        ),
     ],
     template: Annotated[
         str,
@@ -46,9 +48,9 @@ def draft_command(
 
     Examples:
       ofsted-assistant draft "kent/children's services inspection - 05 july 2022.pdf"
-      ofsted-assistant draft kent-2022.pdf --template briefing-note --out kent.docx
-      ofsted-assistant draft kent-2022.pdf norfolk-2023.pdf --out comparison.docx
-      ofsted-assistant draft kent-2022.pdf --template my-council.toml --out paper.md
+      ofsted-assistant draft 4bd9f8a20feb --template briefing-note --out kent.docx
+      ofsted-assistant draft kent/report-2022.pdf norfolk/report-2023.pdf --out comparison.docx
+      ofsted-assistant draft 4bd9f8a20feb --template my-council.toml --out paper.md
     """
     from assistant.drafting import draft_report, load_template, write_draft
     from assistant.errors import InputError

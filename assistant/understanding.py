@@ -156,9 +156,7 @@ def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]])
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
 
 
-_COMPASS_WORDS = re.compile(
-    r"\b(?:(?:North|South) (?:East|West)|North|South|East|West|Central)\b"
-)
+_COMPASS_WORDS = re.compile(r"\b(?:(?:North|South) (?:East|West)|North|South|East|West|Central)\b")
 
 
 def _written_short(name: str) -> set[str]:

@@ -163,9 +163,12 @@ def _count_elements(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int
 
 def _is_zlib(head: bytes) -> bool:
     """Whether two bytes are a zlib header (deflate, a window of at most 32 KB)."""
-    return len(head) == 2 and head[0] & 0x0F == 8 and head[0] >> 4 <= 7 and (
-        head[0] * 256 + head[1]
-    ) % 31 == 0
+    return (
+        len(head) == 2
+        and head[0] & 0x0F == 8
+        and head[0] >> 4 <= 7
+        and (head[0] * 256 + head[1]) % 31 == 0
+    )
 
 
 def _ascii_wrapper(before: bytes) -> str | None:

@@ -215,7 +215,19 @@ def _kind(head: str, lines: list[str]) -> DocumentKind:
 # -- title ---------------------------------------------------------------------------
 
 
+# what a table cell, a Markdown heading, emphasis, a quote or a bullet leaves at a title's
+# ends ("| Ofsted Report - … |", "## Title", "> **Title**", "• Title")
+_TITLE_EDGES = " \t|#*_>»›`~=•▪■◦·-–—:;"
+
+
 def _title(kind: DocumentKind, head: str, lines: list[str]) -> str | None:
+    """The document's title, without table or markup characters at its ends."""
+    title = _raw_title(kind, head, lines)
+    title = title.strip(_TITLE_EDGES) if title else None
+    return title if title and any(c.isalnum() for c in title) else None
+
+
+def _raw_title(kind: DocumentKind, head: str, lines: list[str]) -> str | None:
     if kind == "inspection report":
         return _inspection_title(head)
     if kind == "apa letter":
@@ -250,7 +262,7 @@ def _labelled_title(lines: list[str]) -> str | None:
     """A council paper's "Title:" / "Title of Report /Agenda Item" header value."""
     label = re.compile(
         r"^(?:Report\s+)?Title(?P<long>\s+of\s+(?:the\s+)?Report(?:\s*/\s*Agenda\s+Item)?)?"
-        r"(?P<sep>\s*:\s*|[^\S\t]*\t\s*|\s{2,}|\s+|\s*$)(?P<value>(?:\S.*)?)$",
+        r"(?P<sep>\s*[:|]\s*|[^\S\t]*\t\s*|\s{2,}|\s+|\s*$)(?P<value>(?:\S.*)?)$",
         re.I,
     )
     for i, line in enumerate(lines[:40]):
@@ -258,7 +270,7 @@ def _labelled_title(lines: list[str]) -> str | None:
         if m is None:
             continue
         if not m.group("long") and not m.group("sep").strip(" ") and m.group("value"):
-            continue  # a bare "Title" needs a colon or a tab before its value
+            continue  # a bare "Title" needs a colon, a tab or a table cell before its value
         value = _squash(m.group("value"))
         if not value and i + 1 < len(lines):
             value = _squash(lines[i + 1])

@@ -9,9 +9,7 @@ from ingest.raw import CleanedText
 from ingest.sniff import decode_text
 
 
-def parse_bytes(
-    data: bytes, file_type: FileType, limits: ParseLimits | None = None
-) -> CleanedText:
+def parse_bytes(data: bytes, file_type: FileType, limits: ParseLimits | None = None) -> CleanedText:
     """Parse and clean a document's bytes.
 
     Args:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote as url_quote
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import FileResponse, PlainTextResponse
@@ -74,10 +75,23 @@ def original_response(path: Path, name: str) -> FileResponse:
     return FileResponse(
         path,
         media_type="application/pdf" if pdf else "application/octet-stream",
-        filename=name,
-        content_disposition_type="inline" if pdf else "attachment",
-        headers={**INERT_HEADERS, "Cache-Control": "private, no-cache"},
+        headers={
+            **INERT_HEADERS,
+            "Cache-Control": "private, no-cache",
+            "Content-Disposition": content_disposition("inline" if pdf else "attachment", name),
+        },
     )
+
+
+def content_disposition(kind: str, name: str) -> str:
+    """``kind; filename="…"; filename*=UTF-8''…`` (RFC 6266): the name a browser saves as.
+
+    Both forms, as browsers' PDF viewers read the plain ``filename`` (an ASCII copy with
+    anything unsafe as "_") and the rest the UTF-8 ``filename*``.
+    """
+    name = re.sub(r"[\x00-\x1f\x7f/\\]", "_", name) or "document"
+    plain = re.sub(r'[^\x20-\x7e]|["%]', "_", name)
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{url_quote(name, safe='')}"
 
 
 def original_route(find: FindOriginal) -> APIRoute:

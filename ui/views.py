@@ -181,7 +181,7 @@ def document_rows(docs: Sequence[DocumentRecord]) -> list[list[Any]]:
             ", ".join(d.meta.authorities) or "-",
             d.meta.kind,
             document_dates(d.meta),
-            d.page_count,
+            d.page_count or "-",  # only PDFs have pages
             d.chunk_count,
             d.source,
             added(d),
@@ -217,9 +217,10 @@ def document_line(d: DocumentRecord) -> str:
         md_escape(", ".join(d.meta.authorities) or "no authority"),
         md_escape(d.meta.kind),
         md_escape(document_dates(d.meta)),
-        f"{d.page_count} pages",
+        f"{d.page_count} pages" if d.page_count else "",
         f"id {d.doc_id[:12]}",
     ]
+    facts = [f for f in facts if f]
     return f"**{md_escape(d.title)}** ({' · '.join(facts)})"
 
 

@@ -56,12 +56,31 @@ def _table(document: Any, draft: Draft) -> None:
             cell.text = text
 
 
+AUTHOR = "Ofsted assistant"
+
+
+def _describe(properties: Any, draft: Draft) -> None:
+    """The file's own properties: title, author and dates (not python-docx's template's)."""
+    from datetime import UTC, datetime
+
+    def fit(text: str) -> str:  # Word's limit for a text property
+        return text if len(text) <= 255 else text[:254] + "…"
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    properties.title = fit(draft.title)
+    properties.author = properties.last_modified_by = AUTHOR
+    sources = f"Drafted from: {'; '.join(draft.documents)}" if draft.documents else ""
+    properties.comments = fit(sources)
+    properties.created = properties.modified = now
+    properties.revision = 1
+
+
 def write_docx(draft: Draft, path: str | Path) -> Path:
     """Save ``draft`` as a Word document at ``path`` and return the path."""
     from docx import Document
 
     document = Document()
-    document.core_properties.title = draft.title
+    _describe(document.core_properties, draft)
     document.add_heading(draft.title, level=1)
     if draft.documents:
         document.add_paragraph(f"Drafted from: {'; '.join(draft.documents)}.")

@@ -65,6 +65,9 @@ def test_docs_list_json(sample_data_dir):
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     assert len(rows) == 9 and all(r["chunks"] > 0 for r in rows)
+    # only PDFs have pages; a text file's are null, not 0
+    assert {r["source"].endswith(".pdf") for r in rows if r["pages"] is None} == {False}
+    assert all(r["pages"] > 0 for r in rows if r["source"].endswith(".pdf"))
 
 
 @pytest.mark.parametrize(
@@ -101,3 +104,12 @@ def test_docs_list_grades_and_sources_write_dates_one_way(sample_data_dir):
     assert sources and all(
         any(f"({s}), {d}" in line for s, d in dates.items()) for line in sources
     ), sources
+
+
+def test_ask_on_an_empty_library_says_it_is_empty_and_names_the_data_dir(tmp_path):
+    result = runner.invoke(
+        app, ["ask", "What needs to improve in Kent?", "--data-dir", str(tmp_path / "empty")]
+    )
+    assert result.exit_code == 1
+    assert "The library is empty" in result.stdout and "not cover" not in result.stdout
+    assert f"the library in {tmp_path / 'empty'} is empty" in " ".join(result.stderr.split())

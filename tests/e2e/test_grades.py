@@ -273,3 +273,11 @@ def test_why_question_streams_the_same_answer_as_ask(sample_assistant):
     assert streamed.text == asked.text and streamed.citations == asked.citations
     assert "Outstanding" in streamed.text and len(streamed.citations) > 1  # grade + reasons
     assert items[0].startswith("From the judgements table")
+
+
+def test_cases_text_shows_every_id_even_those_starting_with_a_letter(sample_data_dir):
+    args = ("cases", "children", "-n", "100", "--data-dir", str(sample_data_dir))
+    ids = [r["id"] for r in json.loads(grades_like(*args, "--json"))]
+    assert any(i[0].isalpha() for i in ids)  # "[d6b4…]" was read as a terminal markup tag
+    text = grades_like(*args)
+    assert [f"[{i}]" in text for i in ids] == [True] * len(ids)

@@ -258,3 +258,24 @@ def test_report_key_prefers_the_inspection_date_and_needs_an_authority():
     assert key.describe() == "Kent, inspection report, inspection ended 20 May 2022"
     assert report_key(DocumentMeta(kind="national survey", published="2010")) is None
     assert report_key(DocumentMeta(authorities=("Kent",), kind="inspection report")) is None
+
+
+def test_a_document_is_named_by_the_end_of_its_source_path(tmp_path, assistant):
+    sutton, _ = report(tmp_path / "ilacs" / "sutton", NAME, SUTTON, "Sutton.")
+    newcastle, _ = report(tmp_path / "ilacs" / "newcastle", NAME, NEWCASTLE, "Newcastle.")
+    assistant.ingest([(sutton, f"ilacs/sutton/{NAME}"), (newcastle, f"ilacs/newcastle/{NAME}")])
+    assert assistant.resolve_document(f"sutton/{NAME}").meta.authorities == ("Sutton",)
+    found = assistant.resolve_document(f"ilacs/newcastle/{NAME}")
+    assert found.meta.authorities == ("Newcastle upon Tyne",)
+    with pytest.raises(InputError, match="matches 2 documents"):
+        assistant.resolve_document(NAME)
+    for partial in (f"tton/{NAME}", "february 2022.pdf", "/"):  # whole path parts only
+        with pytest.raises(InputError, match="no document matches"):
+            assistant.resolve_document(partial)
+
+
+def test_an_empty_library_says_so(assistant):
+    answer = assistant.ask("What needs to improve in Kent?")
+    assert answer.refused and answer.refusal_reason == "empty library"
+    assert answer.text.startswith("The library is empty")
+    assert "ofsted-assistant ingest" in answer.text

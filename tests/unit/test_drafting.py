@@ -242,6 +242,28 @@ def test_docx_has_headings_numbered_lists_a_table_and_resolving_references(tmp_p
     assert any(t.startswith("Drafted from: ") and dates in t for _, t in styles)
 
 
+def test_docx_properties_name_the_assistant_and_the_draft_not_python_docx(tmp_path):
+    import datetime
+
+    import docx
+
+    draft = draft_documents([make_doc()], "board-paper")
+    props = docx.Document(str(write_docx(draft, tmp_path / "paper.docx"))).core_properties
+    assert props.title == draft.title and draft.title
+    assert props.author == props.last_modified_by == "Ofsted assistant"
+    assert "python-docx" not in f"{props.author} {props.comments} {props.last_modified_by}"
+    assert draft.documents[0] in props.comments
+    assert props.created.year >= datetime.datetime.now(datetime.UTC).year - 1
+    # a comparison of many reports: Word's 255-character limit per property is kept
+    many = [
+        make_doc(doc_id=f"d{i}", source=f"{'long-folder/' * 8}report-{i}.pdf") for i in range(4)
+    ]
+    draft = draft_documents(many, "board-paper")
+    props = docx.Document(str(write_docx(draft, tmp_path / "many.docx"))).core_properties
+    assert len(props.comments) == 255 and props.comments.endswith("…")
+    assert props.title == (draft.title if len(draft.title) <= 255 else draft.title[:254] + "…")
+
+
 def test_write_draft_refuses_other_extensions(tmp_path):
     draft = draft_documents([make_doc()], "briefing-note")
     with pytest.raises(InputError, match="use a .docx or .md file"):

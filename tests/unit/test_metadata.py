@@ -159,6 +159,23 @@ def test_board_paper_without_a_clear_owner_has_no_authority(index: AuthorityInde
     assert (meta.authorities, meta.publisher) == ((), None)  # York 2, Leeds 2: not clear
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Title of Report /Agenda Item | Lessons from elsewhere |",  # a table row, as cleaned
+        "Title of Report | | Lessons from elsewhere",
+        "Title: **» Lessons from elsewhere**",
+        "Title:\t## Lessons from elsewhere ##",
+    ],
+    ids=["table-row", "empty-cell", "emphasis", "heading"],
+)
+def test_titles_lose_table_and_markup_characters_at_their_ends(index, header) -> None:
+    text = f"Report to Safeguarding Board\nDate of Meeting: 1st June 2010\n{header}\nBody.\n"
+    meta = extract_metadata(text, "txt", "b.txt", authorities=index)
+    assert meta.kind == "board paper"
+    assert meta.title == "Lessons from elsewhere"
+
+
 def test_apa_letter(index: AuthorityIndex) -> None:
     text = (
         "Ofsted\nMr A Person\nDirector of Children's Services\nLeeds City Council\n"

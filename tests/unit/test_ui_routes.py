@@ -60,6 +60,34 @@ def test_a_pdf_opens_inline(kept):
     assert_inert(got)
 
 
+@pytest.mark.parametrize(
+    "name, plain",
+    [
+        ("kent report.pdf", "kent report.pdf"),
+        (
+            "children's services inspection - 05 july 2022.pdf",
+            "children's services inspection - 05 july 2022.pdf",
+        ),
+        ('Sütton "final"\r\n100%.pdf', "S_tton _final___100_.pdf"),
+    ],
+    ids=["plain", "ofsted-name", "unsafe"],
+)
+def test_the_original_is_saved_under_its_own_name_safely_quoted(tmp_path, name, plain):
+    from urllib.parse import unquote
+
+    pdf = tmp_path / f"{DOC}.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n...")
+    app = FastAPI(routes=[routes.original_route({DOC: (pdf, name)}.get)])
+    header = TestClient(app).get(f"/original/{DOC}").headers["content-disposition"]
+    kind, plain_part, utf8_part = header.split("; ")
+    assert kind == "inline" and plain_part == f'filename="{plain}"'
+    assert utf8_part.startswith("filename*=UTF-8''")
+    assert unquote(utf8_part.removeprefix("filename*=UTF-8''")) == name.replace("\r", "_").replace(
+        "\n", "_"
+    )
+    assert DOC not in header and header.isascii()
+
+
 @pytest.mark.parametrize("doc", ["cd" * 32, "ef" * 32], ids=["html", "html-named-pdf"])
 def test_anything_else_is_a_download(kept, doc):
     got = TestClient(app_for(kept)).get(f"/original/{doc}")

@@ -168,3 +168,16 @@ def test_confirmations_name_the_document_and_escape_its_title():
     assert "new.pdf would replace **\\[click\\]" in replace and "Sutton" in replace
     summary = views.ingest_summary(IngestReport((held,), 0.1))
     assert summary == "Upload: 1 waiting for you to confirm a replacement."
+
+
+def test_documents_without_pages_show_a_dash_not_zero():
+    from ingest.models import DocumentMeta
+    from vectorstore.store import DocumentRecord
+
+    meta = DocumentMeta(title="Board paper", authorities=("Devon",), kind="board paper")
+    text = DocumentRecord("7d85d1f466fd0000", "devon-board.txt", "txt", meta, 11, 0, "")
+    pdf = DocumentRecord("f2006a0cebd1aaaa", "inspection.pdf", "pdf", meta, 29, 9, "")
+    pages = views.DOCUMENT_COLUMNS.index("Pages")
+    assert [row[pages] for row in views.document_rows([text, pdf])] == ["-", 9]
+    assert "0 pages" not in views.document_line(text) and "9 pages" in views.document_line(pdf)
+    assert " ·  · " not in views.document_line(text)
