@@ -27,7 +27,6 @@ _NESTED = "▪◦"  # the PDFs' second-level bullets
 _SPLIT = re.compile(rf"\s+(?=[{BULLETS}]\s)")
 _ITEM = re.compile(r"^(?P<mark>[-*]|\d{1,3}[.)])\s+")
 _HEADING = re.compile(r"^\*\*(?P<name>[^*\n]{1,100})\*\*$")
-_MARKERS = re.compile(r"(?:\s*\[\d+\])+\s*$")
 _BLOCK_START = re.compile(r"^(\s*)(?:([-+=>#])|(\d{1,9})([.)]))")
 TITLE_CHARS = 48
 
@@ -91,11 +90,11 @@ def _list_item(body: str, mark: str) -> list[str]:
     if not subs:
         return [f"{mark} {_inline(lead)}"]
     if lead:
-        markers = _MARKERS.search(subs[-1][1])
-        if markers:  # the citation of the whole list goes with its lead-in
+        start = _trailing_markers(subs[-1][1])
+        if start is not None:  # the citation of the whole list goes with its lead-in
             nested, last = subs[-1]
-            subs[-1] = (nested, last[: markers.start()])
-            lead += " " + markers.group().strip()
+            subs[-1] = (nested, last[:start])
+            lead += " " + last[start:].strip()
         out = [f"{mark} {_inline(lead)}"]
         indent = " " * (len(mark) + 1)
     else:  # the line is the list itself
@@ -164,3 +163,20 @@ def numbers_label(numbers: Sequence[int]) -> str:
     if len(ns) > 2 and ns == list(range(ns[0], ns[-1] + 1)):
         return f"[{ns[0]}–{ns[-1]}]"
     return "[" + ", ".join(str(n) for n in ns) + "]"
+
+
+def _trailing_markers(text: str) -> int | None:
+    """Where the citation markers ending ``text`` ("... [1] [2]") begin, if it ends so.
+
+    Read backwards in code (a pattern anchored at the end would be tried from every
+    position of a long line).
+    """
+    end = len(text.rstrip())
+    start = None
+    while end > 0 and text[end - 1] == "]":
+        open_at = text.rfind("[", 0, end - 1)
+        if open_at < 0 or not text[open_at + 1 : end - 1].isdigit():
+            break
+        start = open_at
+        end = len(text[:open_at].rstrip())
+    return None if start is None else end  # from the blank space before the first marker

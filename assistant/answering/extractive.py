@@ -120,11 +120,27 @@ class _Question:
 
 
 # where a shortened quote may end: before a list item or a line, or after a sentence
-_ITEM_BREAK = re.compile(r"\s*\n|\s+(?=[■◼•●▪◦]\s)")
+_SPACE_RUN = re.compile(r"\s+")
+_BULLET_MARKS = "■◼•●▪◦"
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])[\"”’)]*(?=\s)")
 _BULLET_ITEM = re.compile(r"(?:^|\s)[■◼•●▪◦]\s")
 MIN_SHORTENED_WORDS = 5
 NOTE_WORDS = 5
+
+
+def _item_breaks(text: str, end: int) -> list[int]:
+    """Where a list item or a line begins in ``text[:end]``.
+
+    That is the start of the blank space before it: a line break, or a bullet mark
+    followed by a space.
+    """
+    out = []
+    for m in _SPACE_RUN.finditer(text, 0, end):  # each run of spaces read once: linear
+        after = text[m.end() : min(m.end() + 2, end)]
+        bullet = len(after) == 2 and after[0] in _BULLET_MARKS and after[1].isspace()
+        if "\n" in m.group() or bullet:
+            out.append(m.start())
+    return out
 
 
 def _shortened(quote: _Quote, limit: int) -> _Quote:
@@ -136,7 +152,7 @@ def _shortened(quote: _Quote, limit: int) -> _Quote:
     """
     text = quote.text
     allowed = len(text[:limit].split())
-    items = [m.start() for m in _ITEM_BREAK.finditer(text, 0, limit + 1)]
+    items = _item_breaks(text, limit + 1)
     items = [e for e in items if len(text[:e].split()) >= max(MIN_SHORTENED_WORDS, allowed // 2)]
     if items:
         end = max(items)
