@@ -168,7 +168,7 @@ def test_phone_passage_opens_under_its_answer_and_tables_stay_readable(browser, 
         grid = page.get_by_role("grid", name="Documents in the library")
         page.wait_for_function("el => el.innerText.includes('Kent')", arg=grid.element_handle())
         widths = column_widths(grid)
-        for key in ("Title", "Authority", "Kind", "Date"):
+        for key in ("Title", "Authority", "Kind", "Dates"):
             assert min(widths[key]) >= READABLE_PX, (key, widths[key])
         scroller = grid.locator(".virtual-table-viewport")
         assert scroller.evaluate("el => el.scrollWidth > el.clientWidth + 100")  # the rest scrolls
@@ -183,7 +183,7 @@ def test_phone_passage_opens_under_its_answer_and_tables_stay_readable(browser, 
             "el => el.innerText.includes('Overall effectiveness')", arg=grades.element_handle()
         )
         widths = column_widths(grades)
-        for key in ("Authority", "Judgement", "Grade (as written)", "Inspected"):
+        for key in ("Authority", "Judgement", "Grade (as written)", "Dates"):
             assert min(widths[key]) >= READABLE_PX, (key, widths[key])
         grades.scroll_into_view_if_needed()
         photograph(page, shots / "grades-390x844.png")
