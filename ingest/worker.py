@@ -269,9 +269,12 @@ def _warm() -> None:
 def _collect(result_fd: int, request_fd: int, pid: int) -> bytes | None:
     """What a child writes, until it ends; None (the child killed) if the caller ends first."""
     pieces = []
+    poller = select.poll()  # not select(): a busy server's descriptors pass 1024
+    poller.register(result_fd, select.POLLIN)
+    poller.register(request_fd, select.POLLIN)
     try:
         while True:
-            readable, _, _ = select.select([result_fd, request_fd], [], [])
+            readable = {fd for fd, _ in poller.poll()}
             if request_fd in readable:  # no request comes during a parse: the pipe closed
                 os.kill(pid, signal.SIGKILL)
                 return None

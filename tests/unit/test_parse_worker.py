@@ -136,3 +136,23 @@ def test_files_are_read_at_a_lower_cpu_priority(worker):
     with pytest.raises(IngestError) as caught:
         worker(target=tell_niceness)(KENT, "kent.pdf")
     assert str(caught.value) == f"nice {min(19, os.nice(0) + 10)}"
+
+
+def test_a_caller_with_over_1024_open_files_is_served(worker):
+    """A long-running window holds many descriptors: the worker's pipes get numbers past
+    what select() can watch (the full test run hit this)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"the hard limit of open files is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = []
+    try:
+        while not held or held[-1] < 1100:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        assert "Kent" in worker()(KENT, "kent.pdf").text
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
