@@ -50,6 +50,21 @@ class HashEmbeddings(Embeddings):
         return self.embed_array([text])[0].tolist()
 
 
+def line_chunks(doc: Any, max_tokens: int, overlap_tokens: int) -> list[Any]:
+    """A chunker for tests: one chunk per non-empty line (its page when the text has pages)."""
+    from ingest.models import Chunk
+
+    out, pos = [], 0
+    for line in doc.text.split("\n"):
+        if line:
+            start = doc.text.index(line, pos)
+            pos = start + len(line)
+            out.append(
+                Chunk(doc.doc_id, doc.source, len(out), line, start, pos, doc.page_at(start))
+            )
+    return out
+
+
 class BlockingEmbeddings(HashEmbeddings):
     """Hash embeddings that stop on texts holding ``marker`` until ``release`` is set.
 

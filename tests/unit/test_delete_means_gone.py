@@ -19,8 +19,8 @@ from assistant.app import build_assistant
 from assistant.housekeeping import forget_documents, sweep_window_files, write_draft_sources
 from assistant.settings import Settings
 from assistant.structured import structured_data
-from ingest.models import Chunk, DocumentMeta, ParsedDocument
-from tests.fakes import HashEmbeddings
+from ingest.models import DocumentMeta, ParsedDocument
+from tests.fakes import HashEmbeddings, line_chunks
 from tests.traces import traces
 from tests.traces import unique_phrase as phrase
 
@@ -36,23 +36,13 @@ def load(path: Path, source: str) -> ParsedDocument:
     )
 
 
-def chunk(doc, max_tokens, overlap_tokens):
-    out, pos = [], 0
-    for line in doc.text.split("\n"):
-        if line:
-            start = doc.text.index(line, pos)
-            pos = start + len(line)
-            out.append(Chunk(doc.doc_id, doc.source, len(out), line, start, pos, None))
-    return out
-
-
 @pytest.fixture
 def assistant(tmp_path):
     return build_assistant(
         Settings(data_dir=tmp_path / "data"),
         embeddings=HashEmbeddings(),
         loader=load,
-        chunker=chunk,
+        chunker=line_chunks,
     )
 
 
@@ -103,7 +93,7 @@ def test_a_new_process_reads_the_compacted_library(tmp_path, assistant):
     assistant.ingest([report(tmp_path, "a.txt", secret), report(tmp_path, "b.txt", kept)])
     assistant.remove("a.txt")
     again = build_assistant(
-        assistant.settings, embeddings=HashEmbeddings(), loader=load, chunker=chunk
+        assistant.settings, embeddings=HashEmbeddings(), loader=load, chunker=line_chunks
     )
     assert [d.source for d in again.documents()] == ["b.txt"]
     assert again.store.count_chunks() == 41

@@ -16,8 +16,8 @@ from assistant.errors import InputError
 from assistant.identity import report_key, same_document
 from assistant.service import Library
 from assistant.settings import Settings
-from ingest.models import Chunk, DocumentMeta, ParsedDocument
-from tests.fakes import HashEmbeddings
+from ingest.models import DocumentMeta, ParsedDocument
+from tests.fakes import HashEmbeddings, line_chunks
 from vectorstore.store import DocumentRecord
 
 NAME = "children's services inspection - 01 february 2022.pdf"
@@ -43,20 +43,13 @@ def load(path: Path, source: str) -> ParsedDocument:
     )
 
 
-def chunk(doc, max_tokens, overlap_tokens):
-    out, pos = [], 0
-    for line in doc.text.split("\n"):
-        if line:
-            start = doc.text.index(line, pos)
-            pos = start + len(line)
-            out.append(Chunk(doc.doc_id, doc.source, len(out), line, start, pos, None))
-    return out
-
-
 @pytest.fixture
 def assistant(tmp_path):
     return build_assistant(
-        Settings(data_dir=tmp_path / "d"), embeddings=HashEmbeddings(), loader=load, chunker=chunk
+        Settings(data_dir=tmp_path / "d"),
+        embeddings=HashEmbeddings(),
+        loader=load,
+        chunker=line_chunks,
     )
 
 

@@ -7,8 +7,8 @@ import pytest
 from assistant.app import build_assistant
 from assistant.errors import IngestError
 from assistant.settings import Settings
-from ingest.models import Chunk, DocumentMeta, PageSpan, ParsedDocument
-from tests.fakes import HashEmbeddings
+from ingest.models import DocumentMeta, PageSpan, ParsedDocument
+from tests.fakes import HashEmbeddings, line_chunks
 
 
 def fake_doc(path: Path, source: str) -> ParsedDocument:
@@ -25,26 +25,13 @@ def fake_doc(path: Path, source: str) -> ParsedDocument:
     )
 
 
-def fake_chunks(doc, max_tokens, overlap_tokens):
-    words = doc.text.split("\n")
-    out, pos = [], 0
-    for line in words:
-        start = doc.text.index(line, pos)
-        pos = start + len(line)
-        if line:
-            out.append(
-                Chunk(doc.doc_id, doc.source, len(out), line, start, pos, doc.page_at(start))
-            )
-    return out
-
-
 @pytest.fixture
 def assistant(tmp_path):
     return build_assistant(
         Settings(data_dir=tmp_path / "d"),
         embeddings=HashEmbeddings(),
         loader=fake_doc,
-        chunker=fake_chunks,
+        chunker=line_chunks,
     )
 
 
@@ -104,7 +91,7 @@ def test_remove_deletes_record_and_chunks(tmp_path, assistant):
 def test_orphan_chunks_of_an_interrupted_ingest_are_cleaned(tmp_path, assistant):
     (path, source) = write(tmp_path, "a.txt", "alpha\nbeta")
     doc = fake_doc(path, source)
-    chunks = fake_chunks(doc, 200, 0)
+    chunks = line_chunks(doc, 200, 0)
     # Simulate a crash after chunks were written but before the document record.
     assistant.store._chunks.upsert(
         ids=["orphan:00000"],
@@ -215,7 +202,7 @@ def test_a_cited_passage_carries_its_document_s_labelled_dates(tmp_path):
         Settings(data_dir=tmp_path / "d"),
         embeddings=HashEmbeddings(),
         loader=dated,
-        chunker=fake_chunks,
+        chunker=line_chunks,
     )
     assistant.ingest([write(tmp_path, "k.txt", "care leavers are supported")])
     (doc,) = assistant.documents()

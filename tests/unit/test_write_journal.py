@@ -10,7 +10,7 @@ import pytest
 from assistant.app import build_assistant
 from assistant.settings import Settings
 from ingest.models import DocumentMeta, ParsedDocument
-from tests.fakes import HashEmbeddings
+from tests.fakes import HashEmbeddings, line_chunks
 from vectorstore.manifest import Journal
 from vectorstore.store import ChromaStore
 
@@ -40,22 +40,10 @@ def load(path: Path, source: str) -> ParsedDocument:
     )
 
 
-def chunk(doc, max_tokens, overlap_tokens):
-    from ingest.models import Chunk
-
-    out, pos = [], 0
-    for line in doc.text.split("\n"):
-        if line:
-            start = doc.text.index(line, pos)
-            pos = start + len(line)
-            out.append(Chunk(doc.doc_id, doc.source, len(out), line, start, pos, None))
-    return out
-
-
 def make(data_dir: Path, embeddings=None, batch_size: int = 2):
     settings = Settings(data_dir=data_dir, store={"batch_size": batch_size})
     return build_assistant(
-        settings, embeddings=embeddings or HashEmbeddings(), loader=load, chunker=chunk
+        settings, embeddings=embeddings or HashEmbeddings(), loader=load, chunker=line_chunks
     )
 
 
@@ -72,7 +60,7 @@ def test_a_document_half_written_is_rolled_back_when_the_library_is_opened(tmp_p
     dying = make(data, FailingEmbeddings(fail_on=2))
     store = dying.store
     doc = load(*lines(tmp_path, "b.txt", "beta", 6))
-    record_chunks = chunk(doc, 0, 0)
+    record_chunks = line_chunks(doc, 0, 0)
     from vectorstore.store import DocumentRecord
 
     record = DocumentRecord(doc.doc_id, doc.source, "txt", doc.meta, len(record_chunks), 0, "")
@@ -145,7 +133,9 @@ def test_a_second_version_left_by_a_crash_without_journal_is_removed(tmp_path):
     stale = load(*lines(tmp_path, "old.txt", "older", 2))
     from vectorstore.store import DocumentRecord
 
-    stale_chunks = [c.__class__(**{**c.__dict__, "source": "a.txt"}) for c in chunk(stale, 0, 0)]
+    stale_chunks = [
+        c.__class__(**{**c.__dict__, "source": "a.txt"}) for c in line_chunks(stale, 0, 0)
+    ]
     record = DocumentRecord(stale.doc_id, "a.txt", "txt", stale.meta, 2, 0, "")
     store.add_document(record, stale.text, stale_chunks)
     assert len(store.find_all_by_source("a.txt")) == 2
@@ -163,7 +153,7 @@ def test_a_store_without_a_journal_still_works(tmp_path):
     store = ChromaStore(client, HashEmbeddings(), prefix="nojournal")
     assert store.journal is None and store.recover() == 0
     doc = load(*lines(tmp_path, "a.txt", "alpha", 2))
-    chunks = chunk(doc, 0, 0)
+    chunks = line_chunks(doc, 0, 0)
     from vectorstore.store import DocumentRecord
 
     record = DocumentRecord(doc.doc_id, doc.source, "txt", doc.meta, 2, 0, "")
