@@ -35,7 +35,12 @@ def pdf_with_content(data: bytes, stream_dictionary: bytes) -> bytes:
         b"<< %s >>\nstream\n%s\nendstream" % (stream_dictionary, data),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    return pdf_of(objects)
+
+
+def pdf_of(objects: list[bytes], version: bytes = b"1.7") -> bytes:
+    """A PDF file of ``objects`` (numbered from 1, the first the catalog), with its xref."""
+    out = bytearray(b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % version)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))

@@ -20,6 +20,7 @@ from assistant.app import build_assistant
 from assistant.cli import app
 from assistant.settings import Settings
 from ingest.loader import MAX_TEXT_FILE_BYTES, iter_files, load_document
+from tests.bombs import pdf_of
 from tests.conftest import SAMPLE
 from tests.fakes import HashEmbeddings
 
@@ -78,19 +79,7 @@ def scanned_pdf() -> bytes:
         b" /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
         % (width, height, len(pixels), pixels),
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_of(objects, b"1.4")
 
 
 def make_bad_folder(root: Path) -> Path:
