@@ -100,17 +100,22 @@ def chat_session(url: str, i: int, stop: float, tally: Tally) -> None:
     client = Client(url, verbose=False)
     n = i
     while time.monotonic() < stop:
-        question, expected = QUESTIONS[n % len(QUESTIONS)]
+        ask_and_tally(client, n, tally, f"session {i}: ")
         n += 1
-        began = time.perf_counter()
-        try:
-            plain = ask(client, question)
-        except Exception as exc:  # noqa: BLE001 - every failure is counted
-            tally.add("errors", f"session {i}: {type(exc).__name__}: {exc}")
-            continue
-        tally.add("latencies", time.perf_counter() - began)
-        if expected.lower() not in plain.lower() or "[1]" not in plain:
-            tally.add("wrong", f"{question!r} → {plain[:120]!r}")
+
+
+def ask_and_tally(client, n: int, tally: Tally, who: str = "") -> None:
+    """Ask the ``n``th known question; add its latency, or its error, and a wrong answer."""
+    question, expected = QUESTIONS[n % len(QUESTIONS)]
+    began = time.perf_counter()
+    try:
+        plain = ask(client, question)
+    except Exception as exc:  # noqa: BLE001 - every failure is counted
+        tally.add("errors", f"{who}{type(exc).__name__}: {exc}")
+        return
+    tally.add("latencies", time.perf_counter() - began)
+    if expected.lower() not in plain.lower() or "[1]" not in plain:
+        tally.add("wrong", f"{question!r} → {plain[:120]!r}")
 
 
 def uploader(url: str, i: int, stop: float, tally: Tally, folder: Path) -> None:

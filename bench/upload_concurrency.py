@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.concurrency import QUESTIONS, ask, percentile, start  # noqa: E402
+from bench.concurrency import QUESTIONS, Tally, ask, ask_and_tally, percentile, start  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -42,28 +42,8 @@ def big_text(path: Path, size: int = 19 * MB) -> Path:
     return path
 
 
-class Phase:
+class Phase(Tally):
     """Latencies, errors and wrong answers of one phase, from many threads."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.latencies: list[float] = []
-        self.errors: list[str] = []
-        self.wrong: list[str] = []
-
-    def ask(self, client, n: int) -> None:
-        question, expected = QUESTIONS[n % len(QUESTIONS)]
-        began = time.perf_counter()
-        try:
-            plain = ask(client, question)
-        except Exception as exc:  # noqa: BLE001 - every failure is counted
-            with self.lock:
-                self.errors.append(f"{type(exc).__name__}: {exc}")
-            return
-        with self.lock:
-            self.latencies.append(time.perf_counter() - began)
-            if expected.lower() not in plain.lower() or "[1]" not in plain:
-                self.wrong.append(f"{question!r} → {plain[:120]!r}")
 
     def figures(self) -> dict:
         lat = self.latencies or [float("nan")]
@@ -84,7 +64,7 @@ def back_to_back(clients: list, phase: Phase, seconds: float, until: threading.E
     def session(i: int) -> None:
         n = i
         while time.monotonic() < stop and not until.is_set():
-            phase.ask(clients[i], n)
+            ask_and_tally(clients[i], n, phase)
             n += 1
 
     threads = [threading.Thread(target=session, args=(i,)) for i in range(len(clients))]
@@ -102,7 +82,8 @@ def rounds(
     count = 0
     while not until.is_set() and (most is None or count < most):
         threads = [
-            threading.Thread(target=phase.ask, args=(c, count + i)) for i, c in enumerate(clients)
+            threading.Thread(target=ask_and_tally, args=(c, count + i, phase))
+            for i, c in enumerate(clients)
         ]
         for t in threads:
             t.start()
