@@ -28,7 +28,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -647,8 +647,7 @@ class ChromaStore:
             if self.journal is not None:
                 self.journal.begin(record.doc_id, "writing", record.source, len(chunks))
             mean = self._write_chunks(record, chunks, vectors, on_batch, on_embedded)
-            index = self._index_after(record.doc_id, old_ids) if visible else None
-            with visible() if visible else nullcontext():
+            with self._becoming_visible(record.doc_id, old_ids, visible):
                 self._write_record(record, text, pages, len(chunks), mean)
                 if self.journal is not None:
                     if replaces:
@@ -658,19 +657,36 @@ class ChromaStore:
                     )
                 if old_ids:
                     self._call(self._docs.delete, ids=old_ids)
-                if index is not None:
-                    self._install(*index)
             for old in replaces:
                 self.delete_chunks(old.doc_id)
                 if self.journal is not None:
                     self.journal.end(old.doc_id)
                 self._removed.append((old.doc_id, old.source))
-            if index is not None and self.lexical is not None:
-                self.lexical.save()
 
     def embed_chunks(self, title: str | None, chunks: Sequence[Chunk]) -> np.ndarray:
         """The unit vectors of a document's chunks, as :meth:`add_document` would embed them."""
         return self.embeddings.embed_array([embedding_text(title, c) for c in chunks])
+
+    @contextmanager
+    def _becoming_visible(
+        self, add: str | None, remove: Sequence[str], visible: Visible | None
+    ) -> Iterator[None]:
+        """Hold ``visible`` around the body, with the lexical index of the library after it.
+
+        The index (``add`` complete, ``remove`` gone) is built before ``visible`` is taken
+        and swapped in before it is released; it is saved after. Without ``visible`` the
+        body runs alone and the caller refreshes the index when its writes are done.
+        """
+        if visible is None:
+            yield
+            return
+        index = self._index_after(add, remove)
+        with visible():
+            yield
+            if index is not None:
+                self._install(*index)
+        if index is not None and self.lexical is not None:
+            self.lexical.save()
 
     def _index_after(self, add: str | None, remove: Sequence[str]) -> tuple[Any, str] | None:
         """The lexical index of the library once ``add`` is complete and ``remove`` gone."""
@@ -808,17 +824,12 @@ class ChromaStore:
             if self.journal is not None:
                 self.journal.mark_removed()
                 self.journal.begin(doc_id, "removing", source)
-            index = self._index_after(None, [doc_id]) if visible else None
-            with visible() if visible else nullcontext():
+            with self._becoming_visible(None, [doc_id], visible):
                 self._call(self._docs.delete, ids=[doc_id])
-                if index is not None:
-                    self._install(*index)
             self.delete_chunks(doc_id)
             if self.journal is not None:
                 self.journal.end(doc_id)
             self._removed.append((doc_id, source))
-            if index is not None and self.lexical is not None:
-                self.lexical.save()
         return existing is not None
 
     def take_removed(self) -> list[tuple[str, str]]:
