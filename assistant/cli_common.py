@@ -86,25 +86,14 @@ def setup_logging(verbose: bool) -> None:
         handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
 
 
-def build(
-    data_dir: Path | None,
-    host: str | None,
-    port: int | None,
-    verbose: bool,
-    *,
-    window: bool = False,
-) -> Any:
-    """Configure logging and build the assistant from settings and options.
+def build(data_dir: Path | None, host: str | None, port: int | None, verbose: bool) -> Any:
+    """Configure logging and build the assistant from settings and options."""
+    return build_from(settings_from(data_dir, host, port), verbose)
 
-    For the ``window`` (many questions at once, uploads beside them) the embedding
-    model runs each call on one thread unless ``embedding.threads`` is set: calls run
-    side by side, and an upload's embedding stays on its own lower-priority thread.
-    """
+
+def build_from(settings: Any, verbose: bool) -> Any:
+    """Configure logging and build the assistant from ``settings`` as given."""
     from assistant.app import build_assistant
 
     setup_logging(verbose)
-    settings = settings_from(data_dir, host, port)
-    if window and settings.embedding.threads == 0:
-        embedding = settings.embedding.model_copy(update={"threads": 1})
-        settings = settings.model_copy(update={"embedding": embedding})
     return build_assistant(settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, Any
 
 import typer
 
@@ -83,11 +83,11 @@ def serve_command(
     verbose: Verbose = False,
 ) -> None:
     """Start the chat window at http://127.0.0.1:7860 (settings: OFSTED_ASSISTANT_UI__*)."""
-    from assistant.cli_common import build, settings_from
+    from assistant.cli_common import build_from, settings_from
     from assistant.service import Library
 
     with errors_to_exit():
-        settings = settings_from(data_dir, chroma_host, chroma_port)
+        settings = _one_thread_per_call(settings_from(data_dir, chroma_host, chroma_port))
         ui = settings.ui
         auth = Accounts.from_settings(ui)  # accounts file and single login, before any loading
         host = host or ui.host
@@ -97,7 +97,7 @@ def serve_command(
         if warning:
             err.print(warning)
         claim = claim_data_dir(settings.data_dir, f"http://{shown}:{port}")
-        assistant = build(data_dir, chroma_host, chroma_port, verbose, window=True)
+        assistant = build_from(settings, verbose)
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
         from ui.app import serve
 
@@ -107,6 +107,18 @@ def serve_command(
         finally:
             assistant.close()
             claim.close()
+
+
+def _one_thread_per_call(settings: Any) -> Any:
+    """The window's default: the embedding model runs each call on one thread.
+
+    Calls run side by side (many questions at once), and an upload's embedding stays
+    on its own lower-priority thread; ``embedding.threads`` set by the user is kept.
+    """
+    if settings.embedding.threads != 0:
+        return settings
+    embedding = settings.embedding.model_copy(update={"threads": 1})
+    return settings.model_copy(update={"embedding": embedding})
 
 
 def register(app: typer.Typer) -> None:
