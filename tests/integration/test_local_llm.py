@@ -18,8 +18,8 @@ from assistant.app import build_assistant
 from assistant.errors import ProviderError
 from assistant.models import Answer
 from assistant.settings import LLMSettings, Settings
-from tests.fakes import HashEmbeddings
-from tests.unit.test_store_and_ingest_service import fake_chunks, fake_doc
+from tests.fakes import HashEmbeddings, line_chunks
+from tests.unit.test_store_and_ingest_service import fake_doc
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +58,7 @@ def local_assistant(data_dir: Path, **llm):
         ),
     )
     assistant = build_assistant(
-        settings, embeddings=HashEmbeddings(), loader=fake_doc, chunker=fake_chunks
+        settings, embeddings=HashEmbeddings(), loader=fake_doc, chunker=line_chunks
     )
     (data_dir / "kent.txt").write_text(REPORT)
     assistant.ingest([(data_dir / "kent.txt", "kent.txt")])
@@ -110,7 +110,7 @@ def test_wrong_model_name_in_openai_mode_is_a_clear_error(assistant, tmp_path):
         ),
         embeddings=HashEmbeddings(),
         loader=fake_doc,
-        chunker=fake_chunks,
+        chunker=line_chunks,
     )
     (tmp_path / "kent.txt").write_text(REPORT)
     other.ingest([(tmp_path / "kent.txt", "kent.txt")])

@@ -10,9 +10,9 @@ from assistant.app import build_assistant
 from assistant.errors import ConfigError, ProviderError, ProviderUnreachableError
 from assistant.prompts import load_prompts
 from assistant.settings import LLMSettings, Settings
-from tests.fakes import HashEmbeddings, ScriptedChatModel
+from tests.fakes import HashEmbeddings, ScriptedChatModel, line_chunks
 from tests.unit.test_answer_checks import P1, P2, chunk
-from tests.unit.test_store_and_ingest_service import fake_chunks, fake_doc, write
+from tests.unit.test_store_and_ingest_service import fake_doc, write
 
 QUESTION = "How many children were in care?"
 
@@ -226,7 +226,7 @@ def test_build_assistant_wires_the_openai_mode_with_an_injected_chat_model(tmp_p
         Settings(data_dir=tmp_path / "d", llm=LLMSettings(mode="openai", model="gpt-test")),
         embeddings=HashEmbeddings(),
         loader=fake_doc,
-        chunker=fake_chunks,
+        chunker=line_chunks,
         chat=chat,
     )
     assistant.ingest(
@@ -248,7 +248,7 @@ def test_openai_mode_without_a_key_says_how_to_set_it(tmp_path):
         Settings(data_dir=tmp_path / "d", llm=LLMSettings(mode="openai")),
         embeddings=HashEmbeddings(),
         loader=fake_doc,
-        chunker=fake_chunks,
+        chunker=line_chunks,
     )
     assistant.ingest([write(tmp_path, "k.txt", "Care leavers have personal advisers.")])
     with pytest.raises(ConfigError, match="^the openai mode needs an API key: set OFSTED_"):
@@ -262,7 +262,7 @@ def _conversation(tmp_path, chat):
         Settings(data_dir=tmp_path / "d", llm=LLMSettings(mode="openai", model="gpt-test")),
         embeddings=HashEmbeddings(),
         loader=fake_doc,
-        chunker=fake_chunks,
+        chunker=line_chunks,
         chat=chat,
     )
     assistant.ingest(
