@@ -275,10 +275,11 @@ class Assistant:
         """The judgements (or actions) table's answer to a grade or plan question."""
         if self.judgements is None or und.intent in ("compare", "improve", "summary"):
             return None
-        from assistant.answering.judgements import NEIGHBOURS, areas_named
+        from assistant.answering.judgements import NEIGHBOURS
 
         authorities = (filters.authorities if filters else ()) or scope.authorities
         authorities = tuple(a for a in authorities if a not in scope.missing)
+        question = und.corrected  # "outstandng" asks for a grade too
         table = None
         if und.intent != "who_when":
             neighbours: list[str] = []
@@ -291,8 +292,7 @@ class Assistant:
                 und.years,
                 neighbours,
                 ids,
-                force=und.intent == "why"
-                or (und.intent == "grade" and bool(authorities) and bool(areas_named(question))),
+                force=und.intent in ("why", "grade") and bool(authorities),
             )
         if table is None and self.actions is not None:
             table = self.actions.answer(question, authorities)

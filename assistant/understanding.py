@@ -96,6 +96,11 @@ class Understood:
     topic: tuple[str, ...] = field(default_factory=tuple)
 
     @property
+    def corrected(self) -> str:
+        """The question as typed with its misspelt words corrected ("outstandng")."""
+        return _corrected(self.text, self.analysis)
+
+    @property
     def names(self) -> tuple[str, ...]:
         """The authorities confident enough to scope the answer, in order of mention."""
         return tuple(a.name for a in self.authorities if a.confidence >= MIN_CONFIDENCE)
@@ -232,10 +237,7 @@ class QuestionReader:
             for t in terms(analysis.expanded)
             if t not in named and not t.isdigit() and t not in QUESTION_WORDS
         )
-        corrected = question
-        for typed, fixed in analysis.corrections:  # "outstandng" reads as "outstanding"
-            corrected = re.sub(rf"\b{re.escape(typed)}\b", fixed, corrected, flags=re.I)
-        intent = classify_intent(corrected, len(refs))
+        intent = classify_intent(_corrected(question, analysis), len(refs))
         if intent == "finding" and not topic:
             intent = "summary"  # "what did Ofsted say about Bolton?"
         return Understood(
@@ -323,6 +325,12 @@ _PLACE_AFTER = re.compile(
 )
 _PLACE_BEFORE = re.compile(r"\b(?:in|for|at|about|of|on|to)\s+$", re.I)
 _ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
+
+
+def _corrected(question: str, analysis: QueryAnalysis) -> str:
+    for typed, fixed in analysis.corrections:  # "outstandng" reads as "outstanding"
+        question = re.sub(rf"\b{re.escape(typed)}\b", fixed, question, flags=re.I)
+    return question
 
 
 def _names_a_place(text: str, start: int, end: int) -> bool:

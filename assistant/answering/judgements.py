@@ -173,7 +173,9 @@ class JudgementAnswerer:
             rows = [r for r in rows if r.doc_id in set(doc_ids)]
         if not rows:
             return None
-        report = self._report(rows, set(years), _months(question))
+        # scoped documents already fit the years asked (the scope's rule): the best fit
+        # among them, else the newest
+        report = self._report(rows, set(years), _months(question), scoped=bool(doc_ids))
         if report is None:
             return None
         of_report = [r for r in rows if r.doc_id == report]
@@ -274,8 +276,13 @@ class JudgementAnswerer:
         return Drafted("\n".join(lines), tuple(citations), False)
 
     @staticmethod
-    def _report(rows: list[GradeRow], years: set[int], months: set[int]) -> str | None:
-        """The report asked about: the best fit to the year and month, else the newest."""
+    def _report(
+        rows: list[GradeRow], years: set[int], months: set[int], *, scoped: bool = False
+    ) -> str | None:
+        """The report asked about: the best fit to the year and month, else the newest.
+
+        Without ``scoped``, None when no report fits the years named.
+        """
         by_doc: dict[str, GradeRow] = {}
         for r in rows:
             by_doc.setdefault(r.doc_id, r)
@@ -285,7 +292,7 @@ class JudgementAnswerer:
             return (reports or docs)[0].doc_id
         scored = [(_of_the_time(r, years, months), i, r.doc_id) for i, r in enumerate(docs)]
         best = max(scored, key=lambda s: (s[0], -s[1]))
-        return best[2] if best[0] > 0 else None
+        return best[2] if best[0] > 0 or scoped else None
 
     def _draft(self, rows: list[GradeRow]) -> Drafted:
         first = rows[0]

@@ -107,6 +107,26 @@ def test_compare_names_each_authority_with_its_own_report(sample_assistant):
     assert _authorities_cited(sample_assistant, answer) == {"Kent", "Norfolk"}
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kent ofsted results 2022",
+        "kent 2022 - which areas outstandng",
+        "what was kent's outcome in 2022",
+    ],
+)
+def test_a_question_read_as_a_grade_question_is_answered_from_the_judgements(
+    sample_assistant, question
+):
+    # the understanding step's intent decides (a misspelt grade word, "results",
+    # "outcome"), not a second grade vocabulary in the table's code
+    answer = sample_assistant.ask(question)
+    assert answer.intent == "grade"
+    assert answer.answered_from == "judgements table" and not answer.refused
+    assert "Outstanding" in answer.text
+    assert _authorities_cited(sample_assistant, answer) == {"Kent"}
+
+
 def test_who_led_the_inspection_comes_from_the_front_matter(sample_assistant):
     answer = sample_assistant.ask("who was the lead inspector for kent")
     assert answer.intent == "who_when" and answer.answered_from == "whole report"

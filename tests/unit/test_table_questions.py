@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.answering.judgements import areas_named, asks_about_grades
+from assistant.answering.judgements import JudgementAnswerer, areas_named, asks_about_grades
+from assistant.structured import GradeRow
 
 
 @pytest.mark.parametrize(
@@ -34,3 +35,30 @@ def test_grade_questions(question, expected):
 )
 def test_areas_named(question, areas):
     assert areas_named(question) == areas
+
+
+def _row(doc_id: str, inspection_end: str, published: str) -> GradeRow:
+    return GradeRow(
+        "Kent",
+        "overall_effectiveness",
+        "Overall effectiveness",
+        "Good",
+        2,
+        "ILACS",
+        inspection_end,
+        published,
+        "Inspection",
+        "kent.pdf",
+        doc_id,
+        1,
+        "Overall effectiveness Good",
+    )
+
+
+def test_a_scoped_report_is_used_whatever_year_rule_the_table_has():
+    # an inspection ending in December 2024, published (and called) 2025: the scope
+    # chose it for "2025"; the table must not refuse it by its own year rule
+    rows = [_row("new", "2024-12-06", "2024"), _row("old", "2021-05-01", "2021")]
+    assert JudgementAnswerer._report(rows, {2025}, set()) is None
+    assert JudgementAnswerer._report(rows, {2025}, set(), scoped=True) == "new"
+    assert JudgementAnswerer._report(rows, {2021}, set(), scoped=True) == "old"
