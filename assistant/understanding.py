@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from assistant.answering.text_units import STOPWORDS, terms
-from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
+from assistant.query import QueryAnalysis, QueryAnalyzer, _distance, extract_years
 from core.vocabulary import (
     COMPASS,
     INTENT_PATTERNS,
@@ -192,6 +192,7 @@ class QuestionReader:
         self._form_re: re.Pattern[str] | None = None
         self._lower_names: dict[str, str] = {}
         self._ambiguous: dict[str, str] = {}
+        self._phrases: dict[str, str] = {}  # multi-word names, as compared: see _phrase
 
     # -- building (on first use) ------------------------------------------------------
 
@@ -211,6 +212,9 @@ class QuestionReader:
                                 self._ambiguous.setdefault(key, a.name)
                             elif len(key) >= 3:
                                 self._lower_names.setdefault(key, a.name)
+                            phrase = _phrase(name)
+                            if len(phrase.split()) >= 2:
+                                self._phrases.setdefault(phrase, a.name)
                 keys = sorted(
                     {*self._forms, *self._lower_names, *self._ambiguous}, key=len, reverse=True
                 )
@@ -260,6 +264,7 @@ class QuestionReader:
         if pattern is None or self._authorities is None:
             return question, {}
         found: dict[str, AuthorityRef] = {}
+        question = self._misspelt_phrases(question, found)
         exact_spans = [(s.start, s.end) for s in self._authorities.spans(question)]
 
         def swap(m: re.Match[str]) -> str:
@@ -284,6 +289,45 @@ class QuestionReader:
             return f"{name} Council" if how == "name in context" else name
 
         return pattern.sub(swap, question), found
+
+    def _misspelt_phrases(self, question: str, found: dict[str, AuthorityRef]) -> str:
+        """Multi-word names typed with a slip ("norh somerset", "kensingtn and chelsea").
+
+        Word-level correction cannot see these (a short word, or one word of the name
+        being another authority's whole name: "Somerset"), so runs of the question's
+        words are compared with each multi-word name as a whole: within one edit (two
+        for names of 16 letters or more), the longest name first. Exact names are left
+        to the other passes.
+        """
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(question)]
+        if len(words) < 2 or not self._phrases:
+            return question
+        by_length: dict[int, list[tuple[str, str]]] = {}
+        for phrase, name in self._phrases.items():
+            by_length.setdefault(len(phrase.split()), []).append((phrase, name))
+        taken: list[tuple[int, int, str, str]] = []
+        for n in sorted(by_length, reverse=True):
+            for i in range(len(words) - n + 1):
+                start, end = words[i][0], words[i + n - 1][1]
+                if any(a < end and start < b for a, b, _, _ in taken):
+                    continue
+                typed = question[start:end]
+                window = _phrase(typed)
+                best = None
+                for phrase, name in by_length[n]:
+                    limit = 2 if len(phrase) >= 16 else 1
+                    d = _distance(window, phrase, limit)
+                    if 0 < d <= limit and (best is None or d < best[0]):
+                        best = (d, name)
+                    elif d == 0:
+                        best = None
+                        break
+                if best is not None:
+                    taken.append((start, end, best[1], typed))
+        for start, end, name, typed in sorted(taken, reverse=True):
+            found.setdefault(name, AuthorityRef(name, typed, SPELLING, "spelling"))
+            question = question[:start] + name + question[end:]
+        return question
 
     def _capitalise_unknown(self, text: str) -> str:
         """Lower-case words the library does not know, capitalised.
@@ -325,6 +369,12 @@ _PLACE_AFTER = re.compile(
 )
 _PLACE_BEFORE = re.compile(r"\b(?:in|for|at|about|of|on|to)\s+$", re.I)
 _ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
+
+
+def _phrase(name: str) -> str:
+    """A name as phrases are compared: lower case, "&" as "and", no punctuation."""
+    name = re.sub(r"\s*&\s*", " and ", name.lower())
+    return " ".join(re.sub(r"[^a-z ]+", " ", name).split())
 
 
 def _corrected(question: str, analysis: QueryAnalysis) -> str:

@@ -34,6 +34,12 @@ def reader() -> QuestionReader:
         ("who was the HMI for bath & NE somerset", "Bath and North East Somerset", "short form"),
         ("brighton & hove care leavers", "Brighton and Hove", "short form"),
         ("NE Lincs care leavers", "North East Lincolnshire", "short form"),
+        # a slip inside a multi-word name, where one word is another authority's name
+        ("norh somerset care leavers", "North Somerset", "spelling"),
+        ("bath and north east omerset grades", "Bath and North East Somerset", "spelling"),
+        ("kensingtn and chelsea front door", "Kensington and Chelsea", "spelling"),
+        ("south gloucestrshire ofsted 2023", "South Gloucestershire", "spelling"),
+        ("north yneside care leavers", "North Tyneside", "spelling"),
     ],
 )
 def test_authorities_in_the_forms_staff_type(reader, question, name, how):
@@ -47,6 +53,12 @@ def test_authorities_in_the_forms_staff_type(reader, question, name, how):
 )
 def test_ordinary_words_are_not_authorities(reader, question):
     assert reader.read(question).authorities == ()
+
+
+def test_an_exact_name_is_never_read_as_a_near_one(reader):
+    refs = reader.read("compare east sussex and west sussex for care leavers").authorities
+    assert [r.name for r in refs] == ["East Sussex", "West Sussex"]
+    assert reader.read("north east councils and their grades").authorities == ()
 
 
 def test_derived_forms_are_generic_and_unambiguous():
