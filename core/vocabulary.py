@@ -38,7 +38,10 @@ AREA_QUESTION_WORDS: tuple[tuple[str, str], ...] = (
     ("overall_effectiveness", r"overall|effectiveness"),
     ("impact_of_leaders", r"leaders|leadership|impact of leaders"),
     ("leadership", r"leadership|management and governance"),
-    ("help_and_protection", r"help and protection|help & protection|child protection|protection"),
+    (
+        "help_and_protection",
+        r"help and protection|help & protection|child protection|protection|\bh\s?&\s?p\b",
+    ),
     ("in_care", r"children in care|looked after|looked-after|\bcla\b|\blac\b|\bcic\b|in care"),
     ("in_care_and_care_leavers", r"children in care|looked after|care leavers|in care"),
     ("looked_after_and_permanence", r"looked after|permanence|in care"),

@@ -86,15 +86,20 @@ class IntentRouter:
         return Routed(drafted, "whole report") if drafted is not None else None
 
     def reasons(self, und: Understood, scope: Scope, chunks: list[StoredChunk]) -> Drafted | None:
-        """For a "why" question: the opening of the judgement's section in the report."""
+        """For a "why" question: the judgement's section, or the report's summary.
+
+        Below good, what the report says needs to improve follows.
+        """
         doc = self._the_report(scope, chunks)
         if doc is None:
             return None
-        words: list[str] = []
-        for area in areas_named(und.text) or {"overall_effectiveness"}:
-            words += AREA_HEADINGS.get(area, ())
-        if "overall effectiveness" in words:
-            return self.whole.summary(doc, judgements=False, improve=False)
+        areas = areas_named(und.text) or {"overall_effectiveness"}
+        if len(areas) > 1:  # "good overall, but help and protection was RI: why?"
+            areas.discard("overall_effectiveness")
+        if areas == {"overall_effectiveness"}:
+            # below good, what needs to improve gives the reasons for the grade
+            return self.whole.summary(doc, judgements=False, improve=self.whole.below_good(doc))
+        words = [w for area in areas for w in AREA_HEADINGS.get(area, ())]
         return self.whole.reasons(doc, words)
 
     @staticmethod

@@ -120,8 +120,7 @@ class WholeReportAnswerer:
         if facts is None or not facts.improvements:
             return None
         out = _Writer(facts)
-        heading = facts.improve_heading.text if facts.improve_heading else "What needs to improve"
-        out.line(f"{lead}{_label(facts)} — {heading.rstrip(':?')}:")
+        out.line(f"{lead}{_label(facts)} — {_improve_heading(facts)}:")
         for item in facts.improvements[: self.max_items]:
             out.cited(f"- {item.text}", item.item)
         if len(facts.improvements) > self.max_items:
@@ -147,17 +146,30 @@ class WholeReportAnswerer:
             out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
         if facts.improvements and improve:
             items = facts.improvements[:3]
-            out.line("What needs to improve:")
+            out.line(f"{_improve_heading(facts)}:")
             for item in items:
                 out.cited(f"- {item.text}", item.item)
         return out.drafted() if out.citations else None
+
+    def below_good(self, doc_id: str, area: str = "overall_effectiveness") -> bool:
+        """Whether the report's own judgement on ``area`` is below good.
+
+        True when the report states none (a "why" question is most often about a
+        shortfall, and the report's list of what to improve then gives the reasons).
+        """
+        facts = self.facts(doc_id)
+        if facts is None:
+            return False
+        own = [j for j in facts.judgements if j.authority is None and j.area == area]
+        return not own or own[0].level >= 3
 
     def reasons(self, doc_id: str, area_words: Sequence[str]) -> Drafted | None:
         """The opening paragraphs of the section that gives the judgement on ``area_words``.
 
         Inspection reports head each judgement's section with the judgement itself
         ("The experiences and progress of care leavers: requires improvement"); the
-        paragraphs under it give the reasons.
+        paragraphs under it give the reasons. Below good, the report's list of what
+        needs to improve follows: the shortfalls it names are the reasons for the grade.
         """
         facts = self.facts(doc_id)
         if facts is None or not area_words:
@@ -171,6 +183,10 @@ class WholeReportAnswerer:
         out.line(f'From the section "{heading}":')
         for unit in units[:3]:
             out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
+        if facts.improvements and _BELOW_GOOD.search(heading):
+            out.line(f"{_improve_heading(facts)}:")
+            for item in facts.improvements[: self.max_items]:
+                out.cited(f"- {item.text}", item.item)
         return out.drafted() if out.citations else None
 
     def front_matter(self, doc_id: str, question: str) -> Drafted | None:
@@ -201,6 +217,7 @@ class WholeReportAnswerer:
 
 
 _MIN_PARAGRAPH_WORDS = 12
+_BELOW_GOOD = re.compile(r"\b(?:requires? improvement|inadequate|adequate)\b", re.I)
 
 
 def _judgement_section(
@@ -240,6 +257,12 @@ def _judgement_section(
         if len(units) >= 3:
             break
     return (heading, units) if units else None
+
+
+def _improve_heading(facts: DocumentFacts) -> str:
+    """The report's own heading of its list of what to improve."""
+    heading = facts.improve_heading.text if facts.improve_heading else "What needs to improve"
+    return heading.rstrip(":?")
 
 
 def _label(facts: DocumentFacts) -> str:

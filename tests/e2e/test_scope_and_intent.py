@@ -127,6 +127,42 @@ def test_a_question_read_as_a_grade_question_is_answered_from_the_judgements(
     assert _authorities_cited(sample_assistant, answer) == {"Kent"}
 
 
+def _improvement_citations(answer) -> list:
+    return [
+        c
+        for c in answer.citations
+        if (c.section or "").lower().startswith(("what needs", "areas for"))
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["why was norfolk judged inadequate", "norfolk 2013 - reasons for the inadequate grade?"],
+)
+def test_why_below_good_gives_the_grade_and_what_the_report_says_to_improve(
+    sample_assistant, question
+):
+    answer = sample_assistant.ask(question)
+    assert answer.intent == "why" and not answer.refused
+    assert "Inadequate" in answer.text.split("\n")[1]
+    assert len(_improvement_citations(answer)) >= 3, answer.text
+    assert _authorities_cited(sample_assistant, answer) == {"Norfolk"}
+
+
+def test_why_a_judgement_area_quotes_its_section_then_what_to_improve(sample_assistant):
+    answer = sample_assistant.ask("why was worcestershire's H&P RI")  # H&P: help and protection
+    assert answer.intent == "why"
+    sections = [(c.section or "").lower() for c in answer.citations]
+    assert any("help and protection" in s for s in sections)
+    assert _improvement_citations(answer)
+
+
+def test_why_outstanding_lists_no_shortfalls(sample_assistant):
+    answer = sample_assistant.ask("why was kent outstanding")
+    assert answer.intent == "why" and "Outstanding" in answer.text
+    assert _improvement_citations(answer) == []
+
+
 def test_who_led_the_inspection_comes_from_the_front_matter(sample_assistant):
     answer = sample_assistant.ask("who was the lead inspector for kent")
     assert answer.intent == "who_when" and answer.answered_from == "whole report"
