@@ -568,6 +568,7 @@ def build_assistant(
     from assistant.answering.router import IntentRouter
     from assistant.answering.text_units import terms
     from assistant.answering.whole import WholeReportAnswerer
+    from assistant.intent_model import IntentModel
     from assistant.query import Glossary, QueryAnalyzer
     from assistant.structured import StructuredData
     from ingest.tokens import install_offline_cache
@@ -631,7 +632,7 @@ def build_assistant(
         judgements=judgements,
         actions=ActionAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT)),
         local_server=local_server,
-        reader=QuestionReader(analyzer, authorities),
+        reader=QuestionReader(analyzer, authorities, intent_model=IntentModel.load()),
         holdings=Holdings(store.list_documents, lambda: store.lexical.signature),
         router=router,
     )

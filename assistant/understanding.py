@@ -22,6 +22,7 @@ vocabulary in :mod:`assistant.vocabulary`.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 import threading
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from assistant.answering.text_units import STOPWORDS, terms
+from assistant.intent_model import IntentModel, features
 from assistant.query import QueryAnalysis, QueryAnalyzer, _distance, extract_years
 from core.vocabulary import (
     COMPASS,
@@ -182,9 +184,14 @@ class QuestionReader:
         analyzer: QueryAnalyzer,
         authorities: AuthorityIndex | None,
         short_forms: Iterable[tuple[str, str]] | None = None,
+        intent_model: IntentModel | None = None,
     ) -> None:
-        """Use the query analyzer (typos, glossary) and the authority index."""
+        """Use the query analyzer (typos, glossary) and the authority index.
+
+        ``intent_model``, when given, reads the intent (else the vocabulary's patterns).
+        """
         self._analyzer = analyzer
+        self._intent_model = intent_model
         self._authorities = authorities
         self._short_forms = list(short_forms) if short_forms is not None else None
         self._lock = threading.Lock()
@@ -241,19 +248,22 @@ class QuestionReader:
             for t in terms(analysis.expanded)
             if t not in named and not t.isdigit() and t not in QUESTION_WORDS
         )
-        intent = classify_intent(_corrected(question, analysis), len(refs))
-        if intent == "finding" and not topic:
-            intent = "summary"  # "what did Ofsted say about Bolton?"
-        return Understood(
+        und = Understood(
             text=question,
             normalised=normalised,
             analysis=analysis,
             authorities=refs,
             years=years,
             recency=_recency(question),
-            intent=intent,
+            intent=classify_intent(_corrected(question, analysis), len(refs)),
             topic=topic,
         )
+        intent = und.intent
+        if self._intent_model is not None and intent != "compare":  # two or more named
+            intent = self._intent_model.predict(intent_evidence(und))
+        if intent == "finding" and not topic:
+            intent = "summary"  # "what did Ofsted say about Bolton?"
+        return dataclasses.replace(und, intent=intent)
 
     def _normalise(self, question: str) -> tuple[str, dict[str, AuthorityRef]]:
         """The question with short forms and lower-case names written as the index knows them.
@@ -399,6 +409,17 @@ def _recency(question: str) -> Recency | None:
     if LATEST.search(question):
         return "latest"
     return None
+
+
+def intent_evidence(und: Understood) -> set[str]:
+    """What the intent model reads of an understood question.
+
+    Its words, the names in it and what the patterns say (see
+    :mod:`assistant.intent_model`).
+    """
+    names = [n for r in und.authorities for n in (r.typed, r.name)]
+    rule = classify_intent(und.corrected, len(und.authorities))
+    return features(und.corrected, names, len(und.authorities), rule)
 
 
 def classify_intent(question: str, n_authorities: int = 0) -> str:

@@ -1,0 +1,124 @@
+"""Fit the intent model (``assistant/intent_model.py``) on the development split.
+
+Reads every wording of the questions in the given evaluation files (only ``split: dev``
+lines; a held-out line stops the run), prints the patterns' and the model's accuracy and
+consistency across wordings under cross-validation grouped by authority (no authority's
+questions are both trained on and judged), then fits on all of them and writes the model.
+
+Usage: .venv/bin/python bench/train_intent.py bench/eval/v2/dev-*.jsonl --data-dir DIR
+         [--out data/intent_model.json] [--folds 5] [--l2 1.0]
+(the library in DIR gives the typo correction its vocabulary, as when answering).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+
+from assistant.app import build_assistant
+from assistant.intent_model import IntentModel, default_path, fit
+from assistant.settings import Settings
+from assistant.understanding import INTENTS, classify_intent, intent_evidence
+
+
+def read_rows(paths: list[str]) -> list[dict]:
+    """The questions of the files; a held-out line stops the run before anything is read."""
+    rows = []
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("split", "dev") != "dev":
+                raise SystemExit(f"{path}: a {row['split']} question; train on dev only")
+            rows.append(row)
+    return rows
+
+
+def load(rows: list[dict], assistant) -> list[dict]:
+    """One example per wording: its features, gold intent, rule intent and groups."""
+    out = []
+    for row in rows:
+        authority = (row.get("authorities") or ["(none)"])[0]
+        for question in [row["question"], *row.get("wordings", [])]:
+            und = assistant.understand(question)
+            rule = classify_intent(und.corrected, len(und.authorities))
+            example = {
+                "features": intent_evidence(und),
+                "gold": row["intent"],
+                "compare": rule == "compare",
+                "no_topic": not und.topic,
+                "group": row["id"],
+                "authority": authority,
+            }
+            example["rule"] = _final(rule, example)
+            out.append(example)
+    return out
+
+
+def _final(intent: str, example: dict) -> str:
+    if example["compare"]:
+        return "compare"
+    return "summary" if intent == "finding" and example["no_topic"] else intent
+
+
+def judge(examples: list[dict], predicted: list[str]) -> tuple[float, float]:
+    """Accuracy per wording, and the share of questions whose wordings agree."""
+    accuracy = sum(p == e["gold"] for p, e in zip(predicted, examples, strict=True)) / len(examples)
+    by_group: dict[str, set[str]] = defaultdict(set)
+    for p, e in zip(predicted, examples, strict=True):
+        by_group[e["group"]].add(p)
+    return accuracy, sum(len(s) == 1 for s in by_group.values()) / len(by_group)
+
+
+def cross_validate(examples: list[dict], folds: int, l2: float) -> list[str]:
+    authorities = sorted({e["authority"] for e in examples})
+    random.Random(0).shuffle(authorities)
+    fold_of = {a: i % folds for i, a in enumerate(authorities)}
+    predicted = [""] * len(examples)
+    for fold in range(folds):
+        train = [e for e in examples if fold_of[e["authority"]] != fold]
+        model = fit(
+            [(e["features"], e["gold"]) for e in train], [e["group"] for e in train], INTENTS, l2=l2
+        )
+        for i, e in enumerate(examples):
+            if fold_of[e["authority"]] == fold:
+                predicted[i] = _final(model.predict(e["features"]), e)
+    return predicted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+")
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--out", type=Path, default=default_path())
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--l2", type=float, default=1.0)
+    args = parser.parse_args()
+    rows = read_rows(args.files)
+    assistant = build_assistant(Settings(data_dir=args.data_dir))
+    examples = load(rows, assistant)
+    print(f"{len(examples)} wordings of {len({e['group'] for e in examples})} dev questions")
+    rules = judge(examples, [e["rule"] for e in examples])
+    model = judge(examples, cross_validate(examples, args.folds, args.l2))
+    print(f"{args.folds}-fold cross-validation grouped by authority:")
+    print("| intent read by | accuracy | wordings agree |")
+    print("| --- | ---: | ---: |")
+    print(f"| patterns | {rules[0]:.2f} | {rules[1]:.2f} |")
+    print(f"| model (l2 {args.l2}) | {model[0]:.2f} | {model[1]:.2f} |")
+    final = fit(
+        [(e["features"], e["gold"]) for e in examples],
+        [e["group"] for e in examples],
+        INTENTS,
+        l2=args.l2,
+    )
+    args.out.write_text(json.dumps(final.to_json()) + "\n", encoding="utf-8")
+    print(f"written: {args.out} ({len(final.weights)} features)")
+    assert IntentModel.load(args.out) is not None
+
+
+if __name__ == "__main__":
+    main()

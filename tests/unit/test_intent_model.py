@@ -1,0 +1,124 @@
+"""The fitted intent model: what it reads, how it is fitted and stored, and its use."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.intent_model import IntentModel, default_path, features, fit
+from assistant.query import Glossary, QueryAnalyzer
+from assistant.understanding import INTENTS, QuestionReader, intent_evidence
+from ingest.authorities import AuthorityIndex
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_features_mask_authorities_years_and_figures():
+    found = features("How many LAC did Kent have in 2013, 1,834?", ["Kent"], 1, "number")
+    assert "w:kent" not in found and "w:authx" in found
+    assert "w:yearx" in found and "w:numx" in found
+    assert not any("2013" in f or "834" in f for f in found)
+    assert {"f:how", "f2:how_many", "b:how_many", "r:number", "n:1", "p:number"} <= found
+
+
+def _examples():
+    rows = [
+        ("how many children in care", "number", 1),
+        ("number of children in care", "number", 1),
+        ("children in care numbers", "number", 2),
+        ("care leavers numbers", "number", 3),
+        ("how many care leavers", "number", 3),
+        ("what is a care leaver", "other", 4),
+        ("what does care leaver mean", "other", 5),
+        ("care leaver meaning", "other", 5),
+        ("what is a child in care", "other", 4),
+        ("meaning of child in care", "other", 6),
+    ]
+    return [(features(q, [], 0, "finding"), intent) for q, intent, _ in rows], [g for *_, g in rows]
+
+
+def test_fit_learns_words_seen_in_two_questions_and_round_trips(tmp_path):
+    examples, groups = _examples()
+    model = fit(examples, groups, INTENTS, steps=300)
+    assert "w:numbers" in model.weights  # in two questions
+    assert "w:leaver" in model.weights
+    assert model.predict(features("kent numbers of children in care", [], 0, "finding")) == (
+        "number"
+    )
+    assert model.predict(features("meaning of care leaver", [], 0, "finding")) == "other"
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model.to_json()), encoding="utf-8")
+    again = IntentModel.load(path)
+    assert again is not None and again.intents == model.intents
+    question = features("how many children", [], 0, "finding")
+    assert again.predict(question) == model.predict(question)
+    assert abs(sum(again.scores(question).values()) - 1.0) < 1e-9
+
+
+def test_no_file_means_the_patterns_decide(tmp_path):
+    assert IntentModel.load(tmp_path / "absent.json") is None
+
+
+@pytest.fixture(scope="module")
+def index() -> AuthorityIndex:
+    return AuthorityIndex.load()
+
+
+def test_the_reader_uses_the_model_but_two_authorities_stay_a_comparison(index):
+    always_number = IntentModel(INTENTS, {}, [1.0 if i == "number" else 0.0 for i in INTENTS])
+    reader = QuestionReader(
+        QueryAnalyzer(Glossary.load(), index), index, intent_model=always_number
+    )
+    assert reader.read("what did ofsted say about kent's front door").intent == "number"
+    assert reader.read("compare kent and norfolk front doors").intent == "compare"
+    plain = QuestionReader(QueryAnalyzer(Glossary.load(), index), index)
+    assert plain.read("what did ofsted say about kent's front door").intent == "finding"
+    evidence = intent_evidence(plain.read("kent LAC numbers 2013"))
+    assert not any("kent" in f for f in evidence)
+
+
+def test_the_shipped_model_loads_and_knows_every_intent():
+    model = IntentModel.load(default_path())
+    assert model is not None
+    assert set(model.intents) == set(INTENTS)
+    assert all(len(w) == len(INTENTS) for w in model.weights.values())
+    # no authority's name is a feature: names are masked before fitting
+    names = {a.name.lower() for a in AuthorityIndex.load().all() if " " not in a.name}
+    assert not {f.split(":", 1)[1] for f in model.weights} & names
+
+
+def test_training_refuses_held_out_questions(tmp_path):
+    line = {
+        "id": "h1",
+        "split": "heldout",
+        "intent": "grade",
+        "answerable": True,
+        "question": "q",
+        "wordings": [],
+        "authorities": [],
+        "must_include": [],
+    }
+    path = tmp_path / "heldout.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench/train_intent.py"),
+            str(path),
+            "--data-dir",
+            str(tmp_path / "lib"),
+            "--out",
+            str(tmp_path / "m.json"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "train on dev only" in run.stderr
+    assert not (tmp_path / "m.json").exists()
