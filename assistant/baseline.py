@@ -19,7 +19,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from assistant.errors import InputError
+from core.errors import InputError
 from assistant.models import Passage
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError, InputError
+from core.errors import AssistantError, InputError
 from assistant.render import render_answer_text
 
 

@@ -24,8 +24,8 @@ from assistant.cli_common import (
     errors_to_exit,
     out,
 )
-from assistant.dates import document_dates
-from assistant.errors import InputError
+from core.dates import document_dates
+from core.errors import InputError
 from assistant.render import render_answer_text, render_documents, render_ingest_summary
 
 app = typer.Typer(

@@ -29,7 +29,7 @@ RESTART = "a running `serve` reads the accounts when it starts: restart it to ap
 
 
 def _file(path: Path | None) -> Path:
-    from assistant.errors import InputError
+    from core.errors import InputError
 
     if path is None:
         raise InputError(
@@ -59,7 +59,7 @@ def add(
       echo "$PASS" | ofsted-assistant accounts add bob --password-stdin
     """
     from assistant.accounts import check_name, check_password, save_account
-    from assistant.errors import InputError
+    from core.errors import InputError
 
     with errors_to_exit():
         path = _file(file)

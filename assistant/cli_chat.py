@@ -24,7 +24,7 @@ from assistant.cli_common import (
     errors_to_exit,
     out,
 )
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 from assistant.models import Answer
 from assistant.render import render_answer_text
 

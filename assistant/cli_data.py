@@ -114,7 +114,7 @@ def actions_command(
     """
     from datetime import date
 
-    from assistant.errors import InputError
+    from core.errors import InputError
     from assistant.filtering import parse_date_bound
     from assistant.structured import structured_data
 

@@ -82,7 +82,7 @@ def eval_command(
       ofsted-assistant eval bench/eval/sample.jsonl --baseline --docs data/sample
       ofsted-assistant eval bench/eval/v2/*.jsonl --split dev
     """
-    from assistant.errors import InputError
+    from core.errors import InputError
     from assistant.evaluation import load_eval_sets
 
     with errors_to_exit():

@@ -10,7 +10,7 @@ import typer
 
 from assistant.accounts import Accounts
 from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, err, errors_to_exit
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 from assistant.service import is_loopback
 
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from assistant.dates import document_dates
-from assistant.errors import InputError
+from core.dates import document_dates
+from core.errors import InputError
 from assistant.models import Answer, Citation, IngestOutcome, IngestProgress, IngestReport
 from assistant.redact import redact_url
 
@@ -103,7 +103,7 @@ class PassageView:
     after: str
     original: Path | None
     file_type: str | None
-    dates: str = ""  # the document's labelled dates (see assistant.dates)
+    dates: str = ""  # the document's labelled dates (see core.dates)
 
 
 @dataclass(frozen=True)

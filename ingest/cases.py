@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.authorities import AuthorityIndex
-from ingest.models import ParsedDocument
+from core.documents import ParsedDocument
 
 THEMES: dict[str, tuple[str, ...]] = {
     "early help": ("early help", "early intervention", "early support", "prevention"),

@@ -22,7 +22,7 @@ from ingest.markup import (
     collapse_spaces,
     normalize_chars,
 )
-from ingest.models import BlockKind, PageSpan
+from core.documents import BlockKind, PageSpan
 from ingest.parse_pdf import PdfLine
 from ingest.pdf_layout import layout_pdf
 from ingest.raw import CleanedText, RawBlock

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from core.vocabulary import GRADE_LEVELS, GRADE_WORDS
 from core.vocabulary import SCALE as VOCAB_SCALE
 from ingest.authorities import AuthorityIndex
-from ingest.models import ParsedDocument
+from core.documents import ParsedDocument
 
 SCALE = VOCAB_SCALE
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from core.vocabulary import MONTHS
 from ingest.authorities import AuthorityIndex
-from ingest.models import DocumentKind, DocumentMeta
+from core.documents import DocumentKind, DocumentMeta
 
 _HEAD_CHARS = 6000
 """How much of the start of a document holds its front matter."""

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest.markup import BULLET, NUMBERED, collapse_spaces, normalize_chars
-from ingest.models import BlockKind
+from core.documents import BlockKind
 from ingest.parse_pdf import PdfLine
 from ingest.raw import RawBlock
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from core.vocabulary import GRADE_WORDS
 from ingest.markup import BULLET, CELL_SEPARATOR, NUMBERED
-from ingest.models import Block, BlockKind, FileType
+from core.documents import Block, BlockKind, FileType
 from ingest.raw import CleanedText
 
 MAX_HEADING_CHARS = 120

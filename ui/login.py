@@ -20,11 +20,11 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant.accounts import Accounts, Role
-from assistant.throttle import LoginThrottle
+from ui.throttle import LoginThrottle
 from ui import views
 
 if TYPE_CHECKING:
-    from assistant.settings import UISettings
+    from core.settings import UISettings
 
 logger = logging.getLogger(__name__)
 

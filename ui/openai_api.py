@@ -30,7 +30,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
 from assistant import openai_format as fmt
-from assistant.errors import AssistantError, InputError, ProviderError
+from core.errors import AssistantError, InputError, ProviderError
 from assistant.models import Answer
 from assistant.service import Library
 from ui.login import Login

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
-from assistant.dates import document_dates
+from core.dates import document_dates
 from assistant.models import IngestOutcome, IngestReport
 from assistant.service import About, PassageView, Totals
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answering.checks import check_answer
 from assistant.answering.extractive import Drafted
-from assistant.errors import (
+from core.errors import (
     AssistantError,
     ConfigError,
     ProviderError,
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.answering.extractive import ExtractiveAnswerer
-    from assistant.settings import LLMSettings
+    from core.settings import LLMSettings
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from assistant.drafting.extract import (
 )
 from assistant.models import Citation
 from ingest.authorities import AuthorityIndex
-from ingest.models import ParsedDocument
+from core.documents import ParsedDocument
 
 _CACHE_SIZE = 32
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘'\"“(])")

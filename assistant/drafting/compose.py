@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
-from assistant.dates import document_dates
+from core.dates import document_dates
 from assistant.drafting.extract import DocumentFacts, Located, first_sentences, judgement_heading
 from assistant.drafting.models import MARKER, Draft, JudgementLine, Reference
 from assistant.drafting.templates import Template

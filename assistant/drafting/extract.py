@@ -16,7 +16,7 @@ from ingest.actions import extract_plan_rows
 from ingest.authorities import AuthorityIndex
 from ingest.cases import extract_case_studies
 from ingest.judgements import Judgement, extract_judgements
-from ingest.models import ParsedDocument
+from core.documents import ParsedDocument
 
 
 @dataclass(frozen=True)

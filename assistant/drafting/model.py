@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.drafting.extract import DocumentFacts, Located
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 from assistant.prompts import PromptSet, load_prompts
 from vectorstore.store import StoredChunk
 

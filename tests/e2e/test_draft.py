@@ -235,7 +235,7 @@ def test_cli_bad_input_is_a_one_line_error(sample_data_dir, args, message):
 def test_model_mode_reads_every_paragraph_of_the_stored_report(sample_data_dir):
     from assistant.app import build_assistant
     from assistant.drafting.extract import extract_facts
-    from assistant.settings import LLMSettings, Settings
+    from core.settings import LLMSettings, Settings
     from tests.fakes import ScriptedChatModel
 
     chat = ScriptedChatModel().queue(

@@ -4,7 +4,7 @@ import pytest
 
 from ingest.chunking import CONTEXT_MAX_TOKENS, chunk_document
 from ingest.loader import load_document
-from ingest.models import Block, DocumentMeta, ParsedDocument
+from core.documents import Block, DocumentMeta, ParsedDocument
 from ingest.raw import CleanedText
 from ingest.structure import segment
 from ingest.tokens import count_tokens

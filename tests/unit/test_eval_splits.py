@@ -9,7 +9,7 @@ from enum import Enum
 import pytest
 
 from assistant.cli_eval_v2 import render_split_report
-from assistant.errors import InputError
+from core.errors import InputError
 from assistant.eval_set import EvalQuestion, GoldSource, load_eval_set, load_eval_sets
 from assistant.eval_splits import (
     AskedResult,

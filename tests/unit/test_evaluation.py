@@ -9,7 +9,7 @@ import pytest
 
 from assistant.baseline import TutorialBaseline, TutorialCorpus, load_corpus
 from assistant.cli_eval import render_report
-from assistant.errors import InputError
+from core.errors import InputError
 from assistant.evaluation import (
     BaselineReport,
     EvalQuestion,

@@ -15,7 +15,7 @@ import pytest
 
 from ingest.authorities import Authority, AuthorityIndex
 from ingest.metadata import extract_inspection_dates, extract_metadata
-from ingest.models import DocumentMeta
+from core.documents import DocumentMeta
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPUS = SHARED / "corpus"

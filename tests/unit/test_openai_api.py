@@ -11,9 +11,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.accounts import Account, Accounts, hash_password
-from assistant.errors import InputError, ProviderError
+from core.errors import InputError, ProviderError
 from assistant.models import Answer, Citation
-from assistant.throttle import LoginThrottle
+from ui.throttle import LoginThrottle
 from ui.login import Login
 from ui.openai_api import ProgramsApi
 

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 from assistant.prompts import load_prompts
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.text_units import terms
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 from assistant.query import Glossary, QueryAnalyzer, extract_years
 from ingest.authorities import AuthorityIndex
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli_serve import check_bind, is_loopback
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 from assistant.models import Answer, Citation
 from assistant.service import (
     PassageView,
@@ -146,7 +146,7 @@ def test_ui_imports_only_the_assistant_api():
 
 def test_confirmations_name_the_document_and_escape_its_title():
     from assistant.models import IngestOutcome, IngestReport
-    from ingest.models import DocumentMeta
+    from core.documents import DocumentMeta
     from vectorstore.store import DocumentRecord
 
     meta = DocumentMeta(
@@ -171,7 +171,7 @@ def test_confirmations_name_the_document_and_escape_its_title():
 
 
 def test_documents_without_pages_show_a_dash_not_zero():
-    from ingest.models import DocumentMeta
+    from core.documents import DocumentMeta
     from vectorstore.store import DocumentRecord
 
     meta = DocumentMeta(title="Board paper", authorities=("Devon",), kind="board paper")
