@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from rich.markup import escape
 
-from core.dates import document_dates
 from assistant.models import Answer, Citation, IngestReport
+from core.dates import document_dates
 from vectorstore.store import DocumentRecord
 
 

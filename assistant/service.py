@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from core.dates import document_dates
-from core.errors import InputError
 from assistant.models import Answer, Citation, IngestOutcome, IngestProgress, IngestReport
 from assistant.redact import redact_url
+from core.dates import document_dates
+from core.errors import InputError
 
 if TYPE_CHECKING:
     from assistant.app import Assistant

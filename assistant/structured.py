@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.documents import ParsedDocument
 from ingest.actions import extract_plan_rows
 from ingest.authorities import AuthorityIndex
 from ingest.cases import THEMES, extract_case_studies
 from ingest.judgements import SCALE, extract_judgements
 from ingest.metadata import MONTHS, extract_inspection_dates
-from core.documents import ParsedDocument
 from vectorstore.store import ChromaStore
 
 AREA_NAMES = {

@@ -18,9 +18,9 @@ import re
 import zipfile
 import zlib
 
+from core.documents import FileType
 from core.errors import LimitError, UnsupportedFileError
 from core.limits import ParseLimits
-from core.documents import FileType
 
 MB = 1024 * 1024
 _PIECE = 64 * 1024  # compressed bytes fed to the inflater at a time

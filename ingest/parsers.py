@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.clean import assemble, clean_pdf, clean_text
-from core.limits import ParseLimits
 from core.documents import FileType
+from core.limits import ParseLimits
+from ingest.clean import assemble, clean_pdf, clean_text
 from ingest.raw import CleanedText
 from ingest.sniff import decode_text
 

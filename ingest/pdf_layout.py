@@ -16,8 +16,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest.markup import BULLET, NUMBERED, collapse_spaces, normalize_chars
 from core.documents import BlockKind
+from ingest.markup import BULLET, NUMBERED, collapse_spaces, normalize_chars
 from ingest.parse_pdf import PdfLine
 from ingest.raw import RawBlock
 

@@ -33,10 +33,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from core.documents import ParsedDocument
 from core.errors import AssistantError, IngestError, LimitError
 from core.limits import ParseLimits
 from ingest.limits import MB
-from core.documents import ParsedDocument
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant.accounts import Accounts, Role
-from ui.throttle import LoginThrottle
 from ui import views
+from ui.throttle import LoginThrottle
 
 if TYPE_CHECKING:
     from core.settings import UISettings

@@ -30,9 +30,9 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
 from assistant import openai_format as fmt
-from core.errors import AssistantError, InputError, ProviderError
 from assistant.models import Answer
 from assistant.service import Library
+from core.errors import AssistantError, InputError, ProviderError
 from ui.login import Login
 
 logger = logging.getLogger(__name__)

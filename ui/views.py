@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
-from core.dates import document_dates
 from assistant.models import IngestOutcome, IngestReport
 from assistant.service import About, PassageView, Totals
+from core.dates import document_dates
 
 if TYPE_CHECKING:
     from assistant.structured import CaseRow, GradeRow

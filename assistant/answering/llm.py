@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answering.checks import check_answer
 from assistant.answering.extractive import Drafted
+from assistant.prompts import PromptSet, load_prompts
+from assistant.redact import redact_urls
 from core.errors import (
     AssistantError,
     ConfigError,
     ProviderError,
     ProviderUnreachableError,
 )
-from assistant.prompts import PromptSet, load_prompts
-from assistant.redact import redact_urls
 from vectorstore.store import StoredChunk
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.app import build_assistant
-from assistant.cli import app
+from assistant.cli.app import app
 from assistant.service import Library
 from core.settings import Settings
 from tests.conftest import SAMPLE

@@ -7,7 +7,7 @@ from functools import cache
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.app import app
 from assistant.drafting import draft_documents, draft_report
 from assistant.drafting.models import MARKER
 from assistant.structured import AREA_NAMES

@@ -21,7 +21,7 @@ from assistant.accounts import (
     save_account,
     verify_password,
 )
-from assistant.cli import app
+from assistant.cli.app import app
 from core.errors import ConfigError, InputError
 from core.settings import UISettings
 from ui.throttle import LoginThrottle

@@ -6,8 +6,8 @@ import pytest
 
 from assistant.app import build_assistant
 from assistant.conversation import Conversation, FollowUpRewriter, Turn, word_pieces
-from core.errors import InputError
 from assistant.models import Answer, Citation
+from core.errors import InputError
 from core.settings import Settings
 from ingest.tokens import count_tokens
 from tests.fakes import HashEmbeddings

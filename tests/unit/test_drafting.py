@@ -14,8 +14,8 @@ from assistant.drafting import (
 )
 from assistant.drafting.models import MARKER
 from assistant.drafting.templates import TEMPLATES_DIR
-from core.errors import InputError
 from core.documents import DocumentMeta, PageSpan, ParsedDocument
+from core.errors import InputError
 
 REPORT = """Inspection of Exampleshire County Council children’s services
 

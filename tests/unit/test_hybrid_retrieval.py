@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from assistant.app import build_assistant
-from core.settings import Settings
 from core.documents import Chunk, DocumentMeta, ParsedDocument
+from core.settings import Settings
 from tests.fakes import HashEmbeddings
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from assistant.answering.text_units import terms
-from core.errors import InputError
 from assistant.filtering import parse_date_bound
+from core.errors import InputError
 from vectorstore.lexical import LexicalFilter, LexicalIndex, LexicalRecord
 from vectorstore.store import Filters, authority_key
 

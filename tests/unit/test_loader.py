@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from core.documents import DocumentMeta
 from core.errors import EmptyDocumentError, IngestError, UnsupportedFileError
 from ingest.loader import find_files, iter_files, load_document
-from core.documents import DocumentMeta
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 KENT_2022 = SHARED / "ilacs" / "80476_kent" / "children's services inspection - 05 july 2022.pdf"

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.errors import ProviderError
 from assistant.redact import RedactingFormatter, redact_url, redact_urls
 from assistant.service import Library
+from core.errors import ProviderError
 from core.settings import LLMSettings, Settings
 from ui import views
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from assistant.app import build_assistant
+from core.documents import DocumentMeta, PageSpan, ParsedDocument
 from core.errors import IngestError
 from core.settings import Settings
-from core.documents import DocumentMeta, PageSpan, ParsedDocument
 from tests.fakes import HashEmbeddings, line_chunks
 
 

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli_serve import check_bind, is_loopback
-from core.errors import ConfigError
+from assistant.cli.serve import check_bind
 from assistant.models import Answer, Citation
 from assistant.service import (
     PassageView,
     ReadWriteLock,
     answer_with_references,
+    is_loopback,
     safe_upload_name,
 )
+from core.errors import ConfigError
 from ui import views
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from assistant.cli_common import ChromaHost, ChromaPort, DataDir, build, errors_to_exit, out
+from assistant.cli.common import ChromaHost, ChromaPort, DataDir, build, errors_to_exit, out
 
 OUTPUTS = (".docx", ".md", ".markdown")
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from assistant.cli_common import errors_to_exit, out
+from assistant.cli.common import errors_to_exit, out
 
 accounts_app = typer.Typer(
     help="Named accounts of the chat window (reader or editor), kept in the accounts file.",
