@@ -19,7 +19,7 @@ import anyio
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant.accounts import Accounts, Role
+from assistant.service import Accounts, Role
 from ui import views
 from ui.throttle import LoginThrottle
 
