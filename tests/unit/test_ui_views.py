@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -136,13 +135,6 @@ def test_other_addresses_need_a_login_or_force():
     assert check_bind("0.0.0.0", login=True, force=False) is None
     warning = check_bind("192.168.1.5", login=False, force=True)
     assert warning and "without a login" in warning
-
-
-def test_ui_imports_only_the_assistant_api():
-    for path in Path("ui").glob("*.py"):
-        text = path.read_text()
-        for banned in ("chromadb", "langchain", "vectorstore.store import ChromaStore"):
-            assert f"import {banned}" not in text and f"from {banned}" not in text, path
 
 
 def test_confirmations_name_the_document_and_escape_its_title():
