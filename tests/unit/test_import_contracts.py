@@ -66,4 +66,3 @@ def test_each_upward_import_breaks_a_contract(tmp_path):
     assert "Contracts: 0 kept, 5 broken." in run.stdout
     for _module, _line, reported in UPWARD:
         assert reported in run.stdout, reported
-
