@@ -53,12 +53,16 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version
 
+# the import contracts first (half a second: [tool.importlinter] in pyproject.toml)
 test: install browser
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
-# ruff, then the static ReDoS check of every regex in the packages (tools/redos_check.py)
+# ruff, the import contracts (the layers: [tool.importlinter] in pyproject.toml), then the
+# static ReDoS check of every regex in the packages (tools/redos_check.py)
 lint: install
 	$(BIN)/ruff check core assistant ingest vectorstore ui tests bench tools
+	$(BIN)/lint-imports
 	$(BIN)/python tools/redos_check.py core assistant ingest vectorstore ui
 
 bench: install

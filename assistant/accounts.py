@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from assistant.errors import ConfigError, InputError
+from core.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
-    from assistant.settings import UISettings
+    from core.settings import UISettings
 
 Role = Literal["reader", "editor"]
 ROLES: tuple[Role, ...] = ("reader", "editor")

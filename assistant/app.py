@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answering.actions import ActionAnswerer
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
 from assistant.answering.judgements import JudgementAnswerer, TableAnswer
-from assistant.errors import ConfigError, InputError
 from assistant.filtering import DOCUMENT_KINDS, make_filters, parse_date_bound  # noqa: F401 (re-exported)
 from assistant.identity import Origin
 from assistant.ingesting import Chunker, IngestService, Loader, ProgressFn, StageFn
@@ -30,8 +29,9 @@ from assistant.prompts import load_prompts
 from assistant.redact import redact_url
 from assistant.retrieval import LibraryRetriever, to_passage
 from assistant.scope import Holdings, Scope, decide_scope
-from assistant.settings import Settings
 from assistant.understanding import QuestionReader, Understood
+from core.errors import ConfigError, InputError
+from core.settings import Settings
 from ingest.authorities import AuthorityIndex
 from vectorstore.store import ChromaStore, DocumentRecord, Filters, StoredChunk, Visible
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from assistant.errors import InputError
 from assistant.models import Passage
+from core.errors import InputError
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError, InputError
 from assistant.render import render_answer_text
+from core.errors import AssistantError, InputError
 
 
 def read_batch(path: Path) -> list[tuple[int, Any]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import InputError
+from core.errors import InputError
 
 UNANSWERABLE = "unanswerable"
 SPLITS = ("dev", "heldout")

@@ -10,9 +10,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
-from assistant.errors import InputError
+from core.documents import DocumentKind
+from core.errors import InputError
 from ingest.authorities import AuthorityIndex
-from ingest.models import DocumentKind
 from vectorstore.store import Filters
 
 DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)

@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import InputError
-from assistant.settings import Settings
+from core.errors import InputError
+from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from ingest.models import DocumentMeta
+    from core.documents import DocumentMeta
     from vectorstore.store import DocumentRecord
 
 Origin = Literal["file", "upload"]
@@ -41,7 +41,7 @@ class ReportKey:
 
     def describe(self) -> str:
         """E.g. "Sutton, inspection report, inspection ended 10 December 2021"."""
-        from assistant.dates import dates_label
+        from core.dates import dates_label
 
         when = (
             dates_label(inspected=self.date)

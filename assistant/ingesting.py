@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from assistant.errors import AssistantError, EmptyDocumentError, IngestError
 from assistant.identity import REPLACEABLE_KINDS, Origin, describe, report_key, same_document
 from assistant.models import (
     IngestOutcome,
@@ -21,8 +20,9 @@ from assistant.models import (
     IngestStage,
     IngestStatus,
 )
-from assistant.settings import IngestSettings
-from ingest.models import Chunk, ParsedDocument
+from core.documents import Chunk, ParsedDocument
+from core.errors import AssistantError, EmptyDocumentError, IngestError
+from core.settings import IngestSettings
 from vectorstore.store import ChromaStore, DocumentRecord, Visible
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import ConfigError, ProviderError
+from core.errors import ConfigError, ProviderError
 
 logger = logging.getLogger(__name__)
 

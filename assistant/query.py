@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answering.text_units import STOPWORDS, stem
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 from ingest.authorities import AuthorityIndex
 
 logger = logging.getLogger(__name__)

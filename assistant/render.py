@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from rich.markup import escape
 
-from assistant.dates import document_dates
 from assistant.models import Answer, Citation, IngestReport
+from core.dates import document_dates
 from vectorstore.store import DocumentRecord
 
 
@@ -24,7 +24,7 @@ def where(c: Citation) -> str:
 def render_answer_text(answer: Answer, dates: Mapping[str, str] | None = None) -> str:
     """The answer and its numbered sources (rich markup escaped).
 
-    ``dates`` maps a cited document's id to its labelled dates (see :mod:`assistant.dates`).
+    ``dates`` maps a cited document's id to its labelled dates (see :mod:`core.dates`).
     """
     lines = [escape(answer.text)]
     if answer.citations:

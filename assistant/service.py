@@ -28,10 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from assistant.dates import document_dates
-from assistant.errors import InputError
+from assistant import openai_format
+from assistant.accounts import Accounts as Accounts
+from assistant.accounts import Role as Role
 from assistant.models import Answer, Citation, IngestOutcome, IngestProgress, IngestReport
 from assistant.redact import redact_url
+from core.dates import document_dates
+from core.errors import InputError
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -39,6 +42,11 @@ if TYPE_CHECKING:
     from assistant.structured import CaseRow, GradeRow
     from ingest.authorities import AuthorityIndex
     from vectorstore.store import DocumentRecord, Filters
+
+# The window (ui/) imports nothing of assistant/ but this module (an import-linter contract
+# in pyproject.toml): the data types it shows (Answer, Citation, the Ingest* outcomes,
+# DocumentRecord, CaseRow, GradeRow), the accounts that sign in (Accounts, Role) and the
+# OpenAI wire format of its API for programs (openai_format) are taken from here.
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -103,7 +111,7 @@ class PassageView:
     after: str
     original: Path | None
     file_type: str | None
-    dates: str = ""  # the document's labelled dates (see assistant.dates)
+    dates: str = ""  # the document's labelled dates (see core.dates)
 
 
 @dataclass(frozen=True)
@@ -266,13 +274,12 @@ class Library:
         :data:`MAX_CLIENT_TURNS` turns are read.
         """
         from assistant.conversation import Conversation
-        from assistant.openai_format import earlier_answer
 
         self.assistant._checked_question(question)
         conversation = Conversation(self.assistant)
         with self.lock.reading():
             for asked, reply in history[-MAX_CLIENT_TURNS:]:
-                conversation.remember(asked, earlier_answer(asked, reply))
+                conversation.remember(asked, openai_format.earlier_answer(asked, reply))
             yield from conversation.stream(question, filters=filters, k=k)
 
     def authorities_cited(self, answer: Answer) -> dict[str, tuple[str, ...]]:
@@ -658,11 +665,11 @@ class Library:
 
         return THEME_NAMES
 
-    def judgement_names(self) -> dict[str, str]:
-        """Judgement area keys and their names."""
-        from assistant.structured import AREA_NAMES
+    def judgement_names(self, short: bool = False) -> dict[str, str]:
+        """Judgement area keys and their names (``short``: the brief names of a legend)."""
+        from assistant.structured import AREA_NAMES, SHORT_AREA_NAMES
 
-        return dict(AREA_NAMES)
+        return dict(SHORT_AREA_NAMES if short else AREA_NAMES)
 
     def judgements_held(self) -> list[str]:
         """The brief names of the judgements the library holds, in the usual order (a legend)."""

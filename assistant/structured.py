@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.documents import ParsedDocument
 from ingest.actions import extract_plan_rows
 from ingest.authorities import AuthorityIndex
 from ingest.cases import THEMES, extract_case_studies
 from ingest.judgements import SCALE, extract_judgements
 from ingest.metadata import MONTHS, extract_inspection_dates
-from ingest.models import ParsedDocument
 from vectorstore.store import ChromaStore
 
 AREA_NAMES = {
@@ -117,7 +117,7 @@ class GradeRow:
     @property
     def dates(self) -> str:
         """The report's labelled dates ("inspected 12–16 May 2025 · published 20 June 2025")."""
-        from assistant.dates import dates_label
+        from core.dates import dates_label
 
         return dates_label(self.inspection_start, self.inspection_end, self.published)
 
@@ -495,7 +495,7 @@ class StructuredData:
         matches = [k for k, n in AREA_NAMES.items() if wanted in n.lower()]
         if len(matches) == 1:
             return matches[0]
-        from assistant.errors import InputError
+        from core.errors import InputError
 
         raise InputError(
             f"unknown judgement {text!r}: one of {', '.join(AREA_NAMES)}"

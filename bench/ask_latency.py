@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from assistant.app import build_assistant
-from assistant.settings import Settings
+from core.settings import Settings
 
 
 def _pct(values: list[float], q: float) -> float:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from assistant.answering.calibration import FEATURES, default_path, fit
 from assistant.app import build_assistant
-from assistant.settings import Settings
+from core.settings import Settings
 
 
 def main() -> None:

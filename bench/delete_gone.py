@@ -26,7 +26,7 @@ from pathlib import Path
 from assistant.app import build_assistant
 from assistant.housekeeping import compact_chroma_directory
 from assistant.service import Library
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.loader import iter_files
 
 HERE = Path(__file__).resolve().parent

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.app import build_assistant
 from assistant.drafting import draft_report, write_docx
-from assistant.settings import Settings
+from core.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 REPORT = (

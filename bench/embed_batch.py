@@ -23,7 +23,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from assistant.app import build_assistant
-    from assistant.settings import Settings
+    from core.settings import Settings
     from vectorstore.embeddings import MiniLMEmbeddings
 
     assistant = build_assistant(Settings(data_dir=args.data_dir))

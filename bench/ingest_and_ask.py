@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from assistant.app import build_assistant
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.loader import iter_files
 
 HERE = Path(__file__).resolve().parent

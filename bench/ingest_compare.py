@@ -111,7 +111,7 @@ def run_ours(folder: Path, profile: Path | None) -> dict[str, Any]:
     """``Assistant.ingest`` of every file under ``folder`` into a fresh embedded index."""
     from assistant.app import build_assistant
     from assistant.ingesting import IngestService, _default_chunker, _default_loader
-    from assistant.settings import Settings
+    from core.settings import Settings
     from ingest.loader import iter_files
 
     with tempfile.TemporaryDirectory(prefix="ofsted-ingest-") as tmp:
@@ -168,7 +168,7 @@ def run_ours(folder: Path, profile: Path | None) -> dict[str, Any]:
 def run_tutorial(folder: Path) -> dict[str, Any]:
     """``assistant.baseline``: load + split, then embed into the in-memory Chroma."""
     from assistant.baseline import build_baseline, load_corpus
-    from assistant.settings import Settings
+    from core.settings import Settings
     from vectorstore.embeddings import MiniLMEmbeddings
 
     settings = Settings(data_dir=Path(tempfile.gettempdir()) / "unused")
@@ -270,7 +270,7 @@ def describe(name: str, runs: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def _our_batch() -> int:
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     return Settings(data_dir=Path(tempfile.gettempdir()) / "unused").embedding.batch_size
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from assistant.app import build_assistant
 from assistant.models import Answer
-from assistant.settings import LLMSettings, Settings
+from core.settings import LLMSettings, Settings
 from ingest.loader import iter_files
 
 HERE = Path(__file__).resolve().parent

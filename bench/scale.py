@@ -51,12 +51,12 @@ from rich.progress import (
 )
 
 from assistant.app import Assistant, build_assistant
-from assistant.errors import AssistantError
 from assistant.ingesting import with_page_starts
-from assistant.settings import Settings
+from core.documents import Chunk
+from core.errors import AssistantError
+from core.settings import Settings
 from ingest.chunking import chunk_document
 from ingest.loader import iter_files, load_document
-from ingest.models import Chunk
 from vectorstore.embeddings import DIMENSIONS
 from vectorstore.store import ChromaStore, DocumentRecord, embedding_text
 

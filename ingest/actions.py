@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.models import ParsedDocument
+from core.documents import ParsedDocument
 
 _COLUMNS = {
     "area": re.compile(r"area|improvement|issue|recommendation|finding", re.I),

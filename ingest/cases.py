@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.documents import ParsedDocument
 from ingest.authorities import AuthorityIndex
-from ingest.models import ParsedDocument
 
 THEMES: dict[str, tuple[str, ...]] = {
     "early help": ("early help", "early intervention", "early support", "prevention"),

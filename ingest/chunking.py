@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingest.models import Block, Chunk, ParsedDocument
+from core.documents import Block, Chunk, ParsedDocument
 from ingest.splitting import split_span
 from ingest.tokens import count_tokens, get_encoding
 

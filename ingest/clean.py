@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from core.documents import BlockKind, PageSpan
 from ingest.emphasis import emphasis
 from ingest.markup import (
     CELL_SEPARATOR,
@@ -22,7 +23,6 @@ from ingest.markup import (
     collapse_spaces,
     normalize_chars,
 )
-from ingest.models import BlockKind, PageSpan
 from ingest.parse_pdf import PdfLine
 from ingest.pdf_layout import layout_pdf
 from ingest.raw import CleanedText, RawBlock

@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.documents import ParsedDocument
 from core.vocabulary import GRADE_LEVELS, GRADE_WORDS
 from core.vocabulary import SCALE as VOCAB_SCALE
 from ingest.authorities import AuthorityIndex
-from ingest.models import ParsedDocument
 
 SCALE = VOCAB_SCALE
 

@@ -4,7 +4,7 @@ A PDF's streams and a Word file's zip parts are compressed; a small file can exp
 to gigabytes (a 1 MB PDF holding a 1 GiB Flate stream, a 200 KB Word file of tens of
 millions of empty paragraphs). These checks read the compressed bytes in bounded
 pieces, never holding what they inflate, and refuse a file that would expand past
-:class:`ParseLimits` before any parser sees it. The parser then runs in a worker
+:class:`~core.limits.ParseLimits` before any parser sees it. The parser then runs in a worker
 process with memory and CPU limits (:mod:`ingest.worker`) for what no cheap check
 can see (an encrypted PDF's streams, filters other than Flate).
 """
@@ -17,10 +17,10 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
 
-from assistant.errors import LimitError, UnsupportedFileError
-from ingest.models import FileType
+from core.documents import FileType
+from core.errors import LimitError, UnsupportedFileError
+from core.limits import ParseLimits
 
 MB = 1024 * 1024
 _PIECE = 64 * 1024  # compressed bytes fed to the inflater at a time
@@ -41,17 +41,6 @@ _ZIP_ERRORS = (
     RuntimeError,
     NotImplementedError,
 )
-
-
-@dataclass(frozen=True)
-class ParseLimits:
-    """How far parsing one file may go (the defaults of the ``ingest`` settings)."""
-
-    max_uncompressed_mb: int = 512
-    max_docx_elements: int = 1_000_000
-    max_pdf_pages: int = 3000
-    memory_mb: int = 1024
-    cpu_seconds: int = 300
 
 
 def check_content(data: bytes, file_type: FileType, limits: ParseLimits) -> None:

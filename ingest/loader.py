@@ -9,9 +9,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.errors import EmptyDocumentError, IngestError
-from ingest.limits import ParseLimits, check_content
-from ingest.models import DocumentMeta, FileType, ParsedDocument
+from core.documents import DocumentMeta, FileType, ParsedDocument
+from core.errors import EmptyDocumentError, IngestError
+from core.limits import ParseLimits
+from ingest.limits import check_content
 from ingest.parsers import parse_bytes
 from ingest.sniff import EXTENSIONS, detect_type
 from ingest.structure import segment

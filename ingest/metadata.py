@@ -24,9 +24,9 @@ from collections import Counter
 from datetime import date
 from functools import lru_cache
 
+from core.documents import DocumentKind, DocumentMeta
 from core.vocabulary import MONTHS
 from ingest.authorities import AuthorityIndex
-from ingest.models import DocumentKind, DocumentMeta
 
 _HEAD_CHARS = 6000
 """How much of the start of a document holds its front matter."""

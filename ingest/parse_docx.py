@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from assistant.errors import IngestError
+from core.errors import IngestError
 from ingest.markup import CELL_SEPARATOR, collapse_spaces, join_pieces, normalize_chars
 from ingest.raw import RawBlock
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.errors import IngestError
+from core.documents import BlockKind
+from core.errors import IngestError
 from ingest.markup import CELL_SEPARATOR, collapse_spaces, join_pieces, normalize_chars
-from ingest.models import BlockKind
 from ingest.raw import RawBlock
 
 if TYPE_CHECKING:

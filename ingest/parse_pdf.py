@@ -3,7 +3,7 @@
 pypdfium2 does the work (fast, and it reports where each character sits and its
 font size, which :mod:`ingest.pdf_layout` uses to find paragraphs and headings);
 pypdf is the fallback when pdfium cannot open a file, giving lines without
-geometry. Library errors become one-line :class:`~assistant.errors.IngestError` s.
+geometry. Library errors become one-line :class:`~core.errors.IngestError` s.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from assistant.errors import EmptyDocumentError, IngestError
-from ingest.limits import ParseLimits, check_pdf_pages
+from core.errors import EmptyDocumentError, IngestError
+from core.limits import ParseLimits
+from ingest.limits import check_pdf_pages
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfTextPage

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from core.documents import FileType
+from core.limits import ParseLimits
 from ingest.clean import assemble, clean_pdf, clean_text
-from ingest.limits import ParseLimits
-from ingest.models import FileType
 from ingest.raw import CleanedText
 from ingest.sniff import decode_text
 

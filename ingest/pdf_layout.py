@@ -16,8 +16,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from core.documents import BlockKind
 from ingest.markup import BULLET, NUMBERED, collapse_spaces, normalize_chars
-from ingest.models import BlockKind
 from ingest.parse_pdf import PdfLine
 from ingest.raw import RawBlock
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ingest.models import BlockKind, PageSpan
+from core.documents import BlockKind, PageSpan
 
 
 @dataclass(frozen=True)

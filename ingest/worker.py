@@ -33,9 +33,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError, IngestError, LimitError
-from ingest.limits import MB, ParseLimits
-from ingest.models import ParsedDocument
+from core.documents import ParsedDocument
+from core.errors import AssistantError, IngestError, LimitError
+from core.limits import ParseLimits
+from ingest.limits import MB
 
 logger = logging.getLogger(__name__)
 

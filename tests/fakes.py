@@ -52,7 +52,7 @@ class HashEmbeddings(Embeddings):
 
 def line_chunks(doc: Any, max_tokens: int, overlap_tokens: int) -> list[Any]:
     """A chunker for tests: one chunk per non-empty line (its page when the text has pages)."""
-    from ingest.models import Chunk
+    from core.documents import Chunk
 
     out, pos = [], 0
     for line in doc.text.split("\n"):

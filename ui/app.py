@@ -16,10 +16,15 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant.accounts import Accounts
-from assistant.models import Answer, Citation
-from assistant.service import Library, answer_with_references, decimal_year, grade_distribution
-from assistant.structured import SHORT_AREA_NAMES
+from assistant.service import (
+    Accounts,
+    Answer,
+    Citation,
+    Library,
+    answer_with_references,
+    decimal_year,
+    grade_distribution,
+)
 from ui import chat_view, routes, views
 from ui.documents import documents_tab
 from ui.errors import readable as _readable
@@ -344,6 +349,7 @@ def _grades_tab(library: Library, tab: gr.Tab) -> None:
     import pandas as pd
 
     areas = library.judgement_names()
+    short_names = library.judgement_names(short=True)  # the charts' legend
     with gr.Row():
         authority = gr.Dropdown(
             library.authority_names(),
@@ -406,7 +412,7 @@ def _grades_tab(library: Library, tab: gr.Tab) -> None:
             authority=name, area=area, latest=only_latest, with_neighbours=with_neighbours
         )
         every = library.judgements_held()  # the colour domain (see above)
-        counted = grade_distribution(rows, SHORT_AREA_NAMES)
+        counted = grade_distribution(rows, short_names)
         grades_shown = sorted({g for g, _a, _n in counted}) or ["1 outstanding"]
         dist = pd.DataFrame(
             [(grades_shown[0], a, 0) for a in every] + counted,
@@ -415,7 +421,7 @@ def _grades_tab(library: Library, tab: gr.Tab) -> None:
         points = pd.DataFrame(
             [(None, None, "-", a) for a in every]
             + [
-                (year, r.level, r.authority or "-", SHORT_AREA_NAMES.get(r.area, r.area))
+                (year, r.level, r.authority or "-", short_names.get(r.area, r.area))
                 for r in rows
                 if (year := decimal_year(r.inspection_end or r.published)) is not None
             ],
@@ -431,7 +437,7 @@ def _grades_tab(library: Library, tab: gr.Tab) -> None:
         )
         if not rows and name:
             text += " The library holds no graded report for them."
-        return text, dist, points, views.grade_rows(rows)
+        return text, dist, points, views.grade_rows(rows, areas)
 
     inputs = [authority, judgement, latest, neighbours]
     outputs = [summary, chart, history, table]

@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.models import Answer, Citation
+from assistant.service import Answer, Citation
 from ui.views import md_escape
 
 if TYPE_CHECKING:
-    from vectorstore.store import DocumentRecord
+    from assistant.service import DocumentRecord
 
 BULLETS = "■◼•●▪◦"
 _NESTED = "▪◦"  # the PDFs' second-level bullets

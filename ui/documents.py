@@ -14,8 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.models import IngestOutcome, IngestProgress, IngestReport
-from assistant.service import Library
+from assistant.service import IngestOutcome, IngestProgress, IngestReport, Library
 from ui import views
 from ui.errors import readable
 from ui.login import Login, require_editor

@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 
 logger = logging.getLogger(__name__)
 

@@ -19,12 +19,12 @@ import anyio
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant.accounts import Accounts, Role
-from assistant.throttle import LoginThrottle
+from assistant.service import Accounts, Role
 from ui import views
+from ui.throttle import LoginThrottle
 
 if TYPE_CHECKING:
-    from assistant.settings import UISettings
+    from core.settings import UISettings
 
 logger = logging.getLogger(__name__)
 

@@ -29,10 +29,9 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
-from assistant import openai_format as fmt
-from assistant.errors import AssistantError, InputError, ProviderError
-from assistant.models import Answer
-from assistant.service import Library
+from assistant.service import Answer, Library
+from assistant.service import openai_format as fmt
+from core.errors import AssistantError, InputError, ProviderError
 from ui.login import Login
 
 logger = logging.getLogger(__name__)

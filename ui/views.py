@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
-from assistant.dates import document_dates
-from assistant.models import IngestOutcome, IngestReport
-from assistant.service import About, PassageView, Totals
+from assistant.service import About, IngestOutcome, IngestReport, PassageView, Totals
+from core.dates import document_dates
 
 if TYPE_CHECKING:
-    from assistant.structured import CaseRow, GradeRow
-    from vectorstore.store import DocumentRecord
+    from assistant.service import CaseRow, DocumentRecord, GradeRow
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$@])")
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(://)|\b(www)\.")
@@ -248,14 +246,12 @@ def delete_question(d: DocumentRecord) -> str:
     )
 
 
-def grade_rows(rows: Sequence[GradeRow]) -> list[list[Any]]:
-    """Rows of the grades table."""
-    from assistant.structured import AREA_NAMES
-
+def grade_rows(rows: Sequence[GradeRow], areas: Mapping[str, str]) -> list[list[Any]]:
+    """Rows of the grades table, judgements named by ``areas`` (key → name)."""
     return [
         [
             r.authority or "-",
-            AREA_NAMES.get(r.area, r.area),
+            areas.get(r.area, r.area),
             r.grade,
             r.level,
             r.meaning,

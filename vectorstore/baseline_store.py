@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import AssistantError, StoreError
+from core.errors import AssistantError, StoreError
 
 logger = logging.getLogger(__name__)
 

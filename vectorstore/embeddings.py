@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import EmbeddingError
+from core.errors import EmbeddingError
 
 MODEL_ID = "all-MiniLM-L6-v2-int8"
 DIMENSIONS = 384

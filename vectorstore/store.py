@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import StoreError
-from assistant.settings import StoreSettings
-from ingest.models import Chunk, DocumentMeta, PageSpan, ParsedDocument
+from core.documents import Chunk, DocumentMeta, PageSpan, ParsedDocument
+from core.errors import StoreError
+from core.settings import StoreSettings
 from vectorstore.compaction import compact_chroma, compact_sqlite
 from vectorstore.embeddings import DIMENSIONS, MiniLMEmbeddings
 from vectorstore.lexical import LexicalFilter, LexicalIndex, LexicalRecord

@@ -18,21 +18,21 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answering.checks import check_answer
 from assistant.answering.extractive import Drafted
-from assistant.errors import (
+from assistant.prompts import PromptSet, load_prompts
+from assistant.redact import redact_urls
+from core.errors import (
     AssistantError,
     ConfigError,
     ProviderError,
     ProviderUnreachableError,
 )
-from assistant.prompts import PromptSet, load_prompts
-from assistant.redact import redact_urls
 from vectorstore.store import StoredChunk
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.answering.extractive import ExtractiveAnswerer
-    from assistant.settings import LLMSettings
+    from core.settings import LLMSettings
 
 logger = logging.getLogger(__name__)
 

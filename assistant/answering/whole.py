@@ -23,8 +23,8 @@ from assistant.drafting.extract import (
     judgement_heading,
 )
 from assistant.models import Citation
+from core.documents import ParsedDocument
 from ingest.authorities import AuthorityIndex
-from ingest.models import ParsedDocument
 
 _CACHE_SIZE = 32
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘'\"“(])")

@@ -22,9 +22,9 @@ from assistant.drafting.extract import DocumentFacts, extract_facts
 from assistant.drafting.model import ModelFindings, model_findings
 from assistant.drafting.models import Draft, JudgementLine, Reference
 from assistant.drafting.templates import Template, available_templates, load_template
-from assistant.errors import InputError, ProviderUnreachableError, StoreError
+from core.documents import ParsedDocument
+from core.errors import InputError, ProviderUnreachableError, StoreError
 from ingest.authorities import AuthorityIndex
-from ingest.models import ParsedDocument
 
 UNREACHABLE_NOTE = (
     "The language model could not be reached ({reason}); the key findings are the"

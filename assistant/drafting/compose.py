@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
-from assistant.dates import document_dates
 from assistant.drafting.extract import DocumentFacts, Located, first_sentences, judgement_heading
 from assistant.drafting.models import MARKER, Draft, JudgementLine, Reference
 from assistant.drafting.templates import Template
 from assistant.structured import AREA_NAMES
+from core.dates import document_dates
 from ingest.judgements import SCALE, Judgement
 
 _GRADE_SUFFIX = re.compile(r"(?:(?<!\s)\s+)?:\s*[^:]{3,40}$")

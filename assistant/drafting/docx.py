@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.drafting.models import Draft
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 
 NUMBERED = ("recommendations", "findings", "improve", "cases", "next_steps")
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.documents import ParsedDocument
 from core.vocabulary import GRADE_WORDS
 from ingest.actions import extract_plan_rows
 from ingest.authorities import AuthorityIndex
 from ingest.cases import extract_case_studies
 from ingest.judgements import Judgement, extract_judgements
-from ingest.models import ParsedDocument
 
 
 @dataclass(frozen=True)

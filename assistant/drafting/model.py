@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.drafting.extract import DocumentFacts, Located
-from assistant.errors import AssistantError
 from assistant.prompts import PromptSet, load_prompts
+from core.errors import AssistantError
 from vectorstore.store import StoredChunk
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ class Reference:
     section: str | None
     paragraph: str | None
     quote: str
-    dates: str = ""  # the document's labelled dates (see assistant.dates)
+    dates: str = ""  # the document's labelled dates (see core.dates)
 
     @property
     def location(self) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import InputError
+from core.errors import InputError
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SECTIONS = (

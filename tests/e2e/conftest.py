@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.app import build_assistant
-from assistant.settings import Settings
+from core.settings import Settings
 from tests.conftest import SAMPLE
 
 

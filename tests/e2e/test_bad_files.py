@@ -17,8 +17,8 @@ from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
 from assistant.app import build_assistant
-from assistant.cli import app
-from assistant.settings import Settings
+from assistant.cli.app import app
+from core.settings import Settings
 from ingest.loader import MAX_TEXT_FILE_BYTES, iter_files, load_document
 from tests.bombs import pdf_of
 from tests.conftest import SAMPLE

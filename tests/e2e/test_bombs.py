@@ -19,7 +19,7 @@ import pytest
 
 from assistant.app import build_assistant
 from assistant.service import Library
-from assistant.settings import Settings
+from core.settings import Settings
 from tests.bombs import docx_paragraph_bomb, docx_size_bomb, pdf_bomb
 from tests.conftest import SAMPLE
 from tests.fakes import HashEmbeddings

@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from assistant.cli_chat import register
+from assistant.cli.app import app
 
 pytestmark = pytest.mark.e2e
 runner = CliRunner()
-
-if not any(c.name == "chat" for c in app.registered_commands):
-    register(app)
 
 KENT_REPORT = "ilacs/kent/children's services inspection - 05 july 2022.pdf"
 

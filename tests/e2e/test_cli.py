@@ -6,7 +6,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.app import app
 
 pytestmark = pytest.mark.e2e
 runner = CliRunner()

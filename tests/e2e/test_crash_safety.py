@@ -26,8 +26,8 @@ import pytest
 
 from assistant.answering.text_units import terms
 from assistant.app import build_assistant
-from assistant.settings import Settings
 from assistant.structured import StructuredData
+from core.settings import Settings
 from ingest.chunking import chunk_document
 from ingest.loader import iter_files, load_document
 from tests.conftest import SAMPLE

@@ -23,9 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.app import build_assistant
-from assistant.cli import app
+from assistant.cli.app import app
 from assistant.service import Library
-from assistant.settings import Settings
+from core.settings import Settings
 from tests.conftest import SAMPLE
 from tests.e2e.conftest import start_app, stop_app
 from tests.traces import traces, write_report

@@ -7,7 +7,7 @@ from functools import cache
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.app import app
 from assistant.drafting import draft_documents, draft_report
 from assistant.drafting.models import MARKER
 from assistant.structured import AREA_NAMES
@@ -235,7 +235,7 @@ def test_cli_bad_input_is_a_one_line_error(sample_data_dir, args, message):
 def test_model_mode_reads_every_paragraph_of_the_stored_report(sample_data_dir):
     from assistant.app import build_assistant
     from assistant.drafting.extract import extract_facts
-    from assistant.settings import LLMSettings, Settings
+    from core.settings import LLMSettings, Settings
     from tests.fakes import ScriptedChatModel
 
     chat = ScriptedChatModel().queue(

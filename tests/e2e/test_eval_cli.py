@@ -8,15 +8,11 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from assistant.cli_eval import register
+from assistant.cli.app import app
 from tests.conftest import REPO, SAMPLE
 
 pytestmark = pytest.mark.e2e
 runner = CliRunner()
-
-if not any(c.name == "eval" for c in app.registered_commands):
-    register(app)
 
 SAMPLE_SET = {
     json.loads(line)["id"]: json.loads(line)

@@ -7,15 +7,11 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from assistant.cli_eval import register
+from assistant.cli.app import app
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e
 runner = CliRunner()
-
-if not any(c.name == "eval" for c in app.registered_commands):
-    register(app)
 
 V1 = {
     json.loads(line)["id"]: json.loads(line)

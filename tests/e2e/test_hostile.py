@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from assistant.app import build_assistant
-from assistant.settings import LLMSettings, Settings
+from core.settings import LLMSettings, Settings
 from tests.e2e.conftest import start_app, stop_app
 from tests.fakes import ScriptedChatModel
 
@@ -98,7 +98,7 @@ def test_prompt_is_not_revealed(hostile_dir):
 
 
 def test_a_huge_question_is_refused_clearly(hostile_dir):
-    from assistant.errors import InputError
+    from core.errors import InputError
 
     assistant = build_assistant(Settings(data_dir=hostile_dir))
     with pytest.raises(InputError, match="100,000 characters long; the limit is 2,000"):

@@ -14,8 +14,8 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.documents import Document
 from langchain_tests.integration_tests import EmbeddingsIntegrationTests, RetrieversIntegrationTests
 
-from assistant.errors import InputError
 from assistant.retrieval import LibraryRetriever
+from core.errors import InputError
 from vectorstore.embeddings import DIMENSIONS, MiniLMEmbeddings
 from vectorstore.store import Filters
 

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from assistant.app import build_assistant
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.loader import iter_files
 from tests.conftest import SAMPLE
 from tests.fakes import HashEmbeddings

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.app import app
 from tests.e2e.conftest import SAME_NAME
 
 pytestmark = pytest.mark.e2e

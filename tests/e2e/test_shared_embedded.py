@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.app import build_assistant
-from assistant.settings import Settings
+from core.settings import Settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

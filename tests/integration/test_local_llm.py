@@ -15,9 +15,9 @@ import pytest
 from assistant.answering.checks import figures, grades
 from assistant.answering.extractive import Drafted
 from assistant.app import build_assistant
-from assistant.errors import ProviderError
 from assistant.models import Answer
-from assistant.settings import LLMSettings, Settings
+from core.errors import ProviderError
+from core.settings import LLMSettings, Settings
 from tests.fakes import HashEmbeddings, line_chunks
 from tests.unit.test_store_and_ingest_service import fake_doc
 

@@ -38,7 +38,7 @@ LEXICAL_CHECK_SECONDS = 2.0  # ChromaStore.lexical_max_age: how often another's 
 SERVER_PROCESS = r"""
 import json, sys
 from assistant.app import build_assistant
-from assistant.settings import Settings
+from core.settings import Settings
 from assistant.structured import structured_data
 
 assistant = build_assistant(Settings())

@@ -21,10 +21,10 @@ from assistant.accounts import (
     save_account,
     verify_password,
 )
-from assistant.cli import app
-from assistant.errors import ConfigError, InputError
-from assistant.settings import UISettings
-from assistant.throttle import LoginThrottle
+from assistant.cli.app import app
+from core.errors import ConfigError, InputError
+from core.settings import UISettings
+from ui.throttle import LoginThrottle
 
 FAST = {"n": 2**10, "p": 1}  # cheap parameters for tests; the stored hash says which were used
 
@@ -351,7 +351,7 @@ def test_a_quiet_window_after_the_lock_forgives_and_success_resets():
 
 
 def test_throttle_forgets_stale_addresses(monkeypatch):
-    import assistant.throttle as module
+    import ui.throttle as module
 
     monkeypatch.setattr(module, "_PRUNE_AT", 10)
     clock = Clock()

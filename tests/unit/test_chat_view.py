@@ -9,7 +9,7 @@ import pytest
 
 from assistant.models import Answer, Citation
 from assistant.service import PassageView
-from ingest.models import DocumentMeta
+from core.documents import DocumentMeta
 from ui import chat_view, views
 from vectorstore.store import DocumentRecord
 

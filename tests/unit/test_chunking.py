@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from core.documents import Block, DocumentMeta, ParsedDocument
 from ingest.chunking import CONTEXT_MAX_TOKENS, chunk_document
 from ingest.loader import load_document
-from ingest.models import Block, DocumentMeta, ParsedDocument
 from ingest.raw import CleanedText
 from ingest.structure import segment
 from ingest.tokens import count_tokens

@@ -6,9 +6,9 @@ import pytest
 
 from assistant.app import build_assistant
 from assistant.conversation import Conversation, FollowUpRewriter, Turn, word_pieces
-from assistant.errors import InputError
 from assistant.models import Answer, Citation
-from assistant.settings import Settings
+from core.errors import InputError
+from core.settings import Settings
 from ingest.tokens import count_tokens
 from tests.fakes import HashEmbeddings
 from tests.unit.test_hybrid_retrieval import LIBRARY, chunker, loader, make

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.dates import date_range, dates_label, document_dates, readable_date
-from ingest.models import DocumentMeta
+from core.dates import date_range, dates_label, document_dates, readable_date
+from core.documents import DocumentMeta
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,9 @@ import pytest
 
 from assistant.app import build_assistant
 from assistant.housekeeping import forget_documents, sweep_window_files, write_draft_sources
-from assistant.settings import Settings
 from assistant.structured import structured_data
-from ingest.models import DocumentMeta, ParsedDocument
+from core.documents import DocumentMeta, ParsedDocument
+from core.settings import Settings
 from tests.fakes import HashEmbeddings, line_chunks
 from tests.traces import traces
 from tests.traces import unique_phrase as phrase

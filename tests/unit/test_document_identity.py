@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from assistant.app import build_assistant
-from assistant.errors import InputError
 from assistant.identity import report_key, same_document
 from assistant.service import Library
-from assistant.settings import Settings
-from ingest.models import DocumentMeta, ParsedDocument
+from core.documents import DocumentMeta, ParsedDocument
+from core.errors import InputError
+from core.settings import Settings
 from tests.fakes import HashEmbeddings, line_chunks
 from vectorstore.store import DocumentRecord
 

@@ -14,8 +14,8 @@ from assistant.drafting import (
 )
 from assistant.drafting.models import MARKER
 from assistant.drafting.templates import TEMPLATES_DIR
-from assistant.errors import InputError
-from ingest.models import DocumentMeta, PageSpan, ParsedDocument
+from core.documents import DocumentMeta, PageSpan, ParsedDocument
+from core.errors import InputError
 
 REPORT = """Inspection of Exampleshire County Council children’s services
 
@@ -311,7 +311,7 @@ def test_model_mode_writes_checked_findings_from_every_part():
 
 def test_model_mode_unreachable_falls_back_to_the_offline_findings():
     from assistant.drafting import ModelFindings
-    from assistant.errors import ProviderUnreachableError
+    from core.errors import ProviderUnreachableError
     from tests.fakes import ScriptedChatModel
 
     chat = ScriptedChatModel().queue(ProviderUnreachableError("connection refused"))

@@ -8,8 +8,7 @@ from enum import Enum
 
 import pytest
 
-from assistant.cli_eval_v2 import render_split_report
-from assistant.errors import InputError
+from assistant.cli.split_report import render_split_report
 from assistant.eval_set import EvalQuestion, GoldSource, load_eval_set, load_eval_sets
 from assistant.eval_splits import (
     AskedResult,
@@ -21,6 +20,7 @@ from assistant.eval_splits import (
 )
 from assistant.evaluation import QuestionResult, same_file
 from assistant.models import Citation, Passage
+from core.errors import InputError
 from ingest.authorities import AuthorityIndex
 
 KENT_PDF = "ilacs/80476_kent/children's services inspection - 05 july 2022.pdf"

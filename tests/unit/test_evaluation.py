@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from assistant.baseline import TutorialBaseline, TutorialCorpus, load_corpus
-from assistant.cli_eval import render_report
-from assistant.errors import InputError
+from assistant.cli.evaluate import render_report
 from assistant.evaluation import (
     BaselineReport,
     EvalQuestion,
@@ -30,6 +29,7 @@ from assistant.evaluation import (
     score_answer,
 )
 from assistant.models import Citation, Passage
+from core.errors import InputError
 from tests.fakes import HashEmbeddings
 
 KENT = "kent/x.pdf"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from assistant.app import build_assistant
-from assistant.settings import Settings
-from ingest.models import Chunk, DocumentMeta, ParsedDocument
+from core.documents import Chunk, DocumentMeta, ParsedDocument
+from core.settings import Settings
 from tests.fakes import HashEmbeddings
 
 
@@ -129,7 +129,7 @@ def test_filters_restrict_both_sides(assistant, kwargs, allowed):
 
 
 def test_unknown_filter_values_are_input_errors(assistant):
-    from assistant.errors import InputError
+    from core.errors import InputError
 
     with pytest.raises(InputError, match="unknown local authority"):
         assistant.make_filters(authorities=["Atlantis"])

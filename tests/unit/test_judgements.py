@@ -137,7 +137,7 @@ def test_accuracy_report():
     ],
 )
 def test_statement_forms(line, area, grade, level):
-    from ingest.models import DocumentMeta, PageSpan, ParsedDocument
+    from core.documents import DocumentMeta, PageSpan, ParsedDocument
 
     text = f"Some title\n\n{line}\n\nA paragraph that states no grade at all."
     doc = ParsedDocument(
@@ -153,7 +153,7 @@ def test_statement_forms(line, area, grade, level):
 
 
 def test_non_inspection_documents_have_no_judgements():
-    from ingest.models import DocumentMeta, ParsedDocument
+    from core.documents import DocumentMeta, ParsedDocument
 
     doc = ParsedDocument(
         "d",

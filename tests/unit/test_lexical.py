@@ -3,8 +3,8 @@
 import pytest
 
 from assistant.answering.text_units import terms
-from assistant.errors import InputError
 from assistant.filtering import parse_date_bound
+from core.errors import InputError
 from vectorstore.lexical import LexicalFilter, LexicalIndex, LexicalRecord
 from vectorstore.store import Filters, authority_key
 
@@ -149,7 +149,7 @@ def test_no_vectors_means_no_dense_search_and_old_saves_are_rebuilt(index, tmp_p
 
 def test_filtered_store_search_matches_chromas_where_filter(tmp_path):
     from assistant.app import build_assistant
-    from assistant.settings import Settings
+    from core.settings import Settings
     from ingest.loader import iter_files
     from tests.conftest import SAMPLE
     from tests.fakes import HashEmbeddings

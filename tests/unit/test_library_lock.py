@@ -15,7 +15,7 @@ from pathlib import Path
 from assistant.app import build_assistant
 from assistant.models import Answer
 from assistant.service import Library
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.chunking import chunk_document
 from ingest.loader import load_document
 from tests.fakes import BlockingEmbeddings, HashEmbeddings

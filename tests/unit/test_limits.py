@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import LimitError, UnsupportedFileError
-from ingest.limits import MB, ParseLimits, check_content
+from core.errors import LimitError, UnsupportedFileError
+from core.limits import ParseLimits
+from ingest.limits import MB, check_content
 from ingest.loader import load_document
 from tests.bombs import (
     TEXT_LINE,

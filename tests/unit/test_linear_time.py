@@ -16,8 +16,8 @@ from assistant.answering import intent
 from assistant.answering.checks import check_answer, figures, grades
 from assistant.answering.judgements import areas_named, asks_about_grades
 from assistant.app import build_assistant
-from assistant.settings import Settings
 from assistant.understanding import classify_intent
+from core.settings import Settings
 from ingest.clean import clean_text, markdown_heading
 from ingest.loader import load_document
 from ingest.markup import clean_inline

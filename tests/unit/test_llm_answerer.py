@@ -7,9 +7,9 @@ import pytest
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
 from assistant.answering.llm import FallbackAnswerer, LLMAnswerer, translate_error
 from assistant.app import build_assistant
-from assistant.errors import ConfigError, ProviderError, ProviderUnreachableError
 from assistant.prompts import load_prompts
-from assistant.settings import LLMSettings, Settings
+from core.errors import ConfigError, ProviderError, ProviderUnreachableError
+from core.settings import LLMSettings, Settings
 from tests.fakes import HashEmbeddings, ScriptedChatModel, line_chunks
 from tests.unit.test_answer_checks import P1, P2, chunk
 from tests.unit.test_store_and_ingest_service import fake_doc, write

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import EmptyDocumentError, IngestError, UnsupportedFileError
+from core.documents import DocumentMeta
+from core.errors import EmptyDocumentError, IngestError, UnsupportedFileError
 from ingest.loader import find_files, iter_files, load_document
-from ingest.models import DocumentMeta
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 KENT_2022 = SHARED / "ilacs" / "80476_kent" / "children's services inspection - 05 july 2022.pdf"

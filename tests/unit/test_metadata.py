@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from core.documents import DocumentMeta
 from ingest.authorities import Authority, AuthorityIndex
 from ingest.metadata import extract_inspection_dates, extract_metadata
-from ingest.models import DocumentMeta
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPUS = SHARED / "corpus"

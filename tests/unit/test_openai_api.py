@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.accounts import Account, Accounts, hash_password
-from assistant.errors import InputError, ProviderError
 from assistant.models import Answer, Citation
-from assistant.throttle import LoginThrottle
+from core.errors import InputError, ProviderError
 from ui.login import Login
 from ui.openai_api import ProgramsApi
+from ui.throttle import LoginThrottle
 
 KEY = "rita:reader-Pass-1"
 CITE = Citation(1, "d-kent", "kent.pdf", "Inspection of Kent", 8, "Care leavers", "Warm.", 0.5)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import EmptyDocumentError, IngestError, LimitError, UnsupportedFileError
-from ingest.limits import MB, ParseLimits
+from core.errors import EmptyDocumentError, IngestError, LimitError, UnsupportedFileError
+from core.limits import ParseLimits
+from ingest.limits import MB
 from ingest.loader import load_document
 from ingest.worker import ParseWorker
 from tests.bombs import docx_paragraph_bomb, pdf_bomb

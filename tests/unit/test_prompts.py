@@ -1,7 +1,7 @@
 import pytest
 
-from assistant.errors import ConfigError
 from assistant.prompts import load_prompts
+from core.errors import ConfigError
 
 
 def test_prompt_renders_and_missing_variable_raises():

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.text_units import terms
-from assistant.errors import ConfigError
 from assistant.query import Glossary, QueryAnalyzer, extract_years
+from core.errors import ConfigError
 from ingest.authorities import AuthorityIndex
 
 GLOSSARY = Path(__file__).resolve().parents[2] / "data" / "glossary.csv"

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.errors import ProviderError
 from assistant.redact import RedactingFormatter, redact_url, redact_urls
 from assistant.service import Library
-from assistant.settings import LLMSettings, Settings
+from core.errors import ProviderError
+from core.settings import LLMSettings, Settings
 from ui import views
 
 SECRET = "S3cret-pw"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import IngestError
+from core.errors import IngestError
 from ingest.chunking import chunk_document
 from ingest.loader import MAX_FILE_BYTES, MAX_TEXT_FILE_BYTES, load_document
 from ingest.tokens import count_tokens

@@ -3,7 +3,7 @@ import zipfile
 
 import pytest
 
-from assistant.errors import EmptyDocumentError, UnsupportedFileError
+from core.errors import EmptyDocumentError, UnsupportedFileError
 from ingest.sniff import decode_text, detect_type
 
 

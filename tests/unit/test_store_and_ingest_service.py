@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from assistant.app import build_assistant
-from assistant.errors import IngestError
-from assistant.settings import Settings
-from ingest.models import DocumentMeta, PageSpan, ParsedDocument
+from core.documents import DocumentMeta, PageSpan, ParsedDocument
+from core.errors import IngestError
+from core.settings import Settings
 from tests.fakes import HashEmbeddings, line_chunks
 
 
@@ -143,7 +143,7 @@ def test_ask_json_contract(tmp_path, assistant):
 
 
 def test_resolve_unknown_document_is_an_input_error(assistant):
-    from assistant.errors import InputError
+    from core.errors import InputError
 
     with pytest.raises(InputError, match="no document matches"):
         assistant.remove("nope.pdf")

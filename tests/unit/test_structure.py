@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from core.documents import Block
 from ingest.clean import clean_pdf, clean_text
-from ingest.models import Block
 from ingest.parse_pdf import read_pdf
 from ingest.raw import CleanedText
 from ingest.sniff import decode_text

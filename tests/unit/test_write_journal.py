@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from assistant.app import build_assistant
-from assistant.settings import Settings
-from ingest.models import DocumentMeta, ParsedDocument
+from core.documents import DocumentMeta, ParsedDocument
+from core.settings import Settings
 from tests.fakes import HashEmbeddings, line_chunks
 from vectorstore.manifest import Journal
 from vectorstore.store import ChromaStore

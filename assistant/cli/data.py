@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from assistant.cli_common import ChromaHost, ChromaPort, DataDir, build, errors_to_exit, out
+from assistant.cli.common import ChromaHost, ChromaPort, DataDir, build, errors_to_exit, out
 from assistant.service import authority_names
 
 
@@ -114,9 +114,9 @@ def actions_command(
     """
     from datetime import date
 
-    from assistant.errors import InputError
     from assistant.filtering import parse_date_bound
     from assistant.structured import structured_data
+    from core.errors import InputError
 
     with errors_to_exit():
         if status and status not in STATUSES:

@@ -9,9 +9,9 @@ from typing import IO, Annotated, Any
 import typer
 
 from assistant.accounts import Accounts
-from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, err, errors_to_exit
-from assistant.errors import ConfigError
+from assistant.cli.common import ChromaHost, ChromaPort, DataDir, Verbose, err, errors_to_exit
 from assistant.service import is_loopback
+from core.errors import ConfigError
 
 
 def check_bind(host: str, login: bool, force: bool) -> str | None:
@@ -83,7 +83,7 @@ def serve_command(
     verbose: Verbose = False,
 ) -> None:
     """Start the chat window at http://127.0.0.1:7860 (settings: OFSTED_ASSISTANT_UI__*)."""
-    from assistant.cli_common import build_from, settings_from
+    from assistant.cli.common import build_from, settings_from
     from assistant.service import Library
 
     with errors_to_exit():

@@ -1,4 +1,4 @@
-"""Typed data that ingest produces: parsed documents, their structure and chunks.
+"""Typed data that ingest produces and the store keeps: parsed documents, their structure, chunks.
 
 Offsets are character offsets into ``ParsedDocument.text`` (the cleaned text), so
 ``doc.text[chunk.start:chunk.end] == chunk.text`` always holds and any quote taken

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from assistant.cli_common import ChromaHost, ChromaPort, DataDir, build, errors_to_exit, out
+from assistant.cli.common import ChromaHost, ChromaPort, DataDir, build, errors_to_exit, out
 
 OUTPUTS = (".docx", ".md", ".markdown")
 
@@ -53,7 +53,7 @@ def draft_command(
       ofsted-assistant draft 4bd9f8a20feb --template my-council.toml --out paper.md
     """
     from assistant.drafting import draft_report, load_template, write_draft
-    from assistant.errors import InputError
+    from core.errors import InputError
 
     with errors_to_exit():
         if out_file is not None and out_file.suffix.lower() not in OUTPUTS:

@@ -14,7 +14,8 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from assistant.cli_common import (
+from assistant.cli import accounts, chat, data, draft, evaluate, serve
+from assistant.cli.common import (
     ChromaHost,
     ChromaPort,
     DataDir,
@@ -24,9 +25,9 @@ from assistant.cli_common import (
     errors_to_exit,
     out,
 )
-from assistant.dates import document_dates
-from assistant.errors import InputError
 from assistant.render import render_answer_text, render_documents, render_ingest_summary
+from core.dates import document_dates
+from core.errors import InputError
 
 app = typer.Typer(
     name="ofsted-assistant",
@@ -58,7 +59,7 @@ def ingest(
 
     Example: ofsted-assistant ingest reports/ extra/letter.pdf
     """
-    from assistant.cli_progress import IngestBar
+    from assistant.cli.progress import IngestBar
     from assistant.models import IngestOutcome, IngestReport
     from ingest.loader import find_files
 
@@ -279,25 +280,6 @@ def docs_compact(
         out.print("compacted: removed documents' text is no longer in the index files")
 
 
-def _register_more() -> None:
-    from assistant.cli_accounts import register as register_accounts
-    from assistant.cli_chat import register as register_chat
-    from assistant.cli_data import register as register_grades
-    from assistant.cli_draft import register as register_draft
-    from assistant.cli_eval import register
-    from assistant.cli_serve import register as register_serve
-
-    register(app)
-    register_serve(app)
-    register_grades(app)
-    register_chat(app)
-    register_draft(app)
-    register_accounts(app)
-
-
-_register_more()
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app()
+# the other commands, each in its module: eval, serve, grades/actions/cases, chat, draft, accounts
+for _module in (evaluate, serve, data, chat, draft, accounts):
+    _module.register(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.models import DocumentMeta
+from core.documents import DocumentMeta
 
 MONTH_NAMES = (
     "January February March April May June July August September October November December"

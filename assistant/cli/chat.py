@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from assistant.cli_common import (
+from assistant.cli.common import (
     ChromaHost,
     ChromaPort,
     DataDir,
@@ -24,9 +24,9 @@ from assistant.cli_common import (
     errors_to_exit,
     out,
 )
-from assistant.errors import AssistantError
 from assistant.models import Answer
 from assistant.render import render_answer_text
+from core.errors import AssistantError
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation

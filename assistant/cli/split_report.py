@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.cli_eval import _f, _table
+from assistant.cli.tables import figure, table
 from assistant.eval_splits import HEADLINE, Figures, SplitFigures, SplitReport, difference
 
 
@@ -21,12 +21,12 @@ def _row(name: str, f: Figures) -> list[str]:
     return [
         name,
         str(f.questions),
-        _f(m.fact_accuracy),
+        figure(m.fact_accuracy),
         _count(m.refused_unanswerable, m.unanswerable),
         _count(m.wrong_refusals, m.answerable),
-        _f(m.citation_validity),
-        _f(m.retrieval.recall[5]),
-        _f(m.retrieval.report[5]),
+        figure(m.citation_validity),
+        figure(m.retrieval.recall[5]),
+        figure(m.retrieval.report[5]),
         _count(f.wrong_authority, f.authority_checked),
         _count(f.consistent, f.paraphrased),
     ]
@@ -52,10 +52,10 @@ def _headline(splits: dict[str, SplitFigures]) -> str:
     diff = difference(splits)
     header = ["figure", *names] + (["dev − heldout"] if diff else [])
     rows = [
-        [label, *(_f(heads[s][key]) for s in names)] + ([_signed(diff[key])] if diff else [])
+        [label, *(figure(heads[s][key]) for s in names)] + ([_signed(diff[key])] if diff else [])
         for key, label in HEADLINE
     ]
-    return _table(header, rows)
+    return table(header, rows)
 
 
 def _split_section(name: str, f: SplitFigures) -> list[str]:
@@ -63,10 +63,10 @@ def _split_section(name: str, f: SplitFigures) -> list[str]:
     return [
         f"{name}: {o.questions} questions ({o.questions - _unanswerable(f)} answerable,"
         f" {_unanswerable(f)} unanswerable), {o.base.questions} answers; main wording only:"
-        f" facts {_f(main.fact_accuracy)}, refused (unansw.) {_f(main.refusal_accuracy)},"
-        f" R@5 {_f(main.retrieval.recall[5])}",
+        f" facts {figure(main.fact_accuracy)}, refused (unansw.) {figure(main.refusal_accuracy)},"
+        f" R@5 {figure(main.retrieval.recall[5])}",
         "",
-        _table(SPLIT_HEADER, [_row("all", o)] + [_row(i, x) for i, x in f.by_intent.items()]),
+        table(SPLIT_HEADER, [_row("all", o)] + [_row(i, x) for i, x in f.by_intent.items()]),
     ]
 
 

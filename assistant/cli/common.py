@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.errors import AssistantError, ConfigError, InputError
+from core.errors import AssistantError, ConfigError, InputError
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -43,7 +43,7 @@ def settings_from(data_dir: Path | None, host: str | None, port: int | None) -> 
     """Settings from the environment, overridden by the command-line options given."""
     from pydantic import ValidationError
 
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     try:
         settings = Settings()

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.limits import ParseLimits
+from core.limits import ParseLimits
 
 _LIMITS = ParseLimits()  # the defaults of the parsing limits below
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from assistant.cli_common import errors_to_exit, out
+from assistant.cli.common import errors_to_exit, out
 
 accounts_app = typer.Typer(
     help="Named accounts of the chat window (reader or editor), kept in the accounts file.",
@@ -29,7 +29,7 @@ RESTART = "a running `serve` reads the accounts when it starts: restart it to ap
 
 
 def _file(path: Path | None) -> Path:
-    from assistant.errors import InputError
+    from core.errors import InputError
 
     if path is None:
         raise InputError(
@@ -59,7 +59,7 @@ def add(
       echo "$PASS" | ofsted-assistant accounts add bob --password-stdin
     """
     from assistant.accounts import check_name, check_password, save_account
-    from assistant.errors import InputError
+    from core.errors import InputError
 
     with errors_to_exit():
         path = _file(file)

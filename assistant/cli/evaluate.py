@@ -16,7 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
-from assistant.cli_common import ChromaHost, ChromaPort, DataDir, Verbose, build, errors_to_exit
+from assistant.cli.common import ChromaHost, ChromaPort, DataDir, Verbose, build, errors_to_exit
+from assistant.cli.tables import figure, table
 from assistant.eval_set import SPLITS
 from assistant.evaluation import (
     RECALL_AT,
@@ -82,8 +83,8 @@ def eval_command(
       ofsted-assistant eval bench/eval/sample.jsonl --baseline --docs data/sample
       ofsted-assistant eval bench/eval/v2/*.jsonl --split dev
     """
-    from assistant.errors import InputError
     from assistant.evaluation import load_eval_sets
+    from core.errors import InputError
 
     with errors_to_exit():
         questions = load_eval_sets(files)
@@ -112,7 +113,7 @@ def eval_command(
     if as_json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
     elif v2:
-        from assistant.cli_eval_v2 import render_split_report
+        from assistant.cli.split_report import render_split_report
 
         sys.stdout.write(render_split_report(report) + "\n")
     else:
@@ -208,7 +209,7 @@ def _progress(label: str, total: int | None) -> Iterator[Any]:
     """A transient progress bar on stderr; yields ``advance(n, total=None)``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from assistant.cli import err
+    from assistant.cli.common import err
 
     with Progress(
         TextColumn(label),
@@ -233,30 +234,11 @@ def _progress(label: str, total: int | None) -> Iterator[Any]:
 FILES_SEP = ", "  # between the paths of several v1 files in ``EvalReport.file``
 
 
-def _f(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown pipe table, padded to line up in a terminal."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        padded = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = "| " + " | ".join(("-" * (w - 1) + ":") if i else "-" * w for i, w in enumerate(widths))
-    return "\n".join([line(header), rule + " |", *(line(r) for r in rows)])
-
-
 def _retrieval_cells(m: RetrievalMetrics) -> list[str]:
     return [
-        *(_f(m.recall[at]) for at in RECALL_AT),
-        _f(m.mrr),
-        *(_f(m.report[at]) for at in REPORT_AT),
+        *(figure(m.recall[at]) for at in RECALL_AT),
+        figure(m.mrr),
+        *(figure(m.report[at]) for at in REPORT_AT),
     ]
 
 
@@ -265,7 +247,7 @@ def _row(name: str, m: Metrics) -> list[str]:
         name,
         str(m.questions),
         *_retrieval_cells(m.retrieval),
-        _f(m.fact_accuracy),
+        figure(m.fact_accuracy),
         f"{m.wrong_refusals}/{m.answerable}" if m.answerable else "–",
         f"{m.refused_unanswerable}/{m.unanswerable}" if m.unanswerable else "–",
         f"{m.citations_valid}/{m.citations}",
@@ -297,7 +279,7 @@ def render_report(report: EvalReport) -> str:
         f"{names}: {overall.questions} questions ({overall.answerable} answerable,"
         f" {overall.unanswerable} unanswerable), k = {report.k}, {report.seconds:.1f} s",
         "",
-        _table(header, rows),
+        table(header, rows),
         "",
         "R@n: a gold quote in a passage of its file at rank <= n (answerable questions); "
         "report@n: a passage of the gold file at rank <= n; facts: every must_include group "
@@ -319,7 +301,7 @@ def _render_baseline(report: EvalReport, base: BaselineReport) -> list[str]:
     ]
     ours_cells, base_cells = _retrieval_cells(ours), _retrieval_cells(theirs)
     rows = [
-        [name, o, b, _f(ratios[key])]
+        [name, o, b, figure(ratios[key])]
         for name, o, b, key in zip(RETRIEVAL_HEADER, ours_cells, base_cells, keys, strict=True)
     ]
     ours_types = report.by_type()
@@ -327,10 +309,10 @@ def _render_baseline(report: EvalReport, base: BaselineReport) -> list[str]:
         [
             t,
             str(m.answerable),
-            _f(ours_types[t].retrieval.recall[5]),
-            _f(m.recall[5]),
-            _f(ours_types[t].retrieval.report[1]),
-            _f(m.report[1]),
+            figure(ours_types[t].retrieval.recall[5]),
+            figure(m.recall[5]),
+            figure(ours_types[t].retrieval.report[1]),
+            figure(m.report[1]),
         ]
         for t, m in base.by_type().items()
         if m.answerable
@@ -343,11 +325,11 @@ def _render_baseline(report: EvalReport, base: BaselineReport) -> list[str]:
     lines += [f"  not loaded: {source}: {reason}" for source, reason in base.skipped]
     lines += [
         "",
-        _table(["metric", "ours", "baseline", "ours/baseline"], rows),
+        table(["metric", "ours", "baseline", "ours/baseline"], rows),
         "",
-        f"recall@5 ours/baseline: {_f(ratios['recall_at_5'])}",
+        f"recall@5 ours/baseline: {figure(ratios['recall_at_5'])}",
         "",
-        _table(
+        table(
             ["type", "n", "R@5 ours", "R@5 baseline", "report@1 ours", "report@1 baseline"],
             type_rows,
         ),
