@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from assistant.app import build_assistant
-from assistant.settings import Settings
+from core.settings import Settings
 
 TEMPLATES = ("what did ofsted say about {} care leavers", "{} ofsted grades 2023")
 FORMS = ("as listed", "lower case", "letter dropped", "letters swapped", "lower, dropped")

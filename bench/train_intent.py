@@ -20,8 +20,8 @@ from pathlib import Path
 
 from assistant.app import build_assistant
 from assistant.intent_model import IntentModel, default_path, fit
-from assistant.settings import Settings
 from assistant.understanding import INTENTS, classify_intent, intent_evidence
+from core.settings import Settings
 
 
 def read_rows(paths: list[str]) -> list[dict]:
