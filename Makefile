@@ -12,7 +12,7 @@ QUESTION ?= What grades did Westminster get in its 2006 annual performance asses
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install browser demo ask test lint bench clean
+.PHONY: install browser demo ask test check-install lint bench clean
 
 install: $(STAMP)
 
@@ -53,7 +53,13 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version
 
+# a non-editable install (`pip install .`) in a fresh venv answers a question from a folder
+# outside the source tree: the packaged prompts, templates and reference data are complete
+check-install:
+	PYTHON=$(PYTHON) bash tools/check_install.sh
+
 test: install browser
+	PYTHON=$(PYTHON) bash tools/check_install.sh
 	$(BIN)/python -m pytest -q
 
 # ruff, then the static ReDoS check of every regex in the packages (tools/redos_check.py)
