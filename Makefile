@@ -12,7 +12,7 @@ QUESTION ?= What grades did Westminster get in its 2006 annual performance asses
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install browser demo ask test lint bench clean
+.PHONY: install browser demo ask test check-install lint bench clean
 
 install: $(STAMP)
 
@@ -53,9 +53,16 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version
 
-# the import contracts first (half a second: [tool.importlinter] in pyproject.toml)
+# a non-editable install (`pip install .`) in a fresh venv answers a question from a folder
+# outside the source tree: the packaged prompts, templates and reference data are complete
+check-install:
+	PYTHON=$(PYTHON) bash tools/check_install.sh
+
+# the import contracts first (half a second: [tool.importlinter] in pyproject.toml), then the
+# non-editable install check, then every test
 test: install browser
 	$(BIN)/lint-imports
+	PYTHON=$(PYTHON) bash tools/check_install.sh
 	$(BIN)/python -m pytest -q
 
 # ruff, the import contracts (the layers: [tool.importlinter] in pyproject.toml), then the

@@ -9,8 +9,8 @@ about a council or a date), its first words, which patterns match, what the patt
 alone would say and how many authorities it names.
 
 The weights are fitted on the development split only (``bench/train_intent.py``) and
-shipped as data (``data/intent_model.json``); the held-out split judges them. Without the
-file the patterns decide, as before.
+shipped as package data (``assistant/intent_model.json``); the held-out split judges
+them. Without the file the patterns decide, as before.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -32,9 +34,9 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def default_path() -> Path:
-    """Where the shipped model lives."""
-    return Path(__file__).resolve().parents[1] / "data" / "intent_model.json"
+def default_path() -> Traversable:
+    """Where the shipped model lives (package data of ``assistant``)."""
+    return files("assistant") / "intent_model.json"
 
 
 def features(question: str, names: Iterable[str], n_authorities: int, rule_intent: str) -> set[str]:
@@ -96,7 +98,7 @@ class IntentModel:
         }
 
     @classmethod
-    def load(cls, path: Path | None = None) -> IntentModel | None:
+    def load(cls, path: Path | Traversable | None = None) -> IntentModel | None:
         """The stored model, or None when there is none (the patterns decide)."""
         path = path or default_path()
         if not path.is_file():

@@ -1,15 +1,18 @@
-"""Prompt files in ``prompts/``, loaded by name; the name carries the version."""
+"""Prompt files in ``prompts/``, loaded by name; the name carries the version.
+
+``prompts`` is a package of data files, read with ``importlib.resources`` so that an
+installed wheel finds them as the source tree does.
+"""
 
 from __future__ import annotations
 
 import string
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from core.errors import ConfigError
-
-PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,9 @@ class PromptSet:
         return template.format(**values)
 
 
-def load_prompts(name: str, directory: Path = PROMPTS_DIR) -> PromptSet:
-    """Load ``<directory>/<name>.toml`` (e.g. ``extractive-v1``)."""
-    path = directory / f"{name}.toml"
+def load_prompts(name: str, directory: Traversable | None = None) -> PromptSet:
+    """Load ``<directory>/<name>.toml`` (e.g. ``extractive-v1``); the shipped ``prompts``."""
+    path = (directory or files("prompts")) / f"{name}.toml"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

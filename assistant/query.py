@@ -3,7 +3,7 @@
 ``QueryAnalyzer.analyze(question)`` returns a ``QueryAnalysis``: the question with the
 terms a lexical (BM25) search should also look for appended, the authorities and years it
 names, and the typos it corrected. Nothing here is tuned to particular documents; the
-knowledge is general children's-services vocabulary in ``data/glossary.csv``.
+knowledge is general children's-services vocabulary in ``core/reference/glossary.csv``.
 
 The glossary has columns ``term,expansion,kind``:
 
@@ -36,7 +36,8 @@ import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import numpy as np
 
@@ -67,8 +68,8 @@ Key = tuple[str, ...]
 """A glossary phrase: ``("=LAC",)`` for a case-sensitive term, else its stems."""
 
 
-def _default_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "data" / "glossary.csv"
+def _default_path() -> Traversable:
+    return files("core.reference") / "glossary.csv"
 
 
 def _norm(token: str) -> str:
@@ -162,11 +163,11 @@ class Glossary:
                     self._groups.setdefault(b, []).append(group)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Glossary:
+    def load(cls, path: Traversable | None = None) -> Glossary:
         """Read a glossary CSV with columns ``term,expansion,kind``.
 
         Args:
-            path: the CSV file; defaults to the repository's ``data/glossary.csv``.
+            path: the CSV file; defaults to the shipped ``core/reference/glossary.csv``.
 
         Returns:
             The glossary.

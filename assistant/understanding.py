@@ -6,7 +6,7 @@ the previous report is meant, the intent, and the topic words. Retrieval, the sc
 and the answerers all read this one result instead of re-reading the question.
 
 Authorities are recognised in the forms staff type, by generic rules over the reference
-list (``data/reference``), never by a list of the library's own councils:
+list (``core/reference``), never by a list of the library's own councils:
 
 - every name, alias and council form the authority index knows (exact: confidence 1.0);
 - standard short forms (``short_forms.csv``: "Notts", "Lancs", "Herts"), forms derived
@@ -27,7 +27,8 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Literal, get_args
 
 from assistant.answering.text_units import STOPWORDS, terms
@@ -108,11 +109,11 @@ class Understood:
         return tuple(a.name for a in self.authorities if a.confidence >= MIN_CONFIDENCE)
 
 
-def _short_forms_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "data" / "reference" / "short_forms.csv"
+def _short_forms_path() -> Traversable:
+    return files("core.reference") / "short_forms.csv"
 
 
-def _load_short_forms(path: Path | None = None) -> list[tuple[str, str]]:
+def _load_short_forms(path: Traversable | None = None) -> list[tuple[str, str]]:
     path = path or _short_forms_path()
     if not path.is_file():
         return []

@@ -1,6 +1,6 @@
 """How well questions name authorities in the forms staff type (generated, not evaluation text).
 
-Every authority of ``data/reference/local_authorities.csv`` is written five ways (as
+Every authority of ``core/reference/local_authorities.csv`` is written five ways (as
 listed, lower case, a letter dropped, two letters swapped, lower case with a letter
 dropped) inside two question templates, and the question-understanding step is asked
 which authority each names. Prints, per form, the share read as exactly that authority
@@ -54,7 +54,7 @@ def main() -> None:
     args = parser.parse_args()
     assistant = build_assistant(Settings(data_dir=args.data_dir))
     rng = random.Random(args.seed)
-    path = Path(__file__).resolve().parents[1] / "data/reference/local_authorities.csv"
+    path = Path(__file__).resolve().parents[1] / "core/reference/local_authorities.csv"
     with path.open(encoding="utf-8") as fh:
         names = [row["local_authority_ons_name"] for row in csv.DictReader(fh)]
     tally: Counter[tuple[str, str]] = Counter()

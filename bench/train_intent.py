@@ -6,7 +6,7 @@ consistency across wordings under cross-validation grouped by authority (no auth
 questions are both trained on and judged), then fits on all of them and writes the model.
 
 Usage: .venv/bin/python bench/train_intent.py bench/eval/v2/dev-*.jsonl --data-dir DIR
-         [--out data/intent_model.json] [--folds 5] [--l2 1.0]
+         [--out assistant/intent_model.json] [--folds 5] [--l2 1.0]
 (the library in DIR gives the typo correction its vocabulary, as when answering).
 """
 
@@ -94,7 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+")
     parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--out", type=Path, default=default_path())
+    parser.add_argument("--out", type=Path, default=Path(str(default_path())))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--l2", type=float, default=1.0)
     args = parser.parse_args()

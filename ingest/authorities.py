@@ -1,7 +1,7 @@
 """English local authorities with children's services: reference data and name matching.
 
-``AuthorityIndex.load()`` reads ``data/reference/local_authorities.csv`` (one row per
-authority, DfE/ONS data) and ``data/reference/authority_aliases.csv`` (widely used names
+``AuthorityIndex.load()`` reads ``core/reference/local_authorities.csv`` (one row per
+authority, DfE/ONS data) and ``core/reference/authority_aliases.csv`` (widely used names
 that cannot be derived from the ONS name). For every authority the same generic rules
 add the forms reports use: "X Council", "X County Council", "London Borough of X",
 "Royal Borough of X", "City of X", "Bristol" for "Bristol, City of", "&" for "and",
@@ -24,6 +24,8 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s\-\u2010\u2011\u2012\u2013\u2014\ufffe]")
@@ -107,8 +109,8 @@ _PRIORITY_NAME = 2
 _PRIORITY_ALIAS = 1
 
 
-def _default_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "data" / "reference"
+def _default_dir() -> Traversable:
+    return files("core.reference")
 
 
 @dataclass(frozen=True)
@@ -261,20 +263,23 @@ class AuthorityIndex:
         self._build()
 
     @classmethod
-    def load(cls, path: Path | None = None) -> AuthorityIndex:
+    def load(cls, path: Traversable | None = None) -> AuthorityIndex:
         """Load the index from a reference folder (or a ``local_authorities.csv`` file).
 
         Args:
             path: folder holding ``local_authorities.csv`` and optionally
                 ``authority_aliases.csv``, or the path of the authorities CSV itself;
-                defaults to the repository's ``data/reference``.
+                defaults to the shipped ``core/reference``.
 
         Returns:
             The index.
         """
         path = path or _default_dir()
-        csv_path = path if path.is_file() else path / "local_authorities.csv"
-        alias_path = csv_path.parent / "authority_aliases.csv"
+        if isinstance(path, Path) and path.is_file():  # the authorities CSV itself
+            csv_path, folder = path, path.parent
+        else:
+            csv_path, folder = path / "local_authorities.csv", path
+        alias_path = folder / "authority_aliases.csv"
         authorities = []
         with csv_path.open(newline="", encoding="utf-8-sig") as f:
             for row in csv.DictReader(f):

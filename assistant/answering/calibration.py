@@ -6,8 +6,8 @@ words the passages lack, whether a sum of money or a person asked for is stated,
 the best sentence covers the question, whether the passages agree on one document) and a
 logistic model turns them into the probability that the passages answer the question.
 The weights and the threshold are fitted on the development split only
-(``bench/calibrate_refusal.py``) and shipped as data (``data/refusal_model.json``); the
-held-out split judges them.
+(``bench/calibrate_refusal.py``) and shipped as package data
+(``assistant/answering/refusal_model.json``); the held-out split judges them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import numpy as np
 
@@ -33,9 +34,9 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-def default_path() -> Path:
-    """Where the shipped model lives."""
-    return Path(__file__).resolve().parents[2] / "data" / "refusal_model.json"
+def default_path() -> Traversable:
+    """Where the shipped model lives (package data of ``assistant.answering``)."""
+    return files("assistant.answering") / "refusal_model.json"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class RefusalModel:
         }
 
     @classmethod
-    def load(cls, path: Path | None = None) -> RefusalModel | None:
+    def load(cls, path: Traversable | None = None) -> RefusalModel | None:
         """The stored model, or None when there is none (the answerer's rules apply)."""
         path = path or default_path()
         if not path.is_file():

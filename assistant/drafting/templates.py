@@ -2,7 +2,8 @@
 
 A template names the sections and their order, their headings, the meeting details to
 fill in, the length limits and the fixed wording. ``load_template`` takes a shipped
-template's name ("board-paper") or the path of a ``.toml`` file.
+template's name ("board-paper") or the path of a ``.toml`` file. The shipped ones are the
+``templates`` package's data files, read with ``importlib.resources``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import string
 import tomllib
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from core.errors import InputError
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SECTIONS = (
     "meeting",
     "recommendations",
@@ -47,9 +49,15 @@ WORDING = (
 )
 
 
-def available_templates(directory: Path = TEMPLATES_DIR) -> tuple[str, ...]:
+def shipped_templates() -> Traversable:
+    """The folder of the shipped templates (the ``templates`` package)."""
+    return files("templates")
+
+
+def available_templates(directory: Traversable | None = None) -> tuple[str, ...]:
     """The names of the shipped templates."""
-    return tuple(sorted(p.stem for p in directory.glob("*.toml")))
+    entries = (directory or shipped_templates()).iterdir()
+    return tuple(sorted(p.name.removesuffix(".toml") for p in entries if p.name.endswith(".toml")))
 
 
 @dataclass(frozen=True)
@@ -78,11 +86,14 @@ class Template:
         return " ".join(text.format(**values).split())
 
 
-def load_template(ref: str, directory: Path = TEMPLATES_DIR) -> Template:
+def load_template(ref: str, directory: Traversable | None = None) -> Template:
     """A shipped template by name, or a template file by path."""
-    path = Path(ref)
-    if path.suffix != ".toml":
-        path = directory / f"{ref}.toml"
+    given = Path(ref)
+    path: Traversable = given
+    stem = given.stem
+    if given.suffix != ".toml":
+        directory = directory or shipped_templates()
+        path, stem = directory / f"{ref}.toml", ref
         if not path.is_file():
             names = ", ".join(available_templates(directory))
             raise InputError(f"unknown template {ref!r}: one of {names}, or a path to a .toml file")
@@ -92,10 +103,10 @@ def load_template(ref: str, directory: Path = TEMPLATES_DIR) -> Template:
         raise InputError(f"template file not found: {path}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"template {path} is not valid TOML: {exc}") from exc
-    return _parsed(data, path)
+    return _parsed(data, path, stem)
 
 
-def _parsed(data: dict[str, Any], path: Path) -> Template:
+def _parsed(data: dict[str, Any], path: Traversable, stem: str) -> Template:
     def fail(what: str) -> InputError:
         return InputError(f"template {path}: {what}")
 
@@ -121,7 +132,7 @@ def _parsed(data: dict[str, Any], path: Path) -> Template:
     if not all(isinstance(f, list) and len(f) == 2 for f in fields):
         raise fail("meeting.fields must be [label, placeholder] pairs")
     return Template(
-        name=str(data.get("name") or path.stem),
+        name=str(data.get("name") or stem),
         title=str(data.get("title") or "{subject}"),
         order=order,
         headings={k: str(v) for k, v in headings.items()},

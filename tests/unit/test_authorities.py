@@ -9,7 +9,7 @@ import pytest
 
 from ingest.authorities import Authority, AuthorityIndex
 
-REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
+REFERENCE = Path(__file__).resolve().parents[2] / "core" / "reference"
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from assistant.drafting import (
     write_draft,
 )
 from assistant.drafting.models import MARKER
-from assistant.drafting.templates import TEMPLATES_DIR
+from assistant.drafting.templates import shipped_templates
 from core.documents import DocumentMeta, PageSpan, ParsedDocument
 from core.errors import InputError
 
@@ -162,7 +162,7 @@ def test_briefing_note_is_shorter_but_keeps_every_improvement():
 
 
 def test_custom_template_controls_order_headings_and_limits(tmp_path):
-    base = (TEMPLATES_DIR / "board-paper.toml").read_text()
+    base = (shipped_templates() / "board-paper.toml").read_text()
     base = re.sub(r"^order = .*$", 'order = ["improve", "summary", "references"]', base, flags=re.M)
     base = base.replace('improve = "What needs to improve"', 'improve = "Priorities"')
     base = base.replace("summary_bullets = 5 ", "summary_bullets = 3 ")

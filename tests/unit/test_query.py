@@ -14,7 +14,7 @@ from assistant.query import Glossary, QueryAnalyzer, extract_years
 from core.errors import ConfigError
 from ingest.authorities import AuthorityIndex
 
-GLOSSARY = Path(__file__).resolve().parents[2] / "data" / "glossary.csv"
+GLOSSARY = Path(__file__).resolve().parents[2] / "core" / "reference" / "glossary.csv"
 
 
 @pytest.fixture(scope="module")

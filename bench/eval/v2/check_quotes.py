@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="print errors and counts only")
     args = parser.parse_args(argv)
     roots = {"sample": args.sample, "ilacs": args.ilacs, "ilacs2": args.ilacs2}
-    library = build_library(roots, ROOT / "data" / "reference" / "local_authorities.csv")
+    library = build_library(roots, ROOT / "core" / "reference" / "local_authorities.csv")
     report, rows = check_files(args.files, library)
     for line in report.errors:
         print(f"ERROR {line}")

@@ -1,0 +1,1 @@
+"""Prompt files (``<name>-v<n>.toml``), data only: ``assistant.prompts`` loads them by name."""

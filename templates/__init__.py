@@ -1,0 +1,1 @@
+"""Draft templates (``<name>.toml``), data only: ``assistant.drafting.templates`` loads them."""
