@@ -163,6 +163,22 @@ def test_why_outstanding_lists_no_shortfalls(sample_assistant):
     assert _improvement_citations(answer) == []
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how did kent and norfolk's latest inspections compare?",
+        "Compare Kent's 2022 inspection with Norfolk's 2013 one.",
+        "kent v norfolk - inspection results",
+    ],
+)
+def test_a_comparison_with_no_topic_compares_the_judgements(sample_assistant, question):
+    answer = sample_assistant.ask(question)
+    assert answer.intent == "compare" and not answer.refused
+    assert answer.answered_from == "judgements table", answer.text
+    kent_part, norfolk_part = answer.text.split("**Norfolk**")
+    assert "Outstanding" in kent_part and "Inadequate" in norfolk_part
+
+
 def test_who_led_the_inspection_comes_from_the_front_matter(sample_assistant):
     answer = sample_assistant.ask("who was the lead inspector for kent")
     assert answer.intent == "who_when" and answer.answered_from == "whole report"
