@@ -71,6 +71,7 @@ class IntentModel:
     intents: tuple[str, ...]
     weights: Mapping[str, Sequence[float]]
     bias: Sequence[float]
+    threshold: float = 0.0  # below this probability the patterns' intent stands
 
     def scores(self, found: Iterable[str]) -> dict[str, float]:
         """The probability of each intent given the features ``found``."""
@@ -89,10 +90,17 @@ class IntentModel:
         scores = self.scores(found)
         return max(scores, key=lambda k: scores[k])
 
+    def decide(self, found: Iterable[str], patterns: str) -> str:
+        """The model's intent when it is at least ``threshold`` sure, else ``patterns``."""
+        scores = self.scores(found)
+        best = max(scores, key=lambda k: scores[k])
+        return best if scores[best] >= self.threshold else patterns
+
     def to_json(self) -> dict[str, object]:
         """The model as stored."""
         return {
             "intents": list(self.intents),
+            "threshold": self.threshold,
             "bias": [round(b, 4) for b in self.bias],
             "weights": {f: [round(v, 4) for v in w] for f, w in sorted(self.weights.items())},
         }
@@ -104,7 +112,9 @@ class IntentModel:
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(tuple(data["intents"]), data["weights"], data["bias"])
+        return cls(
+            tuple(data["intents"]), data["weights"], data["bias"], data.get("threshold", 0.0)
+        )
 
 
 def fit(

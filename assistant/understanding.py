@@ -261,7 +261,7 @@ class QuestionReader:
         )
         intent = und.intent
         if self._intent_model is not None and intent != "compare":  # two or more named
-            intent = self._intent_model.predict(intent_evidence(und))
+            intent = self._intent_model.decide(intent_evidence(und), intent)
         if intent == "finding" and not topic:
             intent = "summary"  # "what did Ofsted say about Bolton?"
         return dataclasses.replace(und, intent=intent)
@@ -384,7 +384,7 @@ _ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
 
 def _phrase(name: str) -> str:
     """A name as phrases are compared: lower case, "&" as "and", no punctuation."""
-    name = re.sub(r"\s*&\s*", " and ", name.lower())
+    name = name.lower().replace("&", " and ")
     return " ".join(re.sub(r"[^a-z ]+", " ", name).split())
 
 

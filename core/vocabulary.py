@@ -184,7 +184,8 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\blead inspector\b|\binspectors? (?:were|was|names?)\b|^\s*when\b|\bwhen (?:was|were|"
         r"did|is|does|will)\b|\bwhat dates?\b|\bwhich dates?\b|\bdates? of\b|\bhow long ago\b|"
         r"\blast inspected\b|\bpublished\b|\bpublication date\b|\bdated\b|\bwhat year\b|"
-        r"\bwhich year\b|\bdates\b|\binspection date\b|\blead HMI\b)",
+        r"\bwhich year\b|\bdates\b|\binspection date\b|\blead HMI\b|\bauthors?\b|\bpresenter\b|"
+        r"\bpresented by\b|\bwritten by\b|\bsignator(?:y|ies)\b|\breporting inspector\b)",
         re.I,
     ),
     "number": re.compile(

@@ -9,10 +9,11 @@ worded. Every line cites an exact quote of the document with its page.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from assistant.answering.extractive import Drafted
 from assistant.drafting.extract import (
@@ -32,8 +33,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘'\"“(])")
 # Front matter of inspection reports and letters (generic Ofsted wording).
 FRONT_MATTER: dict[str, re.Pattern[str]] = {
     "lead": re.compile(
-        r"^(?:lead inspector|lead social care inspector|her majesty's inspector)\b"
-        r"|\blead inspector\b",
+        r"^(?:lead inspector|lead social care inspector|her majesty's inspector|"
+        r"reporting inspector)\b|\blead inspector\b",
+        re.I,
+    ),
+    # a council paper's cover: who wrote it and who presents it
+    "people": re.compile(
+        r"^(?:report )?(?:author|authors|presenter|presented by|report by|written by|"
+        r"contact officer)s?\b\s*[|:]?",
         re.I,
     ),
     "dates": re.compile(
@@ -44,7 +51,11 @@ FRONT_MATTER: dict[str, re.Pattern[str]] = {
         r"\blast inspected\b|\bpreviously (?:inspected|judged)\b|\bwas last (?:inspected|judged)\b",
         re.I,
     ),
-    "published": re.compile(r"\b(?:report published|published on|date of publication)\b", re.I),
+    "published": re.compile(
+        r"^published\b|\b(?:report published|published (?:by [\w ]{1,40}? )?on|"
+        r"date of publication)\b",
+        re.I,
+    ),
     "inspectors": re.compile(r"\b(?:inspectors?|her majesty's inspectors?)\b\s*:?", re.I),
 }
 # What a front-matter question asks for (anything else is for the passages).
@@ -57,8 +68,9 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "lead": re.compile(
-        r"\b(lead inspector|who (?:led|inspected|carried out|did) the inspection|"
-        r"who (?:led|inspected)|inspectors?\b.{0,60}?\b(?:names?|who)|which inspectors?|HMI)\b",
+        r"\b(lead inspector|reporting inspector|"
+        r"who (?:led|inspected|carried out|did) the inspection|who (?:led|inspected)|"
+        r"inspectors?\b.{0,60}?\b(?:names?|who)|which inspectors?|HMI)\b",
         re.I,
     ),
     "dates": re.compile(
@@ -74,6 +86,10 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
         r"\b((?:when|what date|which date)\b.{0,80}?\b(?:publish(?:ed)?|publication|come out|"
         r"came out|released)|"
         r"(?:publication|published) date|date of publication)\b",
+        re.I,
+    ),
+    "people": re.compile(
+        r"\b(author|wrote|written by|presented|presenter|presents|contact officer)\b",
         re.I,
     ),
 }
@@ -207,12 +223,16 @@ class WholeReportAnswerer:
             if key == "inspectors" and "lead" in seen:
                 continue
             if key == "previous":
-                found = _find_previous(text, facts)
-            else:
-                found = _find_line(text, FRONT_MATTER[key], facts)
-            if found is not None and found.quote not in {c.quote for c in out.citations}:
-                out.cited(f"- {found.text}", found)
-                seen.add(key)
+                found = [_find_previous(text, facts)]
+            else:  # a publication line must give the date; a cover names several people
+                lines = _find_lines(
+                    text, FRONT_MATTER[key], facts, _DATE if key == "published" else None
+                )
+                found = list(itertools.islice(lines, 3 if key == "people" else 1))
+            for where in found:
+                if where is not None and where.quote not in {c.quote for c in out.citations}:
+                    out.cited(f"- {where.text}", where)
+                    seen.add(key)
         return out.drafted() if out.citations else None
 
 
@@ -280,31 +300,61 @@ def _prefix(unit: Located, n: int) -> Located:
     return Located(text, text, unit.start, unit.page, unit.section, unit.paragraph)
 
 
-def _find_line(text: str, pattern: re.Pattern[str], facts: DocumentFacts) -> Located | None:
-    """The first line (or sentence of a long line) of ``text`` matching ``pattern``."""
+_DATE = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? (?:19|20)\d\d\b"
+    r"|\b\d{1,2}/\d{1,2}/(?:19|20)?\d\d\b",
+    re.I,
+)
+
+
+def _find_line(
+    text: str,
+    pattern: re.Pattern[str],
+    facts: DocumentFacts,
+    also: re.Pattern[str] | None = None,
+) -> Located | None:
+    """The first line (or sentence of a long line) of ``text`` matching ``pattern``.
+
+    When ``also`` is given, the line must match it too.
+    """
+    return next(_find_lines(text, pattern, facts, also), None)
+
+
+def _find_lines(
+    text: str,
+    pattern: re.Pattern[str],
+    facts: DocumentFacts,
+    also: re.Pattern[str] | None = None,
+) -> Iterator[Located]:
+    """Each line (or sentence of a long line) matching ``pattern`` (and ``also``), in order."""
+
+    def fits(part: str) -> bool:
+        return bool(pattern.search(part)) and (also is None or bool(also.search(part)))
+
     pos = 0
     for line in text.split("\n"):
         start = pos
         pos += len(line) + 1
         stripped = line.strip()
-        if not stripped or not pattern.search(stripped):
+        if not stripped or not fits(stripped):
             continue
         offset = start + line.index(stripped)
-        if len(stripped.split()) > 60:
-            for m in _sentences(stripped):
-                if pattern.search(m[2]):
-                    return Located(
-                        m[2],
-                        m[2],
-                        offset + m[0],
-                        facts.doc.page_at(offset + m[0]),
-                        facts.section_at(offset + m[0]),
-                    )
+        if len(stripped.split()) <= 60:
+            yield Located(
+                stripped, stripped, offset, facts.doc.page_at(offset), facts.section_at(offset)
+            )
             continue
-        return Located(
-            stripped, stripped, offset, facts.doc.page_at(offset), facts.section_at(offset)
-        )
-    return None
+        for a, _, sentence in _sentences(stripped):
+            if fits(sentence):
+                yield Located(
+                    sentence,
+                    sentence,
+                    offset + a,
+                    facts.doc.page_at(offset + a),
+                    facts.section_at(offset + a),
+                )
+                break
 
 
 _YEAR_OR_GRADE = re.compile(

@@ -185,6 +185,25 @@ def test_who_led_the_inspection_comes_from_the_front_matter(sample_assistant):
     assert "Lead inspector" in answer.citations[0].quote
 
 
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("devon board paper - author and presenter", ["Geoff Evans", "Anne Whiteley"]),
+        ("norfolk 2013 LAC inspection - reporting inspector", ["Gary Lamb"]),
+        ("when was bromley's 2011 APA outcome published", ["8 November 2011"]),
+        ("when did ofsted publish the outstanding 2009 report", ["August 2010"]),
+    ],
+    ids=["paper-cover", "reporting-inspector", "published-by-on", "published-label"],
+)
+def test_who_and_when_come_from_the_documents_own_front_matter(
+    sample_assistant, question, expected
+):
+    answer = sample_assistant.ask(question)
+    assert answer.intent == "who_when" and answer.answered_from == "whole report", answer.text
+    for fact in expected:
+        assert any(fact in c.quote for c in answer.citations), answer.text
+
+
 def test_a_standalone_question_is_never_rewritten(sample_assistant):
     chat = Conversation(sample_assistant)
     chat.ask("What needs to improve in Kent?")

@@ -122,3 +122,15 @@ def test_training_refuses_held_out_questions(tmp_path):
     assert run.returncode != 0
     assert "train on dev only" in run.stderr
     assert not (tmp_path / "m.json").exists()
+
+
+def test_below_its_threshold_the_model_leaves_the_patterns_intent():
+    unsure = IntentModel(INTENTS, {}, [0.0] * len(INTENTS), threshold=0.4)
+    assert unsure.decide({"w:anything"}, "grade") == "grade"  # every intent 0.1
+    sure = IntentModel(
+        INTENTS,
+        {"w:many": [5.0 if i == "number" else 0.0 for i in INTENTS]},
+        [0.0] * len(INTENTS),
+        threshold=0.4,
+    )
+    assert sure.decide({"w:many"}, "grade") == "number"
