@@ -59,7 +59,7 @@ Intent = Literal[
 INTENTS: tuple[str, ...] = get_args(Intent)
 Recency = Literal["latest", "previous"]
 
-EXACT, SHORT_FORM, LOWER_CASE, SPELLING = 1.0, 0.9, 0.85, 0.75
+EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
 MIN_CONFIDENCE = 0.7
 """Authorities recognised with less confidence than this do not scope the answer."""
 
@@ -164,6 +164,30 @@ def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]])
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
 
 
+def first_word_forms(index: AuthorityIndex) -> dict[str, str]:
+    """First words that name an authority alone ("Bracknell" for "Bracknell Forest").
+
+    The first word of a name of two or more words, when no other authority's name starts
+    with it and it is not a compass word or a stop word (lower-cased key → canonical
+    name). Compound names get theirs in :func:`derived_forms`. Questions use them only
+    capitalised or where the wording names a place ("bracknell 2022", "in tower").
+    """
+    first_words: dict[str, set[str]] = {}
+    for a in index.all():
+        first = a.name.split()[0].split("-")[0].strip(",")
+        first_words.setdefault(first.lower(), set()).add(a.name)
+    out: dict[str, str] = {}
+    for a in index.all():
+        words = a.name.replace(",", " ").split()
+        if len(words) < 2 or _COMPOUND.match(a.name) or _COMPASS_WORDS.match(a.name):
+            continue
+        first = words[0].lower()
+        if len(first) >= 5 and first.isalpha() and first not in STOPWORDS:
+            if len(first_words.get(first, ())) == 1 and index.get(words[0]) is None:
+                out[first] = a.name
+    return out
+
+
 _COMPASS_WORDS = re.compile(r"\b(?:(?:North|South) (?:East|West)|North|South|East|West|Central)\b")
 
 
@@ -200,6 +224,7 @@ class QuestionReader:
         self._form_re: re.Pattern[str] | None = None
         self._lower_names: dict[str, str] = {}
         self._ambiguous: dict[str, str] = {}
+        self._first_words: dict[str, str] = {}
         self._phrases: dict[str, str] = {}  # multi-word names, as compared: see _phrase
 
     # -- building (on first use) ------------------------------------------------------
@@ -223,8 +248,13 @@ class QuestionReader:
                             phrase = _phrase(name)
                             if len(phrase.split()) >= 2:
                                 self._phrases.setdefault(phrase, a.name)
+                    for word, name in first_word_forms(self._authorities).items():
+                        if word not in self._forms and word not in self._lower_names:
+                            self._first_words[word] = name
                 keys = sorted(
-                    {*self._forms, *self._lower_names, *self._ambiguous}, key=len, reverse=True
+                    {*self._forms, *self._lower_names, *self._ambiguous, *self._first_words},
+                    key=len,
+                    reverse=True,
                 )
                 if keys:
                     alternatives = "|".join(re.escape(k).replace(r"\ ", r"[\s-]+") for k in keys)
@@ -293,6 +323,10 @@ class QuestionReader:
                     return typed
             elif key in self._ambiguous and _names_a_place(question, m.start(), m.end()):
                 name, how, conf = self._ambiguous[key], "name in context", LOWER_CASE
+            elif key in self._first_words and (
+                typed[:1].isupper() or _names_a_place(question, m.start(), m.end())
+            ):  # "Bracknell", "bracknell 2022": a name written by its first word
+                name, how, conf = self._first_words[key], "first word", FIRST_WORD
             else:
                 return typed
             found.setdefault(name, AuthorityRef(name, typed, conf, how))

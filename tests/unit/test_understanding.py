@@ -40,6 +40,10 @@ def reader() -> QuestionReader:
         ("kensingtn and chelsea front door", "Kensington and Chelsea", "spelling"),
         ("south gloucestrshire ofsted 2023", "South Gloucestershire", "spelling"),
         ("north yneside care leavers", "North Tyneside", "spelling"),
+        # a name written by its first word
+        ("bracknell 2022 - grade for CiC and care leavers?", "Bracknell Forest", "first word"),
+        ("any areas for improvement for Bracknell in 2025?", "Bracknell Forest", "first word"),
+        ("how are waltham's care leavers doing", "Waltham Forest", "first word"),
     ],
 )
 def test_authorities_in_the_forms_staff_type(reader, question, name, how):
@@ -49,7 +53,12 @@ def test_authorities_in_the_forms_staff_type(reader, question, name, how):
 
 @pytest.mark.parametrize(
     "question",
-    ["what are you reading about care leavers", "how do we bury the problem", "is mk here"],
+    [
+        "what are you reading about care leavers",
+        "how do we bury the problem",
+        "is mk here",
+        "tower blocks and care leavers",
+    ],
 )
 def test_ordinary_words_are_not_authorities(reader, question):
     assert reader.read(question).authorities == ()
