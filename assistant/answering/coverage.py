@@ -9,6 +9,7 @@ import re
 
 from assistant.answering.intent import years_in
 from assistant.answering.text_units import stem, terms
+from core.vocabulary import QUESTION_WORDS
 from vectorstore.store import StoredChunk
 
 # Words that place a question (which inspection, which report) rather than say what it asks.
@@ -28,6 +29,8 @@ GENERIC_QUESTION = frozenset(
     finding findings describe described description handle handles handled deal deals dealt
     doing going say said says""".split()
 )
+# The understanding step's framing words (one vocabulary: core.vocabulary), as stems.
+FRAMING = frozenset(t for w in QUESTION_WORDS for t in terms(w))
 # Report furniture that matches a question's place and date but answers nothing.
 _FURNITURE = re.compile(
     r"^(?:inspection dates?\b|lead inspector\b|report published\b|©|crown copyright\b|"
@@ -101,7 +104,12 @@ def topic_terms(question: str, chunks: list[StoredChunk]) -> list[str]:
     wanted = list(dict.fromkeys(terms(question)))
     names = {t for c in chunks for name in c.authorities for t in terms(name)}
     topic = [
-        t for t in wanted if t not in LOCATING and t not in names and not re.fullmatch(r"\d{4}", t)
+        t
+        for t in wanted
+        if t not in LOCATING
+        and t not in FRAMING
+        and t not in names
+        and not re.fullmatch(r"\d{4}", t)
     ]
     return topic or wanted
 
