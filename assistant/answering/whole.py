@@ -56,7 +56,7 @@ FRONT_MATTER: dict[str, re.Pattern[str]] = {
         r"date of publication)\b",
         re.I,
     ),
-    "inspectors": re.compile(r"\b(?:inspectors?|her majesty's inspectors?)\b\s*:?", re.I),
+    "inspectors": re.compile(r"^(?:inspectors?|her majesty's inspectors?)\b\s*:?", re.I),
 }
 # What a front-matter question asks for (anything else is for the passages).
 _ASKS_FRONT: dict[str, re.Pattern[str]] = {
