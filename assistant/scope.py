@@ -181,6 +181,9 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
                 f"{_years_text(und.years)}."
             ) if held else None
         docs = chosen
+    named = [d for d in docs if d.kind in und.kinds]
+    if named:  # "the APA letter", "the board paper": that kind of document
+        docs = named
     reports = [d for d in docs if d.kind in REPORT_KINDS] or docs
     if und.recency == "latest":
         return reports[:1], None

@@ -37,6 +37,7 @@ from assistant.query import QueryAnalysis, QueryAnalyzer, _distance, extract_yea
 from core.vocabulary import (
     COMPASS,
     INTENT_PATTERNS,
+    KIND_WORDS,
     LATEST,
     LOWERCASE_AMBIGUOUS,
     PREVIOUS,
@@ -96,6 +97,7 @@ class Understood:
     years: tuple[int, ...] = ()
     recency: Recency | None = None
     intent: str = "other"
+    kinds: tuple[str, ...] = ()  # the kinds of document it names ("the APA letter")
     topic: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -287,6 +289,7 @@ class QuestionReader:
             years=years,
             recency=_recency(question),
             intent=classify_intent(_corrected(question, analysis), len(refs)),
+            kinds=tuple(kind for kind, words in KIND_WORDS.items() if words.search(question)),
             topic=topic,
         )
         intent = und.intent

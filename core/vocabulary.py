@@ -204,3 +204,14 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 """Intents tried in this order; the first that matches wins ("which" is a guard)."""
+
+
+KIND_WORDS: dict[str, re.Pattern[str]] = {
+    "apa letter": re.compile(r"\bapa\b|\bannual performance assessment\b|\bletter\b", re.I),
+    "board paper": re.compile(r"\bboard (?:paper|report)\b|\bctsb\b", re.I),
+    "committee report": re.compile(
+        r"\bcommittee (?:report|paper)\b|\b(?:improvement|action) plan\b", re.I
+    ),
+    "national survey": re.compile(r"\bnational (?:report|survey)\b|\bthematic\b", re.I),
+}
+"""Words that name the kind of document a question means (``DocumentKind``)."""
