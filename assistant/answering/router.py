@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from assistant.answering.extractive import Drafted
 from assistant.answering.judgements import JudgementAnswerer, areas_named
+from assistant.answering.text_units import terms
 from assistant.answering.whole import WholeReportAnswerer
 from assistant.scope import Scope
 from assistant.understanding import Understood, classify_intent
@@ -81,6 +82,9 @@ class IntentRouter:
                 drafted = self.whole.summary(doc)
             case "who_when":
                 drafted = self.whole.front_matter(doc, und.text)
+            case "other":  # "what is X?": where the report first names it
+                typed = set(terms(und.normalised))
+                drafted = self.whole.first_mention(doc, [t for t in und.topic if t in typed])
             case _:
                 drafted = None
         return Routed(drafted, "whole report") if drafted is not None else None

@@ -15,7 +15,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 
+from assistant.answering.coverage import is_furniture
 from assistant.answering.extractive import Drafted
+from assistant.answering.text_units import stem, terms
 from assistant.drafting.extract import (
     DocumentFacts,
     Located,
@@ -205,6 +207,40 @@ class WholeReportAnswerer:
                 out.cited(f"- {item.text}", item.item)
         return out.drafted() if out.citations else None
 
+    def first_mention(self, doc_id: str, topic: Sequence[str]) -> Drafted | None:
+        """Where the report first names what a "what is X?" question asks about.
+
+        A report introduces a team, a service or an abbreviation where it first uses
+        it ("Family Connect, the multi-agency safeguarding hub, …"): the first sentence
+        holding every topic word, and the sentence after it.
+        """
+        facts = self.facts(doc_id)
+        wanted = {t for t in topic if t not in _DEFINITION_WORDS}
+        if facts is None or not wanted:
+            return None
+        text = facts.doc.text
+        pos = 0
+        for line in text.split("\n"):
+            start = pos
+            pos += len(line) + 1
+            if not wanted <= set(terms(line)) or is_furniture(line):
+                continue
+            parts = _sentences(line)
+            for i, (_, _, sentence) in enumerate(parts):
+                if not wanted <= set(terms(sentence)):
+                    continue
+                out = _Writer(facts)
+                out.line(f"{_label(facts)}:")
+                for b, _, said in parts[i : i + 2]:
+                    if not said.strip():
+                        continue
+                    offset = start + b + len(said) - len(said.lstrip())
+                    quote = said.strip()
+                    page, section = facts.doc.page_at(offset), facts.section_at(offset)
+                    out.cited(f"- {quote}", Located(quote, quote, offset, page, section))
+                return out.drafted()
+        return None
+
     def front_matter(self, doc_id: str, question: str) -> Drafted | None:
         """Lead inspector, inspection dates, publication, previous inspection, as asked."""
         facts = self.facts(doc_id)
@@ -237,6 +273,10 @@ class WholeReportAnswerer:
 
 
 _MIN_PARAGRAPH_WORDS = 12
+# How a definition is asked, not what about ("what does X mean", "X - what is it")
+_DEFINITION_WORDS = frozenset(
+    stem(w) for w in "mean meaning means stand stands define definition acronym term called".split()
+)
 _BELOW_GOOD = re.compile(r"\b(?:requires? improvement|inadequate|adequate)\b", re.I)
 
 

@@ -204,6 +204,20 @@ def test_who_and_when_come_from_the_documents_own_front_matter(
         assert any(fact in c.quote for c in answer.citations), answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["worcestershire MASH - what is it", "what's the MASH in worcestershire?"],
+)
+def test_what_is_x_quotes_where_the_report_first_names_it(sample_assistant, question):
+    answer = sample_assistant.ask(question)
+    assert answer.intent == "other" and answer.answered_from == "whole report", answer.text
+    first = answer.citations[0]
+    text = sample_assistant.store.document_text(first.doc_id)
+    assert "MASH" in first.quote
+    assert text.index(first.quote) <= text.index("MASH")  # the first mention
+    assert _authorities_cited(sample_assistant, answer) == {"Worcestershire"}
+
+
 def test_a_standalone_question_is_never_rewritten(sample_assistant):
     chat = Conversation(sample_assistant)
     chat.ask("What needs to improve in Kent?")
