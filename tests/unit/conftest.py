@@ -3,8 +3,8 @@
 While the tests of this folder run, importing chromadb, onnxruntime or playwright fails
 the test, and so do making a Chroma client or loading the embedding model (if an earlier
 test of the session imported them) and starting a Python process: the parse worker, a
-model server, ``serve`` or ``chroma run`` (anything run by this interpreter or from its
-``bin``; system tools the standard library runs, such as ``uname``, are allowed). A test
+model server, ``serve`` or ``chroma run`` (an interpreter or a script whose first line
+names one; programs such as ``uname``, which the standard library runs, are allowed). A test
 that needs one of these belongs in ``tests/integration``; one that needs the sample index,
 a browser or ``serve`` over HTTP in ``tests/e2e``. The refusal is ``pytest.fail``, which no
 ``except Exception`` in the code under test can swallow.
@@ -52,13 +52,18 @@ class RefuseImports(importlib.abc.MetaPathFinder):
 
 
 def runs_python(args) -> bool:
-    """Whether a process of ``args`` would run this interpreter or a script of its ``bin``."""
+    """Whether a process of ``args`` would run Python: an interpreter or a Python script."""
     program = args if isinstance(args, (str, bytes, os.PathLike)) else (args or [""])[0]
     program = os.fsdecode(program).split()[0] if program else ""
-    found = shutil.which(program) or program
-    return os.path.dirname(os.path.abspath(found)) == os.path.dirname(sys.executable) or (
-        os.path.realpath(found) == os.path.realpath(sys.executable)
-    )
+    found = os.path.realpath(shutil.which(program) or program)
+    if found == os.path.realpath(sys.executable) or os.path.basename(found).startswith("python"):
+        return True
+    try:
+        with open(found, "rb") as fh:
+            head = fh.readline(200)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"python" in head  # ofsted-assistant, chroma, …
 
 
 def refusing(action: str, what: str, home: str):
@@ -86,7 +91,8 @@ def _fakes_only():
             def popen(self, args, *rest, **kwargs):
                 if runs_python(kwargs.get("executable") or args):
                     self._child_created = False  # for Popen.__del__
-                    refuse(f"starts {args!r:.80}", *child)
+                    shown = args if isinstance(args, str) else " ".join(map(str, args[:2]))
+                    refuse(f"starts {shown[:60]} …", *child)
                 start(self, args, *rest, **kwargs)
 
             mp.setattr(subprocess.Popen, "__init__", popen)
