@@ -65,7 +65,7 @@ test: install browser
 	PYTHON=$(PYTHON) bash tools/check_install.sh
 	$(BIN)/python -m pytest -q
 
-# the fast tier, to run on every change (about 30 s): the unit tests, on fakes only
+# the fast tier, to run on every change (about 30 s of CPU): the unit tests, on fakes only
 # (tests/unit/conftest.py fails one that uses Chroma, the model, a browser or a Python
 # child process), without those marked slow (1 MB lines, bombs, the development corpus)
 test-fast: install
