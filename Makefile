@@ -12,7 +12,7 @@ QUESTION ?= What grades did Westminster get in its 2006 annual performance asses
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install browser demo ask test check-install lint bench clean
+.PHONY: install browser demo ask test test-fast check-install lint bench clean
 
 install: $(STAMP)
 
@@ -64,6 +64,12 @@ test: install browser
 	$(BIN)/lint-imports
 	PYTHON=$(PYTHON) bash tools/check_install.sh
 	$(BIN)/python -m pytest -q
+
+# the fast tier, to run on every change (about 30 s of CPU): the unit tests, on fakes only
+# (tests/unit/conftest.py fails one that uses Chroma, the model, a browser or a Python
+# child process), without those marked slow (1 MB lines, bombs, the development corpus)
+test-fast: install
+	$(BIN)/python -m pytest tests/unit -m "not slow" -q
 
 # ruff, the import contracts (the layers: [tool.importlinter] in pyproject.toml), then the
 # static ReDoS check of every regex in the packages (tools/redos_check.py)

@@ -19,7 +19,7 @@ from assistant.models import Answer
 from core.errors import ProviderError
 from core.settings import LLMSettings, Settings
 from tests.fakes import HashEmbeddings, line_chunks
-from tests.unit.test_store_and_ingest_service import fake_doc
+from tests.integration.test_store_and_ingest_service import fake_doc
 
 pytestmark = pytest.mark.integration
 

@@ -33,6 +33,7 @@ def _doc(text: str, file_type: str = "txt") -> ParsedDocument:
     return ParsedDocument("id", "doc.txt", file_type, text, blocks=segment(cleaned, file_type))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CORPUS, ids=[p.parent.name + "/" + p.name for p in CORPUS])
 def test_every_corpus_chunk_is_an_exact_bounded_span(path: Path) -> None:
     doc = _load(path)

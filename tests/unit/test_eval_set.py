@@ -139,6 +139,7 @@ def test_sample_quotes_in_documents():
     _check_quotes(SAMPLE, SAMPLE_ROOT)
 
 
+@pytest.mark.slow
 def test_ilacs_quotes_in_documents():
     if not ILACS_ROOT.is_dir():
         pytest.skip(f"shared ILACS reports not available: {ILACS_ROOT}")

@@ -1,4 +1,7 @@
-"""Scoring against the evaluation set: normalisation, path matching, ranks and figures."""
+"""Scoring against the evaluation set: normalisation, path matching, ranks and figures.
+
+The baseline's store on real Chroma: ``tests/integration/test_evaluation.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from assistant.baseline import TutorialBaseline, TutorialCorpus, load_corpus
+from assistant.baseline import load_corpus
 from assistant.cli.evaluate import render_report
 from assistant.evaluation import (
     BaselineReport,
@@ -30,7 +33,6 @@ from assistant.evaluation import (
 )
 from assistant.models import Citation, Passage
 from core.errors import InputError
-from tests.fakes import HashEmbeddings
 
 KENT = "kent/x.pdf"
 
@@ -486,22 +488,3 @@ def test_baseline_rejects_a_folder_without_text(tmp_path):
         load_corpus(tmp_path)
     with pytest.raises(InputError, match="must be a folder"):
         load_corpus(tmp_path / "missing")
-
-
-def test_baseline_store_is_rebuilt_empty_and_searched_by_similarity(tmp_path):
-    from assistant.baseline import build_baseline
-
-    (tmp_path / "kent").mkdir()
-    (tmp_path / "kent" / "x.txt").write_text("Kent needs to improve planning for care leavers.")
-    (tmp_path / "y.txt").write_text("Norfolk fostering recruitment figures.")
-    corpus = load_corpus(tmp_path)
-    embeddings = HashEmbeddings()
-    batches = []
-    build_baseline(corpus, embeddings)
-    pipeline = build_baseline(corpus, embeddings, on_batch=batches.append)
-    assert isinstance(pipeline, TutorialBaseline) and isinstance(corpus, TutorialCorpus)
-    assert batches == [2]
-    hits = pipeline.search("What needs to improve for care leavers in Kent?", 10)
-    assert [p.source for p in hits] == ["kent/x.txt", "y.txt"]  # rebuilt: no duplicates
-    assert hits[0].score > hits[1].score and hits[0].page is None
-    assert found_rank(question(sources=(("kent/x.txt", "needs to improve"),)), hits) == 1

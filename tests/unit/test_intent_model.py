@@ -1,11 +1,11 @@
-"""The fitted intent model: what it reads, how it is fitted and stored, and its use."""
+"""The fitted intent model: what it reads, how it is fitted and stored, and its use.
+
+The training script run as a program: ``tests/integration/test_intent_model.py``.
+"""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +13,6 @@ from assistant.intent_model import IntentModel, default_path, features, fit
 from assistant.query import Glossary, QueryAnalyzer
 from assistant.understanding import INTENTS, QuestionReader, intent_evidence
 from ingest.authorities import AuthorityIndex
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_features_mask_authorities_years_and_figures():
@@ -89,39 +87,6 @@ def test_the_shipped_model_loads_and_knows_every_intent():
     # no authority's name is a feature: names are masked before fitting
     names = {a.name.lower() for a in AuthorityIndex.load().all() if " " not in a.name}
     assert not {f.split(":", 1)[1] for f in model.weights} & names
-
-
-def test_training_refuses_held_out_questions(tmp_path):
-    line = {
-        "id": "h1",
-        "split": "heldout",
-        "intent": "grade",
-        "answerable": True,
-        "question": "q",
-        "wordings": [],
-        "authorities": [],
-        "must_include": [],
-    }
-    path = tmp_path / "heldout.jsonl"
-    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench/train_intent.py"),
-            str(path),
-            "--data-dir",
-            str(tmp_path / "lib"),
-            "--out",
-            str(tmp_path / "m.json"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert run.returncode != 0
-    assert "train on dev only" in run.stderr
-    assert not (tmp_path / "m.json").exists()
 
 
 def test_below_its_threshold_the_model_leaves_the_patterns_intent():

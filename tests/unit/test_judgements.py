@@ -47,6 +47,7 @@ def _same(csv_grade: str, written: str) -> bool:
     return a == b or (a == "requires improvement" and b.startswith("requires improvement"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ROWS, reason="shared/ilacs not available")
 @pytest.mark.parametrize(
     "row", ROWS, ids=[f"{r['local_authority']}-{r['publication_date']}" for r in ROWS]
@@ -68,6 +69,7 @@ def test_every_known_grade_is_extracted_and_none_invented(row):
         assert j.page is not None and 1 <= j.page <= len(doc.pages)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ROWS, reason="shared/ilacs not available")
 def test_accuracy_report():
     checked = right = 0

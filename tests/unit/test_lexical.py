@@ -1,4 +1,4 @@
-"""The BM25 side index: build, persist, reload, filter."""
+"""The BM25 side index: build, persist, reload, filter (against Chroma: tests/integration)."""
 
 import pytest
 
@@ -145,28 +145,6 @@ def test_no_vectors_means_no_dense_search_and_old_saves_are_rebuilt(index, tmp_p
     del meta["vectors"]  # as saved before the vectors were kept
     meta_path.write_text(json.dumps(meta))
     assert not LexicalIndex(tmp_path / "lex", terms).load()
-
-
-def test_filtered_store_search_matches_chromas_where_filter(tmp_path):
-    from assistant.app import build_assistant
-    from core.settings import Settings
-    from ingest.loader import iter_files
-    from tests.conftest import SAMPLE
-    from tests.fakes import HashEmbeddings
-
-    settings = Settings(data_dir=tmp_path / "data")
-    assistant = build_assistant(settings, embeddings=HashEmbeddings())
-    assistant.ingest(iter_files([SAMPLE / "corpus"]))
-    store = assistant.store
-    vector = store.embeddings.embed_query("care leavers accommodation")
-    flt = Filters(authorities=("Bromley",))
-    exact = store.search_within(vector, 8, flt)
-    chroma = store.search(vector, 8, where=flt.where())
-    assert exact and [c.chunk_id for c in exact] == [c.chunk_id for c in chroma]
-    bromley = {d.doc_id for d in store.list_documents() if "Bromley" in d.meta.authorities}
-    assert bromley and all(c.doc_id in bromley for c in exact)
-    for a, b in zip(exact, chroma, strict=True):
-        assert a.score == pytest.approx(b.score, abs=2e-3)
 
 
 def test_an_index_saved_in_an_older_format_is_rebuilt(index, tmp_path):

@@ -40,6 +40,7 @@ def test_a_small_pdf_inflating_past_the_limit_is_refused_with_a_reason(pdf_65mb)
     check_content(pdf_65mb, "pdf", ParseLimits(max_uncompressed_mb=66))  # 65 MB and a line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "dictionary",
     [
@@ -57,6 +58,7 @@ def test_a_dictionary_cannot_hide_a_bomb(dictionary):
         check_content(pdf, "pdf", SIXTY_FOUR)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("wrapper", ["ASCII85Decode", "ASCIIHexDecode"])
 def test_a_bomb_wrapped_in_an_ascii_filter_is_refused(wrapper):
     data = deflated_zeros(65 * MB, TEXT_LINE)
@@ -90,6 +92,7 @@ def test_a_pdf_with_more_pages_than_the_limit_is_refused_before_reading_them():
     assert load_document(KENT, "kent.pdf", limits=ParseLimits(max_pdf_pages=pages)).pages
 
 
+@pytest.mark.slow
 def test_a_word_file_inflating_past_the_limit_is_refused(tmp_path):
     data = docx_size_bomb(tmp_path / "size.docx", 80 * MB).read_bytes()
     assert len(data) < 200_000
@@ -102,6 +105,7 @@ def test_a_word_file_inflating_past_the_limit_is_refused(tmp_path):
     check_content(data, "docx", ParseLimits(max_uncompressed_mb=81))
 
 
+@pytest.mark.slow
 def test_a_word_file_of_millions_of_empty_paragraphs_is_refused(tmp_path):
     data = docx_paragraph_bomb(tmp_path / "paragraphs.docx").read_bytes()
     assert len(data) < 400_000

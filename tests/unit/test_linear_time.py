@@ -15,17 +15,13 @@ import pytest
 from assistant.answering import intent
 from assistant.answering.checks import check_answer, figures, grades
 from assistant.answering.judgements import areas_named, asks_about_grades
-from assistant.app import build_assistant
 from assistant.understanding import classify_intent
-from core.settings import Settings
 from ingest.clean import clean_text, markdown_heading
 from ingest.loader import load_document
 from ingest.markup import clean_inline
 from ingest.metadata import extract_inspection_dates, extract_metadata
 from ingest.sniff import detect_type
-from tests.fakes import HashEmbeddings
 from tests.unit.test_answer_checks import chunk
-from tests.unit.test_hybrid_retrieval import LIBRARY, chunker, loader, make
 from tests.watchdog import no_hang
 
 MB = 1_000_000
@@ -67,6 +63,7 @@ INLINE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("unit", "expected"), INLINE, ids=[repr(u) for u, _ in INLINE])
 def test_clean_inline_on_a_1_mb_line(unit, expected):
     text = line(unit)
@@ -74,18 +71,21 @@ def test_clean_inline_on_a_1_mb_line(unit, expected):
         assert clean_inline(text) == expected(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", [line("![") + "](", line("[") + "](http://", line("![a") + "](x"])
 def test_images_and_links_with_no_closer_on_a_1_mb_line(text):
     with no_hang():
         assert clean_inline(text) == text
 
 
+@pytest.mark.slow
 def test_emphasis_around_long_runs_is_still_removed():
     text = "**Kept " + line(" ", MB) + "words** and *this " + line("_", 1000) + " too*"
     with no_hang():
         assert clean_inline(text) == "Kept words and this " + _stars(line("_", 1000)) + " too"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -101,6 +101,7 @@ def test_markdown_heading_on_a_1_mb_line(text, expected):
         assert markdown_heading(text) == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", [" ", "*", "#", "@", ".", "**a ", "- "])
 def test_clean_text_keeps_the_words_around_a_1_mb_line(unit):
     text = "# Title\n\nFirst paragraph.\n\n" + line(unit) + "x\n\nLast paragraph.\n"
@@ -110,6 +111,7 @@ def test_clean_text_keeps_the_words_around_a_1_mb_line(unit):
     assert cleaned.endswith("x\n\nLast paragraph.")
 
 
+@pytest.mark.slow
 def test_clean_text_on_many_blank_lines_and_bullets():
     text = "Intro.\n" + line("\n") + "- item\n" + line("-  \n", MB) + "**" + line(" ", MB) + "\n"
     with no_hang():
@@ -127,6 +129,7 @@ PAPER = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "unit", [" ", ",", ".", "@", "a.", "a@", "\n", "1,", "1 ", "**", "- ", "Title  ", "Dear "]
 )
@@ -194,6 +197,7 @@ def test_question_functions_on_a_2000_character_question(filler):
     assert answers == [f(PLAIN) for f in QUESTION_FUNCTIONS]  # the filler changes nothing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", [" ", ",", "1,", ".1", "  \n", "| ", "Mr ", "£"])
 def test_passage_functions_on_a_1_mb_line(unit):
     text = "There were 1,245 children in care." + line(unit)
@@ -210,6 +214,7 @@ def test_grade_question_with_long_runs():
         assert asks_about_grades("Which councils" + line(" is ", 1500) + "were rated good?")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", [" ", ",", " [1", "[1, ", ". ", "\t"])
 def test_answer_checks_on_a_1_mb_line(unit):
     passage = chunk("Help and protection is good. There were 1,245 children in care.")
@@ -225,21 +230,3 @@ def test_answer_checks_on_a_1_mb_line(unit):
     assert "1245" in found[0] and found[1] == ["good"]
     assert "Help and protection is good [1]." in checked.text
     assert "There were 1,245 children [1]." in checked.text
-
-
-@pytest.fixture(scope="module")
-def library(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("linear")
-    assistant = build_assistant(
-        Settings(data_dir=tmp / "data"), embeddings=HashEmbeddings(), loader=loader, chunker=chunker
-    )
-    assert assistant.ingest(make(tmp, **LIBRARY)).count("added") == 4
-    return assistant
-
-
-@pytest.mark.parametrize("filler", [" ", ",", "*", "_", "~", "#", "@", ".", "?"])
-def test_a_2000_character_question_is_answered_from_the_reports(library, filler):
-    with no_hang():
-        answer = library.ask(question(filler))
-    assert {c.source for c in answer.citations} <= {"kent2017.txt", "kent2022.txt"}
-    assert answer.citations and "Care leavers" in answer.text

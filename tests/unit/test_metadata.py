@@ -389,6 +389,7 @@ def test_every_pdf_has_an_expectation() -> None:
         assert any(f == folder and n.endswith(f"- {when}.pdf") for f, n in found), when
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("folder", "when", "title", "published"),
     PDF_EXPECTED,

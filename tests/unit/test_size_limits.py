@@ -31,6 +31,7 @@ def test_a_file_over_the_limit_is_refused_without_reading_it(tmp_path, name, siz
     assert message in str(caught.value) and str(caught.value).endswith("split the document")
 
 
+@pytest.mark.slow
 def test_one_long_line_of_text_loads_and_splits_into_bounded_chunks(tmp_path: Path):
     path = tmp_path / "one line.txt"
     sentence = "The council supports care leavers into work and training. "

@@ -12,7 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
 
 PACKAGES = ("core", "assistant", "ingest", "vectorstore", "ui")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")

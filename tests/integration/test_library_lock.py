@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from assistant.app import build_assistant
 from assistant.models import Answer
 from assistant.service import Library
@@ -21,6 +23,8 @@ from ingest.loader import load_document
 from tests.fakes import BlockingEmbeddings, HashEmbeddings
 from ui import views
 from vectorstore.store import DocumentRecord
+
+pytestmark = pytest.mark.integration
 
 CARE = (
     "# Care leavers in Northby\n\n"

@@ -14,6 +14,8 @@ from tests.fakes import HashEmbeddings, line_chunks
 from vectorstore.manifest import Journal
 from vectorstore.store import ChromaStore
 
+pytestmark = pytest.mark.integration
+
 
 class FailingEmbeddings(HashEmbeddings):
     """Fails on the ``fail_on``-th call: a writer dying between two batches of a document."""

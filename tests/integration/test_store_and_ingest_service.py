@@ -10,6 +10,8 @@ from core.errors import IngestError
 from core.settings import Settings
 from tests.fakes import HashEmbeddings, line_chunks
 
+pytestmark = pytest.mark.integration
+
 
 def fake_doc(path: Path, source: str) -> ParsedDocument:
     text = path.read_text()

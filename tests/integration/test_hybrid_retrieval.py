@@ -14,6 +14,8 @@ from core.documents import Chunk, DocumentMeta, ParsedDocument
 from core.settings import Settings
 from tests.fakes import HashEmbeddings
 
+pytestmark = pytest.mark.integration
+
 
 def loader(path: Path, source: str) -> ParsedDocument:
     head, _, body = path.read_text().partition("\n")

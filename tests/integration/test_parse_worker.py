@@ -17,6 +17,8 @@ from ingest.worker import ParseWorker
 from tests.bombs import docx_paragraph_bomb, pdf_bomb
 from tests.conftest import SAMPLE
 
+pytestmark = pytest.mark.integration
+
 KENT = SAMPLE / "ilacs" / "kent" / "children's services inspection - 05 july 2022.pdf"
 
 
