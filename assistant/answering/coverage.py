@@ -29,8 +29,10 @@ GENERIC_QUESTION = frozenset(
     finding findings describe described description handle handles handled deal deals dealt
     doing going say said says""".split()
 )
-# The understanding step's framing words (one vocabulary: core.vocabulary), as stems.
-FRAMING = frozenset(t for w in QUESTION_WORDS for t in terms(w))
+# The understanding step's framing words (one vocabulary: core.vocabulary), as stems;
+# the subject words among them still weigh in matching a passage (by their rarity).
+_SUBJECT = frozenset("children services service council councils authority authorities".split())
+FRAMING = frozenset(t for w in QUESTION_WORDS - _SUBJECT for t in terms(w))
 # Report furniture that matches a question's place and date but answers nothing.
 _FURNITURE = re.compile(
     r"^(?:inspection dates?\b|lead inspector\b|report published\b|©|crown copyright\b|"
