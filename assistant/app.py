@@ -32,6 +32,7 @@ from assistant.scope import Holdings, Scope, decide_scope
 from assistant.understanding import QuestionReader, Understood
 from core.errors import ConfigError, InputError
 from core.settings import Settings
+from core.vocabulary import INTENT_QUERY
 from ingest.authorities import AuthorityIndex
 from vectorstore.store import ChromaStore, DocumentRecord, Filters, StoredChunk, Visible
 
@@ -240,7 +241,8 @@ class Assistant:
         if scope.refusal:
             return _Prepared(question, und, scope, scoped, began, None, [], time.perf_counter())
         table = self._from_table(question, filters, und, scope)
-        chunks = self.retriever.search(und.normalised, k, scoped, und.analysis)
+        query = f"{und.normalised} {INTENT_QUERY.get(und.intent, '')}".strip()
+        chunks = self.retriever.search(query, k, scoped, und.analysis)
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
 
     def _mentions(self, name: str) -> list[str]:

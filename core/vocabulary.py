@@ -215,3 +215,10 @@ KIND_WORDS: dict[str, re.Pattern[str]] = {
     "national survey": re.compile(r"\bnational (?:report|survey)\b|\bthematic\b", re.I),
 }
 """Words that name the kind of document a question means (``DocumentKind``)."""
+
+
+INTENT_QUERY: dict[str, str] = {
+    "improve": "what needs to improve recommendations areas for improvement",
+    "summary": "overall effectiveness summary",
+}
+"""Words of the section an intent's answer is in, added to the retrieval query."""

@@ -218,6 +218,17 @@ def test_what_is_x_quotes_where_the_report_first_names_it(sample_assistant, ques
     assert _authorities_cited(sample_assistant, answer) == {"Worcestershire"}
 
 
+@pytest.mark.parametrize(
+    "question", ["summarise the kent 2022 report", "kent ofsted - main messages"]
+)
+def test_a_summary_question_retrieves_the_reports_overall_judgement(sample_assistant, question):
+    # the intent's section words join the retrieval query, so the evidence shown under
+    # the answer is the overall judgement, not whatever shares the question's few words
+    answer = sample_assistant.ask(question)
+    assert answer.intent == "summary"
+    assert any("Overall effectiveness" in r.text for r in answer.retrieved[:5])
+
+
 def test_a_standalone_question_is_never_rewritten(sample_assistant):
     chat = Conversation(sample_assistant)
     chat.ask("What needs to improve in Kent?")
