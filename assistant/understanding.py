@@ -61,6 +61,9 @@ INTENTS: tuple[str, ...] = get_args(Intent)
 Recency = Literal["latest", "previous"]
 
 EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
+# the framing words as ``terms`` gives them ("ILACS" is "ilac", "inspections" "inspection")
+_QUESTION_STEMS = QUESTION_WORDS | {t for w in QUESTION_WORDS for t in terms(w)}
+
 MIN_CONFIDENCE = 0.7
 """Authorities recognised with less confidence than this do not scope the answer."""
 
@@ -279,7 +282,7 @@ class QuestionReader:
         topic = tuple(
             t
             for t in terms(analysis.expanded)
-            if t not in named and not t.isdigit() and t not in QUESTION_WORDS
+            if t not in named and not t.isdigit() and t not in _QUESTION_STEMS
         )
         und = Understood(
             text=question,

@@ -134,7 +134,8 @@ QUESTION_WORDS = frozenset(
     local la las children services service abt wat wot pls plz u ur re latest last recent
     previou current newest inspect inspected ilacs year compare compared comparison vs versus
     against differ difference between both neighbour neighbours each result results outcome
-    outcomes one ones region regions regional north south east west midlands london""".split()
+    outcomes one ones region regions regional north south east west midlands london lb rb
+    royal borough boroughs county city metropolitan district cc mbc""".split()
 )
 """Words that frame a question rather than name its topic (stems as ``terms`` gives them)."""
 

@@ -169,6 +169,7 @@ def test_why_outstanding_lists_no_shortfalls(sample_assistant):
         "how did kent and norfolk's latest inspections compare?",
         "Compare Kent's 2022 inspection with Norfolk's 2013 one.",
         "kent v norfolk - inspection results",
+        "compare kent CC and norfolk county council ILACS",
     ],
 )
 def test_a_comparison_with_no_topic_compares_the_judgements(sample_assistant, question):
