@@ -147,10 +147,7 @@ def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]])
             claims.setdefault(form.lower(), set()).add(name)
 
     everyone = index.all()
-    first_words: dict[str, set[str]] = {}
-    for a in everyone:
-        first = a.name.split()[0].split("-")[0].strip(",")
-        first_words.setdefault(first.lower(), set()).add(a.name)
+    first_words = _names_by_first_word(index)
     for name, short in short_forms:
         if index.get(name) is not None:
             claim(short, name)
@@ -169,6 +166,15 @@ def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]])
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
 
 
+def _names_by_first_word(index: AuthorityIndex) -> dict[str, set[str]]:
+    """Every authority's name by the first word of it, lower-cased ("kingston": two)."""
+    out: dict[str, set[str]] = {}
+    for a in index.all():
+        first = a.name.split()[0].split("-")[0].strip(",")
+        out.setdefault(first.lower(), set()).add(a.name)
+    return out
+
+
 def first_word_forms(index: AuthorityIndex) -> dict[str, str]:
     """First words that name an authority alone ("Bracknell" for "Bracknell Forest").
 
@@ -177,10 +183,7 @@ def first_word_forms(index: AuthorityIndex) -> dict[str, str]:
     name). Compound names get theirs in :func:`derived_forms`. Questions use them only
     capitalised or where the wording names a place ("bracknell 2022", "in tower").
     """
-    first_words: dict[str, set[str]] = {}
-    for a in index.all():
-        first = a.name.split()[0].split("-")[0].strip(",")
-        first_words.setdefault(first.lower(), set()).add(a.name)
+    first_words = _names_by_first_word(index)
     out: dict[str, str] = {}
     for a in index.all():
         words = a.name.replace(",", " ").split()
@@ -230,7 +233,8 @@ class QuestionReader:
         self._lower_names: dict[str, str] = {}
         self._ambiguous: dict[str, str] = {}
         self._first_words: dict[str, str] = {}
-        self._phrases: dict[str, str] = {}  # multi-word names, as compared: see _phrase
+        # multi-word names as compared (see _phrase), by their number of words
+        self._phrases: dict[int, dict[str, str]] = {}
 
     # -- building (on first use) ------------------------------------------------------
 
@@ -252,7 +256,8 @@ class QuestionReader:
                                 self._lower_names.setdefault(key, a.name)
                             phrase = _phrase(name)
                             if len(phrase.split()) >= 2:
-                                self._phrases.setdefault(phrase, a.name)
+                                by_words = self._phrases.setdefault(len(phrase.split()), {})
+                                by_words.setdefault(phrase, a.name)
                     for word, name in first_word_forms(self._authorities).items():
                         if word not in self._forms and word not in self._lower_names:
                             self._first_words[word] = name
@@ -353,11 +358,8 @@ class QuestionReader:
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(question)]
         if len(words) < 2 or not self._phrases:
             return question
-        by_length: dict[int, list[tuple[str, str]]] = {}
-        for phrase, name in self._phrases.items():
-            by_length.setdefault(len(phrase.split()), []).append((phrase, name))
         taken: list[tuple[int, int, str, str]] = []
-        for n in sorted(by_length, reverse=True):
+        for n in sorted(self._phrases, reverse=True):
             for i in range(len(words) - n + 1):
                 start, end = words[i][0], words[i + n - 1][1]
                 if any(a < end and start < b for a, b, _, _ in taken):
@@ -365,7 +367,7 @@ class QuestionReader:
                 typed = question[start:end]
                 window = _phrase(typed)
                 best = None
-                for phrase, name in by_length[n]:
+                for phrase, name in self._phrases[n].items():
                     limit = 2 if len(phrase) >= 16 else 1
                     d = _distance(window, phrase, limit)
                     if 0 < d <= limit and (best is None or d < best[0]):
