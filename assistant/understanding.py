@@ -300,11 +300,9 @@ class QuestionReader:
             kinds=tuple(kind for kind, words in KIND_WORDS.items() if words.search(question)),
             topic=topic,
         )
-        intent = und.intent
-        if self._intent_model is not None and intent != "compare":  # two or more named
-            intent = self._intent_model.decide(intent_evidence(und), intent)
-        if intent == "finding" and not topic:
-            intent = "summary"  # "what did Ofsted say about Bolton?"
+        model = self._intent_model
+        evidence = intent_evidence(und, und.intent) if model is not None else None
+        intent = settle_intent(und.intent, evidence, bool(topic), model)
         return dataclasses.replace(und, intent=intent)
 
     def _normalise(self, question: str) -> tuple[str, dict[str, AuthorityRef]]:
@@ -454,15 +452,31 @@ def _recency(question: str) -> Recency | None:
     return None
 
 
-def intent_evidence(und: Understood) -> set[str]:
+def intent_evidence(und: Understood, patterns: str | None = None) -> set[str]:
     """What the intent model reads of an understood question.
 
-    Its words, the names in it and what the patterns say (see
-    :mod:`assistant.intent_model`).
+    Its words, the names in it and what the patterns say (``patterns``, when the caller
+    has it; see :mod:`assistant.intent_model`).
     """
     names = [n for r in und.authorities for n in (r.typed, r.name)]
-    rule = classify_intent(und.corrected, len(und.authorities))
-    return features(und.corrected, names, len(und.authorities), rule)
+    corrected = und.corrected
+    rule = patterns or classify_intent(corrected, len(und.authorities))
+    return features(corrected, names, len(und.authorities), rule)
+
+
+def settle_intent(
+    patterns: str, evidence: set[str] | None, has_topic: bool, model: IntentModel | None
+) -> str:
+    """The intent an answer follows.
+
+    The model's reading where it is sure enough, else the patterns' (``patterns``); two
+    or more authorities named stay a comparison; a finding with no topic is a summary
+    ("what did Ofsted say about Bolton?").
+    """
+    intent = patterns
+    if model is not None and evidence is not None and patterns != "compare":
+        intent = model.decide(evidence, patterns)
+    return "summary" if intent == "finding" and not has_topic else intent
 
 
 def classify_intent(question: str, n_authorities: int = 0) -> str:

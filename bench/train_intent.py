@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assistant.app import build_assistant
 from assistant.intent_model import IntentModel, default_path, fit
-from assistant.understanding import INTENTS, classify_intent, intent_evidence
+from assistant.understanding import INTENTS, classify_intent, intent_evidence, settle_intent
 from core.settings import Settings
 
 
@@ -46,24 +46,20 @@ def load(rows: list[dict], assistant) -> list[dict]:
         authority = (row.get("authorities") or ["(none)"])[0]
         for question in [row["question"], *row.get("wordings", [])]:
             und = assistant.understand(question)
-            rule = classify_intent(und.corrected, len(und.authorities))
-            example = {
-                "features": intent_evidence(und),
-                "gold": row["intent"],
-                "compare": rule == "compare",
-                "no_topic": not und.topic,
-                "group": row["id"],
-                "authority": authority,
-            }
-            example["rule"] = _final(rule, example)
-            out.append(example)
+            patterns = classify_intent(und.corrected, len(und.authorities))
+            features = intent_evidence(und, patterns)
+            out.append(
+                {
+                    "features": features,
+                    "gold": row["intent"],
+                    "patterns": patterns,
+                    "has_topic": bool(und.topic),
+                    "rule": settle_intent(patterns, features, bool(und.topic), None),
+                    "group": row["id"],
+                    "authority": authority,
+                }
+            )
     return out
-
-
-def _final(intent: str, example: dict) -> str:
-    if example["compare"]:
-        return "compare"
-    return "summary" if intent == "finding" and example["no_topic"] else intent
 
 
 def judge(examples: list[dict], predicted: list[str]) -> tuple[float, float]:
@@ -93,8 +89,10 @@ def cross_validate(examples: list[dict], folds: int, l2: float) -> dict[float, l
         for i, e in enumerate(examples):
             if fold_of[e["authority"]] == fold:
                 for t in THRESHOLDS:
-                    decided = replace(model, threshold=t).decide(e["features"], e["rule"])
-                    predicted[t][i] = _final(decided, e)
+                    at = replace(model, threshold=t)
+                    predicted[t][i] = settle_intent(
+                        e["patterns"], e["features"], e["has_topic"], at
+                    )
     return predicted
 
 
