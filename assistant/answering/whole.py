@@ -139,8 +139,7 @@ class WholeReportAnswerer:
             return None
         out = _Writer(facts)
         out.line(f"{lead}{_label(facts)} — {_improve_heading(facts)}:")
-        for item in facts.improvements[: self.max_items]:
-            out.cited(f"- {item.text}", item.item)
+        out.improvements(self.max_items)
         if len(facts.improvements) > self.max_items:
             out.line(f"(and {len(facts.improvements) - self.max_items} more items in the report)")
         return out.drafted()
@@ -163,10 +162,8 @@ class WholeReportAnswerer:
         for unit in facts.summary[: self.summary_points]:
             out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
         if facts.improvements and improve:
-            items = facts.improvements[:3]
             out.line(f"{_improve_heading(facts)}:")
-            for item in items:
-                out.cited(f"- {item.text}", item.item)
+            out.improvements(3)
         return out.drafted() if out.citations else None
 
     def below_good(self, doc_id: str, area: str = "overall_effectiveness") -> bool:
@@ -203,8 +200,7 @@ class WholeReportAnswerer:
             out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
         if facts.improvements and _BELOW_GOOD.search(heading):
             out.line(f"{_improve_heading(facts)}:")
-            for item in facts.improvements[: self.max_items]:
-                out.cited(f"- {item.text}", item.item)
+            out.improvements(self.max_items)
         return out.drafted() if out.citations else None
 
     def first_mention(self, doc_id: str, topic: Sequence[str]) -> Drafted | None:
@@ -218,11 +214,7 @@ class WholeReportAnswerer:
         wanted = {t for t in topic if t not in _DEFINITION_WORDS}
         if facts is None or not wanted:
             return None
-        text = facts.doc.text
-        pos = 0
-        for line in text.split("\n"):
-            start = pos
-            pos += len(line) + 1
+        for start, line in _lines(facts.doc.text):
             if not wanted <= set(terms(line)) or is_furniture(line):
                 continue
             parts = _sentences(line)
@@ -235,9 +227,8 @@ class WholeReportAnswerer:
                     if not said.strip():
                         continue
                     offset = start + b + len(said) - len(said.lstrip())
-                    quote = said.strip()
-                    page, section = facts.doc.page_at(offset), facts.section_at(offset)
-                    out.cited(f"- {quote}", Located(quote, quote, offset, page, section))
+                    where = _located(facts, said.strip(), offset)
+                    out.cited(f"- {where.text}", where)
                 return out.drafted()
         return None
 
@@ -372,28 +363,17 @@ def _find_lines(
     def fits(part: str) -> bool:
         return bool(pattern.search(part)) and (also is None or bool(also.search(part)))
 
-    pos = 0
-    for line in text.split("\n"):
-        start = pos
-        pos += len(line) + 1
+    for start, line in _lines(text):
         stripped = line.strip()
         if not stripped or not fits(stripped):
             continue
         offset = start + line.index(stripped)
         if len(stripped.split()) <= 60:
-            yield Located(
-                stripped, stripped, offset, facts.doc.page_at(offset), facts.section_at(offset)
-            )
+            yield _located(facts, stripped, offset)
             continue
         for a, _, sentence in _sentences(stripped):
             if fits(sentence):
-                yield Located(
-                    sentence,
-                    sentence,
-                    offset + a,
-                    facts.doc.page_at(offset + a),
-                    facts.section_at(offset + a),
-                )
+                yield _located(facts, sentence, offset + a)
                 break
 
 
@@ -405,23 +385,26 @@ _YEAR_OR_GRADE = re.compile(
 def _find_previous(text: str, facts: DocumentFacts) -> Located | None:
     """The first sentence about the previous inspection that gives its year or grade."""
     pattern = FRONT_MATTER["previous"]
-    pos = 0
-    for line in text.split("\n"):
-        start = pos
-        pos += len(line) + 1
+    for start, line in _lines(text):
         if not pattern.search(line):
             continue
         for a, _, sentence in _sentences(line):
             if pattern.search(sentence) and _YEAR_OR_GRADE.search(sentence):
-                offset = start + a
-                return Located(
-                    sentence.strip(),
-                    sentence.strip(),
-                    offset,
-                    facts.doc.page_at(offset),
-                    facts.section_at(offset),
-                )
+                return _located(facts, sentence.strip(), start + a)
     return None
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of ``text`` with the offset it starts at."""
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _located(facts: DocumentFacts, quote: str, offset: int) -> Located:
+    """``quote``, found at ``offset`` of the document's text, with its page and section."""
+    return Located(quote, quote, offset, facts.doc.page_at(offset), facts.section_at(offset))
 
 
 def _sentences(text: str) -> list[tuple[int, int, str]]:
@@ -460,6 +443,11 @@ class _Writer:
             )
         )
         self.lines.append(f"{text.rstrip()} [{n}]")
+
+    def improvements(self, limit: int) -> None:
+        """The report's first ``limit`` items of what needs to improve, each cited."""
+        for item in self.facts.improvements[:limit]:
+            self.cited(f"- {item.text}", item.item)
 
     def drafted(self) -> Drafted:
         return Drafted("\n".join(self.lines), tuple(self.citations), False)
