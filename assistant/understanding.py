@@ -35,13 +35,19 @@ from assistant.answering.text_units import STOPWORDS, terms
 from assistant.intent_model import IntentModel, features
 from assistant.query import QueryAnalysis, QueryAnalyzer, _distance, extract_years
 from core.vocabulary import (
+    APA_GRADE_WORDS,
+    AREA_QUESTION_WORDS,
     COMPASS,
+    GRADE_WORDS,
     INTENT_PATTERNS,
     KIND_WORDS,
     LATEST,
     LOWERCASE_AMBIGUOUS,
+    MONTHS,
     PREVIOUS,
     QUESTION_WORDS,
+    SEASONS,
+    VERDICT_WORDS,
 )
 from ingest.authorities import AuthorityIndex
 
@@ -63,6 +69,39 @@ Recency = Literal["latest", "previous"]
 EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
 # the framing words as ``terms`` gives them ("ILACS" is "ilac", "inspections" "inspection")
 _QUESTION_STEMS = QUESTION_WORDS | {t for w in QUESTION_WORDS for t in terms(w)}
+
+
+def _literal_words(pattern: str) -> list[str]:
+    """The words a regular expression spells out (its escapes removed)."""
+    return re.findall(r"[a-z]{3,}", re.sub(r"\\[a-zA-Z]", " ", pattern))
+
+
+# words that ask how good something is, or for a summary, a grade or a reason, and dates:
+# none of them is a subject ("the headline from Dorset's autumn 2021 inspection")
+_NOT_SUBJECT = {
+    t
+    for w in (
+        *VERDICT_WORDS,
+        *MONTHS,
+        *SEASONS,
+        *(
+            word
+            for intent in ("summary", "why", "grade")
+            for word in _literal_words(INTENT_PATTERNS[intent].pattern)
+        ),
+        *(word for p in KIND_WORDS.values() for word in _literal_words(p.pattern)),
+    )
+    for t in (w, *terms(w))
+}
+# the words that name a judgement area or a grade ("care leavers", "RI", "graded")
+_JUDGEMENT_STEMS = {
+    t
+    for pattern in (*(p for _, p in AREA_QUESTION_WORDS), GRADE_WORDS, APA_GRADE_WORDS)
+    for w in _literal_words(pattern)
+    for t in terms(w)
+} | {
+    t for w in ("grade", "graded", "judgement", "judged", "rated", "rating", "ri") for t in terms(w)
+}
 
 MIN_CONFIDENCE = 0.7
 """Authorities recognised with less confidence than this do not scope the answer."""
@@ -102,6 +141,16 @@ class Understood:
     intent: str = "other"
     kinds: tuple[str, ...] = ()  # the kinds of document it names ("the APA letter")
     topic: tuple[str, ...] = field(default_factory=tuple)
+    # the topic as typed, without the words asking how good it is ("verdict", "effective")
+    subject: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def beyond_judgements(self) -> bool:
+        """True when the subject is more than judgement areas and grades.
+
+        "pre-proceedings", "young carers": the passages answer it, not the table.
+        """
+        return any(t not in _JUDGEMENT_STEMS for t in self.subject)
 
     @property
     def corrected(self) -> str:
@@ -289,6 +338,14 @@ class QuestionReader:
             for t in terms(analysis.expanded)
             if t not in named and not t.isdigit() and t not in _QUESTION_STEMS
         )
+        subject = tuple(
+            t
+            for t in terms(normalised)
+            if t not in named
+            and not t.isdigit()
+            and t not in _QUESTION_STEMS
+            and t not in _NOT_SUBJECT
+        )
         und = Understood(
             text=question,
             normalised=normalised,
@@ -299,10 +356,11 @@ class QuestionReader:
             intent=classify_intent(_corrected(question, analysis), len(refs)),
             kinds=tuple(kind for kind, words in KIND_WORDS.items() if words.search(question)),
             topic=topic,
+            subject=subject,
         )
         model = self._intent_model
         evidence = intent_evidence(und, und.intent) if model is not None else None
-        intent = settle_intent(und.intent, evidence, bool(topic), model)
+        intent = settle_intent(und.intent, evidence, und, model)
         return dataclasses.replace(und, intent=intent)
 
     def _normalise(self, question: str) -> tuple[str, dict[str, AuthorityRef]]:
@@ -465,18 +523,24 @@ def intent_evidence(und: Understood, patterns: str | None = None) -> set[str]:
 
 
 def settle_intent(
-    patterns: str, evidence: set[str] | None, has_topic: bool, model: IntentModel | None
+    patterns: str, evidence: set[str] | None, und: Understood, model: IntentModel | None
 ) -> str:
     """The intent an answer follows.
 
     The model's reading where it is sure enough, else the patterns' (``patterns``); two
-    or more authorities named stay a comparison; a finding with no topic is a summary
-    ("what did Ofsted say about Bolton?").
+    or more authorities named stay a comparison; a finding with no subject is a summary
+    ("what did Ofsted say about Bolton?", "how is Bolton doing?"), and a summary of a
+    subject other than a judgement area a finding ("the verdict on young carers in
+    Ealing").
     """
     intent = patterns
     if model is not None and evidence is not None and patterns != "compare":
         intent = model.decide(evidence, patterns)
-    return "summary" if intent == "finding" and not has_topic else intent
+    if intent == "finding" and not und.subject:
+        return "summary"
+    if intent == "summary" and und.beyond_judgements:
+        return "finding"
+    return intent
 
 
 def classify_intent(question: str, n_authorities: int = 0) -> str:

@@ -53,8 +53,8 @@ def load(rows: list[dict], assistant) -> list[dict]:
                     "features": features,
                     "gold": row["intent"],
                     "patterns": patterns,
-                    "has_topic": bool(und.topic),
-                    "rule": settle_intent(patterns, features, bool(und.topic), None),
+                    "und": und,
+                    "rule": settle_intent(patterns, features, und, None),
                     "group": row["id"],
                     "authority": authority,
                 }
@@ -91,7 +91,7 @@ def cross_validate(examples: list[dict], folds: int, l2: float) -> dict[float, l
                 for t in THRESHOLDS:
                     at = replace(model, threshold=t)
                     predicted[t][i] = settle_intent(
-                        e["patterns"], e["features"], e["has_topic"], at
+                        e["patterns"], e["features"], e["und"], at
                     )
     return predicted
 

@@ -98,6 +98,8 @@ MONTHS = {  # month names and abbreviations -> month number
     for name in names
 }
 
+SEASONS = ("spring", "summer", "autumn", "winter")
+
 # -- questions -------------------------------------------------------------------------
 
 COMPASS = {
@@ -138,6 +140,19 @@ QUESTION_WORDS = frozenset(
     royal borough boroughs county city metropolitan district cc mbc""".split()
 )
 """Words that frame a question rather than name its topic (stems as ``terms`` gives them)."""
+
+VERDICT_WORDS = frozenset(
+    """verdict view views opinion feedback effective effectively effectiveness well badly
+    good bad better worse best worst doing going fare fared perform performs performing
+    performance work working works strong strength strengths weak weakness weaknesses wrong
+    right problem problems issue issues concern concerns positive positives negative
+    negatives finding findings say said comment comments like story quick quickly brief
+    briefly short sif jar""".split()
+)
+"""Words that ask how good something is rather than name what it is ("what's the verdict
+on X", "how effective is X", "is X working"), or how to answer ("a quick summary"). A
+question whose only topic words are these (and framing words) asks about the whole report
+or judgement; its subject is what is left."""
 
 _DEFINITION = (
     r"\bwhat (?:does|do|did|is meant by) .{1,50}?\b(?:mean|stand for)\b|\bstand(?:s)? for\b|"

@@ -127,6 +127,23 @@ def test_a_question_read_as_a_grade_question_is_answered_from_the_judgements(
     assert _authorities_cited(sample_assistant, answer) == {"Kent"}
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How effective is Kent's work with children who go missing?",
+        "how good is kent's virtual school",
+    ],
+)
+def test_how_good_something_the_table_does_not_judge_is_answered_from_the_passages(
+    sample_assistant, question
+):
+    # "how effective" asks for a verdict, but on a subject no judgement covers: the
+    # table's grades would not answer it
+    answer = sample_assistant.ask(question)
+    assert answer.answered_from == "passages" and not answer.refused, answer.text
+    assert _authorities_cited(sample_assistant, answer) == {"Kent"}
+
+
 def _improvement_citations(answer) -> list:
     return [
         c

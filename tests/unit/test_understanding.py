@@ -117,6 +117,40 @@ def test_a_question_with_no_topic_about_an_authority_is_a_summary(reader):
 
 
 @pytest.mark.parametrize(
+    "question, intent",
+    [
+        # no subject: words asking how good, for a summary, a date or a document kind
+        ("how is bolton doing", "summary"),
+        ("What were the main messages from Dorset's autumn 2021 inspection?", "summary"),
+        ("Quick summary of Norfolk's 2026 inspection please.", "summary"),
+        ("Summarise the 2006 APA letter for Westminster.", "summary"),
+        # a summary of something the report does not judge is a finding about it
+        ("What's the verdict on young carers support in Ealing?", "finding"),
+        ("summarise what ofsted said about private fostering in kent", "finding"),
+        # a summary of a judgement area stays a summary
+        ("Summarise what Ofsted said about Ealing's care leavers", "summary"),
+    ],
+)
+def test_the_subject_decides_between_a_summary_and_a_finding(reader, question, intent):
+    assert reader.read(question).intent == intent
+
+
+@pytest.mark.parametrize(
+    "question, beyond",
+    [
+        ("How effective is Kingston's pre-proceedings work?", True),
+        ("how good is the virtual school in surrey", True),
+        ("How were care leavers judged in Bath and North East Somerset's 2025 inspection?", False),
+        ("bolton 2023 ofsted - what was graded RI?", False),
+        ("how effective is help and protection in kent", False),
+    ],
+)
+def test_what_the_judgements_table_cannot_answer(reader, question, beyond):
+    """The table judges areas; a subject beyond them is for the passages."""
+    assert reader.read(question).beyond_judgements is beyond
+
+
+@pytest.mark.parametrize(
     "question, recency, years",
     [
         ("latest Kent grades", "latest", ()),
