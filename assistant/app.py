@@ -283,10 +283,9 @@ class Assistant:
         authorities = tuple(a for a in authorities if a not in scope.missing)
         question = und.corrected  # "outstandng" asks for a grade too
         table = None
-        # a question about something the table does not judge ("how effective is the
-        # pre-proceedings work?") is for the passages, unless it asks for a grade
-        for_table = und.intent in ("grade", "why") or not und.beyond_judgements
-        if und.intent != "who_when" and for_table:
+        # the understood intent alone decides ("how effective is the pre-proceedings
+        # work?" is a finding: the grades would not answer it)
+        if und.intent in ("grade", "why"):
             neighbours: list[str] = []
             if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
                 neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
