@@ -25,6 +25,7 @@ The answer is refused when:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from assistant.answering.intent import (
     asks_for_grades,
     asks_for_list,
     asks_for_money,
+    asks_for_name,
     asks_for_number,
     asks_for_person,
     has_figure,
@@ -243,6 +245,10 @@ class ExtractiveAnswerer:
         ):
             return self._refuse(question)
         quotes = self._fit(self._quotes(self._choose(candidates), chunks, units, q.grades))
+        if asks_for_name(question):
+            quotes = self._named(quotes, units)
+            if not any(has_person(quote.text) for quote in quotes):
+                return self._refuse(question)  # a name was asked for and none is quoted
         citations = []
         lines = []
         for n, quote in enumerate(quotes, start=1):
@@ -557,6 +563,22 @@ class ExtractiveAnswerer:
             have.update(group)
             spans.append((following, group))
         return budget
+
+    @staticmethod
+    def _named(quotes: list[_Quote], units: dict[int, list[Unit]]) -> list[_Quote]:
+        """Quotes that stop just before a name go on to the unit that states it.
+
+        "The lead member for children's services," / "Jane Smith, meets leaders often."
+        """
+        out = []
+        for quote in quotes:
+            after = [u for u in units[id(quote.chunk)] if u.start >= quote.end][:1]
+            if after and not has_person(quote.text):
+                longer = dataclasses.replace(quote, end=after[0].end, cut=False)
+                if has_person(longer.text):
+                    quote = longer
+            out.append(quote)
+        return out
 
     @staticmethod
     def _merge(

@@ -126,6 +126,30 @@ def asks_for_person(question: str) -> bool:
     return bool(_PERSON_QUESTION.search(question))
 
 
+# Asking for a person's name: "name", or who holds a post that one named person holds
+# (the lead inspector is asked for even without "who": "warks 2025 lead inspector").
+_NAME_ASKED = re.compile(
+    r"\bnames?\b(?! (?:of|for) (?:the |a )?(?:team|service|scheme|project|programme|tool|model))"
+    r"|\blead (?:inspector|hmi)\b",
+    re.IGNORECASE,
+)
+_POST = re.compile(
+    r"\b(?:dcs|director of children.?s services|lead member|chief executive|portfolio holder)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(r"\b(?:when|dates?|how long)\b", re.IGNORECASE)
+
+
+def asks_for_name(question: str) -> bool:
+    """True when the answer must name someone ("dorset DCS name", "warks lead inspector")."""
+    if _WHEN.search(question):
+        return False
+    return bool(
+        _NAME_ASKED.search(question)
+        or (_POST.search(question) and re.search(r"\bwho\b", question, re.IGNORECASE))
+    )
+
+
 def has_person(text: str) -> bool:
     """True when the text appears to state a personal name."""
     return bool(_PERSON.search(text))

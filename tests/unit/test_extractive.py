@@ -449,3 +449,26 @@ def test_shortened_prose_ends_at_a_sentence():
     drafted = answerer.answer("What support do care leavers receive?", [chunk(text)])
     assert not drafted.refused and "…" not in drafted.text
     assert drafted.citations[0].quote.endswith("every week.")
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("dorset DCS name", False),
+        ("who is the lead member for children in dorset", False),
+        ("warks 2025 lead inspector", False),
+        ("What does the report say about the director of children's services in Dorset?", True),
+    ],
+)
+def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
+    """Asked for someone's name, quotes that name nobody are no answer."""
+    chunks = [
+        chunk(
+            "The director of children's services (DCS) and the lead member lead by example "
+            "and know their services well. The lead inspector met leaders in Dorset.",
+            authorities=("Dorset",),
+        )
+    ]
+    assert answerer.answer(question, chunks).refused is not named
+    signed = [chunk("Director of children's services: Jane Smith, Dorset Council.\n")]
+    assert not answerer.answer("dorset DCS name", signed).refused
