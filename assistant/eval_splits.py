@@ -66,6 +66,7 @@ class AskedResult:
     wrong_authority: bool | None
     first_doc: str | None
     answer_intent: str | None
+    answered_from: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The per-answer row of ``eval --json`` (v2)."""
@@ -77,6 +78,7 @@ class AskedResult:
             "wrong_authority": self.wrong_authority,
             "first_doc": self.first_doc,
             "answer_intent": self.answer_intent,
+            "answered_from": self.answered_from,
         }
 
 
@@ -184,6 +186,7 @@ def evaluate_splits(
                     wrong_authority=wrong_authority(q, answer, about, canonical),
                     first_doc=answer.citations[0].doc_id if answer.citations else None,
                     answer_intent=answer_intent(answer),
+                    answered_from=getattr(answer, "answered_from", None),
                 )
             )
             if on_ask:
