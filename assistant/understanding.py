@@ -529,18 +529,12 @@ def settle_intent(
 
     The model's reading where it is sure enough, else the patterns' (``patterns``); two
     or more authorities named stay a comparison; a finding with no subject is a summary
-    ("what did Ofsted say about Bolton?", "how is Bolton doing?"), and a summary of a
-    subject other than a judgement area a finding ("the verdict on young carers in
-    Ealing").
+    ("what did Ofsted say about Bolton?", "how is Bolton doing?").
     """
     intent = patterns
     if model is not None and evidence is not None and patterns != "compare":
         intent = model.decide(evidence, patterns)
-    if intent == "finding" and not und.subject:
-        return "summary"
-    if intent == "summary" and und.beyond_judgements:
-        return "finding"
-    return intent
+    return "summary" if intent == "finding" and not und.subject else intent
 
 
 def classify_intent(question: str, n_authorities: int = 0) -> str:
