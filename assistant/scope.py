@@ -171,14 +171,15 @@ def _fits(doc: Held, years: Sequence[int]) -> bool:
 
 def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str | None]:
     """The documents of one authority the question means, or why there are none."""
-    if und.years:
-        chosen = [d for d in docs if _fits(d, und.years)]
+    years = und.years_of(name)
+    if years:
+        chosen = [d for d in docs if _fits(d, years)]
         if not chosen:
             held = sorted({d.year for d in docs if d.year})
             return [], (
                 f"The library holds {name}'s {_kind_word(docs)} of {_years_text(held)}, "
                 f"not one from "
-                f"{_years_text(und.years)}."
+                f"{_years_text(years)}."
             ) if held else None
         docs = chosen
     named = [d for d in docs if d.kind in und.kinds]

@@ -152,6 +152,27 @@ class Understood:
         """
         return any(t not in _JUDGEMENT_STEMS for t in self.subject)
 
+    def years_of(self, name: str) -> tuple[int, ...]:
+        """The years meant for one of the authorities named.
+
+        With two or more authorities and their own years ("kent 2022 vs surrey 2025"),
+        the years written after an authority's name and before the next one's; else
+        every year of the question.
+        """
+        if len(self.authorities) < 2 or len(self.years) < 2:
+            return self.years
+        low = self.text.lower()
+        places = sorted(
+            (at, r.name) for r in self.authorities if (at := low.find(r.typed.lower())) >= 0
+        )
+        for i, (at, found) in enumerate(places):
+            if found != name:
+                continue
+            end = places[i + 1][0] if i + 1 < len(places) else len(low)
+            own = extract_years(low[at:end])
+            return own or self.years
+        return self.years
+
     @property
     def corrected(self) -> str:
         """The question as typed with its misspelt words corrected ("outstandng")."""

@@ -35,3 +35,14 @@ def test_a_kind_of_document_named_in_the_question_is_the_one_meant(reader, quest
     docs, why = _pick(DOCS, und, "Westminster")
     assert why is None
     assert [d.doc_id for d in docs] == chosen
+
+
+def test_two_authorities_with_their_own_years_each_keep_their_own_report(reader):
+    kent = [
+        Held("k25", "Inspection of Kent", ("Kent",), "inspection report", "2025-11-07"),
+        Held("k22", "Inspection of Kent", ("Kent",), "inspection report", "2022-05-20"),
+    ]
+    surrey = [Held("s25", "Inspection of Surrey", ("Surrey",), "inspection report", "2025-03-28")]
+    und = reader.read("kent 2022 vs surrey 2025 overall")
+    assert [d.doc_id for d in _pick(kent, und, "Kent")[0]] == ["k22"]
+    assert [d.doc_id for d in _pick(surrey, und, "Surrey")[0]] == ["s25"]

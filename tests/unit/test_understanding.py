@@ -175,3 +175,18 @@ def test_what_a_front_matter_question_asks_for(question, asked):
     from assistant.answering.whole import _ASKS_FRONT
 
     assert {key for key, pattern in _ASKS_FRONT.items() if pattern.search(question)} == asked
+
+
+@pytest.mark.parametrize(
+    "question, kent, surrey",
+    [
+        ("kent 2022 vs surrey 2025 overall", (2022,), (2025,)),
+        ("Compare Surrey (2025) with Kent's 2022 inspection", (2022,), (2025,)),
+        ("kent and surrey in 2022 and 2025", (2022, 2025), (2022, 2025)),
+        ("kent vs surrey 2025", (2025,), (2025,)),
+    ],
+)
+def test_each_authority_keeps_the_years_written_with_it(reader, question, kent, surrey):
+    und = reader.read(question)
+    assert set(und.names) == {"Kent", "Surrey"}
+    assert und.years_of("Kent") == kent and und.years_of("Surrey") == surrey
