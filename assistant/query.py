@@ -601,7 +601,8 @@ class QueryAnalyzer:
                 or any(s < m.end() and m.start() < e for s, e in protected)
             ):
                 continue
-            nearest = index.nearest(lower, _max_distance(lower))
+            # a slip rarely hits the first letter: "deadline" is not a mistyped "headline"
+            nearest = [w for w in index.nearest(lower, _max_distance(lower)) if w[0] == lower[0]]
             if not nearest:
                 continue
             choice = self._in_context(text, m.start(), m.end(), nearest)

@@ -175,7 +175,11 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(^\s*why\b|\bwhy (?:was|were|is|are|did|do|does|has|have|had|not)\b|\breasons?\b|"
         r"\bbecause\b|\bexplain\b|\bwhat led to\b|\bhow come\b|\bjustif|\bbasis for\b|"
         r"\bwhat (?:was|were) behind\b|\bwhy\s*(?:\?\s*)?$|\band why\b|"
-        r"\bwhat (?:got|made|earned) (?:them|it|the council)\b|\bwhat went wrong\b)",
+        r"\bwhat (?:got|made|earned) (?:them|it|the council)\b|\bwhat went wrong\b|"
+        r"\bwhat(?:'s| is| was| were)? behind\b|"
+        r"\bwhat (?:got|made|earned|gave) [^?]{1,40}?(?:outstanding|good|inadequate|"
+        r"requires? improvement|\bRI\b|grade|rating)|"
+        r"\bevidence\b[^?]{0,50}?\b(?:grade|judgement|rating))",
         re.I,
     ),
     "summary": re.compile(

@@ -25,7 +25,7 @@ from assistant.answering.text_units import terms
 from assistant.answering.whole import WholeReportAnswerer
 from assistant.scope import Scope
 from assistant.understanding import Understood, classify_intent
-from core.vocabulary import AREA_HEADINGS
+from core.vocabulary import AREA_HEADINGS, GRADE_LEVELS
 from vectorstore.store import Filters, StoredChunk
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -97,7 +97,11 @@ class IntentRouter:
         doc = self._the_report(scope, chunks)
         if doc is None:
             return None
-        areas = areas_named(und.text) or {"overall_effectiveness"}
+        areas = (
+            areas_named(und.text)
+            or self._areas_at_grade(und, scope, doc)
+            or {"overall_effectiveness"}
+        )
         if len(areas) > 1:  # "good overall, but help and protection was RI: why?"
             areas.discard("overall_effectiveness")
         if areas == {"overall_effectiveness"}:
@@ -105,6 +109,27 @@ class IntentRouter:
             return self.whole.summary(doc, judgements=False, improve=self.whole.below_good(doc))
         words = [w for area in areas for w in AREA_HEADINGS.get(area, ())]
         return self.whole.reasons(doc, words)
+
+    def _areas_at_grade(self, und: Understood, scope: Scope, doc: str) -> set[str]:
+        """The areas judged at the grade a question names, when the overall grade is not it.
+
+        "why was Wigan outstanding?" of a report good overall, outstanding for children
+        in care and care leavers, asks about those two judgements.
+        """
+        low = und.corrected.lower()
+        levels = {level for word, level in GRADE_LEVELS.items() if re.search(rf"\b{word}\b", low)}
+        if re.search(r"\bri\b", low):
+            levels.add(GRADE_LEVELS["requires improvement"])
+        if not levels or self.judgements is None or len(scope.by_authority) != 1:
+            return set()
+        rows = [
+            r
+            for r in self.judgements.data.grades(authorities=list(scope.by_authority))
+            if r.doc_id == doc
+        ]
+        if any(r.area == "overall_effectiveness" and r.level in levels for r in rows):
+            return set()
+        return {r.area for r in rows if r.level in levels}
 
     @staticmethod
     def _the_report(scope: Scope, chunks: list[StoredChunk]) -> str | None:

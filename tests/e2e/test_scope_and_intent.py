@@ -144,6 +144,14 @@ def test_how_good_something_the_table_does_not_judge_is_answered_from_the_passag
     assert _authorities_cited(sample_assistant, answer) == {"Kent"}
 
 
+def test_why_a_grade_that_is_not_the_overall_one_quotes_the_areas_given_it(sample_assistant):
+    # Kent 2022: outstanding overall, good for help and protection
+    answer = sample_assistant.ask("why was kent judged good in 2022")
+    assert answer.intent == "why" and not answer.refused
+    sections = {(c.section or "").lower() for c in answer.citations if c.section}
+    assert sections and all("help and protection" in s for s in sections), sections
+
+
 def _improvement_citations(answer) -> list:
     return [
         c

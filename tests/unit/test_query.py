@@ -285,6 +285,16 @@ def test_typo_correction(
     assert analyzer.analyze(question).corrections == corrections
 
 
+def test_a_word_is_not_corrected_to_one_with_another_first_letter(
+    glossary: Glossary, authorities: AuthorityIndex
+) -> None:
+    # "deadline" read as "headline" made a plan question a summary
+    analyzer = QueryAnalyzer(glossary, authorities, lambda: {"headline", "outstanding"})
+    assert analyzer.analyze("plan deadline, outstandng").corrections == (
+        ("outstandng", "outstanding"),
+    )
+
+
 def test_correction_is_added_and_original_kept(analyzer: QueryAnalyzer) -> None:
     result = analyzer.analyze("How are care levers supported?")
     assert result.text == "How are care levers supported?"

@@ -190,3 +190,20 @@ def test_each_authority_keeps_the_years_written_with_it(reader, question, kent, 
     und = reader.read(question)
     assert set(und.names) == {"Kent", "Surrey"}
     assert und.years_of("Kent") == kent and und.years_of("Surrey") == surrey
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what made wigan outstanding?",
+        "what's behind surrey's good grade for children in care",
+        "what evidence did ofsted give for bolton's leadership grade",
+        "what got them an RI",
+    ],
+)
+def test_asking_what_is_behind_a_grade_is_a_why(question):
+    assert classify_intent(question, 1) == "why"
+
+
+def test_what_made_a_difference_is_not_a_why():
+    assert classify_intent("what made the biggest difference for care leavers", 1) != "why"
