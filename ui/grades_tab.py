@@ -38,11 +38,11 @@ def grades_tab(library: Library, tab: gr.Tab) -> None:
     """The judgements table and charts, filled when the tab is opened."""
     areas = library.judgement_names()
     short_names = library.judgement_names(short=True)  # the charts' legend
-    c = _layout(library, areas)
+    controls = _layout(library, areas)
     grades = _grades_reader(library, areas, short_names)
-    inputs = [c.authority, c.judgement, c.latest, c.neighbours]
-    outputs = [c.summary, c.chart, c.history, c.table]
-    c.show.click(grades, inputs, outputs, api_name="grades")
+    inputs = [controls.authority, controls.judgement, controls.latest, controls.neighbours]
+    outputs = [controls.summary, controls.chart, controls.history, controls.table]
+    controls.show.click(grades, inputs, outputs, api_name="grades")
     tab.select(grades, inputs, outputs, api_visibility="private")  # filled when opened
     for control in inputs:
         control.change(grades, inputs, outputs, api_visibility="private")
