@@ -3,9 +3,8 @@
 ``AuthorityIndex.load()`` reads ``core/reference/local_authorities.csv`` (one row per
 authority, DfE/ONS data) and ``core/reference/authority_aliases.csv`` (widely used names
 that cannot be derived from the ONS name). For every authority the same generic rules
-add the forms reports use: "X Council", "X County Council", "London Borough of X",
-"Royal Borough of X", "City of X", "Bristol" for "Bristol, City of", "&" for "and",
-hyphens or spaces between words, an ALL-CAPS form for headings.
+add the forms reports use ("X Council", "London Borough of X", "Bristol" for "Bristol,
+City of", …: :mod:`ingest.authority_names`).
 
 ``find`` scans text token by token through a trie of those forms and keeps the longest
 form starting at each position, so "Kingston upon Hull" is never read as "Kingston", and
@@ -28,77 +27,20 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s\-\u2010\u2011\u2012\u2013\u2014\ufffe]")
-"""Words, numbers and single punctuation marks; hyphens and dashes separate like spaces."""
-
-_FLEX_WORDS = frozenset(
-    {
-        "and",
-        "of",
-        "upon",
-        "on",
-        "the",
-        "with",
-        "under",
-        "county",
-        "city",
-        "council",
-        "borough",
-        "metropolitan",
-        "district",
-        "london",
-        "royal",
-    }
+from ingest.authority_names import (
+    COMMON_WORD_NAMES,
+    FLEX_WORDS,
+    NOT_AUTHORITIES,
+    TOKEN_RE,
+    bases,
+    capitalised,
+    forms,
+    loose_key,
+    split_known_as,
+    token_key,
+    tokens,
+    trie_regex,
 )
-"""Words matched in any case (connectives and council words)."""
-
-_COUNCIL_WORDS = frozenset({"county", "city", "council", "borough", "metropolitan", "district"})
-
-_FORMAL_PREFIXES = (
-    "London Borough of",
-    "Royal Borough of",
-    "Metropolitan Borough of",
-    "City of",
-    "Borough of",
-    "County of",
-    "Council of the",
-    "Council of",
-)
-_FORMAL_SUFFIXES = (
-    "Council",
-    "County Council",
-    "City Council",
-    "Borough Council",
-    "Metropolitan Borough Council",
-    "Metropolitan District Council",
-    "District Council",
-)
-_INVERTED_SUFFIXES = (", City of", ", County of")
-"""ONS names written "Bristol, City of"; the name is also used without the suffix."""
-
-_COMMON_WORD_NAMES = frozenset({"Reading", "Bury"})
-"""Authorities whose bare name is an ordinary word: matched only with a council word."""
-
-_NOT_AUTHORITIES = (
-    "New York",
-    "Sutton Coldfield",
-    "Sutton Trust",
-    "Bury St Edmunds",
-    "Bury St. Edmunds",
-    "Newcastle under Lyme",
-    "Bromley by Bow",
-    "Brent Cross",
-    "Leeds Castle",
-    "Palace of Westminster",
-    "Westminster Abbey",
-    "Westminster Hall",
-    "Greenwich Mean Time",
-    "Richmond Fellowship",
-    "New Brighton",
-    "Stockton Heath",
-    "Sutton in Ashfield",
-)
-"""Names that contain an authority's name but are not the authority."""
 
 _TERMINAL = "\0"
 _BLOCKED = -1
@@ -157,71 +99,6 @@ class _Entry:
     priority: int
     formal: bool
     strict: bool  # council words must be capitalised (common-word names)
-
-
-def _token_key(token: str) -> str:
-    if token == "&":
-        return "and"
-    if token in ("\u2019", "\u2018"):
-        return "'"
-    lower = token.lower()
-    return lower if lower in _FLEX_WORDS else token
-
-
-def _tokens(text: str) -> list[str]:
-    return [_token_key(t) for t in _TOKEN_RE.findall(text)]
-
-
-def _loose_key(text: str) -> str:
-    """Case- and punctuation-insensitive key used by ``resolve``."""
-    words = [t.lower() for t in _tokens(text) if t[0].isalnum()]
-    return " ".join(words)
-
-
-def _split_known_as(cell: str, name: str) -> list[str]:
-    """Split an ``also_known_as`` cell like "[BCP, Bournemouth, Christchurch & Poole]".
-
-    Items are comma separated, but a run of items that together spell the ONS name
-    (as in the example) is kept whole.
-    """
-    parts = [p.strip() for p in cell.strip().strip("[]").split(",") if p.strip()]
-    target = _loose_key(name)
-    out: list[str] = []
-    i = 0
-    while i < len(parts):
-        for j in range(len(parts), i + 1, -1):
-            joined = ", ".join(parts[i:j])
-            if _loose_key(joined) == target:
-                out.append(joined)
-                i = j
-                break
-        else:
-            out.append(parts[i])
-            i += 1
-    return out
-
-
-def _bases(name: str) -> list[str]:
-    """The ONS name and the shorter forms derived from it by generic rules."""
-    bases = [name]
-    for suffix in _INVERTED_SUFFIXES:
-        if name.endswith(suffix):
-            bases.append(name[: -len(suffix)].strip())
-    if name.endswith(" Borough"):
-        bases.append(name[: -len(" Borough")].strip())
-    if "," in name:
-        bases.append(name.replace(",", ""))
-    return bases
-
-
-def _forms(base: str) -> Iterator[tuple[str, bool]]:
-    """``(form, formal)`` for a base name: itself, and with council prefixes/suffixes."""
-    yield base, False
-    for suffix in _FORMAL_SUFFIXES:
-        yield f"{base} {suffix}", True
-    for prefix in _FORMAL_PREFIXES:
-        yield f"{prefix} {base}", True
-        yield f"{prefix} {base} Council", True
 
 
 class AuthorityIndex:
@@ -284,10 +161,10 @@ class AuthorityIndex:
         with csv_path.open(newline="", encoding="utf-8-sig") as f:
             for row in csv.DictReader(f):
                 name = row["local_authority_ons_name"].strip()
-                aliases = _split_known_as(row.get("also_known_as") or "", name)
+                aliases = split_known_as(row.get("also_known_as") or "", name)
                 for col in ("utla23nm", "ltla23nm"):
                     other = (row.get(col) or "").strip()
-                    if other and _loose_key(other) != _loose_key(name):
+                    if other and loose_key(other) != loose_key(name):
                         aliases.append(other)
                 neighbours = tuple(
                     c.strip() for c in (row.get("stat_neighbours") or "").split(",") if c.strip()
@@ -319,7 +196,7 @@ class AuthorityIndex:
 
         def add(form: str, index: int, priority: int, formal: bool, strict: bool) -> None:
             for variant in {form, form.upper()}:
-                key = tuple(_tokens(variant))
+                key = tuple(tokens(variant))
                 if not key:
                     continue
                 new = _Entry(index, priority, formal, strict)
@@ -328,7 +205,7 @@ class AuthorityIndex:
                     entries[key] = new
                 elif old.priority == priority and old.authority != index:
                     entries[key] = _Entry(_AMBIGUOUS, priority, formal, strict)
-            loose = _loose_key(form)
+            loose = loose_key(form)
             if index >= 0 and loose:
                 old_r = resolve.get(loose)
                 if old_r is None or old_r[1] < priority:
@@ -337,18 +214,18 @@ class AuthorityIndex:
                     resolve[loose] = (_AMBIGUOUS, priority)
 
         for i, a in enumerate(self._authorities):
-            named = [(b, _PRIORITY_NAME) for b in _bases(a.name)]
+            named = [(b, _PRIORITY_NAME) for b in bases(a.name)]
             named += [(alias, _PRIORITY_ALIAS) for alias in a.aliases]
             for base, priority in named:
                 if priority == _PRIORITY_ALIAS and base in self._by_name:
                     continue  # another authority's own name, never an alias
-                strict = base in _COMMON_WORD_NAMES
-                for form, formal in _forms(base):
+                strict = base in COMMON_WORD_NAMES
+                for form, formal in forms(base):
                     if strict and not formal:
-                        resolve.setdefault(_loose_key(form), (i, priority))
+                        resolve.setdefault(loose_key(form), (i, priority))
                         continue
                     add(form, i, priority, formal, strict)
-        for name in _NOT_AUTHORITIES:
+        for name in NOT_AUTHORITIES:
             add(name, _BLOCKED, _PRIORITY_BLOCKER, False, False)
 
         trie: dict = {}
@@ -358,10 +235,10 @@ class AuthorityIndex:
                 node = node.setdefault(token, {})
             node[_TERMINAL] = entry
         self._trie = trie
-        exact = [t for t in trie if t[0].isalpha() and t not in _FLEX_WORDS]
-        flex = [t for t in trie if t in _FLEX_WORDS]
+        exact = [t for t in trie if t[0].isalpha() and t not in FLEX_WORDS]
+        flex = [t for t in trie if t in FLEX_WORDS]
         self._start_re = re.compile(
-            rf"(?<![^\W\d_])(?:{_trie_regex(exact)}|(?i:{_trie_regex(flex)}))(?![^\W\d_])"
+            rf"(?<![^\W\d_])(?:{trie_regex(exact)}|(?i:{trie_regex(flex)}))(?![^\W\d_])"
         )
         self._resolve = {k: v[0] for k, v in resolve.items()}
 
@@ -382,7 +259,7 @@ class AuthorityIndex:
         Accepts canonical names, aliases and council forms ("Kent County Council",
         "London Borough of Sutton", "RBKC", "newcastle"). None when unknown or ambiguous.
         """
-        i = self._resolve.get(_loose_key(name), _AMBIGUOUS)
+        i = self._resolve.get(loose_key(name), _AMBIGUOUS)
         return self._authorities[i] if i >= 0 else None
 
     def by_code(self, code: str | int) -> Authority | None:
@@ -412,10 +289,10 @@ class AuthorityIndex:
 
     def spans(self, text: str) -> Iterator[AuthoritySpan]:
         """Every occurrence of an authority's name in ``text``, longest form first."""
-        trie, next_token = self._trie, _TOKEN_RE.search
+        trie, next_token = self._trie, TOKEN_RE.search
         pos = 0
         while (m := self._start_re.search(text, pos)) is not None:
-            node = trie.get(_token_key(m.group()))
+            node = trie.get(token_key(m.group()))
             best: tuple[int, _Entry, list[str]] | None = None
             words = [m.group()]
             end = m.end()
@@ -426,14 +303,14 @@ class AuthorityIndex:
                 t = next_token(text, end)
                 if t is None:
                     break
-                node = node.get(_token_key(t.group()))
+                node = node.get(token_key(t.group()))
                 end = t.end()
                 words.append(t.group())
             if best is None:
                 pos = m.end()
                 continue
             pos, entry, words = best
-            if entry.authority >= 0 and (not entry.strict or _capitalised(words)):
+            if entry.authority >= 0 and (not entry.strict or capitalised(words)):
                 yield AuthoritySpan(
                     self._authorities[entry.authority].name, m.start(), pos, entry.formal
                 )
@@ -447,30 +324,3 @@ class AuthorityIndex:
             else:
                 counts[span.name] = [1, span.start]
         return [AuthorityMention(name, c, first) for name, (c, first) in counts.items()]
-
-
-def _capitalised(tokens: Iterable[str]) -> bool:
-    """Council words written as part of a proper name ("Borough Council", not "council")."""
-    return all(not (t.lower() in _COUNCIL_WORDS and t.islower()) for t in tokens)
-
-
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regex matching exactly ``words``, factored by common prefixes (fast to scan)."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        optional = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if optional:
-            body = "(?:" + body + ")?"
-        return body
-
-    return emit(root) or "(?!)"

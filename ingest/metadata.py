@@ -21,37 +21,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
 from functools import lru_cache
 
 from core.documents import DocumentKind, DocumentMeta
-from core.vocabulary import MONTHS
+from core.vocabulary import MONTHS as MONTHS  # imported from here too, as is
 from ingest.authorities import AuthorityIndex
+from ingest.metadata_dates import (
+    HEAD_CHARS,
+    INSPECTION_DATES_RE,
+    extract_inspection_dates,
+    plain_text,
+    published_date,
+    squash,
+)
 
-_HEAD_CHARS = 6000
-"""How much of the start of a document holds its front matter."""
-
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December)"
-)
-_DAY = r"\d{1,2}(?:\s*(?:st|nd|rd|th))?"
-_DATE_RE = re.compile(rf"(?<!\d)({_DAY})\s+({_MONTH}),?\s+((?:19|20)\d\d)(?!\d)", re.I)
-_MONTH_YEAR_RE = re.compile(rf"(?<![\w])({_MONTH}),?\s+((?:19|20)\d\d)(?!\d)", re.I)
-_RANGE_RE = re.compile(
-    rf"({_DAY})(?:\s+({_MONTH}))?(?:,?\s+((?:19|20)\d\d))?"
-    rf"\s*(?:to|until|-|\u2013|\u2014)\s*"
-    rf"({_DAY})\s+({_MONTH}),?\s+((?:19|20)\d\d)(?!\d)",
-    re.I,
-)
-_INSPECTION_DATES_RE = re.compile(r"Inspection\s+dates?\s*:?\s*", re.I)
-_PUBLISHED_RE = re.compile(
-    r"(?:^[ \t]*(?:report\s+)?published\b[ \t]*:?"
-    r"|\b(?:report\s+published|date\s+(?:of\s+)?published|publication\s+date"
-    r"|date\s+of\s+publication)\s*:)[ \t]*",
-    re.I | re.M,
-)
-_COPYRIGHT_RE = re.compile(r"(?:\u00a9|\(c\))\s*Crown\s+copyright\s+((?:19|20)\d\d)\b", re.I)
 _OFSTED_RE = re.compile(
     r"\bOfsted\b|ofsted\.gov\.uk|gov\.uk/ofsted|Office for Standards in Education"
     r"|\b(?:Her|His) Majesty['\u2019]s (?:Chief )?Inspector|\bHMI\b"
@@ -59,10 +42,6 @@ _OFSTED_RE = re.compile(
 # The domain of an address: found from its "@" (a scan of the local part from each of
 # its characters was quadratic on a long run of letters and dots).
 _EMAIL_DOMAIN_RE = re.compile(r"(?<=[\w.+-])@([\w-]+(?:\.[\w-]+)+)")
-
-_TAG_RE = re.compile(r"<[^>\n]{1,200}>")
-# A bullet's indent stays on its line (``^\s*`` rescanned every blank line of a run).
-_MARKUP_RE = re.compile(r"\*\*|__|^#{1,6}\s+|^[^\S\n]*[-*]\s+(?=\S)", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -97,8 +76,8 @@ def extract_metadata(
     """
     del file_type, source  # deliberately not evidence
     index = authorities or _default_index()
-    plain = _plain(text)
-    head = plain[:_HEAD_CHARS]
+    plain = plain_text(text)
+    head = plain[:HEAD_CHARS]
     lines = [line for line in (ln.strip() for ln in head.split("\n")) if line]
     kind = _kind(head, lines)
     title = _title(kind, head, lines)
@@ -111,70 +90,12 @@ def extract_metadata(
     return DocumentMeta(
         title=title,
         publisher=_publisher(kind, head, plain, index, own),
-        published=_published(kind, head, plain, lines),
+        published=published_date(kind, head, plain, lines),
         authorities=subjects,
         kind=kind,
         inspected=dates[1] if dates else None,
         inspected_from=dates[0] if dates else None,
     )
-
-
-def extract_inspection_dates(text: str) -> tuple[str, str] | None:
-    """The first and last day of an inspection, from its "Inspection date(s):" label.
-
-    Handles "9 to 20 May 2022", "17 March to 21 March 2025", "27 September to
-    8 October 2021", "6 July 2015 – 30 July 2015", "8 – 12 July 2013".
-
-    Returns:
-        ``(start, end)`` as ISO dates, or None when there is no such label or the range
-        is not a plausible inspection (end before start, or longer than 62 days).
-    """
-    plain = _plain(text[: _HEAD_CHARS * 2])
-    for label in _INSPECTION_DATES_RE.finditer(plain):
-        m = _RANGE_RE.match(plain, label.end())
-        if m is None:
-            continue
-        d1, m1, y1, d2, m2, y2 = m.groups()
-        end = _make_date(y2, m2, d2)
-        if end is None:
-            continue
-        start_year = int(y1) if y1 else end.year
-        start = _make_date(str(start_year), m1 or m2, d1)
-        if start is not None and start > end and not y1:
-            start = _make_date(str(start_year - 1), m1 or m2, d1)
-        if start is None or start > end or (end - start).days > 62:
-            continue
-        return start.isoformat(), end.isoformat()
-    return None
-
-
-# -- text helpers ------------------------------------------------------------------
-
-
-def _plain(text: str) -> str:
-    """Text with line breaks unified and HTML tags / Markdown emphasis removed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = _TAG_RE.sub(" ", text)
-    text = _MARKUP_RE.sub("", text)
-    return re.sub(r" {2,}", " ", text)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _make_date(year: str, month: str, day: str | None = None) -> date | None:
-    try:
-        return date(int(year), MONTHS[month.lower()], int(re.sub(r"\D", "", day or "1")))
-    except (KeyError, ValueError):
-        return None
-
-
-def _iso_date(text: str) -> str | None:
-    """The first full date in ``text`` ("14th September 2010" -> "2010-09-14")."""
-    m = _DATE_RE.search(text)
-    d = _make_date(m.group(3), m.group(2), m.group(1)) if m else None
-    return d.isoformat() if d else None
 
 
 # -- kind ----------------------------------------------------------------------------
@@ -192,10 +113,10 @@ def _kind(head: str, lines: list[str]) -> DocumentKind:
     ):
         return "committee report"
     first = head[:1000]
-    if re.search(r"(?:\bRe-i|\bI)nspection of\b", first) and _INSPECTION_DATES_RE.search(head):
+    if re.search(r"(?:\bRe-i|\bI)nspection of\b", first) and INSPECTION_DATES_RE.search(head):
         return "inspection report"
     if (  # a report whose title page is an image: its front matter still reads as one
-        _INSPECTION_DATES_RE.match(first.lstrip())
+        INSPECTION_DATES_RE.match(first.lstrip())
         and re.search(r"^Lead (?:social care )?inspector\b", first, re.M | re.I)
         and re.search(r"\bOverall effectiveness\b|\bJudgement\b", head, re.I)
     ):
@@ -206,7 +127,7 @@ def _kind(head: str, lines: list[str]) -> DocumentKind:
         not salutation
         and _OFSTED_RE.search(head)
         and re.search(r"^(?:Reference no|Age group)\b", head, re.M | re.I)
-        and not _INSPECTION_DATES_RE.search(head)
+        and not INSPECTION_DATES_RE.search(head)
     ):
         return "national survey"
     return "unknown"
@@ -233,24 +154,24 @@ def _raw_title(kind: DocumentKind, head: str, lines: list[str]) -> str | None:
     if kind == "apa letter":
         for line in lines[:60]:
             if re.match(r"^\W*(?:\d{4}\s+)?annual performance assessment\b", line, re.I):
-                return _squash(line) if len(line) <= 250 else None
+                return squash(line) if len(line) <= 250 else None
         return None
     if kind in ("board paper", "committee report"):
         return _labelled_title(lines)
     if kind == "national survey":
         for line in lines[:5]:
             if _looks_like_heading(line):
-                return _squash(line)
+                return squash(line)
         return None
     return None
 
 
 def _inspection_title(head: str) -> str | None:
     """The lines above "Inspection date(s)" (authority line and report name), joined."""
-    label = _INSPECTION_DATES_RE.search(head)
+    label = INSPECTION_DATES_RE.search(head)
     if label is None or label.start() > 600:
         return None
-    title = _squash(head[: label.start()])
+    title = squash(head[: label.start()])
     title = re.sub(r"^\d{1,3}\s+", "", title)  # page number
     title = re.sub(r"(?<=[a-z])\d{1,2}$", "", title)  # footnote marker ("Board1")
     if not re.search(r"\b(?:Re-i|I)nspection of\b|\bJoint area review\b", title, re.I):
@@ -271,9 +192,9 @@ def _labelled_title(lines: list[str]) -> str | None:
             continue
         if not m.group("long") and not m.group("sep").strip(" ") and m.group("value"):
             continue  # a bare "Title" needs a colon, a tab or a table cell before its value
-        value = _squash(m.group("value"))
+        value = squash(m.group("value"))
         if not value and i + 1 < len(lines):
-            value = _squash(lines[i + 1])
+            value = squash(lines[i + 1])
         return value if 3 <= len(value) <= 300 else None
     return None
 
@@ -285,54 +206,6 @@ def _looks_like_heading(line: str) -> bool:
         and not re.search(r"https?://|www\.|@|\.{4,}|\t", line)
         and not line.rstrip().endswith((".", ",", ";"))
     )
-
-
-# -- date ----------------------------------------------------------------------------
-
-
-def _published(kind: DocumentKind, head: str, plain: str, lines: list[str]) -> str | None:
-    if kind in ("board paper", "committee report"):
-        for line in lines[:40]:
-            if re.match(r"^(?:[\w'\u2019 ]{0,30}\s)?Date\b", line):
-                found = _iso_date(line)
-                if found:
-                    return found
-        return None
-    if kind == "apa letter":
-        for line in lines[:40]:
-            if line.startswith("Dear"):
-                break
-            m = _DATE_RE.fullmatch(line)
-            if m:
-                return _iso_date(line)
-        return None
-    if kind not in ("inspection report", "national survey"):
-        return None
-    for label in _PUBLISHED_RE.finditer(head):
-        m = _DATE_RE.match(head, label.end())
-        if m:
-            d = _make_date(m.group(3), m.group(2), m.group(1))
-            if d:
-                return d.isoformat()
-        m = _MONTH_YEAR_RE.match(head, label.end())
-        if m and (d := _make_date(m.group(2), m.group(1))):
-            return f"{d.year:04d}-{d.month:02d}"
-    return _copyright_year(plain)
-
-
-def _copyright_year(plain: str) -> str | None:
-    """The year of "© Crown copyright YYYY", the year Crown copyright counts from.
-
-    Kept only when it agrees with the inspection dates (same year or the next).
-    """
-    years = {m.group(1) for m in _COPYRIGHT_RE.finditer(plain)}
-    if len(years) != 1:
-        return None
-    year = years.pop()
-    dates = extract_inspection_dates(plain)
-    if dates is not None and not 0 <= int(year) - int(dates[1][:4]) <= 1:
-        return None
-    return year
 
 
 # -- authorities and publisher ---------------------------------------------------
@@ -361,7 +234,7 @@ def _subjects(
         if found is not None:  # "Inspection of Reading local authority …": a name that
             return (found.name,)  # is also a word is read in this title form
     if kind == "inspection report":
-        label = _INSPECTION_DATES_RE.search(head)
+        label = INSPECTION_DATES_RE.search(head)
         zone = head[: label.start()] if label and label.start() <= 600 else ""
         return _single(index, zone)
     if kind == "apa letter":
@@ -430,7 +303,7 @@ def _publisher(
             short = re.sub(r",\s*(?:City|County) of$", "", own)
             return f"{short} {trust.group(0)}"
     formal = Counter(
-        _squash(plain[s.start : s.end]) for s in index.spans(plain) if s.formal and s.name == own
+        squash(plain[s.start : s.end]) for s in index.spans(plain) if s.formal and s.name == own
     )
     if not formal:
         return None

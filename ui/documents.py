@@ -9,6 +9,7 @@ and ``/cancel_upload`` for the held files of the same session, ``/delete_documen
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,48 @@ UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt"]
 Held = list[dict[str, Any]]  # per file held: {"path", "name", "source", "replaces": [ids]}
 
 
+@dataclass(frozen=True)
+class DocumentControls:
+    """The tab's components."""
+
+    totals: Any
+    reader_note: Any
+    files: Any
+    status: Any
+    held: Any
+    replace_box: Any
+    replace_text: Any
+    replace: Any
+    keep: Any
+    results: Any
+    table: Any
+    delete_choice: Any
+    delete: Any
+    delete_box: Any
+    delete_text: Any
+    delete_yes: Any
+    delete_no: Any
+
+
 def documents_tab(library: Library, login: Login | None = None) -> dict[str, Any]:
     """Lay out the tab and wire its events; returns what the window refreshes and shows.
 
     With a ``login``, only editors may add, replace or delete documents.
     """
+    tab = _layout()
+    uploaded, confirmed = _wire_uploads(library, login, tab)
+    deleted = _wire_deletion(library, login, tab)
+    return {
+        "table": tab.table,
+        "totals": tab.totals,
+        "delete_choice": tab.delete_choice,
+        "changed": [uploaded, confirmed, deleted],
+        "reader_note": tab.reader_note,
+        "editor_only": [tab.files, tab.delete_choice, tab.delete],
+    }
+
+
+def _layout() -> DocumentControls:
     totals = gr.Markdown()
     reader_note = gr.Markdown(
         "Your account can read the library; adding or deleting documents needs an editor account.",
@@ -71,6 +109,29 @@ def documents_tab(library: Library, login: Login | None = None) -> dict[str, Any
         with gr.Row():
             delete_yes = gr.Button("Delete it", variant="stop")
             delete_no = gr.Button("Cancel")
+    return DocumentControls(
+        totals=totals,
+        reader_note=reader_note,
+        files=files,
+        status=status,
+        held=held,
+        replace_box=replace_box,
+        replace_text=replace_text,
+        replace=replace,
+        keep=keep,
+        results=results,
+        table=table,
+        delete_choice=delete_choice,
+        delete=delete,
+        delete_box=delete_box,
+        delete_text=delete_text,
+        delete_yes=delete_yes,
+        delete_no=delete_no,
+    )
+
+
+def _wire_uploads(library: Library, login: Login | None, tab: DocumentControls) -> tuple[Any, Any]:
+    """Upload, and the question of a held replacement; returns the events that add."""
 
     @readable
     def upload(
@@ -120,15 +181,23 @@ def documents_tab(library: Library, login: Login | None = None) -> dict[str, Any
         return gr.update(visible=True), views.replace_question(outcomes, stored)
 
     io = {"concurrency_id": "write"}
-    uploaded = files.upload(
-        upload, [files, held], [status, results, files, held], **io, api_name="upload"
+    status, results, held = tab.status, tab.results, tab.held
+    uploaded = tab.files.upload(
+        upload, [tab.files, held], [status, results, tab.files, held], **io, api_name="upload"
     )
-    confirmed = replace.click(
+    confirmed = tab.replace.click(
         confirm, [held], [status, results, held], **io, api_name="confirm_upload"
     )
-    cancelled = keep.click(cancel, [held], [status, results, held], api_name="cancel_upload")
+    cancelled = tab.keep.click(cancel, [held], [status, results, held], api_name="cancel_upload")
     for event in (uploaded, confirmed, cancelled):
-        event.then(show_replacements, [held], [replace_box, replace_text], api_visibility="private")
+        event.then(
+            show_replacements, [held], [tab.replace_box, tab.replace_text], api_visibility="private"
+        )
+    return uploaded, confirmed
+
+
+def _wire_deletion(library: Library, login: Login | None, tab: DocumentControls) -> Any:
+    """Delete, asked first and named; returns the event that deletes."""
 
     @readable
     def ask_delete(doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
@@ -145,21 +214,19 @@ def documents_tab(library: Library, login: Login | None = None) -> dict[str, Any
     def hide() -> tuple[Any, ...]:
         return gr.update(visible=False), ""
 
-    delete.click(ask_delete, [delete_choice], [delete_box, delete_text], api_visibility="private")
-    deleted = delete_yes.click(
-        remove, [delete_choice], [status], concurrency_id="write", api_name="delete_document"
+    question = [tab.delete_box, tab.delete_text]
+    tab.delete.click(ask_delete, [tab.delete_choice], question, api_visibility="private")
+    deleted = tab.delete_yes.click(
+        remove,
+        [tab.delete_choice],
+        [tab.status],
+        concurrency_id="write",
+        api_name="delete_document",
     )
-    deleted.then(hide, None, [delete_box, delete_text], api_visibility="private")
-    for event in (delete_no.click, delete_choice.change):  # another choice: ask again
-        event(hide, None, [delete_box, delete_text], queue=False, api_visibility="private")
-    return {
-        "table": table,
-        "totals": totals,
-        "delete_choice": delete_choice,
-        "changed": [uploaded, confirmed, deleted],
-        "reader_note": reader_note,
-        "editor_only": [files, delete_choice, delete],
-    }
+    deleted.then(hide, None, question, api_visibility="private")
+    for event in (tab.delete_no.click, tab.delete_choice.change):  # another choice: ask again
+        event(hide, None, question, queue=False, api_visibility="private")
+    return deleted
 
 
 def _held(pairs: list[tuple[Path, str]], report: IngestReport) -> Held:

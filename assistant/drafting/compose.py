@@ -104,7 +104,6 @@ def compose(
     ``writer`` (the language-model modes) writes the key findings from every part of
     each report; otherwise they are the reports' own first sentences, cited.
     """
-    cites = _Citations()
     many = len(facts_list) > 1
     labels = [label(f) for f in facts_list]
     subject = facts_list[0].title if not many else "comparison of " + ", ".join(labels)
@@ -117,51 +116,86 @@ def compose(
         meeting=list(template.meeting),
         notes=list(notes),
     )
-    limits = template.limits
-    summary_groups: list[list[str]] = []
-    heads: list[str] = []
-    tails: list[str] = []
-    finding_groups: list[list[str]] = []
-    steps: list[str] = []
+    composer = _Composer(draft, template, writer, many)
     for facts, name in zip(facts_list, labels, strict=True):
-        document = name if many else facts.title
-        own = [j for j in facts.judgements if j.authority is None]
-        listed = [j for j in facts.judgements if j.authority is not None]
+        composer.add(facts, name)
+    return _renumbered(composer.finish())
+
+
+class _Composer:
+    """Writes each document's part of every section, then shares out the summary and findings.
+
+    The places are numbered in the order they are first cited here; ``_renumbered``
+    then numbers them in the order the draft shows them.
+    """
+
+    def __init__(
+        self, draft: Draft, template: Template, writer: FindingsWriter | None, many: bool
+    ) -> None:
+        self.draft = draft
+        self.template = template
+        self.writer = writer
+        self.many = many
+        self.cites = _Citations()
+        self.heads: list[str] = []  # summary bullets before the reports' own summaries
+        self.tails: list[str] = []  # and after them
+        self.summary_groups: list[list[str]] = []  # per document
+        self.finding_groups: list[list[str]] = []  # per document
+        self.steps: list[str] = []
+
+    def add(self, facts: DocumentFacts, name: str) -> None:
+        """One document's judgements, recommendations, summary, findings, improvements, cases."""
+        document = name if self.many else facts.title
+        prefix = _prefix(name, self.many)
         # judgements table: every judgement the report states
-        draft.judgements += [
-            _judgement_line(cites, facts, j, name if many else None) for j in facts.judgements
+        self.draft.judgements += [
+            _judgement_line(self.cites, facts, j, name if self.many else None)
+            for j in facts.judgements
         ]
-        # recommendations to the board
+        self._recommendations(facts, document)
+        self._summary(facts, document, prefix)
+        self._findings(facts, prefix)
+        self._improvements(facts, document, prefix)
+        for case in facts.cases[: self.template.limits["cases"]]:
+            self.draft.cases.append(f"{prefix}{case.text} {self.cites.cite(facts, case)}")
+
+    def _recommendations(self, facts: DocumentFacts, document: str) -> None:
+        """Recommendations to the board: note the grades (or the report), act on its list."""
+        cites, say = self.cites, self.template.say
+        own = [j for j in facts.judgements if j.authority is None]
         if own:
             grades = "; ".join(
                 f"{AREA_NAMES.get(j.area, j.area_text).lower()} {j.grade} "
                 f"{cites.cite_judgement(facts, j)}"
                 for j in own
             )
-            draft.recommendations.append(
-                template.say("recommend_note", document=document, grades=grades)
+            self.draft.recommendations.append(
+                say("recommend_note", document=document, grades=grades)
             )
         else:
             where = (facts.summary or [None])[0] or Located(facts.title, "", 0, None, None)
-            draft.recommendations.append(
-                template.say(
-                    "recommend_note_plain", document=document, cite=cites.cite(facts, where)
-                )
+            self.draft.recommendations.append(
+                say("recommend_note_plain", document=document, cite=cites.cite(facts, where))
             )
         if facts.improvements:
-            draft.recommendations.append(
-                template.say(
+            self.draft.recommendations.append(
+                say(
                     "recommend_improve",
                     count=len(facts.improvements),
                     cite=_improve_cite(cites, facts),
                     document=document,
                 )
             )
-        # summary bullets: judgements first, then the report's own summary
+
+    def _summary(self, facts: DocumentFacts, document: str, prefix: str) -> None:
+        """Summary bullets: judgements first, then the report's own summary."""
+        cites, say = self.cites, self.template.say
+        own = [j for j in facts.judgements if j.authority is None]
+        listed = [j for j in facts.judgements if j.authority is not None]
         overall = next((j for j in own if j.area == "overall_effectiveness"), None)
         if overall is not None:
-            heads.append(
-                template.say(
+            self.heads.append(
+                say(
                     "overall",
                     grade=overall.grade,
                     document=document,
@@ -170,8 +204,8 @@ def compose(
             )
         if listed:
             refs = sorted({cites.cite_judgement(facts, j) for j in listed}, key=_marker_key)
-            heads.append(
-                template.say(
+            self.heads.append(
+                say(
                     "rated",
                     count=len(listed),
                     grade=listed[0].grade,
@@ -181,8 +215,8 @@ def compose(
                 )
             )
         if facts.improvements:
-            tails.append(
-                template.say(
+            self.tails.append(
+                say(
                     "improve_count",
                     count=len(facts.improvements),
                     cite=_improve_cite(cites, facts),
@@ -191,54 +225,65 @@ def compose(
             )
         lists = [u for u in facts.summary if u.quote != u.text]  # a lead-in with its list
         ranked = lists + [u for u in facts.summary if u not in lists]
-        summary_groups.append(
+        self.summary_groups.append(
             [
-                f"{_prefix(name, many)}{_sentences(u, 1 if u not in lists else 5)} "
-                f"{cites.cite(facts, u)}"
+                f"{prefix}{_sentences(u, 1 if u not in lists else 5)} {cites.cite(facts, u)}"
                 for u in ranked
             ]
         )
-        # key findings: judgement sections first, a paragraph of each section in turn
+
+    def _findings(self, facts: DocumentFacts, prefix: str) -> None:
+        """Key findings: judgement sections first, a paragraph of each section in turn.
+
+        With a ``writer``, its findings from every part of the report instead (the
+        sections' paragraphs are still cited first, as they always were).
+        """
+        limits = self.template.limits
         sections = sorted(facts.sections, key=lambda s: not judgement_heading(s[0].text))
         per_section = [
             [
-                f"{_prefix(name, many)}{_heading(h.text)}: "
-                f"{_sentences(u, limits['sentences_per_finding'])} {cites.cite(facts, u)}"
+                f"{prefix}{_heading(h.text)}: "
+                f"{_sentences(u, limits['sentences_per_finding'])} {self.cites.cite(facts, u)}"
                 for u in units
             ]
             for h, units in sections
         ]
-        if writer is not None:
-            written = writer.write(facts, cites.cite, limits["sentences_per_finding"])
+        if self.writer is not None:
+            written = self.writer.write(facts, self.cites.cite, limits["sentences_per_finding"])
             written = _spread(written, limits["key_findings"])
-            finding_groups.append([f"{_prefix(name, many)}{t}" for t in written])
+            self.finding_groups.append([f"{prefix}{t}" for t in written])
         else:
-            finding_groups.append(_round_robin(per_section, limits["key_findings"]))
-        # what needs to improve: every item
+            self.finding_groups.append(_round_robin(per_section, limits["key_findings"]))
+
+    def _improvements(self, facts: DocumentFacts, document: str, prefix: str) -> None:
+        """What needs to improve (every item), each item also a next step."""
         for imp in facts.improvements:
-            text = f"{_prefix(name, many)}{imp.text.rstrip()} {cites.cite(facts, imp.item)}"
-            draft.improve.append(text)
-            steps.append(
-                template.say(
+            text = f"{prefix}{imp.text.rstrip()} {self.cites.cite(facts, imp.item)}"
+            self.draft.improve.append(text)
+            self.steps.append(
+                self.template.say(
                     "next_step_item",
-                    item=f"{_prefix(name, many)}{imp.text.rstrip().rstrip('.')}",
-                    cite=cites.cite(facts, imp.item),
+                    item=f"{prefix}{imp.text.rstrip().rstrip('.')}",
+                    cite=self.cites.cite(facts, imp.item),
                     document=document,
                 )
             )
-        for case in facts.cases[: limits["cases"]]:
-            draft.cases.append(f"{_prefix(name, many)}{case.text} {cites.cite(facts, case)}")
-    if many:
-        draft.recommendations.append(template.say("recommend_compare"))
-    budget = limits["summary_bullets"]
-    room = max(budget - len(heads) - len(tails), 0)
-    draft.summary = (heads + _round_robin(summary_groups, room) + tails)[:budget]
-    draft.findings = _round_robin(finding_groups, limits["key_findings"])
-    if not draft.judgements and "judgements" in template.order:
-        draft.notes.append(template.say("no_judgements"))
-    draft.next_steps = steps[: limits["next_steps"]] + list(template.next_steps)
-    draft.references = cites.references
-    return _renumbered(draft)
+
+    def finish(self) -> Draft:
+        """The draft with the summary and findings shared out and the references listed."""
+        draft, template, limits = self.draft, self.template, self.template.limits
+        if self.many:
+            draft.recommendations.append(template.say("recommend_compare"))
+        budget = limits["summary_bullets"]
+        room = max(budget - len(self.heads) - len(self.tails), 0)
+        shared = _round_robin(self.summary_groups, room)
+        draft.summary = (self.heads + shared + self.tails)[:budget]
+        draft.findings = _round_robin(self.finding_groups, limits["key_findings"])
+        if not draft.judgements and "judgements" in template.order:
+            draft.notes.append(template.say("no_judgements"))
+        draft.next_steps = self.steps[: limits["next_steps"]] + list(template.next_steps)
+        draft.references = self.cites.references
+        return draft
 
 
 def _renumbered(draft: Draft) -> Draft:
