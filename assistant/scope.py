@@ -193,6 +193,42 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
     return docs, None
 
 
+def _documents_of(
+    names: Sequence[str],
+    und: Understood,
+    holdings: Holdings,
+    mentions: Callable[[str], list[str]] | None,
+) -> tuple[dict[str, tuple[str, ...]], list[str], list[str], list[str]]:
+    """The documents in scope for each authority named, and what is missing.
+
+    Returns the documents by authority, the names the library holds nothing on, the
+    reasons nothing fits (a year not held) and the names answered from documents that
+    mention them.
+    """
+    by_authority: dict[str, tuple[str, ...]] = {}
+    missing: list[str] = []
+    reasons: list[str] = []
+    mentioned: list[str] = []
+    for name in names:
+        docs = holdings.about(name)
+        found = mentions(name) if mentions is not None else []
+        if docs:
+            chosen, why = _pick(docs, und, name)
+            if chosen:
+                # its own documents first, then national reports that discuss it
+                general = [] if und.recency or und.years else found
+                by_authority[name] = tuple(dict.fromkeys([d.doc_id for d in chosen] + general))
+            elif why:
+                reasons.append(why)
+            continue
+        if found:
+            by_authority[name] = tuple(found)
+            mentioned.append(name)
+        else:
+            missing.append(name)
+    return by_authority, missing, reasons, mentioned
+
+
 def decide_scope(
     und: Understood,
     holdings: Holdings,
@@ -227,27 +263,7 @@ def decide_scope(
                 ),
             )
         return Scope(years=und.years, recency=und.recency, doc_ids=tuple(d.doc_id for d in docs))
-    by_authority: dict[str, tuple[str, ...]] = {}
-    missing: list[str] = []
-    reasons: list[str] = []
-    mentioned: list[str] = []
-    for name in names:
-        docs = holdings.about(name)
-        found = mentions(name) if mentions is not None else []
-        if docs:
-            chosen, why = _pick(docs, und, name)
-            if chosen:
-                # its own documents first, then national reports that discuss it
-                general = [] if und.recency or und.years else found
-                by_authority[name] = tuple(dict.fromkeys([d.doc_id for d in chosen] + general))
-            elif why:
-                reasons.append(why)
-            continue
-        if found:
-            by_authority[name] = tuple(found)
-            mentioned.append(name)
-        else:
-            missing.append(name)
+    by_authority, missing, reasons, mentioned = _documents_of(names, und, holdings, mentions)
     notes = [f"The library has no report on {name}." for name in missing] + reasons
     if mentioned:
         notes.append(
