@@ -126,17 +126,15 @@ def asks_for_person(question: str) -> bool:
     return bool(_PERSON_QUESTION.search(question))
 
 
-# Asking for a person's name: "name", or who holds a post that one named person holds
-# (the lead inspector is asked for even without "who": "warks 2025 lead inspector").
-_NAME_ASKED = re.compile(
-    r"\bnames?\b(?! (?:of|for) (?:the |a )?(?:team|service|scheme|project|programme|tool|model))"
-    r"|\blead (?:inspector|hmi)\b",
-    re.IGNORECASE,
-)
+# Asking for a person's name: the lead inspector, or who holds (or the name of) a post
+# one named person holds. "newham RAA name" asks for an agency's name, not a person's.
+_LEAD_INSPECTOR = re.compile(r"\blead (?:inspector|hmi)\b", re.IGNORECASE)
 _POST = re.compile(
-    r"\b(?:dcs|director of children.?s services|lead member|chief executive|portfolio holder)\b",
+    r"\b(?:dcs|director of children.?s services|lead member|chief executive|portfolio holder|"
+    r"lead councillor|cabinet member)\b",
     re.IGNORECASE,
 )
+_WHO_OR_NAME = re.compile(r"\b(?:who|whose|names?)\b", re.IGNORECASE)
 _WHEN = re.compile(r"\b(?:when|dates?|how long)\b", re.IGNORECASE)
 
 
@@ -145,8 +143,8 @@ def asks_for_name(question: str) -> bool:
     if _WHEN.search(question):
         return False
     return bool(
-        _NAME_ASKED.search(question)
-        or (_POST.search(question) and re.search(r"\bwho\b", question, re.IGNORECASE))
+        _LEAD_INSPECTOR.search(question)
+        or (_POST.search(question) and _WHO_OR_NAME.search(question))
     )
 
 

@@ -472,3 +472,20 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
     assert answerer.answer(question, chunks).refused is not named
     signed = [chunk("Director of children's services: Jane Smith, Dorset Council.\n")]
     assert not answerer.answer("dorset DCS name", signed).refused
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("dorset DCS name", True),
+        ("warks 2025 lead inspector", True),
+        ("who is the lead member for children in leicester", True),
+        ("newham RAA name", False),  # an agency's name, not a person's
+        ("what did the DCS say about recruitment", False),
+        ("when did the lead inspector visit", False),
+    ],
+)
+def test_asks_for_a_persons_name(question, asks):
+    from assistant.answering.intent import asks_for_name
+
+    assert asks_for_name(question) is asks
