@@ -9,7 +9,7 @@ import re
 
 from assistant.answering.intent import years_in
 from assistant.answering.text_units import stem, terms
-from core.vocabulary import QUESTION_WORDS
+from core.vocabulary import QUESTION_WORDS, VERDICT_WORDS
 from vectorstore.store import StoredChunk
 
 # Words that place a question (which inspection, which report) rather than say what it asks.
@@ -33,12 +33,19 @@ GENERIC_QUESTION = frozenset(
 # the subject words among them still weigh in matching a passage (by their rarity).
 _SUBJECT = frozenset("children services service council councils authority authorities".split())
 FRAMING = frozenset(t for w in QUESTION_WORDS - _SUBJECT for t in terms(w))
+# Words asking how good something is ("issues", "findings", "effective"): not a topic.
+VERDICT = frozenset(t for w in VERDICT_WORDS for t in terms(w))
 # Report furniture that matches a question's place and date but answers nothing.
 _FURNITURE = re.compile(
     r"^(?:inspection dates?\b|lead inspector\b|report published\b|©|crown copyright\b|"
     r"inspection of .{0,60} children.s services$)",
     re.IGNORECASE,
 )
+
+
+def with_parts(vocabulary: set[str]) -> set[str]:
+    """``vocabulary`` and the parts of its hyphenated words ("17-year-old": "year", "old")."""
+    return vocabulary | {part for t in vocabulary if "-" in t for part in t.split("-") if part}
 
 
 def in_vocabulary(term: str, vocabulary: set[str]) -> bool:
@@ -110,6 +117,7 @@ def topic_terms(question: str, chunks: list[StoredChunk]) -> list[str]:
         for t in wanted
         if t not in LOCATING
         and t not in FRAMING
+        and t not in VERDICT
         and t not in names
         and not re.fullmatch(r"\d{4}", t)
     ]

@@ -38,6 +38,7 @@ from assistant.answering.coverage import (
     in_vocabulary,
     is_furniture,
     topic_terms,
+    with_parts,
 )
 from assistant.answering.intent import (
     asks_for_grades,
@@ -341,9 +342,13 @@ class ExtractiveAnswerer:
         Generic question words and abbreviations (which retrieval expands) are not key.
         """
         abbreviations = {stem(w) for w in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]s?\b", question)}
-        vocabulary = {
-            t for c in chunks for t in terms(f"{c.title}\n{c.section or ''}\n{c.context}\n{c.text}")
-        }
+        vocabulary = with_parts(
+            {
+                t
+                for c in chunks
+                for t in terms(f"{c.title}\n{c.section or ''}\n{c.context}\n{c.text}")
+            }
+        )
         return [
             t
             for t in topic

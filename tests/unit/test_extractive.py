@@ -489,3 +489,17 @@ def test_asks_for_a_persons_name(question, asks):
     from assistant.answering.intent import asks_for_name
 
     assert asks_for_name(question) is asks
+
+
+def test_casual_words_and_hyphenated_forms_do_not_make_a_topic_missing(answerer):
+    """'issues' asks how good, not about what; '17 year olds' is '17-year-olds' in text."""
+    chunks = [
+        chunk(
+            "Homeless 16- and 17-year-olds receive a timely joint assessment from housing "
+            "and children's services, although some wait too long for accommodation.",
+            authorities=("Kent",),
+        )
+    ]
+    drafted = answerer.answer("kent homeless 16 and 17 year olds - any issues?", chunks)
+    assert not drafted.refused
+    assert "17-year-olds" in drafted.citations[0].quote
