@@ -130,11 +130,19 @@ def asks_for_person(question: str) -> bool:
 # one named person holds. "newham RAA name" asks for an agency's name, not a person's.
 _LEAD_INSPECTOR = re.compile(r"\blead (?:inspector|hmi)\b", re.IGNORECASE)
 _POST = re.compile(
-    r"\b(?:dcs|director of children.?s services|lead member|chief executive|portfolio holder|"
-    r"lead councillor|cabinet member)\b",
+    r"\b(?:dcs|director|lead member|chief executive|portfolio holder|councillor|"
+    r"cabinet member|chair|chairs|chairman|chairwoman|chairperson|principal social worker|"
+    r"psw|mayor|leader of the council|inspectors?|hmi)\b",
     re.IGNORECASE,
 )
 _WHO_OR_NAME = re.compile(r"\b(?:who|whose|names?)\b", re.IGNORECASE)
+_NAME = re.compile(r"\bnames?\b", re.IGNORECASE)
+# what else has a name: "the RAA's name", "name of the service"
+_NAMED_THING = re.compile(
+    r"\b(?:agency|agencies|team|service|services|scheme|project|programme|program|tool|model|"
+    r"hub|board|partnership|trust|charity|provider|school|college|unit|panel|group|framework|"
+    r"approach|system|strategy|policy|plan|initiative|app|[A-Z]{2,}s?)\b"
+)
 _WHEN = re.compile(r"\b(?:when|dates?|how long)\b", re.IGNORECASE)
 
 
@@ -145,6 +153,7 @@ def asks_for_name(question: str) -> bool:
     return bool(
         _LEAD_INSPECTOR.search(question)
         or (_POST.search(question) and _WHO_OR_NAME.search(question))
+        or (_NAME.search(question) and not _NAMED_THING.search(question))
     )
 
 

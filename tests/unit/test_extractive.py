@@ -481,6 +481,9 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
         ("warks 2025 lead inspector", True),
         ("who is the lead member for children in leicester", True),
         ("newham RAA name", False),  # an agency's name, not a person's
+        ("whats the name of the family hubs scheme in kent", False),
+        ("name of the social worker who led the audit", True),
+        ("who chairs the safeguarding partnership in kent", True),
         ("what did the DCS say about recruitment", False),
         ("when did the lead inspector visit", False),
     ],
