@@ -156,7 +156,8 @@ or judgement; its subject is what is left."""
 
 _DEFINITION = (
     r"\bwhat (?:does|do|did|is meant by) .{1,50}?\b(?:mean|stand for)\b|\bstand(?:s)? for\b|"
-    r"\bmeaning of\b|\bdefin(?:e|ition)\b|\bwhat is an? [a-z]+\b\s*\??$"
+    r"\bmeaning\b|\bdefin(?:e|ed|ition)\b|\bwhat is an? [a-z]+\b\s*\??$|\bacronym\b|"
+    r"\babbreviation\b|\bshort for\b|\bwhat(?:'s| is) (?:the|an?) (?-i:[A-Z][A-Za-z-]*[A-Z])\b"
 )
 
 INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
