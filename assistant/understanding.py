@@ -13,7 +13,9 @@ list (``core/reference``), never by a list of the library's own councils:
   from compound names ("K&C" and "Kensington" for "Kensington and Chelsea", "Telford"),
   and compass abbreviations ("N Tyneside", "S Glos"): 0.9;
 - names typed in lower case ("kent", "windsor and maidenhead"): 0.85;
-- a misspelt place word, corrected against the reference names: 0.75.
+- a misspelt place word, corrected against the reference names, or a name written short
+  by dropping letters ("Nottm", "Lpool", "B'ham"; only words the library does not use):
+  0.75.
 
 The intent is one of :data:`INTENTS`, read from the question's wording with the domain
 vocabulary in :mod:`assistant.vocabulary`.
@@ -236,6 +238,12 @@ def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]])
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
 
 
+def _in_order(short: str, word: str) -> bool:
+    """Whether the letters of ``short`` appear in ``word`` in the same order."""
+    letters = iter(word)
+    return all(c in letters for c in short)
+
+
 def _names_by_first_word(index: AuthorityIndex) -> dict[str, set[str]]:
     """Every authority's name by the first word of it, lower-cased ("kingston": two)."""
     out: dict[str, set[str]] = {}
@@ -303,6 +311,7 @@ class QuestionReader:
         self._lower_names: dict[str, str] = {}
         self._ambiguous: dict[str, str] = {}
         self._first_words: dict[str, str] = {}
+        self._by_first: dict[str, set[str]] | None = None
         # multi-word names as compared (see _phrase), by their number of words
         self._phrases: dict[int, dict[str, str]] = {}
 
@@ -394,6 +403,7 @@ class QuestionReader:
             return question, {}
         found: dict[str, AuthorityRef] = {}
         question = self._misspelt_phrases(question, found)
+        question = self._contractions(question, found)
         exact_spans = [(s.start, s.end) for s in self._authorities.spans(question)]
 
         def swap(m: re.Match[str]) -> str:
@@ -422,6 +432,54 @@ class QuestionReader:
             return f"{name} Council" if how == "name in context" else name
 
         return pattern.sub(swap, question), found
+
+    def _contractions(self, question: str, found: dict[str, AuthorityRef]) -> str:
+        """Names written short by dropping letters ("Nottm", "Lpool", "B'ham").
+
+        A word the library does not use, of four to eight letters and not in capitals,
+        that keeps the first and the last letter of one authority's name (or of the first
+        word that names it alone), drops a third to three fifths of it and keeps the rest
+        in order, reads as that authority when no other authority fits.
+        """
+        if self._authorities is None:
+            return question
+        vocabulary = self._analyzer.vocabulary()
+        if not vocabulary:  # which words are ordinary is not known: "care" is no "Calderdale"
+            return question
+        names = {w: next(iter(n)) for w, n in self._first_names().items() if len(n) == 1}
+        out = question
+        for m in reversed(list(_WORD.finditer(question))):
+            typed = m.group()
+            low = re.sub(r"['’]", "", typed).lower()
+            if (
+                not 4 <= len(low) <= 8
+                or not low.isalpha()
+                or typed.isupper()  # an abbreviation ("GCSE")
+                or low in STOPWORDS
+                or low in vocabulary
+                or any(t in vocabulary for t in terms(low))
+                or low in self._lower_names
+                or low in (self._forms or {})
+            ):
+                continue
+            fits = {
+                name
+                for word, name in names.items()
+                if word[0] == low[0]
+                and word[-1] == low[-1]
+                and 0.4 * len(word) <= len(low) <= 0.7 * len(word)
+                and _in_order(low, word)
+            }
+            if len(fits) == 1:
+                name = fits.pop()
+                found.setdefault(name, AuthorityRef(name, typed, SPELLING, "contraction"))
+                out = out[: m.start()] + name + out[m.end() :]
+        return out
+
+    def _first_names(self) -> dict[str, set[str]]:
+        if self._by_first is None and self._authorities is not None:
+            self._by_first = _names_by_first_word(self._authorities)
+        return self._by_first or {}
 
     def _misspelt_phrases(self, question: str, found: dict[str, AuthorityRef]) -> str:
         """Multi-word names typed with a slip ("norh somerset", "kensingtn and chelsea").

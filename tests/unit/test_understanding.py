@@ -211,3 +211,38 @@ def test_asking_what_is_behind_a_grade_is_a_why(question):
 
 def test_what_made_a_difference_is_not_a_why():
     assert classify_intent("what made the biggest difference for care leavers", 1) != "why"
+
+
+@pytest.fixture(scope="module")
+def reader_with_words() -> QuestionReader:
+    """A reader that knows the library's ordinary words (as the app's does)."""
+    index = AuthorityIndex.load()
+    words = {"care", "leavers", "children", "call", "role", "line", "case", "kids", "city"}
+    return QuestionReader(QueryAnalyzer(Glossary.load(), index, lambda: words), index)
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("main points nottm city childrens services july 2022", "Nottingham"),
+        ("lpool care leavers", "Liverpool"),
+        ("B'ham ofsted 2023", "Birmingham"),
+    ],
+)
+def test_names_written_short_by_dropping_letters(reader_with_words, question, name):
+    und = reader_with_words.read(question)
+    assert und.names == (name,)
+    assert und.authorities[0].how == "contraction"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what do they call personal advisers", "who does the LADO role", "care line referrals"],
+)
+def test_ordinary_words_are_not_contractions(reader_with_words, question):
+    assert reader_with_words.read(question).names == ()
+
+
+def test_no_contractions_without_the_librarys_words(reader):
+    # without a vocabulary nothing tells "care" from a shortened "Calderdale"
+    assert reader.read("nottm care leavers").names == ()
