@@ -173,7 +173,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "why": re.compile(
-        r"(^\s*why\b|\bwhy (?:was|were|is|are|did|do|does|has|have|had|not)\b|\breasons?\b|"
+        r"(\bwhy\b|\breasons?\b|"
         r"\bbecause\b|\bexplain\b|\bwhat led to\b|\bhow come\b|\bjustif|\bbasis for\b|"
         r"\bwhat (?:was|were) behind\b|\bwhy\s*(?:\?\s*)?$|\band why\b|"
         r"\bwhat (?:got|made|earned) (?:them|it|the council)\b|\bwhat went wrong\b|"

@@ -27,6 +27,7 @@ from assistant.drafting.extract import (
 )
 from assistant.models import Citation
 from core.documents import ParsedDocument
+from core.vocabulary import GRADE_WORDS
 from ingest.authorities import AuthorityIndex
 
 _CACHE_SIZE = 32
@@ -271,6 +272,18 @@ _DEFINITION_WORDS = frozenset(
 _BELOW_GOOD = re.compile(r"\b(?:requires? improvement|inadequate|adequate)\b", re.I)
 
 
+# an older report's heading states its judgement without a colon ("The experiences and
+# progress of children looked after and achieving permanence Requires improvement")
+_ENDS_IN_GRADE = re.compile(rf"\b(?:{GRADE_WORDS})\s*$", re.IGNORECASE)
+
+
+def _section_heading(line: str) -> bool:
+    """Whether a line heads a judgement's section (a short line ending in the grade)."""
+    if len(line.split()) > 25:
+        return False
+    return judgement_heading(line) or bool(_ENDS_IN_GRADE.search(line))
+
+
 def _judgement_section(
     facts: DocumentFacts, wanted: Sequence[str]
 ) -> tuple[str, list[Located]] | None:
@@ -283,19 +296,30 @@ def _judgement_section(
         if stripped:
             lines.append((pos + raw.index(stripped), stripped))
         pos += len(raw) + 1
-    best: tuple[int, int] | None = None
+    found: list[tuple[int, int]] = []
     for i, (_, line) in enumerate(lines):
-        if len(line.split()) > 25 or not judgement_heading(line):
+        if not _section_heading(line):
             continue
         hits = sum(1 for w in wanted if w in line.lower())
-        if hits and (best is None or hits > best[0]):
-            best = (hits, i)
-    if best is None:
-        return None
-    heading = lines[best[1]][1]
+        if hits:
+            found.append((-hits, i))
+    # the best-named heading with paragraphs under it: a report may list its judgements
+    # first (a summary table of headings) and give each its section later
+    for _, i in sorted(found):
+        units = _paragraphs_under(facts, lines, i)
+        if units:
+            return lines[i][1], units
+    return None
+
+
+def _paragraphs_under(
+    facts: DocumentFacts, lines: list[tuple[int, str]], at: int
+) -> list[Located]:
+    """Up to three paragraphs under the judgement heading at line ``at``."""
+    heading = lines[at][1]
     units: list[Located] = []
-    for start, line in lines[best[1] + 1 :]:
-        if judgement_heading(line) and len(line.split()) <= 25:
+    for start, line in lines[at + 1 :]:
+        if _section_heading(line):
             break
         words = len(line.split())
         if words < _MIN_PARAGRAPH_WORDS or line[-1:] not in ".!?)’”'\"":
@@ -307,7 +331,7 @@ def _judgement_section(
         units.append(Located(body, body, offset, facts.doc.page_at(offset), heading))
         if len(units) >= 3:
             break
-    return (heading, units) if units else None
+    return units
 
 
 def _improve_heading(facts: DocumentFacts) -> str:

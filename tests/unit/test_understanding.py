@@ -203,6 +203,7 @@ def test_each_authority_keeps_the_years_written_with_it(reader, question, kent, 
         "what's behind surrey's good grade for children in care",
         "what evidence did ofsted give for bolton's leadership grade",
         "what got them an RI",
+        "barnsley 2014 - why that grade for leadership",
     ],
 )
 def test_asking_what_is_behind_a_grade_is_a_why(question):

@@ -1,0 +1,41 @@
+"""Whole-report answers: the section that gives a judgement, in either framework's form."""
+
+from __future__ import annotations
+
+from assistant.answering.whole import WholeReportAnswerer
+from core.documents import ParsedDocument
+from ingest.raw import CleanedText
+from ingest.structure import segment
+
+# An older (2013-2017) report: its judgements listed first, each heading its own section
+# later, without a colon before the grade.
+SIF = """Summary of judgements
+1. Children who need help and protection Requires improvement
+2. Children looked after and achieving permanence Requires improvement
+2.1 Adoption performance Good
+The experiences and progress of children who need help and protection Requires improvement
+Summary
+Despite some progress since the last inspection, the pace of change is not as evident for children in need of help and protection as elsewhere.
+Early help services are increasingly reaching children when needs are first identified and result in effective support for families.
+The experiences and progress of children looked after and achieving permanence Requires improvement
+Summary
+Most children become looked after when it is in their best interests, and most live in stable homes with carers who meet their needs well.
+"""
+
+
+def _answerer(text: str) -> WholeReportAnswerer:
+    blocks = segment(CleanedText(text), "txt")
+    doc = ParsedDocument("d1", "report.txt", "txt", text, blocks=blocks)
+    return WholeReportAnswerer(lambda doc_id: doc if doc_id == "d1" else None)
+
+
+def test_the_reasons_come_from_the_section_not_the_list_of_judgements():
+    drafted = _answerer(SIF).reasons("d1", ["help and protection", "protection"])
+    assert drafted is not None
+    assert "pace of change" in drafted.text
+    assert all("looked after" not in c.quote for c in drafted.citations)
+
+
+def test_another_judgements_section_is_found_the_same_way():
+    drafted = _answerer(SIF).reasons("d1", ["looked after", "permanence"])
+    assert drafted is not None and "best interests" in drafted.text
