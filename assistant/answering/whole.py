@@ -312,9 +312,7 @@ def _judgement_section(
     return None
 
 
-def _paragraphs_under(
-    facts: DocumentFacts, lines: list[tuple[int, str]], at: int
-) -> list[Located]:
+def _paragraphs_under(facts: DocumentFacts, lines: list[tuple[int, str]], at: int) -> list[Located]:
     """Up to three paragraphs under the judgement heading at line ``at``."""
     heading = lines[at][1]
     units: list[Located] = []
