@@ -15,11 +15,14 @@ SIF = """Summary of judgements
 2.1 Adoption performance Good
 The experiences and progress of children who need help and protection Requires improvement
 Summary
-Despite some progress since the last inspection, the pace of change is not as evident for children in need of help and protection as elsewhere.
-Early help services are increasingly reaching children when needs are first identified and result in effective support for families.
+Despite some progress since the last inspection, the pace of change is not as evident for \
+children in need of help and protection as elsewhere.
+Early help services are increasingly reaching children when needs are first identified and \
+result in effective support for families.
 The experiences and progress of children looked after and achieving permanence Requires improvement
 Summary
-Most children become looked after when it is in their best interests, and most live in stable homes with carers who meet their needs well.
+Most children become looked after when it is in their best interests, and most live in \
+stable homes with carers who meet their needs well.
 """
 
 
