@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answering.text_units import STOPWORDS
-from assistant.app import MAX_QUESTION_CHARS
+from assistant.asking import MAX_QUESTION_CHARS
 from assistant.models import Answer
 from assistant.query import QueryAnalysis, extract_years
 from ingest.tokens import count_tokens, get_encoding
