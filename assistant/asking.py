@@ -140,7 +140,7 @@ class Asking:
 
     def _prepare(self, question: str, k: int | None, filters: Filters | None) -> _Prepared:
         """Understand the question once, decide its scope, then read the tables and retrieve."""
-        question = self._checked_question(question)
+        question = self.checked_question(question)
         began = time.perf_counter()
         und = self.understand(question)
         scope = (
@@ -319,7 +319,8 @@ class Asking:
         return drafted
 
     @staticmethod
-    def _checked_question(question: str) -> str:
+    def checked_question(question: str) -> str:
+        """The question stripped; ``InputError`` when it is empty or over the length limit."""
         question = (question or "").strip()
         if not question:
             raise InputError("the question is empty")
