@@ -28,6 +28,7 @@ from assistant.evaluation import (
     RetrievalMetrics,
 )
 from assistant.service import FILES_SEP
+from core.errors import InputError
 
 EvalFiles = Annotated[
     list[Path],
@@ -84,26 +85,8 @@ def eval_command(
       ofsted-assistant eval bench/eval/sample.jsonl --baseline --docs data/sample
       ofsted-assistant eval bench/eval/v2/*.jsonl --split dev
     """
-    from assistant.evaluation import load_eval_sets
-    from core.errors import InputError
-
     with errors_to_exit():
-        questions = load_eval_sets(files)
-        v2 = any(q.version == 2 for q in questions)
-        if split is not None:
-            if split not in SPLITS:
-                raise InputError(f"--split must be one of: {', '.join(SPLITS)} (got {split!r})")
-            questions = [q for q in questions if q.split == split]
-            if not questions:
-                raise InputError(f"no questions of the {split} split in the given files")
-        if baseline and docs is None:
-            raise InputError("--baseline needs --docs DIR (the folder the index was built from)")
-        if docs is not None and not baseline:
-            raise InputError("--docs is only used with --baseline")
-        if baseline and v2:
-            raise InputError("--baseline works with v1 sets only (one folder of documents)")
-        if docs is not None and not docs.is_dir():
-            raise InputError(f"--docs must be a folder: {docs}")
+        questions, v2 = _questions(files, split, baseline, docs)
         library = build(data_dir, chroma_host, chroma_port, verbose)
         if not library.documents():
             raise InputError("the index is empty: run `ofsted-assistant ingest` first")
@@ -123,6 +106,31 @@ def eval_command(
         sys.stdout.write(render_split_report(report) + "\n")  # type: ignore[arg-type]
     else:
         sys.stdout.write(render_report(report) + "\n")  # type: ignore[arg-type]
+
+
+def _questions(
+    files: list[Path], split: str | None, baseline: bool, docs: Path | None
+) -> tuple[list[Any], bool]:
+    """The questions to ask (of ``split``) and whether a set is v2; bad options raise."""
+    from assistant.evaluation import load_eval_sets
+
+    questions = load_eval_sets(files)
+    v2 = any(q.version == 2 for q in questions)
+    if split is not None:
+        if split not in SPLITS:
+            raise InputError(f"--split must be one of: {', '.join(SPLITS)} (got {split!r})")
+        questions = [q for q in questions if q.split == split]
+        if not questions:
+            raise InputError(f"no questions of the {split} split in the given files")
+    if baseline and docs is None:
+        raise InputError("--baseline needs --docs DIR (the folder the index was built from)")
+    if docs is not None and not baseline:
+        raise InputError("--docs is only used with --baseline")
+    if baseline and v2:
+        raise InputError("--baseline works with v1 sets only (one folder of documents)")
+    if docs is not None and not docs.is_dir():
+        raise InputError(f"--docs must be a folder: {docs}")
+    return questions, v2
 
 
 @contextmanager
