@@ -171,8 +171,9 @@ class Documents:
         Questions to this library wait for the whole run: the store's writer lock, then
         the write lock, are held throughout (in the order every write takes them), and the
         lexical index is rebuilt once, at the end. The window's uploads go through
-        :meth:`upload`, which holds the write lock only while each document becomes visible. ``on_stage`` is told
-        as each stage of each file starts; ``added_by`` is recorded with each document.
+        :meth:`upload`, which holds the write lock only while each document becomes visible.
+        ``on_stage`` is told as each stage of each file starts; ``added_by`` is recorded
+        with each document.
         """
         with self.assistant.store.writing(), self.lock.writing():
             return self.assistant.ingest(files, on_stage=on_stage, added_by=added_by)
