@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.answering.intent import has_figure, has_money  # noqa: E402
 from assistant.answering.judgements import asks_about_grades  # noqa: E402
-from assistant.conversation import _replace  # noqa: E402
+from assistant.follow_up import _replace  # noqa: E402
 from ingest.clean import clean_text  # noqa: E402
 from ingest.markup import clean_inline  # noqa: E402
 from ingest.metadata import extract_metadata  # noqa: E402

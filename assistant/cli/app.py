@@ -1,4 +1,4 @@
-"""``ofsted-assistant``: the command line, a thin layer over :mod:`assistant.app`.
+"""``ofsted-assistant``: the command line, a thin layer over the facade (:mod:`assistant.service`).
 
 Exit codes: 0 success; 1 error; 2 bad usage; 3 partial (some files or questions failed).
 """
@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -28,6 +28,9 @@ from assistant.cli.common import (
 from assistant.render import render_answer_text, render_documents, render_ingest_summary
 from core.dates import document_dates
 from core.errors import InputError
+
+if TYPE_CHECKING:
+    from assistant.service import Library
 
 app = typer.Typer(
     name="ofsted-assistant",
@@ -60,8 +63,7 @@ def ingest(
     Example: ofsted-assistant ingest reports/ extra/letter.pdf
     """
     from assistant.cli.progress import IngestBar
-    from assistant.models import IngestOutcome, IngestReport
-    from ingest.loader import find_files
+    from assistant.service import IngestOutcome, IngestReport, find_files
 
     with errors_to_exit():
         missing = [str(p) for p in paths if not p.exists()]
@@ -70,9 +72,9 @@ def ingest(
         files, links = find_files(paths)
         if not files and not links:
             raise InputError("no files found in the given paths")
-        assistant = build(data_dir, chroma_host, chroma_port, verbose)
+        library = build(data_dir, chroma_host, chroma_port, verbose)
         with IngestBar(files, err) as bar:
-            report = assistant.ingest(files, on_stage=bar.update, added_by=_os_user())
+            report = library.ingest(files, on_stage=bar.update, added_by=_os_user())
         skipped = tuple(IngestOutcome(source, "failed", reason) for source, reason in links)
         report = IngestReport(report.outcomes + skipped, report.seconds)
         out.print(render_ingest_summary(report))
@@ -129,34 +131,30 @@ def ask(
     with errors_to_exit():
         if (question is None) == (batch is None):
             raise InputError("give either a QUESTION or --batch FILE")
-        assistant = build(data_dir, chroma_host, chroma_port, verbose)
-        filters = assistant.make_filters(
+        library = build(data_dir, chroma_host, chroma_port, verbose)
+        filters = library.filters(
             authorities=authority or (), kinds=kind or (), since=since, until=until, docs=doc or ()
         )
         if batch is not None:
             write = (lambda line: sys.stdout.write(line + "\n")) if as_json else out.print
-            failures = run_batch(
-                assistant, batch, as_json=as_json, write=write, k=k, filters=filters
-            )
-            _say_if_empty(assistant)
+            failures = run_batch(library, batch, as_json=as_json, write=write, k=k, filters=filters)
+            _say_if_empty(library)
             raise typer.Exit(3 if failures else 0)
-        answer = assistant.ask(question or "", k=k, filters=filters)
+        answer = library.ask(question or "", k=k, filters=filters)
         if as_json:
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:
-            cited = {c.doc_id for c in answer.citations}
-            dates = {
-                d.doc_id: document_dates(d.meta) for d in assistant.documents() if d.doc_id in cited
-            }
+            cited = library.cited_documents(answer.citations)
+            dates = {doc_id: document_dates(d.meta) for doc_id, d in cited.items()}
             out.print(render_answer_text(answer, dates))
-        _say_if_empty(assistant)
+        _say_if_empty(library)
 
 
-def _say_if_empty(assistant: Any) -> None:
+def _say_if_empty(library: Library) -> None:
     """Exit 1 naming the data directory when the library has no documents."""
-    if assistant.store.count_chunks() == 0:
+    if library.empty():
         err.print(
-            f"error: the library in {escape(str(assistant.settings.data_dir))} is empty "
+            f"error: the library in {escape(str(library.settings.data_dir))} is empty "
             "(`make demo`'s library is .demo-data: --data-dir .demo-data)"
         )
         raise typer.Exit(1)
@@ -226,11 +224,11 @@ def docs_remove(
     Example: ofsted-assistant docs remove westminster-2006-apa-letter.txt
     """
     with errors_to_exit():
-        assistant = build(data_dir, chroma_host, chroma_port, False)
+        library = build(data_dir, chroma_host, chroma_port, False)
         for ref in refs:
-            record = assistant.remove(ref)
+            record = library.remove(ref)
             out.print(f"removed {escape(record.source)} ({record.chunk_count} chunks)")
-        if assistant.settings.store.mode == "http":
+        if library.settings.store.mode == "http":
             err.print(SERVER_KEEPS_TEXT)
 
 
@@ -264,14 +262,13 @@ def docs_compact(
       ofsted-assistant docs compact
       ofsted-assistant docs compact --chroma-path /srv/chroma
     """
-    from assistant.housekeeping import compact_chroma_directory
+    from assistant.service import compact_chroma_directory
 
     with errors_to_exit():
         if chroma_path is not None:
             done = compact_chroma_directory(chroma_path)
         else:
-            assistant = build(data_dir, chroma_host, chroma_port, False)
-            done = assistant.compact()
+            done = build(data_dir, chroma_host, chroma_port, False).compact()
             if done is None:
                 raise InputError(SERVER_KEEPS_TEXT.removeprefix("note: "))
         if not done:

@@ -1,7 +1,8 @@
 """``ofsted-assistant chat``: a conversation in the terminal, follow-up questions allowed.
 
-``register(app)`` adds the command to the main Typer app; the conversation logic is in
-:mod:`assistant.conversation`. Reads lines from stdin (a terminal or a pipe).
+``register(app)`` adds the command to the main Typer app; the conversation is one of the
+facade's (:meth:`assistant.service.Library.stream`). Reads lines from stdin (a terminal or
+a pipe).
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from assistant.cli.common import (
     errors_to_exit,
     out,
 )
-from assistant.models import Answer
 from assistant.render import render_answer_text
+from assistant.service import Answer
 from core.errors import AssistantError
 
 if TYPE_CHECKING:
-    from assistant.conversation import Conversation
+    from assistant.service import Library
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +67,9 @@ def chat_command(
       ofsted-assistant chat
       printf 'What needs to improve in Kent?\nAnd their care leavers?\n' | ofsted-assistant chat
     """
-    from assistant.conversation import Conversation
-
     with errors_to_exit():
-        conversation = Conversation(build(data_dir, chroma_host, chroma_port, verbose))
+        library = build(data_dir, chroma_host, chroma_port, verbose)
+    session = library.start_conversation()
     interactive = sys.stdin.isatty()
     if interactive:
         out.print("Type a question, /help for help, /quit to leave.")
@@ -95,24 +95,25 @@ def chat_command(
             out.print(escape(HELP))
             continue
         if command == "/new":
-            conversation.reset()
+            library.forget_conversation(session)
+            session = library.start_conversation()
             out.print("(new conversation)")
             continue
         if command.startswith("/"):
             err.print(f"error: unknown command {escape(question)}: try /help")
             continue
-        _answer(conversation, question, k)
+        _answer(library, session, question, k)
 
 
-def _answer(conversation: Conversation, question: str, k: int | None) -> None:
+def _answer(library: Library, session: str, question: str, k: int | None) -> None:
     """Stream one answer, then its sources; errors become one line on stderr."""
     try:
-        standalone = conversation.rewrite(question)
+        standalone = library.rewrite(session, question)
         if standalone != question:
             out.print(f"(asked as: {escape(standalone)})")
         answer = None
         shown: list[str] = []
-        for item in conversation.stream(question, standalone=standalone, k=k):
+        for item in library.stream(session, question, k=k, standalone=standalone):
             if isinstance(item, Answer):
                 answer = item
             else:

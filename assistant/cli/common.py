@@ -1,4 +1,7 @@
-"""Pieces shared by the CLI's modules: consoles, common options, errors, wiring."""
+"""Pieces shared by the CLI's modules: consoles, common options, errors, the library.
+
+Every command works through the facade, :class:`assistant.service.Library`, opened here.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from core.errors import AssistantError, ConfigError, InputError
+
+if TYPE_CHECKING:
+    from assistant.service import Library
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -86,14 +92,14 @@ def setup_logging(verbose: bool) -> None:
         handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
 
 
-def build(data_dir: Path | None, host: str | None, port: int | None, verbose: bool) -> Any:
-    """Configure logging and build the assistant from settings and options."""
+def build(data_dir: Path | None, host: str | None, port: int | None, verbose: bool) -> Library:
+    """Configure logging and open the library (the facade) from settings and options."""
     return build_from(settings_from(data_dir, host, port), verbose)
 
 
-def build_from(settings: Any, verbose: bool) -> Any:
-    """Configure logging and build the assistant from ``settings`` as given."""
-    from assistant.app import build_assistant
+def build_from(settings: Any, verbose: bool) -> Library:
+    """Configure logging and open the library (the facade) from ``settings`` as given."""
+    from assistant.service import Library
 
     setup_logging(verbose)
-    return build_assistant(settings)
+    return Library.open(settings)

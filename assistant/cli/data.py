@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from assistant.cli.common import ChromaHost, ChromaPort, DataDir, build, errors_to_exit, out
-from assistant.service import authority_names
+from assistant.service import ACTION_STATUSES as STATUSES
 
 
 def grades_command(
@@ -47,14 +47,15 @@ def grades_command(
       ofsted-assistant grades --judgement "care leavers" --latest --csv > care-leavers.csv
       ofsted-assistant grades --neighbours-of Norfolk --latest
     """
-    from assistant.structured import AREA_NAMES, structured_data
-
     with errors_to_exit():
-        assistant = build(data_dir, chroma_host, chroma_port, False)
-        names = authority_names(assistant.authorities, authority, neighbours_of)
-        table = structured_data(assistant)
-        areas = [table.resolve_area(j) for j in judgement or ()]
-        rows = table.grades(authorities=names, areas=areas, latest=latest)
+        library = build(data_dir, chroma_host, chroma_port, False)
+        rows = library.grades(
+            authorities=authority or (),
+            areas=judgement or (),
+            neighbours_of=neighbours_of,
+            latest=latest,
+        )
+        names = library.judgement_names()
     if _print_rows(rows, as_json, as_csv, empty_fields=("authority", "judgement", "grade")):
         return
     if not rows:
@@ -63,7 +64,7 @@ def grades_command(
     for r in rows:
         out.print(
             f"{escape(r.authority or '-'):<22} "
-            f"{escape(AREA_NAMES.get(r.area, r.area)):<48} {escape(r.grade):<32} "
+            f"{escape(names.get(r.area, r.area)):<48} {escape(r.grade):<32} "
             f"{escape(r.source)}, p. {r.page} ({r.dates})"
         )
     out.print(f"{len(rows)} judgements")
@@ -81,9 +82,6 @@ def _print_rows(rows, as_json: bool, as_csv: bool, empty_fields=("authority",)) 
         writer.writerows(r.to_json() for r in rows)
         return True
     return False
-
-
-STATUSES = ("achieved", "in-progress", "ongoing", "overdue", "not-stated")
 
 
 def actions_command(
@@ -112,25 +110,9 @@ def actions_command(
       ofsted-assistant actions --authority Bromley
       ofsted-assistant actions --status overdue --as-of 2012-02-21
     """
-    from datetime import date
-
-    from assistant.filtering import parse_date_bound
-    from assistant.structured import structured_data
-    from core.errors import InputError
-
     with errors_to_exit():
-        if status and status not in STATUSES:
-            raise InputError(f"unknown status {status!r}: one of {', '.join(STATUSES)}")
-        day = date.today().isoformat()
-        if as_of:
-            n = str(parse_date_bound(as_of, end=False))
-            day = f"{n[:4]}-{n[4:6]}-{n[6:]}"
-        assistant = build(data_dir, chroma_host, chroma_port, False)
-        rows = structured_data(assistant).actions(
-            authorities=authority_names(assistant.authorities, authority),
-            status=status.replace("-", " ") if status else None,
-            as_of=day,
-        )
+        library = build(data_dir, chroma_host, chroma_port, False)
+        rows = library.actions(authorities=authority or (), status=status, as_of=as_of)
     if _print_rows(rows, as_json, as_csv):
         return
     if not rows:
@@ -171,11 +153,8 @@ def cases_command(
       ofsted-assistant cases --theme "care leavers"
       ofsted-assistant cases --like <case id>
     """
-    from assistant.service import Library
-
     with errors_to_exit():
-        assistant = build(data_dir, chroma_host, chroma_port, False)
-        ranked = Library(assistant).cases(
+        ranked = build(data_dir, chroma_host, chroma_port, False).cases(
             query, themes=theme or (), like=like, neighbours_of=neighbours_of, limit=limit
         )
     if as_json:

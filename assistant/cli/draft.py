@@ -52,19 +52,19 @@ def draft_command(
       ofsted-assistant draft kent/report-2022.pdf norfolk/report-2023.pdf --out comparison.docx
       ofsted-assistant draft 4bd9f8a20feb --template my-council.toml --out paper.md
     """
-    from assistant.drafting import draft_report, load_template, write_draft
+    from assistant.service import check_template
     from core.errors import InputError
 
     with errors_to_exit():
         if out_file is not None and out_file.suffix.lower() not in OUTPUTS:
             raise InputError(f"cannot write {out_file.name!r}: use a .docx or .md file")
-        load_template(template)  # a bad template is reported before anything is built
-        assistant = build(data_dir, chroma_host, chroma_port, False)
-        draft = draft_report(assistant, docs, template)
+        check_template(template)  # a bad template is reported before anything is built
+        library = build(data_dir, chroma_host, chroma_port, False)
+        draft = library.compose_draft(docs, template)
         if out_file is None:
             sys.stdout.write(draft.to_markdown())
             return
-        write_draft(draft, out_file)
+        library.export_draft(draft, out_file)
         out.print(
             f"wrote {escape(str(out_file))}: {len(draft.references)} references, "
             f"{len(draft.improve)} improvement items, {len(draft.judgements)} judgements"

@@ -1,14 +1,14 @@
 """``ofsted-assistant eval``: score the assistant on a gold evaluation set.
 
-``register(app)`` adds the command to the main Typer app; the scoring itself is in
-:mod:`assistant.evaluation` and the tutorial baseline in :mod:`assistant.baseline`.
+``register(app)`` adds the command to the main Typer app; the questions are asked and
+scored by the facade (:meth:`assistant.service.Library.evaluate`); this module draws the
+progress and the tables.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +27,8 @@ from assistant.evaluation import (
     Metrics,
     RetrievalMetrics,
 )
+from assistant.service import FILES_SEP
+from core.errors import InputError
 
 EvalFiles = Annotated[
     list[Path],
@@ -83,125 +85,52 @@ def eval_command(
       ofsted-assistant eval bench/eval/sample.jsonl --baseline --docs data/sample
       ofsted-assistant eval bench/eval/v2/*.jsonl --split dev
     """
-    from assistant.evaluation import load_eval_sets
-    from core.errors import InputError
-
     with errors_to_exit():
-        questions = load_eval_sets(files)
-        v2 = any(q.version == 2 for q in questions)
-        if split is not None:
-            if split not in SPLITS:
-                raise InputError(f"--split must be one of: {', '.join(SPLITS)} (got {split!r})")
-            questions = [q for q in questions if q.split == split]
-            if not questions:
-                raise InputError(f"no questions of the {split} split in the given files")
-        if baseline and docs is None:
-            raise InputError("--baseline needs --docs DIR (the folder the index was built from)")
-        if docs is not None and not baseline:
-            raise InputError("--docs is only used with --baseline")
-        if baseline and v2:
-            raise InputError("--baseline works with v1 sets only (one folder of documents)")
-        if docs is not None and not docs.is_dir():
-            raise InputError(f"--docs must be a folder: {docs}")
-        assistant = build(data_dir, chroma_host, chroma_port, verbose)
-        if not assistant.documents():
+        questions, v2 = _questions(files, split, baseline, docs)
+        library = build(data_dir, chroma_host, chroma_port, verbose)
+        if not library.documents():
             raise InputError("the index is empty: run `ofsted-assistant ingest` first")
-        if v2:
-            report: Any = _run_v2(assistant, questions, files, k, split)
-        else:
-            report = _run_v1(assistant, questions, files, k, docs if baseline else None)
+        report = library.evaluate(
+            questions,
+            files,
+            k=k,
+            split=split,
+            baseline=docs if baseline else None,
+            progress=_progress,
+        )
     if as_json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
     elif v2:
         from assistant.cli.split_report import render_split_report
 
-        sys.stdout.write(render_split_report(report) + "\n")
+        sys.stdout.write(render_split_report(report) + "\n")  # type: ignore[arg-type]
     else:
-        sys.stdout.write(render_report(report) + "\n")
+        sys.stdout.write(render_report(report) + "\n")  # type: ignore[arg-type]
 
 
-def _run_v1(
-    assistant: Any, questions: list[Any], files: list[Path], k: int, docs: Path | None
-) -> EvalReport:
-    from assistant.evaluation import evaluate
+def _questions(
+    files: list[Path], split: str | None, baseline: bool, docs: Path | None
+) -> tuple[list[Any], bool]:
+    """The questions to ask (of ``split``) and whether a set is v2; bad options raise."""
+    from assistant.evaluation import load_eval_sets
 
-    began = time.perf_counter()
-    with _progress("answering", len(questions)) as advance:
-        results = evaluate(
-            assistant,
-            questions,
-            assistant.store.document_text,
-            k=k,
-            on_question=lambda _done: advance(1),
-        )
-    seconds = time.perf_counter() - began
-    base = None
-    if docs is not None:
-        base = _run_baseline(docs, questions, assistant.store.embeddings, k)
-    return EvalReport(
-        file=FILES_SEP.join(str(f) for f in files),
-        k=k,
-        results=tuple(results),
-        baseline=base,
-        seconds=seconds,
-    )
-
-
-def _run_v2(
-    assistant: Any, questions: list[Any], files: list[Path], k: int, split: str | None
-) -> Any:
-    from assistant.eval_splits import SplitReport, evaluate_splits
-    from ingest.authorities import AuthorityIndex
-
-    about = {r.doc_id: r.meta.authorities for r in assistant.documents()}
-    index = AuthorityIndex.load()
-
-    def canonical(name: str) -> str | None:
-        found = index.resolve(name)
-        return found.name if found else None
-
-    began = time.perf_counter()
-    with _progress("answering", sum(len(q.all_wordings) for q in questions)) as advance:
-        asked, paraphrases = evaluate_splits(
-            assistant,
-            questions,
-            assistant.store.document_text,
-            about.get,
-            canonical,
-            k=k,
-            on_ask=lambda _done: advance(1),
-        )
-    return SplitReport(
-        files=tuple(str(f) for f in files),
-        k=k,
-        asked=tuple(asked),
-        paraphrases=tuple(paraphrases),
-        seconds=time.perf_counter() - began,
-        only=split,
-    )
-
-
-def _run_baseline(docs: Path, questions: list[Any], embeddings: Any, k: int) -> BaselineReport:
-    from assistant.baseline import build_baseline, load_corpus
-    from assistant.evaluation import evaluate_retrieval
-
-    began = time.perf_counter()
-    with _progress("baseline: loading", None) as advance:
-        corpus = load_corpus(docs, on_file=lambda done, total: advance(1, total))
-    with _progress("baseline: embedding", len(corpus.chunks)) as advance:
-        pipeline = build_baseline(corpus, embeddings, on_batch=advance)
-    with _progress("baseline: searching", len(questions)) as advance:
-        results = evaluate_retrieval(
-            pipeline.search, questions, k=k, on_question=lambda _done: advance(1)
-        )
-    return BaselineReport(
-        docs=str(docs),
-        files=corpus.files,
-        chunks=len(corpus.chunks),
-        skipped=corpus.skipped,
-        results=tuple(results),
-        seconds=time.perf_counter() - began,
-    )
+    questions = load_eval_sets(files)
+    v2 = any(q.version == 2 for q in questions)
+    if split is not None:
+        if split not in SPLITS:
+            raise InputError(f"--split must be one of: {', '.join(SPLITS)} (got {split!r})")
+        questions = [q for q in questions if q.split == split]
+        if not questions:
+            raise InputError(f"no questions of the {split} split in the given files")
+    if baseline and docs is None:
+        raise InputError("--baseline needs --docs DIR (the folder the index was built from)")
+    if docs is not None and not baseline:
+        raise InputError("--docs is only used with --baseline")
+    if baseline and v2:
+        raise InputError("--baseline works with v1 sets only (one folder of documents)")
+    if docs is not None and not docs.is_dir():
+        raise InputError(f"--docs must be a folder: {docs}")
+    return questions, v2
 
 
 @contextmanager
@@ -230,8 +159,6 @@ def _progress(label: str, total: int | None) -> Iterator[Any]:
 
 
 # -- rendering -----------------------------------------------------------------------
-
-FILES_SEP = ", "  # between the paths of several v1 files in ``EvalReport.file``
 
 
 def _retrieval_cells(m: RetrievalMetrics) -> list[str]:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from assistant.models import IngestProgress
+from assistant.service import IngestProgress
 
 
 class IngestBar:

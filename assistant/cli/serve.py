@@ -8,9 +8,8 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from assistant.accounts import Accounts
 from assistant.cli.common import ChromaHost, ChromaPort, DataDir, Verbose, err, errors_to_exit
-from assistant.service import is_loopback
+from assistant.service import Accounts, is_loopback
 from core.errors import ConfigError
 
 
@@ -84,7 +83,6 @@ def serve_command(
 ) -> None:
     """Start the chat window at http://127.0.0.1:7860 (settings: OFSTED_ASSISTANT_UI__*)."""
     from assistant.cli.common import build_from, settings_from
-    from assistant.service import Library
 
     with errors_to_exit():
         settings = _one_thread_per_call(settings_from(data_dir, chroma_host, chroma_port))
@@ -97,15 +95,15 @@ def serve_command(
         if warning:
             err.print(warning)
         claim = claim_data_dir(settings.data_dir, f"http://{shown}:{port}")
-        assistant = build_from(settings, verbose)
+        library = build_from(settings, verbose)
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
         from ui.app import serve
 
         err.print(f"Open http://{shown}:{port} in a browser (Ctrl-C to stop).")
         try:
-            serve(Library(assistant), host=host, port=port, auth=auth)
+            serve(library, host=host, port=port, auth=auth)
         finally:
-            assistant.close()
+            library.close()
             claim.close()
 
 

@@ -33,6 +33,14 @@ UPWARD = [
     ("ui/style.py", "import vectorstore.store", "ui.style -> vectorstore.store"),
     ("assistant/redact.py", "import chromadb", "assistant.redact -> chromadb"),
     ("assistant/cli/tables.py", "import assistant.cli.app", "No cycles are allowed in"),
+    # a CLI command reaching past the facade (assistant.service)
+    ("assistant/cli/common.py", "import assistant.app", "assistant.cli.common -> assistant.app"),
+    ("assistant/cli/data.py", "import assistant.structured", "data -> assistant.structured"),
+    ("assistant/cli/chat.py", "import assistant.conversation", "chat -> assistant.conversation"),
+    ("assistant/cli/draft.py", "import assistant.drafting", "draft -> assistant.drafting"),
+    ("assistant/cli/evaluate.py", "import assistant.service.evaluating", "service.evaluating"),
+    ("assistant/cli/app.py", "import ingest.loader", "assistant.cli.app -> ingest.loader"),
+    ("assistant/cli/progress.py", "import vectorstore.store", "progress -> vectorstore.store"),
 ]
 
 
@@ -67,6 +75,6 @@ def test_each_upward_import_breaks_a_contract(tmp_path):
     run = _lint_imports(tmp_path)
 
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "Contracts: 0 kept, 5 broken." in run.stdout
+    assert "Contracts: 0 kept, 6 broken." in run.stdout
     for _module, _line, reported in UPWARD:
         assert reported in run.stdout, reported

@@ -1,0 +1,376 @@
+"""Answering: a question understood once, scoped, and answered by its route.
+
+:class:`Asking` is the answer path of :class:`assistant.app.Assistant` (``ask`` drains
+``stream``): the question is read, its scope decided, the tables read and passages
+retrieved; then the scope's refusal, a table, an intent's route or the answerer over the
+passages writes the answer, and :meth:`Asking._answer` types it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from assistant.answering.extractive import Drafted, ExtractiveAnswerer
+from assistant.answering.judgements import TableAnswer
+from assistant.models import Answer
+from assistant.retrieval import to_passage
+from assistant.scope import Scope, decide_scope
+from assistant.understanding import Understood
+from core.errors import InputError
+from core.vocabulary import INTENT_QUERY
+from vectorstore.store import Filters, StoredChunk
+
+if TYPE_CHECKING:
+    from assistant.answering.actions import ActionAnswerer
+    from assistant.answering.judgements import JudgementAnswerer
+    from assistant.answering.router import IntentRouter
+    from assistant.retrieval import LibraryRetriever
+    from assistant.scope import Holdings
+    from assistant.understanding import QuestionReader
+    from ingest.authorities import AuthorityIndex
+    from vectorstore.store import ChromaStore
+
+MAX_QUESTION_CHARS = 2000
+JUDGEMENTS_PROMPT = "judgements-v1"
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+EMPTY_LIBRARY_REASON = "empty library"
+EMPTY_LIBRARY = (
+    "The library is empty: no reports have been added to it yet, so there is nothing to "
+    "answer from. Add reports with `ofsted-assistant ingest FOLDER` (or the window's "
+    "Documents tab) and ask again."
+)
+
+
+def _combined(first: Drafted, second: Drafted) -> Drafted:
+    """Two answers in one, the second's citations renumbered after the first's."""
+    if not first.text and not first.citations:
+        return second
+    if second.refused or not second.citations:
+        return first
+    offset = len(first.citations)
+    text = _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", second.text)
+    citations = tuple(dataclasses.replace(c, n=c.n + offset) for c in second.citations)
+    return Drafted(f"{first.text}\n{text}", first.citations + citations, False)
+
+
+def _noted(note: str, drafted: Drafted) -> Drafted:
+    """The drafted answer after the scope's note (what is missing, where it comes from)."""
+    if not note:
+        return drafted
+    return dataclasses.replace(drafted, text=f"{note}{drafted.text}")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A question understood, scoped and retrieved for: what every answer route reads."""
+
+    question: str
+    und: Understood
+    scope: Scope
+    filters: Filters
+    began: float
+    table: TableAnswer | None
+    chunks: list[StoredChunk]
+    retrieved_at: float
+
+
+class Answerer(Protocol):
+    """Writes the answer to a question from the retrieved chunks (best first)."""
+
+    mode: str
+    model: str | None
+    prompt_name: str
+
+    def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
+        """The drafted answer: text, citations, refused."""
+        ...
+
+
+class Asking:
+    """The answer path of the assistant (a mixin of :class:`assistant.app.Assistant`)."""
+
+    store: ChromaStore
+    retriever: LibraryRetriever
+    answerer: Answerer
+    authorities: AuthorityIndex | None
+    judgements: JudgementAnswerer | None
+    actions: ActionAnswerer | None
+    reader: QuestionReader | None
+    holdings: Holdings | None
+    router: IntentRouter | None
+    _mention_cache: dict[tuple[str, Any], list[str]]
+
+    def ask(
+        self,
+        question: str,
+        *,
+        id: str | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: str | None = None,
+    ) -> Answer:
+        """Answer one question with cited passages (within ``filters`` if given).
+
+        The same path as :meth:`stream`, drained. ``history`` (earlier turns as text)
+        reaches the language-model modes only.
+        """
+        answer = None
+        for item in self.stream(question, id=id, k=k, filters=filters, history=history):
+            if isinstance(item, Answer):
+                answer = item
+        if answer is None:
+            raise RuntimeError("the answer stream ended without an answer")
+        return answer
+
+    def understand(self, question: str) -> Understood:
+        """The question's authorities, years, recency, intent and topic."""
+        analysis = self.retriever.analyze(question)
+        if self.reader is None:
+            return Understood(question, question, analysis, years=analysis.years)
+        self.retriever.analyze("")  # keeps the lexical vocabulary fresh for the reader
+        return self.reader.read(question)
+
+    def _prepare(self, question: str, k: int | None, filters: Filters | None) -> _Prepared:
+        """Understand the question once, decide its scope, then read the tables and retrieve."""
+        question = self.checked_question(question)
+        began = time.perf_counter()
+        und = self.understand(question)
+        scope = (
+            decide_scope(und, self.holdings, self._mentions, filters)
+            if self.holdings is not None
+            else Scope()
+        )
+        scoped = scope.filters(filters)
+        if scope.refusal:
+            return _Prepared(question, und, scope, scoped, began, None, [], time.perf_counter())
+        table = self._from_table(question, filters, und, scope)
+        query = f"{und.normalised} {INTENT_QUERY.get(und.intent, '')}".strip()
+        chunks = self.retriever.search(query, k, scoped, und.analysis)
+        return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
+
+    def _mentions(self, name: str) -> list[str]:
+        """Documents about no authority (national reports) whose text names ``name``.
+
+        Used only for an authority with no document of its own; another council's
+        report that mentions it (a neighbour, a comparison) is never in its scope.
+        """
+        from assistant.answering.text_units import terms
+
+        if self.authorities is None or self.holdings is None:
+            return []
+        key = (name, self.store.lexical.signature if self.store.lexical else None)
+        if key in self._mention_cache:
+            return self._mention_cache[key]
+        general = {h.doc_id for h in self.holdings.all() if not h.authorities}
+        if not general:
+            return []
+        hits = self.store.lexical_search(terms(name), 40, Filters(doc_ids=tuple(general)))
+        found: dict[str, None] = {}
+        for chunk in self.store.get_chunks([cid for cid, _ in hits]):
+            if any(m.name == name for m in self.authorities.find(chunk.text)):
+                found[chunk.doc_id] = None
+        if len(self._mention_cache) > 512:
+            self._mention_cache.clear()
+        self._mention_cache[key] = list(found)
+        return list(found)
+
+    def _from_table(
+        self, question: str, filters: Filters | None, und: Understood, scope: Scope
+    ) -> TableAnswer | None:
+        """The judgements (or actions) table's answer to a grade or plan question."""
+        if self.judgements is None or und.intent in ("compare", "improve", "summary"):
+            return None
+        from assistant.answering.judgements import NEIGHBOURS
+
+        authorities = (filters.authorities if filters else ()) or scope.authorities
+        authorities = tuple(a for a in authorities if a not in scope.missing)
+        question = und.corrected  # "outstandng" asks for a grade too
+        table = None
+        # the understood intent alone decides ("how effective is the pre-proceedings
+        # work?" is a finding: the grades would not answer it)
+        if und.intent in ("grade", "why"):
+            neighbours: list[str] = []
+            if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
+                neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
+            ids = tuple(i for a in authorities for i in scope.by_authority.get(a, ()))
+            table = self.judgements.answer(
+                question,
+                authorities,
+                und.years,
+                neighbours,
+                ids,
+                force=und.intent in ("why", "grade") and bool(authorities),
+            )
+        if table is None and self.actions is not None:
+            table = self.actions.answer(question, authorities)
+        return table
+
+    def stream(
+        self,
+        question: str,
+        *,
+        id: str | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield the answer's text pieces, then the checked ``Answer``.
+
+        The one answer path (``ask`` drains it): the question is understood and scoped
+        once; out-of-scope questions get the sentence saying what is missing; grade and
+        plan questions the tables; compare, summary, improve and who/when questions
+        their intent's route; the rest quotes (or a model's answer) of the scoped
+        passages. The final ``Answer`` is what to show: checks may have removed parts
+        of the streamed text.
+        """
+        p = self._prepare(question, k, filters)
+        if self.store.count_chunks() == 0:
+            drafted = Drafted(EMPTY_LIBRARY, (), True)
+            yield drafted.text
+            yield self._answer(id, p, drafted, "scope", refusal_reason=EMPTY_LIBRARY_REASON)
+            return
+        note = f"{p.scope.note}\n" if p.scope.note else ""
+        if p.scope.refusal:
+            drafted = Drafted(p.scope.refusal, (), True)
+            yield drafted.text
+            yield self._answer(id, p, drafted, "scope", refusal_reason="out of scope")
+            return
+        if note:
+            yield note
+        why = p.und.intent == "why"
+        if p.table is not None and (not why or p.table.drafted.refused):
+            yield p.table.drafted.text
+            reason = "no such judgement" if p.table.drafted.refused else None
+            yield self._answer(
+                id, p, _noted(note, p.table.drafted), "judgements table", refusal_reason=reason
+            )
+            return
+        routed = None
+        if self.router is not None and not why:
+            routed = self.router.route(p.und, p.scope, p.chunks, p.filters)
+        if routed is not None:
+            yield routed.drafted.text
+            yield self._answer(id, p, _noted(note, routed.drafted), routed.source)
+            return
+        first: Drafted | None = None
+        reasons = self.router.reasons(p.und, p.scope, p.chunks) if self.router and why else None
+        if p.table is not None or reasons is not None:  # "why": the grades, then the reasons
+            first = p.table.drafted if p.table is not None else Drafted("", (), False)
+            if first.text:
+                yield first.text + "\n"
+            if reasons is not None:
+                yield reasons.text
+                drafted = _combined(first, reasons)
+                source = "judgements table" if p.table is not None else "whole report"
+                yield self._answer(id, p, _noted(note, drafted), source)
+                return
+        drafted = yield from self._from_passages(p, history)
+        drafted = self._say_where_grades_come_from(p, drafted)
+        if first is not None:
+            drafted = _combined(first, drafted)
+        yield self._answer(id, p, _noted(note, drafted), "passages", model_used=True)
+
+    def _say_where_grades_come_from(self, p: _Prepared, drafted: Drafted) -> Drafted:
+        """A grade quoted from a document that is not an Ofsted report says so."""
+        from assistant.answering.intent import is_grade_unit
+        from assistant.scope import REPORT_KINDS
+
+        if self.holdings is None or drafted.refused:
+            return drafted
+        kinds = {h.doc_id: (h.kind, h.title) for h in self.holdings.all()}
+        notes = []
+        for c in drafted.citations:
+            kind, title = kinds.get(c.doc_id, (None, c.title))
+            if kind in REPORT_KINDS or kind == "national survey" or not is_grade_unit(c.quote):
+                continue
+            notes.append(
+                f"[{c.n}] is quoted from {title or c.source} ({kind or 'a document'}), "
+                "not from an Ofsted report: check the report itself."
+            )
+        if not notes:
+            return drafted
+        return dataclasses.replace(drafted, text=drafted.text + "\n" + "\n".join(notes))
+
+    def _from_passages(self, p: _Prepared, history: str | None) -> Iterator[str]:
+        """The answerer's pieces over the scoped passages; returns the drafted answer."""
+        question = p.und.normalised
+        streaming = getattr(self.answerer, "stream", None)
+        if streaming is None:
+            if history and getattr(self.answerer, "uses_history", False):
+                drafted = self.answerer.answer(question, p.chunks, history)  # type: ignore[call-arg]
+            else:
+                drafted = self.answerer.answer(question, p.chunks)
+            yield drafted.text
+            return drafted
+        drafted = None
+        for item in streaming(question, p.chunks, history):
+            if isinstance(item, str):
+                yield item
+            else:
+                drafted = item
+        if drafted is None:
+            raise RuntimeError("the answerer's stream ended without an answer")
+        return drafted
+
+    @staticmethod
+    def checked_question(question: str) -> str:
+        """The question stripped; ``InputError`` when it is empty or over the length limit."""
+        question = (question or "").strip()
+        if not question:
+            raise InputError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InputError(
+                f"the question is {len(question):,} characters long; the limit is "
+                f"{MAX_QUESTION_CHARS:,}"
+            )
+        return question
+
+    def _answer(
+        self,
+        id: str | None,
+        p: _Prepared,
+        drafted: Drafted,
+        answered_from: str,
+        *,
+        model_used: bool = False,
+        refusal_reason: str | None = None,
+    ) -> Answer:
+        """The typed answer; ``mode``/``model`` say what really answered."""
+        done = time.perf_counter()
+        by_model = model_used and self.answerer.mode != "extractive" and drafted.fallback is None
+        if drafted.refused and refusal_reason is None:
+            refusal_reason = "not covered" if answered_from == "passages" else "nothing found"
+        if answered_from == "judgements table":
+            prompt = JUDGEMENTS_PROMPT
+        elif by_model:
+            prompt = self.answerer.prompt_name
+        else:  # offline wording: quotes, whole-report lists, scope sentences
+            prompt = ExtractiveAnswerer.prompt_name
+        return Answer(
+            id=id or uuid.uuid4().hex[:12],
+            question=p.question,
+            text=drafted.text,
+            citations=drafted.citations,
+            retrieved=tuple(to_passage(c) for c in p.chunks),
+            mode=self.answerer.mode if by_model else "extractive",
+            model=self.answerer.model if by_model else None,
+            prompt=prompt,
+            timings_ms={
+                "retrieve": (p.retrieved_at - p.began) * 1000,
+                "answer": (done - p.retrieved_at) * 1000,
+            },
+            refused=drafted.refused,
+            intent=p.und.intent,
+            scope=p.scope.to_json() | {"recognised": [a.to_json() for a in p.und.authorities]},
+            answered_from=answered_from,
+            refusal_reason=refusal_reason if drafted.refused else None,
+            fallback_reason=drafted.fallback,
+        )
