@@ -67,6 +67,8 @@ class AskedResult:
     first_doc: str | None
     answer_intent: str | None
     answered_from: str | None = None
+    # for a question about several authorities: the first report cited for each of them
+    first_by_authority: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The per-answer row of ``eval --json`` (v2)."""
@@ -136,14 +138,25 @@ def consistent(answers: Sequence[AskedResult]) -> bool:
     """Whether several answers to one question's wordings agree.
 
     Same kind (refused or not, and the same answer intent) and, unless every one was
-    refused, the same first-cited document.
+    refused, the same first-cited document (for a question about several authorities,
+    the same first-cited document of each).
     """
     kinds = {(a.result.refused, a.answer_intent) for a in answers}
     if len(kinds) > 1:
         return False
     if all(a.result.refused for a in answers):
         return True
-    return len({a.first_doc for a in answers}) == 1
+    # a comparison cites one report per authority, in the order the wording names them:
+    # the same reports in another order are the same answer
+    return len({a.first_by_authority or a.first_doc for a in answers}) == 1
+
+
+def _first_by_authority(answer: AnswerLike, about: DocumentAuthorities) -> tuple[str, ...]:
+    """The first document cited for each authority the citations are about, sorted."""
+    first: dict[tuple[str, ...], str] = {}
+    for citation in answer.citations:
+        first.setdefault(tuple(sorted(about(citation.doc_id) or ())), citation.doc_id)
+    return tuple(sorted(set(first.values())))
 
 
 def evaluate_splits(
@@ -187,6 +200,9 @@ def evaluate_splits(
                     first_doc=answer.citations[0].doc_id if answer.citations else None,
                     answer_intent=answer_intent(answer),
                     answered_from=getattr(answer, "answered_from", None),
+                    first_by_authority=(
+                        _first_by_authority(answer, about) if len(q.authorities) > 1 else None
+                    ),
                 )
             )
             if on_ask:

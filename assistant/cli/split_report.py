@@ -93,7 +93,8 @@ def render_split_report(report: SplitReport) -> str:
         "Each wording is scored as a question (n counts questions). facts: every must_include"
         " group in the answer; wrong authority: answers (not refused, answerable, one"
         " authority) citing a report about another authority; consistent: questions whose"
-        " wordings got the same kind of answer and the same first-cited report; R@5: a gold"
+        " wordings got the same kind of answer and the same first-cited report (of each"
+        " authority, for a comparison); R@5: a gold"
         " quote in a passage of its file at rank <= 5; report@5: a passage of a gold file.",
     ]
     return "\n".join(parts)

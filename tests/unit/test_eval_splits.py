@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from enum import Enum
@@ -493,3 +494,11 @@ def test_render_split_report_shows_splits_side_by_side():
         "0/3",
         "1/2",
     ]
+
+
+def test_a_comparison_naming_the_authorities_in_another_order_is_consistent():
+    one = dataclasses.replace(asked(first_doc="kent"), first_by_authority=("kent", "surrey"))
+    other = dataclasses.replace(asked(first_doc="surrey"), first_by_authority=("kent", "surrey"))
+    assert consistent([one, other])
+    third = dataclasses.replace(asked(first_doc="kent"), first_by_authority=("kent", "surrey2"))
+    assert not consistent([one, third])
