@@ -18,7 +18,7 @@ from assistant.answering.extractive import Drafted
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, GradeRow, StructuredData
-from core.vocabulary import AREA_ALSO, AREA_QUESTION_WORDS, MONTHS
+from core.vocabulary import AREA_ALSO, AREA_QUESTION_WORDS, GRADE_LEVELS, MONTHS
 
 PROMPT_NAME = "judgements-v1"
 
@@ -74,6 +74,21 @@ def asks_about_grades(question: str) -> bool:
         or _WHICH.search(question)
         or _WAS_IT.search(question)
     )
+
+
+def levels_named(question: str) -> set[int]:
+    """The grade levels a question names ("outstanding": 1, "RI": 3)."""
+    low = question.lower()
+    levels = {level for word, level in GRADE_LEVELS.items() if re.search(rf"\b{word}\b", low)}
+    if re.search(r"\bri\b", low):
+        levels.add(GRADE_LEVELS["requires improvement"])
+    return levels
+
+
+# asking which judgements got a grade: "which areas were outstanding", "the good ones"
+_WHICH_AT = re.compile(
+    r"\b(?:which|what) (?:areas?|judge?ments?|ones?|parts?)\b|\bthe \w+ ones\b", re.I
+)
 
 
 def areas_named(question: str) -> set[str]:
@@ -180,7 +195,12 @@ class JudgementAnswerer:
             return None
         of_report = [r for r in rows if r.doc_id == report]
         wanted = areas_named(question)
-        chosen = [r for r in of_report if r.area in wanted] if wanted else of_report
+        levels = levels_named(question) if _WHICH_AT.search(question) else set()
+        chosen = (
+            [r for r in of_report if r.area in wanted or r.level in levels]
+            if wanted or levels
+            else of_report
+        )
         if wanted and not chosen:  # judged together with another area
             also = {a for w in wanted for a in AREA_ALSO.get(w, ())}
             chosen = [r for r in of_report if r.area in also]

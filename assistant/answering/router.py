@@ -20,12 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.extractive import Drafted
-from assistant.answering.judgements import JudgementAnswerer, areas_named
+from assistant.answering.judgements import JudgementAnswerer, areas_named, levels_named
 from assistant.answering.text_units import terms
 from assistant.answering.whole import WholeReportAnswerer
 from assistant.scope import Scope
 from assistant.understanding import Understood, classify_intent
-from core.vocabulary import AREA_HEADINGS, GRADE_LEVELS
+from core.vocabulary import AREA_HEADINGS
 from vectorstore.store import Filters, StoredChunk
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -116,10 +116,7 @@ class IntentRouter:
         "why was Wigan outstanding?" of a report good overall, outstanding for children
         in care and care leavers, asks about those two judgements.
         """
-        low = und.corrected.lower()
-        levels = {level for word, level in GRADE_LEVELS.items() if re.search(rf"\b{word}\b", low)}
-        if re.search(r"\bri\b", low):
-            levels.add(GRADE_LEVELS["requires improvement"])
+        levels = levels_named(und.corrected)
         if not levels or self.judgements is None or len(scope.by_authority) != 1:
             return set()
         rows = [

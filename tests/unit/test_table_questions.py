@@ -62,3 +62,46 @@ def test_a_scoped_report_is_used_whatever_year_rule_the_table_has():
     assert JudgementAnswerer._report(rows, {2025}, set()) is None
     assert JudgementAnswerer._report(rows, {2025}, set(), scoped=True) == "new"
     assert JudgementAnswerer._report(rows, {2021}, set(), scoped=True) == "old"
+
+
+class _Table:
+    """The judgements of one report, as StructuredData.grades gives them."""
+
+    def __init__(self, rows: list[GradeRow]) -> None:
+        self.rows = rows
+
+    def grades(self, **_: object) -> list[GradeRow]:
+        return self.rows
+
+
+def _graded(area: str, text: str, grade: str, level: int) -> GradeRow:
+    from dataclasses import replace
+
+    return replace(
+        _row("r", "2025-06-20", "2025"), area=area, area_text=text, grade=grade, level=level
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "areas"),
+    [
+        (
+            "What was Kent's overall rating, and which areas were outstanding?",
+            ["impact_of_leaders", "overall_effectiveness"],
+        ),
+        ("kent 2025 - which area was only good?", ["overall_effectiveness", "care_leavers"]),
+        ("was kent outstanding for its leaders?", ["impact_of_leaders"]),
+    ],
+)
+def test_which_areas_got_a_grade(question, areas):
+    from assistant.prompts import load_prompts
+
+    rows = [
+        _graded("impact_of_leaders", "The impact of leaders", "Outstanding", 1),
+        _graded("care_leavers", "Care leavers", "Good", 2),
+        _graded("overall_effectiveness", "Overall effectiveness", "Good", 2),
+    ]
+    table = JudgementAnswerer(_Table(rows), load_prompts("judgements-v1"))
+    answer = table.answer(question, ["Kent"], [2025])
+    assert answer is not None
+    assert sorted(r.area for r in answer.rows) == sorted(areas)

@@ -106,6 +106,7 @@ def test_derived_forms_are_generic_and_unambiguous():
         ("liverpool 2026 inspection dates", 1, "who_when"),
         ("surrey ILACS dates and lead HMI", 1, "who_when"),
         ("are plans kept up to date in Kent", 1, "finding"),
+        ("durham 2025 ilacs - which area was only good?", 1, "grade"),
         ("bolton IFD meaning", 1, "other"),
         ("barnsley ofsted 2023: SMART acronym", 1, "other"),
         ("what's the IFD in bolton childrens services", 1, "other"),
