@@ -258,7 +258,10 @@ class Asking:
             routed = self.router.route(p.und, p.scope, p.chunks, p.filters)
         if routed is not None:
             yield routed.drafted.text
-            yield self._answer(id, p, _noted(note, routed.drafted), routed.source)
+            reason = "no authority named" if routed.source == "scope" else None
+            yield self._answer(
+                id, p, _noted(note, routed.drafted), routed.source, refusal_reason=reason
+            )
             return
         first: Drafted | None = None
         reasons = self.router.reasons(p.und, p.scope, p.chunks) if self.router and why else None

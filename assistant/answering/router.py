@@ -31,6 +31,21 @@ from vectorstore.store import Filters, StoredChunk
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
+WHICH_AUTHORITY = (
+    "Which authority's report do you mean? The question names none that the library "
+    "holds, and a summary or a list of what to improve is of one council's report."
+)
+
+
+def _a_councils_report(scope: Scope, chunks: list[StoredChunk]) -> bool:
+    """Whether a question naming no authority found mostly one council's report."""
+    if scope.by_authority or not chunks:
+        return False
+    top = [c for c in chunks[:5]]
+    best = max({c.doc_id for c in top}, key=lambda d: sum(c.doc_id == d for c in top))
+    return bool(next(c for c in top if c.doc_id == best).authorities)
+
+
 @dataclass(frozen=True)
 class Routed:
     """An answer drafted by an intent's route."""
@@ -74,6 +89,8 @@ class IntentRouter:
             return self._compare(und, scope, filters)
         doc = self._the_report(scope, chunks)
         if doc is None:
+            if und.intent in ("improve", "summary") and _a_councils_report(scope, chunks):
+                return Routed(Drafted(WHICH_AUTHORITY, (), True), "scope")
             return None
         match und.intent:
             case "improve":
@@ -133,7 +150,8 @@ class IntentRouter:
         """The one report the question is about.
 
         The scope's newest document of its one authority, else the document most of
-        the top passages come from.
+        the top passages come from, unless that is a council's report the question does
+        not name (a council whose name was not recognised would get another's report).
         """
         if len(scope.by_authority) == 1 and not scope.mentions_only:
             ids = next(iter(scope.by_authority.values()))
@@ -144,7 +162,11 @@ class IntentRouter:
         if not top:
             return None
         best = max(set(top), key=top.count)
-        return best if top.count(best) >= 3 or (scope.limited and len(scope.doc_ids) == 1) else None
+        only = scope.limited and len(scope.doc_ids) == 1
+        if next(c for c in chunks if c.doc_id == best).authorities and not only:
+            # a council's report the question did not name: never guessed as "the" report
+            return None
+        return best if top.count(best) >= 3 or only else None
 
     def _compare(self, und: Understood, scope: Scope, filters: Filters) -> Routed:
         parts: list[Drafted] = []

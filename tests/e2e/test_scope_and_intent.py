@@ -152,6 +152,22 @@ def test_why_a_grade_that_is_not_the_overall_one_quotes_the_areas_given_it(sampl
     assert sections and all("help and protection" in s for s in sections), sections
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "give me the key points of the children's services inspection",
+        "what needs to improve in the inspection",
+    ],
+)
+def test_a_summary_of_no_named_authority_asks_which_rather_than_guessing(
+    sample_assistant, question
+):
+    # one council's report would be summarised as if it were the one meant
+    answer = sample_assistant.ask(question)
+    assert answer.refused and answer.refusal_reason == "no authority named"
+    assert not answer.citations
+
+
 def _improvement_citations(answer) -> list:
     return [
         c
