@@ -37,13 +37,35 @@ WHICH_AUTHORITY = (
 )
 
 
-def _a_councils_report(scope: Scope, chunks: list[StoredChunk]) -> bool:
-    """Whether a question naming no authority found mostly one council's report."""
+def _named_in(question: str, councils: Sequence[str]) -> bool:
+    """Whether a word of a council's name (four letters or more) is in the question."""
+    asked = {w[:6] for w in re.findall(r"[a-z]{4,}", question.lower())}
+    return any(
+        w[:6] in asked
+        for name in councils
+        for w in re.findall(r"[a-z]{4,}", name.lower())
+        if w not in _NAME_FILLER
+    )
+
+
+_NAME_FILLER = frozenset(
+    "north south east west central city county council borough upon with".split()
+)
+
+
+def _an_unnamed_councils_report(scope: Scope, chunks: list[StoredChunk], question: str) -> bool:
+    """Whether a question naming no authority found mostly one unnamed council's report.
+
+    Mostly: three of the top five passages; unnamed: no word of its name in the question.
+    """
     if scope.by_authority or not chunks:
         return False
-    top = [c for c in chunks[:5]]
+    top = chunks[:5]
     best = max({c.doc_id for c in top}, key=lambda d: sum(c.doc_id == d for c in top))
-    return bool(next(c for c in top if c.doc_id == best).authorities)
+    if sum(c.doc_id == best for c in top) < 3:
+        return False
+    councils = next(c for c in top if c.doc_id == best).authorities
+    return bool(councils) and not _named_in(question, councils)
 
 
 @dataclass(frozen=True)
@@ -87,9 +109,11 @@ class IntentRouter:
         """The intent's answer, or None to answer from the passages as usual."""
         if und.intent == "compare" and len(scope.by_authority) >= 2:
             return self._compare(und, scope, filters)
-        doc = self._the_report(scope, chunks)
+        doc = self._the_report(scope, chunks, und.text)
         if doc is None:
-            if und.intent in ("improve", "summary") and _a_councils_report(scope, chunks):
+            if und.intent in ("improve", "summary") and _an_unnamed_councils_report(
+                scope, chunks, und.text
+            ):
                 return Routed(Drafted(WHICH_AUTHORITY, (), True), "scope")
             return None
         match und.intent:
@@ -111,7 +135,7 @@ class IntentRouter:
 
         Below good, what the report says needs to improve follows.
         """
-        doc = self._the_report(scope, chunks)
+        doc = self._the_report(scope, chunks, und.text)
         if doc is None:
             return None
         areas = (
@@ -146,12 +170,13 @@ class IntentRouter:
         return {r.area for r in rows if r.level in levels}
 
     @staticmethod
-    def _the_report(scope: Scope, chunks: list[StoredChunk]) -> str | None:
+    def _the_report(scope: Scope, chunks: list[StoredChunk], question: str = "") -> str | None:
         """The one report the question is about.
 
         The scope's newest document of its one authority, else the document most of
-        the top passages come from, unless that is a council's report the question does
-        not name (a council whose name was not recognised would get another's report).
+        the top passages come from, unless that is a council's report whose name has no
+        word in the question (a council whose name was not recognised would get
+        another's report).
         """
         if len(scope.by_authority) == 1 and not scope.mentions_only:
             ids = next(iter(scope.by_authority.values()))
@@ -163,8 +188,9 @@ class IntentRouter:
             return None
         best = max(set(top), key=top.count)
         only = scope.limited and len(scope.doc_ids) == 1
-        if next(c for c in chunks if c.doc_id == best).authorities and not only:
-            # a council's report the question did not name: never guessed as "the" report
+        councils = next(c for c in chunks if c.doc_id == best).authorities
+        if councils and not only and not _named_in(question, councils):
+            # a council's report the question does not name: never guessed as "the" report
             return None
         return best if top.count(best) >= 3 or only else None
 
