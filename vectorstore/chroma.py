@@ -8,13 +8,25 @@ also holds ``<prefix>-library-<model>``, the library's generation
 because the model id is part of the names. Every call goes through :meth:`ChromaBase._call`,
 which turns Chroma's exceptions into :class:`StoreError`.
 
+Every call also passes a :class:`FileGate`, one per Chroma directory in this process:
+compaction (:mod:`vectorstore.compaction`) opens ``chroma.sqlite3`` with Python's SQLite
+while Chroma has it open with its own copy of SQLite (compiled into its Rust library), and
+two copies of SQLite in one process do not see each other's locks (POSIX locks belong to
+the process, and closing any descriptor of a file drops them all: sqlite.org,
+"How To Corrupt An SQLite Database File", 2.2). A Chroma read running while Python's
+``VACUUM`` rewrote the file left it malformed ("database disk image is malformed"), under
+20 chat sessions and 3 uploaders (the CLI's and the window's ``remove`` read outside the
+writer lock). So compaction holds the gate alone: no Chroma call of this process is in
+flight meanwhile. Other processes are no danger: between processes the locks hold.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +81,71 @@ def default_journal(client: Any, name: str) -> Journal | None:
     return None
 
 
+class FileGate:
+    """Chroma calls go through together; compaction goes through alone (waiting calls wait).
+
+    Not re-entrant: a call never holds it while calling again, and compaction makes no
+    Chroma call.
+    """
+
+    def __init__(self) -> None:
+        """An open gate."""
+        self._cond = threading.Condition()
+        self._calls = 0
+        self._alone = False
+        self._waiting = 0
+
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        """Hold the gate with other calls (not while compaction holds or awaits it)."""
+        with self._cond:
+            while self._alone or self._waiting:
+                self._cond.wait()
+            self._calls += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._calls -= 1
+                if not self._calls:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def alone(self) -> Iterator[None]:
+        """Hold the gate alone, once the calls in flight are done."""
+        with self._cond:
+            self._waiting += 1
+            try:
+                while self._alone or self._calls:
+                    self._cond.wait()
+            finally:
+                self._waiting -= 1
+            self._alone = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._alone = False
+                self._cond.notify_all()
+
+
+_GATES: dict[Path, FileGate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def file_gate(journal: Journal | None) -> FileGate:
+    """The gate of the Chroma directory beside ``journal`` (shared by this process's stores).
+
+    Without a journal (a server, an in-memory client) no Python code opens Chroma's files:
+    the store gets a gate of its own.
+    """
+    if journal is None:
+        return FileGate()
+    key = journal.path.parent.resolve()
+    with _GATES_LOCK:
+        return _GATES.setdefault(key, FileGate())
+
+
 def model_slug(model_id: str) -> str:
     """A model id as it appears in collection names."""
     return re.sub(r"[^a-z0-9]+", "-", model_id.lower()).strip("-")
@@ -100,6 +177,7 @@ class ChromaBase:
             max_batch = 1000
         self.batch_size = max(1, min(batch_size, max_batch))
         self.journal = journal if journal is not None else default_journal(client, self.chunks_name)
+        self.gate = file_gate(self.journal)
         self._chunks = self._collection(self.chunks_name)
         self._docs = self._collection(self.docs_name)
         self.generations: Generation = (
@@ -110,12 +188,13 @@ class ChromaBase:
 
     def _collection(self, name: str) -> Any:
         try:
-            return self.client.get_or_create_collection(
-                name,
-                embedding_function=None,
-                configuration=COSINE,
-                metadata={"embedding_model": self.embeddings.model_id},
-            )
+            with self.gate.call():
+                return self.client.get_or_create_collection(
+                    name,
+                    embedding_function=None,
+                    configuration=COSINE,
+                    metadata={"embedding_model": self.embeddings.model_id},
+                )
         except Exception as exc:
             raise StoreError(f"cannot open the Chroma collections: {exc}") from exc
 
@@ -138,7 +217,8 @@ class ChromaBase:
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with self.gate.call():
+                return fn(*args, **kwargs)
         except StoreError:
             raise
         except Exception as exc:

@@ -260,7 +260,8 @@ class StoreWriter(DerivedIndexes):
                 self.journal.mark_removed()
             if not self.journal.removed_since_compaction():
                 return True
-            done = compact_chroma(self.journal.path.parent, timeout=timeout)
+            with self.gate.alone():  # no Chroma call of this process meanwhile (see chroma.py)
+                done = compact_chroma(self.journal.path.parent, timeout=timeout)
             done = compact_sqlite(self.journal.path, timeout=timeout) and done
             if done:
                 self.journal.compacted()
