@@ -250,16 +250,16 @@ def run(data_dir: Path, sessions: int, uploads: int, seconds: float) -> dict:
                 proc.wait()
         log = server_log.text()
         traces = tracebacks(log)
-        lat = tally.latencies or [float("nan")]
+        lat = tally.latencies
         figures = {
             "sessions": sessions,
             "uploaders": uploads,
             "seconds": round(elapsed, 1),
             "answers": len(tally.latencies),
             "answers_per_s": round(len(tally.latencies) / elapsed, 2),
-            "p50_ms": round(percentile(lat, 0.5) * 1000),
-            "p95_ms": round(percentile(lat, 0.95) * 1000),
-            "mean_ms": round(statistics.fmean(lat) * 1000),
+            "p50_ms": round(percentile(lat, 0.5) * 1000) if lat else None,  # None: no answer
+            "p95_ms": round(percentile(lat, 0.95) * 1000) if lat else None,
+            "mean_ms": round(statistics.fmean(lat) * 1000) if lat else None,
             "uploads": len(tally.uploads),
             "upload_p50_ms": round(percentile(tally.uploads or [0.0], 0.5) * 1000),
             "errors": tally.errors,
