@@ -201,7 +201,7 @@ class Journal:
             return "0"
         try:
             with closing(
-                sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=30)
+                sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
             ) as db:
                 row = db.execute("SELECT generation, token FROM library").fetchone()
         except sqlite3.OperationalError as exc:

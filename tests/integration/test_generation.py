@@ -235,3 +235,14 @@ def test_first_searches_wait_for_the_index_and_later_ones_do_not_wait_for_a_refr
         assert time.monotonic() - began < 0.5
     finally:
         store._refreshing.release()
+
+
+def test_a_journal_named_by_a_relative_path_reads_its_generation(tmp_path, monkeypatch):
+    """`--data-dir .demo-data` (the README's commands) gives relative paths."""
+    from vectorstore.manifest import Journal
+
+    monkeypatch.chdir(tmp_path)
+    journal = Journal(Path("lib") / "x.journal.sqlite")
+    assert journal.generation() == "0"
+    before, after = journal.bump()
+    assert before == "0" and journal.generation() == after != "0"
