@@ -4,7 +4,9 @@ Starts `ofsted-assistant serve` on a free loopback port over a data directory (a
 made: uploads and deletions never touch the original), then for ``--seconds`` runs
 ``--sessions`` gradio_client chat sessions asking questions with known answers, and
 ``--uploads`` uploaders each adding, asking about and deleting its own report. Prints
-p50/p95 latency, errors and wrong answers; exits 1 if there were any.
+p50/p95 latency, errors and wrong answers; exits 1 if there were any. The server's log is
+read while it runs; its tracebacks are printed (the first ones whole) and, when anything
+failed, the whole log is kept in a file whose path is printed.
 
     .venv/bin/python bench/concurrency.py --data-dir /tmp/idx-sample --sessions 20 \\
         --uploads 3 --seconds 60
@@ -152,6 +154,65 @@ def uploader(url: str, i: int, stop: float, tally: Tally, folder: Path) -> None:
             tally.add("errors", f"uploader {i}: {type(exc).__name__}: {exc}")
 
 
+def tracebacks(log: str) -> list[str]:
+    """Each traceback in a server log (chained ones as one), with the log line before it."""
+    lines = log.splitlines()
+    found = []
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("Traceback (most recent call last)"):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(lines) and (
+            lines[end].startswith((" ", "\t", "Traceback", "During handling", "The above"))
+            or not lines[end]
+            or not _ends_traceback(lines, end)
+        ):
+            end += 1
+        found.append("\n".join(lines[max(0, i - 1) : end + 1]))
+        i = end + 1
+    return found
+
+
+def _ends_traceback(lines: list[str], at: int) -> bool:
+    """Whether ``lines[at]`` (not indented) is the exception line that ends a traceback.
+
+    It is unless a chained exception follows it (a blank line, then "The above ..." or
+    "During handling ...").
+    """
+    rest = [line for line in lines[at + 1 : at + 3] if line]
+    return not (rest and rest[0].startswith(("During handling", "The above")))
+
+
+class ServerLog:
+    """The lines a server writes, read as it writes them (its pipe never fills up)."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        """Start reading ``proc``'s stdout on a daemon thread."""
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            self.lines.append(line)
+
+    def text(self, timeout: float = 30) -> str:
+        """Everything written, once the server has ended (or ``timeout`` has passed)."""
+        self._thread.join(timeout)
+        return "".join(self.lines)
+
+
+def keep_log(log: str) -> str:
+    """Write the server log to a file that outlives the run; return its path."""
+    fd, path = tempfile.mkstemp(prefix="concurrency-serve-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(log)
+    return path
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -163,6 +224,7 @@ def run(data_dir: Path, sessions: int, uploads: int, seconds: float) -> dict:
         copy = Path(tmp) / "data"
         shutil.copytree(data_dir, copy)
         proc, url = start(copy)
+        server_log = ServerLog(proc)
         tally = Tally()
         try:
             stop = time.monotonic() + seconds
@@ -181,23 +243,33 @@ def run(data_dir: Path, sessions: int, uploads: int, seconds: float) -> dict:
             elapsed = time.monotonic() - began
         finally:
             proc.terminate()
-            log, _ = proc.communicate(timeout=30)
-        lat = tally.latencies or [float("nan")]
-        return {
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log = server_log.text()
+        traces = tracebacks(log)
+        lat = tally.latencies
+        figures = {
             "sessions": sessions,
             "uploaders": uploads,
             "seconds": round(elapsed, 1),
             "answers": len(tally.latencies),
             "answers_per_s": round(len(tally.latencies) / elapsed, 2),
-            "p50_ms": round(percentile(lat, 0.5) * 1000),
-            "p95_ms": round(percentile(lat, 0.95) * 1000),
-            "mean_ms": round(statistics.fmean(lat) * 1000),
+            "p50_ms": round(percentile(lat, 0.5) * 1000) if lat else None,  # None: no answer
+            "p95_ms": round(percentile(lat, 0.95) * 1000) if lat else None,
+            "mean_ms": round(statistics.fmean(lat) * 1000) if lat else None,
             "uploads": len(tally.uploads),
             "upload_p50_ms": round(percentile(tally.uploads or [0.0], 0.5) * 1000),
             "errors": tally.errors,
             "wrong": tally.wrong,
             "server_tracebacks": log.count("Traceback"),
+            "tracebacks": traces,
         }
+        if tally.errors or tally.wrong or "Traceback" in log:
+            figures["server_log"] = keep_log(log)
+        return figures
 
 
 def main() -> int:
@@ -213,7 +285,10 @@ def main() -> int:
         print(json.dumps(figures, indent=2))
     else:
         for key, value in figures.items():
-            if key in ("errors", "wrong"):
+            if key == "tracebacks":
+                for trace in value[:3]:
+                    print(f"server traceback:\n{trace}")
+            elif key in ("errors", "wrong"):
                 print(f"{key}: {len(value)}")
                 for line in value[:10]:
                     print(f"  {line}")

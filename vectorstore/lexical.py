@@ -9,11 +9,11 @@ right when another process has written to an embedded Chroma it has open.
 
 The index is derived data: it is rebuilt from the chunks in Chroma after every
 ingest or removal (never per query) and saved under the data directory with the
-signature of the store it was built from. A rebuild is built aside
-(:meth:`LexicalIndex.build`) and swapped in at once (:meth:`LexicalIndex.install`):
-searches use the old index meanwhile. A process that finds the signature changed
-(another process ingested into a shared Chroma server, or an ingest was interrupted)
-rebuilds it before answering.
+library generation it was built at (:mod:`vectorstore.generation`). A rebuild is built
+aside (:meth:`LexicalIndex.build`) and swapped in at once (:meth:`LexicalIndex.install`):
+searches use the old index meanwhile. A process that finds the generation moved
+(another process wrote to the library, or an ingest was interrupted) loads the saved
+index or rebuilds it before answering (:mod:`vectorstore.derived`).
 """
 
 from __future__ import annotations
@@ -102,17 +102,22 @@ class LexicalIndex:
         self._words: Counter[str] = Counter()
         self._cols: dict[str, Any] | None = None
         self._vectors: np.ndarray | None = None
-        self.signature: str | None = None
+        self.generation: str | None = None  # of the library the index was built from
+
+    @property
+    def signature(self) -> str | None:
+        """The generation the index was built at (what callers key their caches by)."""
+        return self.generation
 
     # -- building ----------------------------------------------------------------
 
-    def rebuild(self, items: Iterable[tuple[Any, ...]], signature: str) -> int:
+    def rebuild(self, items: Iterable[tuple[Any, ...]], generation: str) -> int:
         """Index ``(record, text)`` or ``(record, text, vector)`` items; save; return the count.
 
         The vectors are kept only when every item has one.
         """
         built = self.build(items)
-        self.install(built, signature)
+        self.install(built, generation)
         self.save()
         return len(built.records)
 
@@ -158,8 +163,11 @@ class LexicalIndex:
             vectors=matrix,
         )
 
-    def install(self, built: BuiltIndex, signature: str) -> None:
-        """Search ``built`` from now on (it describes the store at ``signature``)."""
+    def install(self, built: BuiltIndex, generation: str | None) -> None:
+        """Search ``built`` from now on (it describes the library at ``generation``).
+
+        None when its generation is not known: the next refresh rebuilds it.
+        """
         with self._lock:
             self._bm25 = built.bm25
             self._records = built.records
@@ -167,15 +175,15 @@ class LexicalIndex:
             self._words = built.words
             self._cols = None
             self._vectors = built.vectors
-            self.signature = signature
+            self.generation = generation
 
     def save(self) -> None:
         """Write the index in use to its directory (replacing the saved one at once)."""
         with self._lock:
             bm25, records, words = self._bm25, self._records, self._words
-            vectors, signature = self._vectors, self.signature
+            vectors, generation = self._vectors, self.generation
         with self._save_lock:  # searches go on meanwhile; two saves do not mix their files
-            self._save(bm25, records, words, vectors, signature)
+            self._save(bm25, records, words, vectors, generation)
 
     def _save(
         self,
@@ -183,7 +191,7 @@ class LexicalIndex:
         records: list[LexicalRecord],
         words: Counter[str],
         vectors: np.ndarray | None,
-        signature: str | None,
+        generation: str | None,
     ) -> None:
         tmp = self.directory.with_name(self.directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -192,7 +200,7 @@ class LexicalIndex:
             bm25.save(str(tmp / "bm25"), show_progress=False)
         meta = {
             "format": FORMAT,
-            "signature": signature,
+            "generation": generation,
             "records": [
                 [r.chunk_id, r.doc_id, list(r.authorities), r.kind, r.date] for r in records
             ],
@@ -244,7 +252,7 @@ class LexicalIndex:
             self._words = Counter(meta.get("words", {}))
             self._cols = None
             self._vectors = vectors
-            self.signature = meta.get("signature")
+            self.generation = meta.get("generation")
         return True
 
     # -- querying ----------------------------------------------------------------

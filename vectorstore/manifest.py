@@ -15,6 +15,9 @@ process that opens the store rolls back only when it can take that lock, so it
 never undoes the work of an ingest that is still running (the kernel releases
 the lock of a killed process).
 
+The journal also keeps the library's generation (:mod:`vectorstore.generation`): a count
+bumped, under the writer lock, after every change to which documents are complete.
+
 Before anything is removed, a marker file ``<journal>.compact`` is created; it is deleted
 once the store's files have been compacted (:meth:`ChromaStore.compact`), so a removal
 whose compaction was postponed (another process was reading) is compacted later, by
@@ -26,6 +29,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -47,6 +51,11 @@ CREATE TABLE IF NOT EXISTS pending (
     chunk_count INTEGER NOT NULL,
     since TEXT NOT NULL,
     pid INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS library (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    generation INTEGER NOT NULL,
+    token TEXT NOT NULL
 );
 """
 
@@ -178,6 +187,37 @@ class Journal:
                 "INSERT OR REPLACE INTO pending VALUES (?, 'removing', ?, 0, ?, ?)",
                 [(old, source, now, os.getpid()) for old, source in then_remove],
             )
+
+    # -- the generation ---------------------------------------------------------
+
+    def generation(self) -> str:
+        """The library's generation: ``"<changes>.<token>"``, or ``"0"`` before the first change.
+
+        The token is drawn when the journal first counts a change, so a library made
+        again in the same place (its Chroma directory deleted) never repeats a
+        generation that what was derived from the old one remembers.
+        """
+        if not self.path.exists():
+            return "0"
+        try:
+            with closing(
+                sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
+            ) as db:
+                row = db.execute("SELECT generation, token FROM library").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):  # a journal written before generations
+                return "0"
+            raise
+        return f"{row[0]}.{row[1]}" if row else "0"
+
+    def bump(self) -> tuple[str, str]:
+        """Move the generation on by one; return ``(before, after)`` (one transaction)."""
+        with closing(self._connect()) as db, db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT generation, token FROM library").fetchone()
+            count, token = (int(row[0]), row[1]) if row else (0, secrets.token_hex(4))
+            db.execute("INSERT OR REPLACE INTO library VALUES (0, ?, ?)", (count + 1, token))
+        return (f"{count}.{token}" if row else "0"), f"{count + 1}.{token}"
 
     # -- compaction --------------------------------------------------------------
 

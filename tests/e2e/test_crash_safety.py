@@ -132,7 +132,7 @@ def _check_library(data_dir: Path, embeddings, expected: dict[str, int]) -> dict
     assert dict(store.lexical.doc_counts()) == chunk_counts
     saved = LexicalIndex(store.lexical.directory, terms)
     if total:
-        assert saved.load() and saved.signature == store.signature()
+        assert saved.load() and saved.generation == store.generation()
         assert dict(saved.doc_counts()) == chunk_counts
     # the structured tables: the same documents after their refresh
     path = data_dir / "structured" / f"{store.chunks_name}.sqlite"

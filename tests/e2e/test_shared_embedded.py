@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,6 @@ def test_a_running_process_sees_what_the_cli_ingested(sample_data_dir, tmp_path)
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    time.sleep(running.store.lexical_max_age + 0.5)
 
     answer = running.ask("How many foster carers did the Quorvex hub recruit?")
     assert "forty" in answer.text and [c.source for c in answer.citations] == ["quorvex.txt"]

@@ -171,7 +171,6 @@ def test_lexical_index_follows_ingest_and_remove_and_is_persisted(assistant, tmp
 def test_another_process_sees_new_documents(assistant, tmp_path):
     other = build(tmp_path)
     other.retriever.search("care leavers", 1)  # loads the index as it is now
-    other.store.lexical_max_age = 0  # look for other processes' writes on every query
     assistant.ingest(
         make(tmp_path, harrow="Harrow|inspection report|2020|\nKinship care is strong.")
     )

@@ -31,7 +31,7 @@ ITEMS = [
 @pytest.fixture
 def index(tmp_path):
     idx = LexicalIndex(tmp_path / "lex", terms)
-    assert idx.rebuild(ITEMS, "sig-1") == 4
+    assert idx.rebuild(ITEMS, "7") == 4
     return idx
 
 
@@ -57,10 +57,10 @@ def test_filters_restrict_hits(index, flt, expected):
     assert [cid for cid, _ in index.search(terms("care leavers"), 5, flt)] == expected
 
 
-def test_saved_index_reloads_with_signature_and_vocabulary(index, tmp_path):
+def test_saved_index_reloads_with_generation_and_vocabulary(index, tmp_path):
     again = LexicalIndex(tmp_path / "lex", terms)
     assert again.load()
-    assert again.signature == "sig-1" and len(again) == 4
+    assert again.generation == "7" and again.signature == "7" and len(again) == 4
     assert again.vocabulary()["leavers"] == 2
     assert [c for c, _ in again.search(terms("virtual school"), 2)] == ["a:1"]
 
@@ -74,8 +74,8 @@ def test_missing_or_corrupt_index_does_not_load(tmp_path):
 
 
 def test_rebuild_replaces_previous_content(index):
-    index.rebuild(ITEMS[2:], "sig-2")
-    assert index.signature == "sig-2"
+    index.rebuild(ITEMS[2:], "8")
+    assert index.generation == "8"
     assert [c for c, _ in index.search(terms("virtual school"), 3)] == []
 
 
