@@ -17,93 +17,54 @@ list (``core/reference``), never by a list of the library's own councils:
   by dropping letters ("Nottm", "Lpool", "B'ham"; only words the library does not use):
   0.75.
 
-The intent is one of :data:`INTENTS`, read from the question's wording with the domain
-vocabulary in :mod:`assistant.vocabulary`.
+The intent is one of :data:`assistant.intents.INTENTS`, read from the wording with the domain
+vocabulary in :mod:`core.vocabulary`.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib.resources import files
-from importlib.resources.abc import Traversable
-from typing import Literal, get_args
+from typing import Literal
 
 from assistant.answering.text_units import STOPWORDS, terms
-from assistant.intent_model import IntentModel, features
-from assistant.query import QueryAnalysis, QueryAnalyzer, _distance, extract_years
+from assistant.authority_forms import (
+    derived_forms,
+    first_word_forms,
+    in_order,
+    load_short_forms,
+    misspelt_phrases,
+    names_a_place,
+    names_by_first_word,
+    phrase_of,
+)
+from assistant.intent_model import IntentModel
+from assistant.intents import (
+    JUDGEMENT_STEMS,
+    NOT_SUBJECT,
+    classify_intent,
+    intent_evidence,
+    settle_intent,
+)
+from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
 from core.vocabulary import (
-    APA_GRADE_WORDS,
-    AREA_QUESTION_WORDS,
-    COMPASS,
-    GRADE_WORDS,
-    INTENT_PATTERNS,
     KIND_WORDS,
     LATEST,
     LOWERCASE_AMBIGUOUS,
-    MONTHS,
     PREVIOUS,
     QUESTION_WORDS,
-    SEASONS,
-    VERDICT_WORDS,
 )
 from ingest.authorities import AuthorityIndex
 
-Intent = Literal[
-    "grade",
-    "why",
-    "improve",
-    "finding",
-    "number",
-    "who_when",
-    "compare",
-    "summary",
-    "plan_status",
-    "other",
-]
-INTENTS: tuple[str, ...] = get_args(Intent)
 Recency = Literal["latest", "previous"]
 
 EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
 # the framing words as ``terms`` gives them ("ILACS" is "ilac", "inspections" "inspection")
 _QUESTION_STEMS = QUESTION_WORDS | {t for w in QUESTION_WORDS for t in terms(w)}
 
-
-def _literal_words(pattern: str) -> list[str]:
-    """The words a regular expression spells out (its escapes removed)."""
-    return re.findall(r"[a-z]{3,}", re.sub(r"\\[a-zA-Z]", " ", pattern))
-
-
-# words that ask how good something is, or for a summary, a grade or a reason, and dates:
-# none of them is a subject ("the headline from Dorset's autumn 2021 inspection")
-_NOT_SUBJECT = {
-    t
-    for w in (
-        *VERDICT_WORDS,
-        *MONTHS,
-        *SEASONS,
-        *(
-            word
-            for intent in ("summary", "why", "grade")
-            for word in _literal_words(INTENT_PATTERNS[intent].pattern)
-        ),
-        *(word for p in KIND_WORDS.values() for word in _literal_words(p.pattern)),
-    )
-    for t in (w, *terms(w))
-}
-# the words that name a judgement area or a grade ("care leavers", "RI", "graded")
-_JUDGEMENT_STEMS = {
-    t
-    for pattern in (*(p for _, p in AREA_QUESTION_WORDS), GRADE_WORDS, APA_GRADE_WORDS)
-    for w in _literal_words(pattern)
-    for t in terms(w)
-} | {
-    t for w in ("grade", "graded", "judgement", "judged", "rated", "rating", "ri") for t in terms(w)
-}
 
 MIN_CONFIDENCE = 0.7
 """Authorities recognised with less confidence than this do not scope the answer."""
@@ -152,7 +113,7 @@ class Understood:
 
         "pre-proceedings", "young carers": the passages answer it, not the table.
         """
-        return any(t not in _JUDGEMENT_STEMS for t in self.subject)
+        return any(t not in JUDGEMENT_STEMS for t in self.subject)
 
     def years_of(self, name: str) -> tuple[int, ...]:
         """The years meant for one of the authorities named.
@@ -184,107 +145,6 @@ class Understood:
     def names(self) -> tuple[str, ...]:
         """The authorities confident enough to scope the answer, in order of mention."""
         return tuple(a.name for a in self.authorities if a.confidence >= MIN_CONFIDENCE)
-
-
-def _short_forms_path() -> Traversable:
-    return files("core.reference") / "short_forms.csv"
-
-
-def _load_short_forms(path: Traversable | None = None) -> list[tuple[str, str]]:
-    path = path or _short_forms_path()
-    if not path.is_file():
-        return []
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        return [(r["name"].strip(), r["short_form"].strip()) for r in csv.DictReader(f)]
-
-
-_COMPOUND = re.compile(
-    r"^(?P<first>[A-Z][a-z]+)(?:\s+(?:and|with|upon)\s+(?=\S)|-on-)(?P<rest>.+)$"
-)
-
-
-def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Question-only forms of every authority's name (lower-cased key → canonical name).
-
-    Generic rules over the reference list: the listed short forms; for compound names
-    ("X and Y", "X with Y", "X upon Y", "X-on-Y") the first place when no other authority
-    starts with it, and "X&Y" initials; compass words written short ("N Tyneside").
-    A form claimed by two authorities is dropped.
-    """
-    claims: dict[str, set[str]] = {}
-
-    def claim(form: str, name: str) -> None:
-        form = " ".join(form.split())
-        if len(form) >= 2:
-            claims.setdefault(form.lower(), set()).add(name)
-
-    everyone = index.all()
-    first_words = _names_by_first_word(index)
-    for name, short in short_forms:
-        if index.get(name) is not None:
-            claim(short, name)
-    for a in everyone:
-        for base in (a.name, *a.aliases):
-            m = _COMPOUND.match(base)
-            if m:
-                first = m.group("first")
-                if len(first_words.get(first.lower(), ())) == 1 and first.lower() not in STOPWORDS:
-                    claim(first, a.name)
-                rest = m.group("rest").split()
-                if len(rest) == 1 and " and " in base:
-                    claim(f"{first[0]}&{rest[0][0]}", a.name)
-            for variant in _written_short(base):
-                claim(variant, a.name)
-    return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
-
-
-def _in_order(short: str, word: str) -> bool:
-    """Whether the letters of ``short`` appear in ``word`` in the same order."""
-    letters = iter(word)
-    return all(c in letters for c in short)
-
-
-def _names_by_first_word(index: AuthorityIndex) -> dict[str, set[str]]:
-    """Every authority's name by the first word of it, lower-cased ("kingston": two)."""
-    out: dict[str, set[str]] = {}
-    for a in index.all():
-        first = a.name.split()[0].split("-")[0].strip(",")
-        out.setdefault(first.lower(), set()).add(a.name)
-    return out
-
-
-def first_word_forms(index: AuthorityIndex) -> dict[str, str]:
-    """First words that name an authority alone ("Bracknell" for "Bracknell Forest").
-
-    The first word of a name of two or more words, when no other authority's name starts
-    with it and it is not a compass word or a stop word (lower-cased key → canonical
-    name). Compound names get theirs in :func:`derived_forms`. Questions use them only
-    capitalised or where the wording names a place ("bracknell 2022", "in tower").
-    """
-    first_words = _names_by_first_word(index)
-    out: dict[str, str] = {}
-    for a in index.all():
-        words = a.name.replace(",", " ").split()
-        if len(words) < 2 or _COMPOUND.match(a.name) or _COMPASS_WORDS.match(a.name):
-            continue
-        first = words[0].lower()
-        if len(first) >= 5 and first.isalpha() and first not in STOPWORDS:
-            if len(first_words.get(first, ())) == 1 and index.get(words[0]) is None:
-                out[first] = a.name
-    return out
-
-
-_COMPASS_WORDS = re.compile(r"\b(?:(?:North|South) (?:East|West)|North|South|East|West|Central)\b")
-
-
-def _written_short(name: str) -> set[str]:
-    """A name as staff shorten it, alone or together.
-
-    Compass words as letters ("N Tyneside", "Bath and NE Somerset") and "&" for "and"
-    ("Brighton & Hove").
-    """
-    compass = _COMPASS_WORDS.sub(lambda m: COMPASS[m.group()], name)
-    return {v for base in (name, compass) for v in (base, base.replace(" and ", " & "))} - {name}
 
 
 class QuestionReader:
@@ -323,7 +183,7 @@ class QuestionReader:
                 self._forms = {}
                 if self._authorities is not None:
                     shorts = (
-                        self._short_forms if self._short_forms is not None else _load_short_forms()
+                        self._short_forms if self._short_forms is not None else load_short_forms()
                     )
                     self._forms = derived_forms(self._authorities, shorts)
                     for a in self._authorities.all():
@@ -333,7 +193,7 @@ class QuestionReader:
                                 self._ambiguous.setdefault(key, a.name)
                             elif len(key) >= 3:
                                 self._lower_names.setdefault(key, a.name)
-                            phrase = _phrase(name)
+                            phrase = phrase_of(name)
                             if len(phrase.split()) >= 2:
                                 by_words = self._phrases.setdefault(len(phrase.split()), {})
                                 by_words.setdefault(phrase, a.name)
@@ -374,7 +234,7 @@ class QuestionReader:
             if t not in named
             and not t.isdigit()
             and t not in _QUESTION_STEMS
-            and t not in _NOT_SUBJECT
+            and t not in NOT_SUBJECT
         )
         und = Understood(
             text=question,
@@ -419,10 +279,10 @@ class QuestionReader:
                 name, how, conf = self._lower_names[key], "lower case", LOWER_CASE
                 if typed[:1].isupper():
                     return typed
-            elif key in self._ambiguous and _names_a_place(question, m.start(), m.end()):
+            elif key in self._ambiguous and names_a_place(question, m.start(), m.end()):
                 name, how, conf = self._ambiguous[key], "name in context", LOWER_CASE
             elif key in self._first_words and (
-                typed[:1].isupper() or _names_a_place(question, m.start(), m.end())
+                typed[:1].isupper() or names_a_place(question, m.start(), m.end())
             ):  # "Bracknell", "bracknell 2022": a name written by its first word
                 name, how, conf = self._first_words[key], "first word", FIRST_WORD
             else:
@@ -468,7 +328,7 @@ class QuestionReader:
                 if word[0] == low[0]
                 and word[-1] == low[-1]
                 and 0.4 * len(word) <= len(low) <= 0.7 * len(word)
-                and _in_order(low, word)
+                and in_order(low, word)
             }
             if len(fits) == 1:
                 name = fits.pop()
@@ -478,7 +338,7 @@ class QuestionReader:
 
     def _first_names(self) -> dict[str, set[str]]:
         if self._by_first is None and self._authorities is not None:
-            self._by_first = _names_by_first_word(self._authorities)
+            self._by_first = names_by_first_word(self._authorities)
         return self._by_first or {}
 
     def _misspelt_phrases(self, question: str, found: dict[str, AuthorityRef]) -> str:
@@ -490,28 +350,7 @@ class QuestionReader:
         for names of 16 letters or more), the longest name first. Exact names are left
         to the other passes.
         """
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(question)]
-        if len(words) < 2 or not self._phrases:
-            return question
-        taken: list[tuple[int, int, str, str]] = []
-        for n in sorted(self._phrases, reverse=True):
-            for i in range(len(words) - n + 1):
-                start, end = words[i][0], words[i + n - 1][1]
-                if any(a < end and start < b for a, b, _, _ in taken):
-                    continue
-                typed = question[start:end]
-                window = _phrase(typed)
-                best = None
-                for phrase, name in self._phrases[n].items():
-                    limit = 2 if len(phrase) >= 16 else 1
-                    d = _distance(window, phrase, limit)
-                    if 0 < d <= limit and (best is None or d < best[0]):
-                        best = (d, name)
-                    elif d == 0:
-                        best = None
-                        break
-                if best is not None:
-                    taken.append((start, end, best[1], typed))
+        taken = misspelt_phrases(question, self._phrases)
         for start, end, name, typed in sorted(taken, reverse=True):
             found.setdefault(name, AuthorityRef(name, typed, SPELLING, "spelling"))
             question = question[:start] + name + question[end:]
@@ -550,35 +389,10 @@ class QuestionReader:
         return tuple(out)
 
 
-_PLACE_AFTER = re.compile(
-    r"^(?:['’]s\b|\s+(?:council|borough|la|local authority|children['’]?s?|ilacs|inspection|"
-    r"report|ofsted|judgements?|grades?|(?:19|20)\d\d)\b)",
-    re.I,
-)
-_PLACE_BEFORE = re.compile(r"\b(?:in|for|at|about|of|on|to)\s+$", re.I)
-_ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
-
-
-def _phrase(name: str) -> str:
-    """A name as phrases are compared: lower case, "&" as "and", no punctuation."""
-    name = name.lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z ]+", " ", name).split())
-
-
 def _corrected(question: str, analysis: QueryAnalysis) -> str:
     for typed, fixed in analysis.corrections:  # "outstandng" reads as "outstanding"
         question = re.sub(rf"\b{re.escape(typed)}\b", fixed, question, flags=re.I)
     return question
-
-
-def _names_a_place(text: str, start: int, end: int) -> bool:
-    """Whether a name that is also a word ("reading", "bury") is used as the place.
-
-    "Reading's care leavers", "bury council", "grades for reading?" name the place;
-    "what are you reading about" does not.
-    """
-    after, before = text[end:], text[:start]
-    return bool(_PLACE_AFTER.match(after) or (_PLACE_BEFORE.search(before) and _ENDS.match(after)))
 
 
 def _recency(question: str) -> Recency | None:
@@ -587,47 +401,3 @@ def _recency(question: str) -> Recency | None:
     if LATEST.search(question):
         return "latest"
     return None
-
-
-def intent_evidence(und: Understood, patterns: str | None = None) -> set[str]:
-    """What the intent model reads of an understood question.
-
-    Its words, the names in it and what the patterns say (``patterns``, when the caller
-    has it; see :mod:`assistant.intent_model`).
-    """
-    names = [n for r in und.authorities for n in (r.typed, r.name)]
-    corrected = und.corrected
-    rule = patterns or classify_intent(corrected, len(und.authorities))
-    return features(corrected, names, len(und.authorities), rule)
-
-
-def settle_intent(
-    patterns: str, evidence: set[str] | None, und: Understood, model: IntentModel | None
-) -> str:
-    """The intent an answer follows.
-
-    The model's reading where it is sure enough, else the patterns' (``patterns``); two
-    or more authorities named stay a comparison; a finding with no subject is a summary
-    ("what did Ofsted say about Bolton?", "how is Bolton doing?").
-    """
-    intent = patterns
-    if model is not None and evidence is not None and patterns != "compare":
-        intent = model.decide(evidence, patterns)
-    return "summary" if intent == "finding" and not und.subject else intent
-
-
-def classify_intent(question: str, n_authorities: int = 0) -> str:
-    """The kind of answer a question wants (one of :data:`INTENTS`).
-
-    The patterns are tried in a fixed order (see ``assistant.vocabulary.INTENT_PATTERNS``);
-    a question naming two or more authorities is a comparison unless it asks for a list
-    of authorities with a grade.
-    """
-    if n_authorities >= 2 and not INTENT_PATTERNS["which"].search(question):
-        return "compare"
-    for intent, pattern in INTENT_PATTERNS.items():
-        if intent == "which":
-            continue
-        if pattern.search(question):
-            return intent
-    return "finding" if n_authorities else "other"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assistant.app import build_assistant
 from assistant.intent_model import IntentModel, default_path, fit
-from assistant.understanding import INTENTS, classify_intent, intent_evidence, settle_intent
+from assistant.intents import INTENTS, classify_intent, intent_evidence, settle_intent
 from core.settings import Settings
 
 
@@ -90,9 +90,7 @@ def cross_validate(examples: list[dict], folds: int, l2: float) -> dict[float, l
             if fold_of[e["authority"]] == fold:
                 for t in THRESHOLDS:
                     at = replace(model, threshold=t)
-                    predicted[t][i] = settle_intent(
-                        e["patterns"], e["features"], e["und"], at
-                    )
+                    predicted[t][i] = settle_intent(e["patterns"], e["features"], e["und"], at)
     return predicted
 
 

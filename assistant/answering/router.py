@@ -23,8 +23,9 @@ from assistant.answering.extractive import Drafted
 from assistant.answering.judgements import JudgementAnswerer, areas_named, levels_named
 from assistant.answering.text_units import terms
 from assistant.answering.whole import WholeReportAnswerer
+from assistant.intents import classify_intent
 from assistant.scope import Scope
-from assistant.understanding import Understood, classify_intent
+from assistant.understanding import Understood
 from core.vocabulary import AREA_HEADINGS
 from vectorstore.store import Filters, StoredChunk
 

@@ -10,8 +10,9 @@ import json
 import pytest
 
 from assistant.intent_model import IntentModel, default_path, features, fit
+from assistant.intents import INTENTS, intent_evidence
 from assistant.query import Glossary, QueryAnalyzer
-from assistant.understanding import INTENTS, QuestionReader, intent_evidence
+from assistant.understanding import QuestionReader
 from ingest.authorities import AuthorityIndex
 
 

@@ -15,7 +15,7 @@ import pytest
 from assistant.answering import intent
 from assistant.answering.checks import check_answer, figures, grades
 from assistant.answering.judgements import areas_named, asks_about_grades
-from assistant.understanding import classify_intent
+from assistant.intents import classify_intent
 from ingest.clean import clean_text, markdown_heading
 from ingest.loader import load_document
 from ingest.markup import clean_inline

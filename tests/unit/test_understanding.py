@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.authority_forms import derived_forms
+from assistant.intents import classify_intent
 from assistant.query import Glossary, QueryAnalyzer
-from assistant.understanding import QuestionReader, classify_intent, derived_forms
+from assistant.understanding import QuestionReader
 from ingest.authorities import AuthorityIndex
 
 

@@ -1,0 +1,185 @@
+"""Authority names in the forms staff type them, derived from the reference list.
+
+Generic rules over ``core/reference`` (never a list of the library's own councils): the
+listed short forms ("Notts"), forms of compound names ("K&C", "Telford"), compass words
+written short ("N Tyneside"), first words that name one authority alone ("Bracknell"),
+and whether a name that is also a word ("reading") is used as the place. The question
+reader (:mod:`assistant.understanding`) uses them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from assistant.answering.text_units import STOPWORDS
+from assistant.query import _distance
+from core.vocabulary import COMPASS
+from ingest.authorities import AuthorityIndex
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’&.-]*[A-Za-z]|[A-Za-z]")
+
+
+def _short_forms_path() -> Traversable:
+    return files("core.reference") / "short_forms.csv"
+
+
+def load_short_forms(path: Traversable | None = None) -> list[tuple[str, str]]:
+    """The standard short forms of the reference list (``short_forms.csv``: "Notts")."""
+    path = path or _short_forms_path()
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        return [(r["name"].strip(), r["short_form"].strip()) for r in csv.DictReader(f)]
+
+
+_COMPOUND = re.compile(
+    r"^(?P<first>[A-Z][a-z]+)(?:\s+(?:and|with|upon)\s+(?=\S)|-on-)(?P<rest>.+)$"
+)
+
+
+def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Question-only forms of every authority's name (lower-cased key → canonical name).
+
+    Generic rules over the reference list: the listed short forms; for compound names
+    ("X and Y", "X with Y", "X upon Y", "X-on-Y") the first place when no other authority
+    starts with it, and "X&Y" initials; compass words written short ("N Tyneside").
+    A form claimed by two authorities is dropped.
+    """
+    claims: dict[str, set[str]] = {}
+
+    def claim(form: str, name: str) -> None:
+        form = " ".join(form.split())
+        if len(form) >= 2:
+            claims.setdefault(form.lower(), set()).add(name)
+
+    everyone = index.all()
+    first_words = names_by_first_word(index)
+    for name, short in short_forms:
+        if index.get(name) is not None:
+            claim(short, name)
+    for a in everyone:
+        for base in (a.name, *a.aliases):
+            m = _COMPOUND.match(base)
+            if m:
+                first = m.group("first")
+                if len(first_words.get(first.lower(), ())) == 1 and first.lower() not in STOPWORDS:
+                    claim(first, a.name)
+                rest = m.group("rest").split()
+                if len(rest) == 1 and " and " in base:
+                    claim(f"{first[0]}&{rest[0][0]}", a.name)
+            for variant in _written_short(base):
+                claim(variant, a.name)
+    return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
+
+
+def in_order(short: str, word: str) -> bool:
+    """Whether the letters of ``short`` appear in ``word`` in the same order."""
+    letters = iter(word)
+    return all(c in letters for c in short)
+
+
+def names_by_first_word(index: AuthorityIndex) -> dict[str, set[str]]:
+    """Every authority's name by the first word of it, lower-cased ("kingston": two)."""
+    out: dict[str, set[str]] = {}
+    for a in index.all():
+        first = a.name.split()[0].split("-")[0].strip(",")
+        out.setdefault(first.lower(), set()).add(a.name)
+    return out
+
+
+def first_word_forms(index: AuthorityIndex) -> dict[str, str]:
+    """First words that name an authority alone ("Bracknell" for "Bracknell Forest").
+
+    The first word of a name of two or more words, when no other authority's name starts
+    with it and it is not a compass word or a stop word (lower-cased key → canonical
+    name). Compound names get theirs in :func:`derived_forms`. Questions use them only
+    capitalised or where the wording names a place ("bracknell 2022", "in tower").
+    """
+    first_words = names_by_first_word(index)
+    out: dict[str, str] = {}
+    for a in index.all():
+        words = a.name.replace(",", " ").split()
+        if len(words) < 2 or _COMPOUND.match(a.name) or _COMPASS_WORDS.match(a.name):
+            continue
+        first = words[0].lower()
+        if len(first) >= 5 and first.isalpha() and first not in STOPWORDS:
+            if len(first_words.get(first, ())) == 1 and index.get(words[0]) is None:
+                out[first] = a.name
+    return out
+
+
+_COMPASS_WORDS = re.compile(r"\b(?:(?:North|South) (?:East|West)|North|South|East|West|Central)\b")
+
+
+def _written_short(name: str) -> set[str]:
+    """A name as staff shorten it, alone or together.
+
+    Compass words as letters ("N Tyneside", "Bath and NE Somerset") and "&" for "and"
+    ("Brighton & Hove").
+    """
+    compass = _COMPASS_WORDS.sub(lambda m: COMPASS[m.group()], name)
+    return {v for base in (name, compass) for v in (base, base.replace(" and ", " & "))} - {name}
+
+
+_PLACE_AFTER = re.compile(
+    r"^(?:['’]s\b|\s+(?:council|borough|la|local authority|children['’]?s?|ilacs|inspection|"
+    r"report|ofsted|judgements?|grades?|(?:19|20)\d\d)\b)",
+    re.I,
+)
+_PLACE_BEFORE = re.compile(r"\b(?:in|for|at|about|of|on|to)\s+$", re.I)
+_ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
+
+
+def phrase_of(name: str) -> str:
+    """A name as phrases are compared: lower case, "&" as "and", no punctuation."""
+    name = name.lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^a-z ]+", " ", name).split())
+
+
+def names_a_place(text: str, start: int, end: int) -> bool:
+    """Whether a name that is also a word ("reading", "bury") is used as the place.
+
+    "Reading's care leavers", "bury council", "grades for reading?" name the place;
+    "what are you reading about" does not.
+    """
+    after, before = text[end:], text[:start]
+    return bool(_PLACE_AFTER.match(after) or (_PLACE_BEFORE.search(before) and _ENDS.match(after)))
+
+
+def misspelt_phrases(
+    question: str, phrases: dict[int, dict[str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """Runs of the question's words within an edit or two of a multi-word name.
+
+    ``phrases`` holds the names as compared (:func:`phrase_of`) by their number of words.
+    Returns ``(start, end, canonical name, typed)`` for each run read as a name: within
+    one edit (two for names of 16 letters or more), the longest name first; a run that
+    is exactly a name is left alone.
+    """
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(question)]
+    if len(words) < 2 or not phrases:
+        return []
+    taken: list[tuple[int, int, str, str]] = []
+    for n in sorted(phrases, reverse=True):
+        for i in range(len(words) - n + 1):
+            start, end = words[i][0], words[i + n - 1][1]
+            if any(a < end and start < b for a, b, _, _ in taken):
+                continue
+            typed = question[start:end]
+            window = phrase_of(typed)
+            best = None
+            for phrase, name in phrases[n].items():
+                limit = 2 if len(phrase) >= 16 else 1
+                d = _distance(window, phrase, limit)
+                if 0 < d <= limit and (best is None or d < best[0]):
+                    best = (d, name)
+                elif d == 0:
+                    best = None
+                    break
+            if best is not None:
+                taken.append((start, end, best[1], typed))
+    return taken

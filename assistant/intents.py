@@ -1,0 +1,121 @@
+"""What kind of answer a question wants: the intents, their patterns and the subject words.
+
+:func:`classify_intent` reads the intent from the vocabulary's patterns
+(``core.vocabulary.INTENT_PATTERNS``); :func:`settle_intent` is the one decision an answer
+follows (the intent model where it is sure, the patterns otherwise);
+:data:`NOT_SUBJECT` and :data:`JUDGEMENT_STEMS` say which of a question's words are no
+subject and which name a judgement area or grade (see
+:class:`~assistant.understanding.Understood`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Literal, get_args
+
+from assistant.answering.text_units import terms
+from assistant.intent_model import IntentModel, features
+from core.vocabulary import (
+    APA_GRADE_WORDS,
+    AREA_QUESTION_WORDS,
+    GRADE_WORDS,
+    INTENT_PATTERNS,
+    KIND_WORDS,
+    MONTHS,
+    SEASONS,
+    VERDICT_WORDS,
+)
+
+if TYPE_CHECKING:
+    from assistant.understanding import Understood
+
+Intent = Literal[
+    "grade",
+    "why",
+    "improve",
+    "finding",
+    "number",
+    "who_when",
+    "compare",
+    "summary",
+    "plan_status",
+    "other",
+]
+INTENTS: tuple[str, ...] = get_args(Intent)
+
+
+def _literal_words(pattern: str) -> list[str]:
+    """The words a regular expression spells out (its escapes removed)."""
+    return re.findall(r"[a-z]{3,}", re.sub(r"\\[a-zA-Z]", " ", pattern))
+
+
+# words that ask how good something is, or for a summary, a grade or a reason, and dates:
+# none of them is a subject ("the headline from Dorset's autumn 2021 inspection")
+NOT_SUBJECT = {
+    t
+    for w in (
+        *VERDICT_WORDS,
+        *MONTHS,
+        *SEASONS,
+        *(
+            word
+            for intent in ("summary", "why", "grade")
+            for word in _literal_words(INTENT_PATTERNS[intent].pattern)
+        ),
+        *(word for p in KIND_WORDS.values() for word in _literal_words(p.pattern)),
+    )
+    for t in (w, *terms(w))
+}
+# the words that name a judgement area or a grade ("care leavers", "RI", "graded")
+JUDGEMENT_STEMS = {
+    t
+    for pattern in (*(p for _, p in AREA_QUESTION_WORDS), GRADE_WORDS, APA_GRADE_WORDS)
+    for w in _literal_words(pattern)
+    for t in terms(w)
+} | {
+    t for w in ("grade", "graded", "judgement", "judged", "rated", "rating", "ri") for t in terms(w)
+}
+
+
+def intent_evidence(und: Understood, patterns: str | None = None) -> set[str]:
+    """What the intent model reads of an understood question.
+
+    Its words, the names in it and what the patterns say (``patterns``, when the caller
+    has it; see :mod:`assistant.intent_model`).
+    """
+    names = [n for r in und.authorities for n in (r.typed, r.name)]
+    corrected = und.corrected
+    rule = patterns or classify_intent(corrected, len(und.authorities))
+    return features(corrected, names, len(und.authorities), rule)
+
+
+def settle_intent(
+    patterns: str, evidence: set[str] | None, und: Understood, model: IntentModel | None
+) -> str:
+    """The intent an answer follows.
+
+    The model's reading where it is sure enough, else the patterns' (``patterns``); two
+    or more authorities named stay a comparison; a finding with no subject is a summary
+    ("what did Ofsted say about Bolton?", "how is Bolton doing?").
+    """
+    intent = patterns
+    if model is not None and evidence is not None and patterns != "compare":
+        intent = model.decide(evidence, patterns)
+    return "summary" if intent == "finding" and not und.subject else intent
+
+
+def classify_intent(question: str, n_authorities: int = 0) -> str:
+    """The kind of answer a question wants (one of :data:`INTENTS`).
+
+    The patterns are tried in a fixed order (see ``assistant.vocabulary.INTENT_PATTERNS``);
+    a question naming two or more authorities is a comparison unless it asks for a list
+    of authorities with a grade.
+    """
+    if n_authorities >= 2 and not INTENT_PATTERNS["which"].search(question):
+        return "compare"
+    for intent, pattern in INTENT_PATTERNS.items():
+        if intent == "which":
+            continue
+        if pattern.search(question):
+            return intent
+    return "finding" if n_authorities else "other"
