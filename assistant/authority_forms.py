@@ -16,7 +16,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from assistant.answering.text_units import STOPWORDS
-from assistant.query import _distance
+from assistant.spelling import _distance
 from core.vocabulary import COMPASS
 from ingest.authorities import AuthorityIndex
 

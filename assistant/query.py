@@ -30,26 +30,19 @@ original word next to the correction.
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 
-import numpy as np
-
-from assistant.answering.text_units import STOPWORDS, stem
-from core.errors import ConfigError
+from assistant.answering.text_units import STOPWORDS
+from assistant.glossary import Glossary as Glossary
+from assistant.spelling import MIN_TYPO_LENGTH, _max_distance, _Neighbourhood
+from assistant.spelling import _distance as _distance
 from ingest.authorities import AuthorityIndex
 
 logger = logging.getLogger(__name__)
-
-_KINDS = ("abbreviation", "synonym")
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*|&")
-"""Glossary tokens: words and numbers (with a possessive), and "&" read as "and"."""
 
 _WORD = re.compile(r"[^\W\d_]+")
 """Words checked for typos: letters only, so numbers and codes are never corrected."""
@@ -59,43 +52,6 @@ _YEAR = re.compile(
     r"(?:\s?[/\-\u2013]\s?(\d{4}|\d{2})(?![\w%]|[/\-\u2013]\d))?(?![\w%])"
 )
 """A year 1990–2039, optionally with a second year ("2022/23", "2009-10", "2019/2020")."""
-
-_MIN_TYPO_LENGTH = 5
-_PREFIX = 7
-"""Deletions are indexed on the first characters only (SymSpell's prefix trick)."""
-
-Key = tuple[str, ...]
-"""A glossary phrase: ``("=LAC",)`` for a case-sensitive term, else its stems."""
-
-
-def _default_path() -> Traversable:
-    return files("core.reference") / "glossary.csv"
-
-
-def _norm(token: str) -> str:
-    if token == "&":
-        return "and"
-    s = stem(token)
-    return "child" if s == "children" else s
-
-
-def _is_exact(phrase: str) -> bool:
-    """True for a single word in capitals or with inner capitals ("LAC", "CiC", "KS4")."""
-    if " " in phrase or not any(c.isalpha() for c in phrase):
-        return False
-    letters = [c for c in phrase if c.isalpha()]
-    return all(c.isupper() for c in letters) or any(c.isupper() for c in phrase[1:])
-
-
-def _exact_variants(surface: str) -> Iterable[str]:
-    """The word, without a possessive, and without a plural "s" after a capital or digit."""
-    yield surface
-    for suffix in ("'s", "’s"):
-        if surface.endswith(suffix):
-            surface = surface[: -len(suffix)]
-            yield surface
-    if len(surface) > 2 and surface.endswith("s") and not surface[-2].islower():
-        yield surface[:-1]
 
 
 @dataclass(frozen=True)
@@ -118,163 +74,6 @@ class QueryAnalysis:
     authorities: tuple[str, ...]
     years: tuple[int, ...]
     corrections: tuple[tuple[str, str], ...]
-
-
-class Glossary:
-    """Children's-services abbreviations and synonym groups, matched in text."""
-
-    def __init__(self, rows: Iterable[tuple[str, str, str]]):
-        """Build the glossary.
-
-        Args:
-            rows: ``(term, expansion, kind)`` with kind "abbreviation" or "synonym".
-
-        Raises:
-            ConfigError: a row has an unknown kind or an empty field.
-        """
-        self._display: dict[Key, str] = {}
-        self._links: dict[Key, list[Key]] = {}
-        self._groups: dict[Key, list[int]] = {}
-        self._members: list[list[Key]] = []
-        self._exact: dict[str, Key] = {}
-        self._exact_lower: set[str] = set()
-        self._trie: dict = {}
-        group_of_term: dict[Key, int] = {}
-        for term, expansion, kind in rows:
-            term, expansion, kind = term.strip(), expansion.strip(), kind.strip()
-            if not term or not expansion or kind not in _KINDS:
-                raise ConfigError(f"glossary row {term!r}, {expansion!r}, {kind!r} is invalid")
-            a, b = self._add_form(term), self._add_form(expansion)
-            if a == b:
-                continue
-            if kind == "abbreviation":
-                for x, y in ((a, b), (b, a)):
-                    links = self._links.setdefault(x, [])
-                    if y not in links:
-                        links.append(y)
-            else:
-                group = group_of_term.get(a)
-                if group is None:
-                    group = group_of_term[a] = len(self._members)
-                    self._members.append([a])
-                    self._groups.setdefault(a, []).append(group)
-                if b not in self._members[group]:
-                    self._members[group].append(b)
-                    self._groups.setdefault(b, []).append(group)
-
-    @classmethod
-    def load(cls, path: Traversable | None = None) -> Glossary:
-        """Read a glossary CSV with columns ``term,expansion,kind``.
-
-        Args:
-            path: the CSV file; defaults to the shipped ``core/reference/glossary.csv``.
-
-        Returns:
-            The glossary.
-
-        Raises:
-            ConfigError: the file is missing or malformed.
-        """
-        path = path or _default_path()
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as f:
-                rows = [(r["term"], r["expansion"], r["kind"]) for r in csv.DictReader(f)]
-        except (OSError, KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"cannot read glossary {path}: {exc}") from exc
-        return cls(rows)
-
-    def _add_form(self, phrase: str) -> Key:
-        if _is_exact(phrase):
-            key: Key = ("=" + phrase,)
-            self._exact[phrase] = key
-            self._exact_lower.add(phrase.lower())
-        else:
-            key = tuple(_norm(t) for t in _TOKEN.findall(phrase))
-            if not key:
-                raise ConfigError(f"glossary phrase {phrase!r} has no words")
-            node = self._trie
-            for part in key:
-                node = node.setdefault(part, {})
-            node["\0"] = key
-        self._display.setdefault(key, phrase)
-        return key
-
-    def is_term(self, word: str) -> bool:
-        """True if ``word`` is a case-sensitive glossary term in any case ("camhs")."""
-        return word.lower() in self._exact_lower
-
-    def matches(self, text: str) -> list[str]:
-        """The glossary phrases found in ``text``, as written in the glossary."""
-        return [self._display[k] for k in self._match(_tokens(text))]
-
-    def expand(self, text: str) -> list[str]:
-        """Terms to add to ``text``: full forms, abbreviations and synonyms of its phrases.
-
-        Args:
-            text: a question.
-
-        Returns:
-            The terms in order of the phrases they come from, without those ``text``
-            already contains.
-        """
-        tokens = _tokens(text)
-        matched = self._match(tokens)
-        present_exact = {v for surface, _ in tokens for v in _exact_variants(surface)}
-        present = "\x1f" + "\x1f".join(n for _, n in tokens) + "\x1f"
-
-        def missing(key: Key) -> bool:
-            if key[0].startswith("="):
-                return key[0][1:] not in present_exact
-            return "\x1f" + "\x1f".join(key) + "\x1f" not in present
-
-        out: dict[Key, None] = {}
-        for key in matched:
-            first = [key, *self._links.get(key, ())]
-            related = list(first)
-            for form in first:
-                for group in self._groups.get(form, ()):
-                    for member in self._members[group]:
-                        related += [member, *self._links.get(member, ())]
-            for form in related:
-                if form not in out and form not in matched and missing(form):
-                    out[form] = None
-        return [self._display[k] for k in out if not _inside_another(k, out)]
-
-    def _match(self, tokens: list[tuple[str, str]]) -> list[Key]:
-        found: dict[Key, None] = {}
-        i = 0
-        while i < len(tokens):
-            surface = tokens[i][0]
-            for variant in _exact_variants(surface):
-                key = self._exact.get(variant)
-                if key is not None:
-                    found[key] = None
-                    break
-            node, j, best = self._trie, i, None
-            while j < len(tokens) and (node := node.get(tokens[j][1])) is not None:
-                j += 1
-                if "\0" in node:
-                    best = (node["\0"], j)
-            if best is not None:
-                found[best[0]] = None
-                i = best[1]
-            else:
-                i += 1
-        return list(found)
-
-
-def _inside_another(key: Key, keys: Iterable[Key]) -> bool:
-    """True if the phrase ``key`` is part of a longer phrase among ``keys``."""
-    if key[0].startswith("="):
-        return False
-    inner = "\x1f" + "\x1f".join(key) + "\x1f"
-    return any(
-        len(other) > len(key) and inner in "\x1f" + "\x1f".join(other) + "\x1f" for other in keys
-    )
-
-
-def _tokens(text: str) -> list[tuple[str, str]]:
-    return [(t, _norm(t)) for t in _TOKEN.findall(text)]
 
 
 def extract_years(text: str) -> tuple[int, ...]:
@@ -301,117 +100,6 @@ def extract_years(text: str) -> tuple[int, ...]:
         if 0 < end - first < 10 and end <= 2039:
             years.add(end)
     return tuple(sorted(years))
-
-
-def _max_distance(word: str) -> int:
-    return 1 if len(word) < 8 else 2
-
-
-def _deletes(word: str, depth: int) -> set[str]:
-    """``word`` and every string made from it by deleting up to ``depth`` characters."""
-    out = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        out |= frontier
-    return out
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance, or ``limit + 1`` if above."""
-    if a == b:
-        return 0
-    start = 0
-    while start < len(a) and start < len(b) and a[start] == b[start]:
-        start += 1
-    end = 0
-    while end < len(a) - start and end < len(b) - start and a[-1 - end] == b[-1 - end]:
-        end += 1
-    a, b = a[start : len(a) - end], b[start : len(b) - end]
-    la, lb = len(a), len(b)
-    if abs(la - lb) > limit:
-        return limit + 1
-    if not la or not lb:
-        return max(la, lb)
-    before: list[int] = []
-    prev = list(range(lb + 1))
-    for i in range(1, la + 1):
-        ai = a[i - 1]
-        cur = [i] + [0] * lb
-        lowest = i
-        for j in range(1, lb + 1):
-            bj = b[j - 1]
-            v = prev[j - 1] + (ai != bj)
-            if prev[j] + 1 < v:
-                v = prev[j] + 1
-            if cur[j - 1] + 1 < v:
-                v = cur[j - 1] + 1
-            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == bj and before[j - 2] + 1 < v:
-                v = before[j - 2] + 1
-            cur[j] = v
-            if v < lowest:
-                lowest = v
-        if lowest > limit:
-            return limit + 1
-        before, prev = prev, cur
-    return prev[lb]
-
-
-class _Neighbourhood:
-    """SymSpell-style index: the words of a list within a small edit distance of a word.
-
-    Deletions (up to 2) of each word's first ``_PREFIX`` letters are hashed into one sorted
-    NumPy array, so 50,000 words take about 20 MB and a lookup is a few binary searches.
-    Hash collisions only add candidates, which are checked by the real distance.
-    """
-
-    def __init__(self, words: Iterable[str], counts: Mapping[str, int] | None = None):
-        self.words: list[str] = []
-        self.counts: list[int] = []
-        by_prefix: dict[str, list[int]] = {}
-        for word in words:
-            if len(word) < _MIN_TYPO_LENGTH - 1 or not word.isalpha():
-                continue
-            by_prefix.setdefault(word[:_PREFIX], []).append(len(self.words))
-            self.words.append(word)
-            self.counts.append(int(counts.get(word, 0)) if counts is not None else 0)
-        self._prefix_words: list[list[int]] = list(by_prefix.values())
-        hashes: list[int] = []
-        ids: list[int] = []
-        for pid, (prefix, members) in enumerate(by_prefix.items()):
-            longest = max(len(self.words[m]) for m in members)
-            for d in _deletes(prefix, 1 if longest < 6 else 2):
-                hashes.append(hash(d))
-                ids.append(pid)
-        keys = np.array(hashes, dtype=np.int64)
-        order = np.argsort(keys, kind="stable")
-        self._keys = keys[order]
-        self._ids = np.array(ids, dtype=np.int32)[order]
-
-    def nearest(self, word: str, limit: int) -> list[str]:
-        """The words at the smallest distance ≤ ``limit``, most frequent then A–Z first."""
-        if not self.words:
-            return []
-        probes = np.array([hash(d) for d in _deletes(word[:_PREFIX], limit)], dtype=np.int64)
-        lo = np.searchsorted(self._keys, probes, "left")
-        hi = np.searchsorted(self._keys, probes, "right")
-        prefixes: set[int] = set()
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            if b > a:
-                prefixes.update(self._ids[a:b].tolist())
-        best: list[tuple[int, int, str]] = []
-        for pid in prefixes:
-            for m in self._prefix_words[pid]:
-                other = self.words[m]
-                if abs(len(other) - len(word)) > limit:
-                    continue
-                d = _distance(word, other, limit)
-                if d <= limit:
-                    best.append((d, -self.counts[m], other))
-        if not best:
-            return []
-        best.sort()
-        return [w for d, _, w in best if d == best[0][0]]
 
 
 @dataclass(frozen=True)
@@ -543,7 +231,7 @@ class QueryAnalyzer:
                             if (
                                 word[0].isupper()
                                 and word[1:].islower()
-                                and len(word) >= _MIN_TYPO_LENGTH - 1
+                                and len(word) >= MIN_TYPO_LENGTH - 1
                             ):
                                 self._place_case.setdefault(word.lower(), word)
                 self._place_index = _Neighbourhood(sorted(self._place_case))
@@ -566,7 +254,7 @@ class QueryAnalyzer:
                 continue  # already part of a recognised name
             if (
                 not word[0].isupper()
-                or len(word) < _MIN_TYPO_LENGTH
+                or len(word) < MIN_TYPO_LENGTH
                 or lower in self._place_case
                 or lower in STOPWORDS
                 or (vocab is not None and lower in vocab)
@@ -594,7 +282,7 @@ class QueryAnalyzer:
             word = m.group()
             lower = word.lower()
             if (
-                len(word) < _MIN_TYPO_LENGTH
+                len(word) < MIN_TYPO_LENGTH
                 or lower in vocab
                 or lower in STOPWORDS
                 or self._glossary.is_term(word)
