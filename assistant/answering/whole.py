@@ -13,21 +13,28 @@ import itertools
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.answering.coverage import is_furniture
 from assistant.answering.extractive import Drafted
+from assistant.answering.report_text import (
+    DATE,
+    find_lines,
+    find_previous,
+    judgement_section,
+    lines_of,
+    located,
+    sentences,
+)
 from assistant.answering.text_units import stem, terms
 from assistant.drafting.extract import (
     DocumentFacts,
     Located,
     extract_facts,
     first_sentences,
-    judgement_heading,
 )
 from assistant.models import Citation
 from core.documents import ParsedDocument
-from core.vocabulary import GRADE_WORDS
 from ingest.authorities import AuthorityIndex
 
 _CACHE_SIZE = 32
@@ -191,7 +198,7 @@ class WholeReportAnswerer:
         if facts is None or not area_words:
             return None
         wanted = [w.lower() for w in area_words]
-        found = _judgement_section(facts, wanted)
+        found = judgement_section(facts, wanted)
         if found is None:
             return None
         heading, units = found
@@ -215,10 +222,10 @@ class WholeReportAnswerer:
         wanted = {t for t in topic if t not in _DEFINITION_WORDS}
         if facts is None or not wanted:
             return None
-        for start, line in _lines(facts.doc.text):
+        for start, line in lines_of(facts.doc.text):
             if not wanted <= set(terms(line)) or is_furniture(line):
                 continue
-            parts = _sentences(line)
+            parts = sentences(line)
             for i, (_, _, sentence) in enumerate(parts):
                 if not wanted <= set(terms(sentence)):
                     continue
@@ -228,7 +235,7 @@ class WholeReportAnswerer:
                     if not said.strip():
                         continue
                     offset = start + b + len(said) - len(said.lstrip())
-                    where = _located(facts, said.strip(), offset)
+                    where = located(facts, said.strip(), offset)
                     out.cited(f"- {where.text}", where)
                 return out.drafted()
         return None
@@ -251,10 +258,10 @@ class WholeReportAnswerer:
             if key == "inspectors" and "lead" in seen:
                 continue
             if key == "previous":
-                found = [_find_previous(text, facts)]
+                found = [find_previous(text, facts, FRONT_MATTER["previous"])]
             else:  # a publication line must give the date; a cover names several people
-                lines = _find_lines(
-                    text, FRONT_MATTER[key], facts, _DATE if key == "published" else None
+                lines = find_lines(
+                    text, FRONT_MATTER[key], facts, DATE if key == "published" else None
                 )
                 found = list(itertools.islice(lines, 3 if key == "people" else 1))
             for where in found:
@@ -264,72 +271,11 @@ class WholeReportAnswerer:
         return out.drafted() if out.citations else None
 
 
-_MIN_PARAGRAPH_WORDS = 12
 # How a definition is asked, not what about ("what does X mean", "X - what is it")
 _DEFINITION_WORDS = frozenset(
     stem(w) for w in "mean meaning means stand stands define definition acronym term called".split()
 )
 _BELOW_GOOD = re.compile(r"\b(?:requires? improvement|inadequate|adequate)\b", re.I)
-
-
-# an older report's heading states its judgement without a colon ("The experiences and
-# progress of children looked after and achieving permanence Requires improvement")
-_ENDS_IN_GRADE = re.compile(rf"\b(?:{GRADE_WORDS})\s*$", re.IGNORECASE)
-
-
-def _section_heading(line: str) -> bool:
-    """Whether a line heads a judgement's section (a short line ending in the grade)."""
-    if len(line.split()) > 25:
-        return False
-    return judgement_heading(line) or bool(_ENDS_IN_GRADE.search(line))
-
-
-def _judgement_section(
-    facts: DocumentFacts, wanted: Sequence[str]
-) -> tuple[str, list[Located]] | None:
-    """The judgement heading naming ``wanted`` and the paragraphs under it, if any."""
-    text = facts.doc.text
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            lines.append((pos + raw.index(stripped), stripped))
-        pos += len(raw) + 1
-    found: list[tuple[int, int]] = []
-    for i, (_, line) in enumerate(lines):
-        if not _section_heading(line):
-            continue
-        hits = sum(1 for w in wanted if w in line.lower())
-        if hits:
-            found.append((-hits, i))
-    # the best-named heading with paragraphs under it: a report may list its judgements
-    # first (a summary table of headings) and give each its section later
-    for _, i in sorted(found):
-        units = _paragraphs_under(facts, lines, i)
-        if units:
-            return lines[i][1], units
-    return None
-
-
-def _paragraphs_under(facts: DocumentFacts, lines: list[tuple[int, str]], at: int) -> list[Located]:
-    """Up to three paragraphs under the judgement heading at line ``at``."""
-    heading = lines[at][1]
-    units: list[Located] = []
-    for start, line in lines[at + 1 :]:
-        if _section_heading(line):
-            break
-        words = len(line.split())
-        if words < _MIN_PARAGRAPH_WORDS or line[-1:] not in ".!?)’”'\"":
-            if units and words <= 12 and not line.endswith((".", ";", ",")):
-                break  # the next heading
-            continue
-        body = re.sub(r"^\d{1,3}\.\s+", "", line)
-        offset = start + line.index(body)
-        units.append(Located(body, body, offset, facts.doc.page_at(offset), heading))
-        if len(units) >= 3:
-            break
-    return units
 
 
 def _improve_heading(facts: DocumentFacts) -> str:
@@ -351,91 +297,6 @@ def _prefix(unit: Located, n: int) -> Located:
     if not unit.quote.startswith(text):
         text = unit.quote
     return Located(text, text, unit.start, unit.page, unit.section, unit.paragraph)
-
-
-_DATE = re.compile(
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? (?:19|20)\d\d\b"
-    r"|\b\d{1,2}/\d{1,2}/(?:19|20)?\d\d\b",
-    re.I,
-)
-
-
-def _find_line(
-    text: str,
-    pattern: re.Pattern[str],
-    facts: DocumentFacts,
-    also: re.Pattern[str] | None = None,
-) -> Located | None:
-    """The first line (or sentence of a long line) of ``text`` matching ``pattern``.
-
-    When ``also`` is given, the line must match it too.
-    """
-    return next(_find_lines(text, pattern, facts, also), None)
-
-
-def _find_lines(
-    text: str,
-    pattern: re.Pattern[str],
-    facts: DocumentFacts,
-    also: re.Pattern[str] | None = None,
-) -> Iterator[Located]:
-    """Each line (or sentence of a long line) matching ``pattern`` (and ``also``), in order."""
-
-    def fits(part: str) -> bool:
-        return bool(pattern.search(part)) and (also is None or bool(also.search(part)))
-
-    for start, line in _lines(text):
-        stripped = line.strip()
-        if not stripped or not fits(stripped):
-            continue
-        offset = start + line.index(stripped)
-        if len(stripped.split()) <= 60:
-            yield _located(facts, stripped, offset)
-            continue
-        for a, _, sentence in _sentences(stripped):
-            if fits(sentence):
-                yield _located(facts, sentence, offset + a)
-                break
-
-
-_YEAR_OR_GRADE = re.compile(
-    r"\b(?:19|20)\d\d\b|\b(?:outstanding|good|requires improvement|inadequate|adequate)\b", re.I
-)
-
-
-def _find_previous(text: str, facts: DocumentFacts) -> Located | None:
-    """The first sentence about the previous inspection that gives its year or grade."""
-    pattern = FRONT_MATTER["previous"]
-    for start, line in _lines(text):
-        if not pattern.search(line):
-            continue
-        for a, _, sentence in _sentences(line):
-            if pattern.search(sentence) and _YEAR_OR_GRADE.search(sentence):
-                return _located(facts, sentence.strip(), start + a)
-    return None
-
-
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    """Each line of ``text`` with the offset it starts at."""
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, line
-        pos += len(line) + 1
-
-
-def _located(facts: DocumentFacts, quote: str, offset: int) -> Located:
-    """``quote``, found at ``offset`` of the document's text, with its page and section."""
-    return Located(quote, quote, offset, facts.doc.page_at(offset), facts.section_at(offset))
-
-
-def _sentences(text: str) -> list[tuple[int, int, str]]:
-    out, pos = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append((pos, m.start(), text[pos : m.start()]))
-        pos = m.end()
-    out.append((pos, len(text), text[pos:]))
-    return out
 
 
 class _Writer:
