@@ -127,3 +127,22 @@ def topic_terms(question: str, chunks: list[StoredChunk]) -> list[str]:
 def is_furniture(text: str) -> bool:
     """True for cover-page lines (inspection dates, lead inspector, copyright, title)."""
     return bool(_FURNITURE.match(text.strip()))
+
+
+def missing_terms(question: str, topic: tuple[str, ...], chunks: list[StoredChunk]) -> list[str]:
+    """The question's key words that no retrieved passage holds, even misspelt or inflected.
+
+    Generic question words and abbreviations (which retrieval expands) are not key.
+    """
+    abbreviations = {stem(w) for w in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]s?\b", question)}
+    vocabulary = with_parts(
+        {t for c in chunks for t in terms(f"{c.title}\n{c.section or ''}\n{c.context}\n{c.text}")}
+    )
+    return [
+        t
+        for t in topic
+        if t not in GENERIC_QUESTION
+        and t not in abbreviations
+        and not t.isdigit()
+        and not in_vocabulary(t, vocabulary)
+    ]

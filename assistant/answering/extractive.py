@@ -25,7 +25,6 @@ The answer is refused when:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -35,10 +34,9 @@ from assistant.answering.coverage import (
     GENERIC_QUESTION,
     closest,
     fits_years,
-    in_vocabulary,
     is_furniture,
+    missing_terms,
     topic_terms,
-    with_parts,
 )
 from assistant.answering.intent import (
     asks_for_grades,
@@ -54,30 +52,25 @@ from assistant.answering.intent import (
     is_list_item,
     years_in,
 )
+from assistant.answering.quotes import (
+    NOTE_WORDS,
+    QUALIFIER,
+    Quote,
+    following,
+    is_grade_row,
+    is_lead_in,
+    merge,
+    named,
+    neutralise_markers,
+    opens_list,
+    shortened,
+)
 from assistant.answering.text_units import Unit, idf_weights, split_units, stem, terms
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from vectorstore.store import StoredChunk
 
 PROMPT_NAME = "extractive-v1"
-
-_BRACKETED = re.compile(r"\[(\s*\d+(?:\s*[,;–-]\s*\d+)*\s*)\]")
-
-
-def neutralise_markers(text: str) -> str:
-    """A document's own "[2]" shown as "(2)", so it never reads as one of our citations."""
-    return _BRACKETED.sub(r"(\1)", text)
-
-
-QUALIFIER = re.compile(
-    r"^\s*(?:however|but|although|though|despite|nevertheless|nonetheless|yet|that said|"
-    r"while|whilst|in contrast|conversely|even so)\b",
-    re.IGNORECASE,
-)
-"""A sentence that qualifies the one before it: quoted with it."""
-
-# A numbered point such as "1.4.1 A corporate approach" (a sub-paragraph number).
-_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)+\s+\S")
 
 
 @dataclass(frozen=True)
@@ -101,90 +94,12 @@ class _Candidate:
 
 
 @dataclass(frozen=True)
-class _Quote:
-    chunk: StoredChunk
-    start: int
-    end: int
-    cut: bool = False  # shortened mid-sentence to fit the answer's length
-    left_out: int = 0  # list items after it in the passage, left out to fit
-
-    @property
-    def text(self) -> str:
-        return self.chunk.text[self.start : self.end]
-
-
-@dataclass(frozen=True)
 class _Question:
     text: str
     topic: tuple[str, ...]
     grades: bool
     numbers: bool
     lists: bool
-
-
-# where a shortened quote may end: before a list item or a line, or after a sentence
-_SPACE_RUN = re.compile(r"\s+")
-_BULLET_MARKS = "■◼•●▪◦"
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])[\"”’)]*(?=\s)")
-_BULLET_ITEM = re.compile(r"(?:^|\s)[■◼•●▪◦]\s")
-MIN_SHORTENED_WORDS = 5
-NOTE_WORDS = 5
-
-
-def _item_breaks(text: str, end: int) -> list[int]:
-    """Where a list item or a line begins in ``text[:end]``.
-
-    That is the start of the blank space before it: a line break, or a bullet mark
-    followed by a space.
-    """
-    out = []
-    for m in _SPACE_RUN.finditer(text, 0, end):  # each run of spaces read once: linear
-        after = text[m.end() : min(m.end() + 2, end)]
-        bullet = len(after) == 2 and after[0] in _BULLET_MARKS and after[1].isspace()
-        if "\n" in m.group() or bullet:
-            out.append(m.start())
-    return out
-
-
-def _shortened(quote: _Quote, limit: int) -> _Quote:
-    """``quote`` ended within its first ``limit`` characters, at a whole item or sentence.
-
-    A list keeps whole items (at least half of what fits) and counts those left out;
-    other text ends at the last sentence that fits, or, when none does, mid-sentence
-    (shown with "…").
-    """
-    text = quote.text
-    allowed = len(text[:limit].split())
-    items = _item_breaks(text, limit + 1)
-    items = [e for e in items if len(text[:e].split()) >= max(MIN_SHORTENED_WORDS, allowed // 2)]
-    if items:
-        end = max(items)
-        rest = text[end:]
-        left = len(_BULLET_ITEM.findall(rest)) or len([x for x in rest.splitlines() if x.strip()])
-        return _Quote(quote.chunk, quote.start, quote.start + end, left_out=left)
-    sentences = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, limit + 1)]
-    sentences = [e for e in sentences if len(text[:e].split()) >= MIN_SHORTENED_WORDS]
-    if sentences:
-        return _Quote(quote.chunk, quote.start, quote.start + max(sentences))
-    return _Quote(quote.chunk, quote.start, quote.start + limit, cut=True)
-
-
-def _is_grade_row(text: str) -> bool:
-    """A judgement-table row or heading: states a grade and is not a sentence."""
-    line = text.rstrip()
-    return is_grade_unit(line) and not line.endswith(".") and len(line.split()) <= 30
-
-
-def is_lead_in(text: str, section: str | None) -> bool:
-    """True for a heading or a sentence that introduces what follows (ends with ':' or '?')."""
-    line = text.strip()
-    if not line or " | " in line or is_list_item(line):
-        return False
-    if section and line == section.strip():
-        return True
-    if line.endswith((":", "?")):
-        return True
-    return not line.endswith((".", "!", ")", "”", '"')) and len(line.split()) <= 12
 
 
 class ExtractiveAnswerer:
@@ -247,7 +162,7 @@ class ExtractiveAnswerer:
             return self._refuse(question)
         quotes = self._fit(self._quotes(self._choose(candidates), chunks, units, q.grades))
         if asks_for_name(question):
-            quotes = self._named(quotes, units)
+            quotes = named(quotes, units)
             if not any(has_person(quote.text) for quote in quotes):
                 return self._refuse(question)  # a name was asked for and none is quoted
         citations = []
@@ -292,7 +207,7 @@ class ExtractiveAnswerer:
         units = {id(c): split_units(c.text) for c in chunks}
         candidates = self._candidates(q, chunks, units) if q.topic else []
         key = [t for t in q.topic if t not in GENERIC_QUESTION and not t.isdigit()]
-        missing = self.missing_terms(question, q.topic, chunks) if chunks else key
+        missing = missing_terms(question, q.topic, chunks) if chunks else key
         body = "\n".join(u.text for c in chunks for u in units[id(c)] if not is_furniture(u.text))
         top = [c.doc_id for c in chunks[:5]]
         features = {
@@ -329,34 +244,9 @@ class ExtractiveAnswerer:
             return True
         if asks_for_person(question) and not has_person(body):
             return True
-        missing = self.missing_terms(question, topic, chunks)
+        missing = missing_terms(question, topic, chunks)
         key = [t for t in topic if t not in GENERIC_QUESTION and not t.isdigit()]
         return len(missing) >= 2 and len(missing) >= self.max_missing * len(key)
-
-    @staticmethod
-    def missing_terms(
-        question: str, topic: tuple[str, ...], chunks: list[StoredChunk]
-    ) -> list[str]:
-        """The question's key words that no retrieved passage holds, even misspelt or inflected.
-
-        Generic question words and abbreviations (which retrieval expands) are not key.
-        """
-        abbreviations = {stem(w) for w in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]s?\b", question)}
-        vocabulary = with_parts(
-            {
-                t
-                for c in chunks
-                for t in terms(f"{c.title}\n{c.section or ''}\n{c.context}\n{c.text}")
-            }
-        )
-        return [
-            t
-            for t in topic
-            if t not in GENERIC_QUESTION
-            and t not in abbreviations
-            and not t.isdigit()
-            and not in_vocabulary(t, vocabulary)
-        ]
 
     def _candidates(
         self, q: _Question, chunks: list[StoredChunk], units: dict[int, list[Unit]]
@@ -394,26 +284,17 @@ class ExtractiveAnswerer:
                 coverage_ctx = coverage + 0.5 * in_section / total
                 if q.grades and is_grade_unit(unit.text):
                     # A judgement row or heading states the grade; a sentence may only use the word.
-                    row = _is_grade_row(unit.text)
+                    row = is_grade_row(unit.text)
                     coverage_ctx += self.grade_bonus if row else self.grade_bonus / 2
                 if q.numbers and has_figure(unit.text):
                     coverage_ctx += self.number_bonus
-                if q.lists and self._opens_list(chunk, chunk_units, index):
+                if q.lists and opens_list(chunk, chunk_units, index):
                     coverage_ctx += self.list_bonus
                 if coverage_ctx < self.min_coverage:
                     continue
                 score = coverage_ctx + 0.5 * chunk.score - 0.01 * rank
                 out.append(_Candidate(chunk, rank, index, unit, coverage_ctx, score))
         return sorted(out, key=lambda c: c.score, reverse=True)
-
-    @staticmethod
-    def _opens_list(chunk: StoredChunk, chunk_units: list[Unit], index: int) -> bool:
-        """A lead-in followed by list items (or ending its passage, the list in the next)."""
-        if not is_lead_in(chunk_units[index].text, chunk.section):
-            return False
-        if index + 1 == len(chunk_units):
-            return True
-        return is_list_item(chunk_units[index + 1].text)
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
         chosen: list[_Candidate] = []
@@ -435,7 +316,7 @@ class ExtractiveAnswerer:
         chunks: list[StoredChunk],
         units: dict[int, list[Unit]],
         grades: bool = False,
-    ) -> list[_Quote]:
+    ) -> list[Quote]:
         """Quotes for the chosen units: lists extended, neighbours merged, within the budget.
 
         For a question about grades, a chosen judgement row brings the rows after it.
@@ -449,13 +330,13 @@ class ExtractiveAnswerer:
             if cand.index in have:
                 continue
             group = [cand.index]
-            if is_lead_in(cand.unit.text, cand.chunk.section) or self._opens_list(
+            if is_lead_in(cand.unit.text, cand.chunk.section) or opens_list(
                 cand.chunk, chunk_units, cand.index
             ):
-                group += self._following(chunk_units, cand.index, have)
-            elif grades and _is_grade_row(cand.unit.text):
+                group += following(chunk_units, cand.index, have)
+            elif grades and is_grade_row(cand.unit.text):
                 for j in range(cand.index + 1, len(chunk_units)):
-                    if j in have or not _is_grade_row(chunk_units[j].text):
+                    if j in have or not is_grade_row(chunk_units[j].text):
                         break
                     group.append(j)
             words = sum(len(chunk_units[i].text.split()) for i in group)
@@ -491,12 +372,12 @@ class ExtractiveAnswerer:
             group.append(nxt)
             have.add(nxt)
             budget -= n_words
-        return self._merge(spans, units)
+        return merge(spans, units)
 
-    def _fit(self, quotes: list[_Quote]) -> list[_Quote]:
+    def _fit(self, quotes: list[Quote]) -> list[Quote]:
         """Keep the answer within ``max_words``: later quotes shortened or dropped."""
         lead = len(self.prompts.render("lead").split())
-        out: list[_Quote] = []
+        out: list[Quote] = []
         used = lead
         for quote in quotes:
             room = self.max_words - used - 2  # "-" and "[n]"
@@ -506,36 +387,10 @@ class ExtractiveAnswerer:
                 used += len(words) + 2
             elif room >= 8 or not out:
                 keep = max(room - NOTE_WORDS, 8)  # room for "(and n more in the source)"
-                out.append(_shortened(quote, words[min(keep, len(words)) - 1].end()))
+                out.append(shortened(quote, words[min(keep, len(words)) - 1].end()))
                 break
             else:
                 break
-        return out
-
-    @staticmethod
-    def _following(chunk_units: list[Unit], index: int, have: set[int]) -> list[int]:
-        """The items after a lead-in (list items, judgement rows, numbered points).
-
-        Numbered points follow an unfinished sentence; after a colon the next unit
-        comes at least.
-        """
-        lead = chunk_units[index].text.rstrip()
-        colon = lead.endswith(":")
-        unfinished = not lead.endswith((".", "!", "?", ":", ")", "”", '"'))
-        out: list[int] = []
-        for j in range(index + 1, len(chunk_units)):
-            text = chunk_units[j].text
-            if j in have:
-                break
-            if (
-                is_list_item(text)
-                or (colon and not out)
-                or (unfinished and _NUMBERED.match(text))
-                or (is_grade_unit(text) and len(text.split()) <= 20)
-            ):
-                out.append(j)
-                continue
-            break
         return out
 
     def _continue_list(
@@ -568,45 +423,3 @@ class ExtractiveAnswerer:
             have.update(group)
             spans.append((following, group))
         return budget
-
-    @staticmethod
-    def _named(quotes: list[_Quote], units: dict[int, list[Unit]]) -> list[_Quote]:
-        """Quotes that stop just before a name go on to the unit that states it.
-
-        "The lead member for children's services," / "Jane Smith, meets leaders often."
-        """
-        out = []
-        for quote in quotes:
-            after = [u for u in units[id(quote.chunk)] if u.start >= quote.end][:1]
-            if after and not has_person(quote.text):
-                longer = dataclasses.replace(quote, end=after[0].end, cut=False)
-                if has_person(longer.text):
-                    quote = longer
-            out.append(quote)
-        return out
-
-    @staticmethod
-    def _merge(
-        spans: list[tuple[StoredChunk, list[int]]], units: dict[int, list[Unit]]
-    ) -> list[_Quote]:
-        """One quote per run of neighbouring units of a chunk, in the order first chosen."""
-        by_chunk: dict[int, set[int]] = {}
-        order: list[tuple[StoredChunk, int]] = []
-        for chunk, group in spans:
-            by_chunk.setdefault(id(chunk), set()).update(group)
-            order.append((chunk, group[0]))
-        quotes: list[_Quote] = []
-        done: set[tuple[int, int]] = set()
-        for chunk, first in order:
-            indexes = by_chunk[id(chunk)]
-            lo = hi = first
-            while lo - 1 in indexes:
-                lo -= 1
-            while hi + 1 in indexes:
-                hi += 1
-            if (id(chunk), lo) in done:
-                continue
-            done.add((id(chunk), lo))
-            chunk_units = units[id(chunk)]
-            quotes.append(_Quote(chunk, chunk_units[lo].start, chunk_units[hi].end))
-        return quotes

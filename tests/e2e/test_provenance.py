@@ -66,6 +66,6 @@ def test_a_forged_report_of_the_same_inspection_is_named_as_a_conflict(tmp_path)
 
 
 def test_a_documents_own_bracketed_numbers_never_read_as_our_markers():
-    from assistant.answering.extractive import neutralise_markers
+    from assistant.answering.quotes import neutralise_markers
 
     assert neutralise_markers("as shown in [2] and [3, 4]") == "as shown in (2) and (3, 4)"

@@ -427,18 +427,18 @@ def test_a_shortened_list_keeps_whole_items_and_says_how_many_are_left(newlines)
 
 @pytest.mark.parametrize("sep", [" ", "\n"])
 def test_a_quote_shortened_to_fit_ends_after_a_whole_item(sep):
-    from assistant.answering.extractive import _Quote, _shortened
+    from assistant.answering.quotes import Quote, shortened
 
     items = sep.join(f"◼ The quality of plan number {i} for care leavers." for i in range(6))
     text = f"What needs to improve for care leavers?{sep}{items}"
     limit = text.index("number 3") + len("number 3")  # room ends inside the fourth item
-    short = _shortened(_Quote(chunk(text), 0, len(text)), limit)
+    short = shortened(Quote(chunk(text), 0, len(text)), limit)
     assert short.text.endswith("plan number 2 for care leavers.")
     assert not short.cut and short.left_out == 3
     prose = "Leaders know their services well. They act on what they find. Staff say so too."
-    short = _shortened(_Quote(chunk(prose), 0, len(prose)), prose.index("find") + 4)
+    short = shortened(Quote(chunk(prose), 0, len(prose)), prose.index("find") + 4)
     assert short.text == "Leaders know their services well." and short.left_out == 0
-    assert _shortened(_Quote(chunk(prose), 0, len(prose)), 13).cut  # no sentence fits
+    assert shortened(Quote(chunk(prose), 0, len(prose)), 13).cut  # no sentence fits
 
 
 def test_shortened_prose_ends_at_a_sentence():
