@@ -49,13 +49,13 @@ from assistant.answering.intent import (
     has_money,
     has_person,
     is_grade_unit,
-    is_list_item,
     years_in,
 )
 from assistant.answering.quotes import (
-    NOTE_WORDS,
     QUALIFIER,
     Quote,
+    continue_list,
+    fit,
     following,
     is_grade_row,
     is_lead_in,
@@ -63,7 +63,6 @@ from assistant.answering.quotes import (
     named,
     neutralise_markers,
     opens_list,
-    shortened,
 )
 from assistant.answering.text_units import Unit, idf_weights, split_units, stem, terms
 from assistant.models import Citation
@@ -160,7 +159,8 @@ class ExtractiveAnswerer:
             or not candidates
         ):
             return self._refuse(question)
-        quotes = self._fit(self._quotes(self._choose(candidates), chunks, units, q.grades))
+        chosen = self._quotes(self._choose(candidates), chunks, units, q.grades)
+        quotes = fit(chosen, self.max_words, len(self.prompts.render("lead").split()))
         if asks_for_name(question):
             quotes = named(quotes, units)
             if not any(has_person(quote.text) for quote in quotes):
@@ -349,7 +349,7 @@ class ExtractiveAnswerer:
             spans.append((cand.chunk, group))
             at_end = group[-1] == len(chunk_units) - 1
             if at_end and budget > 0 and (len(group) > 1 or is_lead_in(cand.unit.text, None)):
-                budget = self._continue_list(cand.chunk, chunks, units, taken, spans, budget)
+                budget = continue_list(cand.chunk, chunks, units, taken, spans, budget)
         # Words left over go to the sentence after a single quoted sentence, in its paragraph
         # (the "because" or the figure often follows the sentence that matched).
         # A sentence that qualifies the one before ("However, ...") always comes with it.
@@ -373,53 +373,3 @@ class ExtractiveAnswerer:
             have.add(nxt)
             budget -= n_words
         return merge(spans, units)
-
-    def _fit(self, quotes: list[Quote]) -> list[Quote]:
-        """Keep the answer within ``max_words``: later quotes shortened or dropped."""
-        lead = len(self.prompts.render("lead").split())
-        out: list[Quote] = []
-        used = lead
-        for quote in quotes:
-            room = self.max_words - used - 2  # "-" and "[n]"
-            words = list(re.finditer(r"\S+", quote.text))
-            if len(words) <= room:
-                out.append(quote)
-                used += len(words) + 2
-            elif room >= 8 or not out:
-                keep = max(room - NOTE_WORDS, 8)  # room for "(and n more in the source)"
-                out.append(shortened(quote, words[min(keep, len(words)) - 1].end()))
-                break
-            else:
-                break
-        return out
-
-    def _continue_list(
-        self,
-        chunk: StoredChunk,
-        chunks: list[StoredChunk],
-        units: dict[int, list[Unit]],
-        taken: dict[int, set[int]],
-        spans: list[tuple[StoredChunk, list[int]]],
-        budget: int,
-    ) -> int:
-        """Carry a list on into the next passage of the same document, when retrieved."""
-        following = next(
-            (c for c in chunks if c.doc_id == chunk.doc_id and c.index == chunk.index + 1), None
-        )
-        if following is None:
-            return budget
-        chunk_units = units[id(following)]
-        have = taken.setdefault(id(following), set())
-        group = []
-        for j, unit in enumerate(chunk_units):
-            if j in have or not is_list_item(unit.text):
-                break
-            n_words = len(unit.text.split())
-            if n_words > budget:
-                break
-            group.append(j)
-            budget -= n_words
-        if group:
-            have.update(group)
-            spans.append((following, group))
-        return budget

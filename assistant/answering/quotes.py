@@ -189,3 +189,53 @@ def merge(spans: list[tuple[StoredChunk, list[int]]], units: dict[int, list[Unit
         chunk_units = units[id(chunk)]
         quotes.append(Quote(chunk, chunk_units[lo].start, chunk_units[hi].end))
     return quotes
+
+
+def fit(quotes: list[Quote], max_words: int, lead_words: int) -> list[Quote]:
+    """Keep an answer within ``max_words``: later quotes shortened or dropped."""
+    out: list[Quote] = []
+    used = lead_words
+    for quote in quotes:
+        room = max_words - used - 2  # "-" and "[n]"
+        words = list(re.finditer(r"\S+", quote.text))
+        if len(words) <= room:
+            out.append(quote)
+            used += len(words) + 2
+        elif room >= 8 or not out:
+            keep = max(room - NOTE_WORDS, 8)  # room for "(and n more in the source)"
+            out.append(shortened(quote, words[min(keep, len(words)) - 1].end()))
+            break
+        else:
+            break
+    return out
+
+
+def continue_list(
+    chunk: StoredChunk,
+    chunks: list[StoredChunk],
+    units: dict[int, list[Unit]],
+    taken: dict[int, set[int]],
+    spans: list[tuple[StoredChunk, list[int]]],
+    budget: int,
+) -> int:
+    """Carry a list on into the next passage of the same document, when retrieved."""
+    following = next(
+        (c for c in chunks if c.doc_id == chunk.doc_id and c.index == chunk.index + 1), None
+    )
+    if following is None:
+        return budget
+    chunk_units = units[id(following)]
+    have = taken.setdefault(id(following), set())
+    group = []
+    for j, unit in enumerate(chunk_units):
+        if j in have or not is_list_item(unit.text):
+            break
+        n_words = len(unit.text.split())
+        if n_words > budget:
+            break
+        group.append(j)
+        budget -= n_words
+    if group:
+        have.update(group)
+        spans.append((following, group))
+    return budget
