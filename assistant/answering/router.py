@@ -38,8 +38,13 @@ WHICH_AUTHORITY = (
 )
 
 
-def _named_in(question: str, councils: Sequence[str]) -> bool:
-    """Whether a word of a council's name (four letters or more) is in the question."""
+def _named_in(question: str, councils: Sequence[str], scope: Scope) -> bool:
+    """Whether the user named the council: as a filter, or in the question.
+
+    In the question: a word of its name of four letters or more.
+    """
+    if set(councils) & set(scope.authorities):
+        return True
     asked = {w[:6] for w in re.findall(r"[a-z]{4,}", question.lower())}
     return any(
         w[:6] in asked
@@ -66,7 +71,7 @@ def _an_unnamed_councils_report(scope: Scope, chunks: list[StoredChunk], questio
     if sum(c.doc_id == best for c in top) < 3:
         return False
     councils = next(c for c in top if c.doc_id == best).authorities
-    return bool(councils) and not _named_in(question, councils)
+    return bool(councils) and not _named_in(question, councils, scope)
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,7 @@ class IntentRouter:
         best = max(set(top), key=top.count)
         only = scope.limited and len(scope.doc_ids) == 1
         councils = next(c for c in chunks if c.doc_id == best).authorities
-        if councils and not only and not _named_in(question, councils):
+        if councils and not only and not _named_in(question, councils, scope):
             # a council's report the question does not name: never guessed as "the" report
             return None
         return best if top.count(best) >= 3 or only else None
