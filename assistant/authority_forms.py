@@ -41,13 +41,18 @@ _COMPOUND = re.compile(
 )
 
 
-def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]]) -> dict[str, str]:
+def derived_forms(
+    index: AuthorityIndex,
+    short_forms: Iterable[tuple[str, str]],
+    first_words: dict[str, set[str]] | None = None,
+) -> dict[str, str]:
     """Question-only forms of every authority's name (lower-cased key → canonical name).
 
     Generic rules over the reference list: the listed short forms; for compound names
     ("X and Y", "X with Y", "X upon Y", "X-on-Y") the first place when no other authority
     starts with it, and "X&Y" initials; compass words written short ("N Tyneside").
-    A form claimed by two authorities is dropped.
+    A form claimed by two authorities is dropped. ``first_words``: the index's names by
+    first word (:func:`names_by_first_word`), when the caller has them.
     """
     claims: dict[str, set[str]] = {}
 
@@ -57,7 +62,7 @@ def derived_forms(index: AuthorityIndex, short_forms: Iterable[tuple[str, str]])
             claims.setdefault(form.lower(), set()).add(name)
 
     everyone = index.all()
-    first_words = names_by_first_word(index)
+    first_words = first_words if first_words is not None else names_by_first_word(index)
     for name, short in short_forms:
         if index.get(name) is not None:
             claim(short, name)
@@ -91,15 +96,18 @@ def names_by_first_word(index: AuthorityIndex) -> dict[str, set[str]]:
     return out
 
 
-def first_word_forms(index: AuthorityIndex) -> dict[str, str]:
+def first_word_forms(
+    index: AuthorityIndex, first_words: dict[str, set[str]] | None = None
+) -> dict[str, str]:
     """First words that name an authority alone ("Bracknell" for "Bracknell Forest").
 
     The first word of a name of two or more words, when no other authority's name starts
     with it and it is not a compass word or a stop word (lower-cased key → canonical
     name). Compound names get theirs in :func:`derived_forms`. Questions use them only
     capitalised or where the wording names a place ("bracknell 2022", "in tower").
+    ``first_words`` as for :func:`derived_forms`.
     """
-    first_words = names_by_first_word(index)
+    first_words = first_words if first_words is not None else names_by_first_word(index)
     out: dict[str, str] = {}
     for a in index.all():
         words = a.name.replace(",", " ").split()

@@ -171,7 +171,8 @@ class QuestionReader:
         self._lower_names: dict[str, str] = {}
         self._ambiguous: dict[str, str] = {}
         self._first_words: dict[str, str] = {}
-        self._by_first: dict[str, set[str]] | None = None
+        # first words that are one authority's alone ("nottingham"): contractions' targets
+        self._alone: dict[str, str] = {}
         # multi-word names as compared (see _phrase), by their number of words
         self._phrases: dict[int, dict[str, str]] = {}
 
@@ -185,7 +186,9 @@ class QuestionReader:
                     shorts = (
                         self._short_forms if self._short_forms is not None else load_short_forms()
                     )
-                    self._forms = derived_forms(self._authorities, shorts)
+                    by_first = names_by_first_word(self._authorities)
+                    self._alone = {w: next(iter(n)) for w, n in by_first.items() if len(n) == 1}
+                    self._forms = derived_forms(self._authorities, shorts, by_first)
                     for a in self._authorities.all():
                         for name in (a.name, *a.aliases):
                             key = " ".join(name.replace(",", " ").split()).lower()
@@ -197,7 +200,7 @@ class QuestionReader:
                             if len(phrase.split()) >= 2:
                                 by_words = self._phrases.setdefault(len(phrase.split()), {})
                                 by_words.setdefault(phrase, a.name)
-                    for word, name in first_word_forms(self._authorities).items():
+                    for word, name in first_word_forms(self._authorities, by_first).items():
                         if word not in self._forms and word not in self._lower_names:
                             self._first_words[word] = name
                 keys = sorted(
@@ -306,7 +309,6 @@ class QuestionReader:
         vocabulary = self._analyzer.vocabulary()
         if not vocabulary:  # which words are ordinary is not known: "care" is no "Calderdale"
             return question
-        names = {w: next(iter(n)) for w, n in self._first_names().items() if len(n) == 1}
         out = question
         for m in reversed(list(_WORD.finditer(question))):
             typed = m.group()
@@ -324,7 +326,7 @@ class QuestionReader:
                 continue
             fits = {
                 name
-                for word, name in names.items()
+                for word, name in self._alone.items()
                 if word[0] == low[0]
                 and word[-1] == low[-1]
                 and 0.4 * len(word) <= len(low) <= 0.7 * len(word)
@@ -335,11 +337,6 @@ class QuestionReader:
                 found.setdefault(name, AuthorityRef(name, typed, SPELLING, "contraction"))
                 out = out[: m.start()] + name + out[m.end() :]
         return out
-
-    def _first_names(self) -> dict[str, set[str]]:
-        if self._by_first is None and self._authorities is not None:
-            self._by_first = names_by_first_word(self._authorities)
-        return self._by_first or {}
 
     def _misspelt_phrases(self, question: str, found: dict[str, AuthorityRef]) -> str:
         """Multi-word names typed with a slip ("norh somerset", "kensingtn and chelsea").

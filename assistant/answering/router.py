@@ -59,18 +59,24 @@ _NAME_FILLER = frozenset(
 )
 
 
+def _dominant(chunks: list[StoredChunk]) -> tuple[StoredChunk, int] | None:
+    """The top five passages' most frequent document (its first passage) and its count."""
+    top = [c.doc_id for c in chunks[:5]]
+    if not top:
+        return None
+    best = max(set(top), key=top.count)
+    return next(c for c in chunks if c.doc_id == best), top.count(best)
+
+
 def _an_unnamed_councils_report(scope: Scope, chunks: list[StoredChunk], question: str) -> bool:
     """Whether a question naming no authority found mostly one unnamed council's report.
 
     Mostly: three of the top five passages; unnamed: no word of its name in the question.
     """
-    if scope.by_authority or not chunks:
+    dominant = None if scope.by_authority else _dominant(chunks)
+    if dominant is None or dominant[1] < 3:
         return False
-    top = chunks[:5]
-    best = max({c.doc_id for c in top}, key=lambda d: sum(c.doc_id == d for c in top))
-    if sum(c.doc_id == best for c in top) < 3:
-        return False
-    councils = next(c for c in top if c.doc_id == best).authorities
+    councils = dominant[0].authorities
     return bool(councils) and not _named_in(question, councils, scope)
 
 
@@ -189,16 +195,15 @@ class IntentRouter:
             return ids[0] if ids else None
         if scope.by_authority:
             return None
-        top = [c.doc_id for c in chunks[:5]]
-        if not top:
+        dominant = _dominant(chunks)
+        if dominant is None:
             return None
-        best = max(set(top), key=top.count)
+        first, count = dominant
         only = scope.limited and len(scope.doc_ids) == 1
-        councils = next(c for c in chunks if c.doc_id == best).authorities
-        if councils and not only and not _named_in(question, councils, scope):
+        if first.authorities and not only and not _named_in(question, first.authorities, scope):
             # a council's report the question does not name: never guessed as "the" report
             return None
-        return best if top.count(best) >= 3 or only else None
+        return first.doc_id if count >= 3 or only else None
 
     def _compare(self, und: Understood, scope: Scope, filters: Filters) -> Routed:
         parts: list[Drafted] = []
