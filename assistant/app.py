@@ -79,7 +79,6 @@ def build_assistant(
     """
     from assistant.answering.router import IntentRouter
     from assistant.answering.whole import WholeReportAnswerer
-    from assistant.intent_model import IntentModel
     from assistant.query import Glossary, QueryAnalyzer
     from assistant.structured import StructuredData
     from ingest.tokens import install_offline_cache
@@ -113,10 +112,33 @@ def build_assistant(
         judgements=judgements,
         actions=ActionAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT)),
         local_server=local_server,
-        reader=QuestionReader(analyzer, authorities, intent_model=IntentModel.load()),
+        reader=_reader(analyzer, authorities, store.embeddings),
         holdings=Holdings(store.list_documents, lambda: store.lexical.signature),
         router=router,
     )
+
+
+def _reader(analyzer: Any, authorities: AuthorityIndex, embeddings: Any) -> QuestionReader:
+    """The question reader with the shipped intent model.
+
+    A model that reads sentence vectors gets the embedding model it was fitted with: the
+    store's when it is that one, else its own copy (loaded on first use).
+    """
+    from assistant.intent_model import IntentModel
+    from vectorstore.embeddings import MiniLMEmbeddings
+
+    model = IntentModel.load()
+    embed = None
+    if model is not None and model.reads_vectors:
+        if getattr(embeddings, "model_id", None) != model.vector_model:
+            if model.vector_model != MiniLMEmbeddings.model_id:
+                raise ConfigError(
+                    f"the intent model reads {model.vector_model!r} vectors, which this "
+                    "installation cannot make: reinstall with `make install`"
+                )
+            embeddings = MiniLMEmbeddings()
+        embed = embeddings.embed_query
+    return QuestionReader(analyzer, authorities, intent_model=model, embed=embed)
 
 
 def _store(settings: Settings, embeddings: Any, client: Any) -> ChromaStore:

@@ -6,7 +6,10 @@ after children…" / "LAC numbers…") often get two intents and two kinds of an
 model weighs the evidence instead: the question's words and word pairs (authorities
 masked as ``AUTH``, years as ``YEAR``, other figures as ``NUM``, so nothing is learnt
 about a council or a date), its first words, which patterns match, what the patterns
-alone would say and how many authorities it names.
+alone would say and how many authorities it names; and, where the model was fitted with
+them, the question's sentence vector (the library's own offline embedding model, over the
+question with its authorities written "the council"), so that two wordings with no word in
+common ("LAC numbers" / "how many children in care") still read alike.
 
 The weights are fitted on the development split only (``bench/train_intent.py``) and
 shipped as package data (``assistant/intent_model.json``); the held-out split judges
@@ -66,44 +69,72 @@ def features(question: str, names: Iterable[str], n_authorities: int, rule_inten
 
 @dataclass(frozen=True)
 class IntentModel:
-    """Softmax weights by feature over ``intents``."""
+    """Softmax weights by feature over ``intents``, and over a sentence vector if fitted so."""
 
     intents: tuple[str, ...]
     weights: Mapping[str, Sequence[float]]
     bias: Sequence[float]
     threshold: float = 0.0  # below this probability the patterns' intent stands
+    # one row of weights per vector dimension (None: the model reads no vector), the
+    # embedding model whose vectors they weigh, and the scale the vectors were fitted at
+    vector_weights: Sequence[Sequence[float]] | None = None
+    vector_model: str | None = None
+    vector_scale: float = 1.0
 
-    def scores(self, found: Iterable[str]) -> dict[str, float]:
-        """The probability of each intent given the features ``found``."""
+    @property
+    def reads_vectors(self) -> bool:
+        """Whether the model needs the question's sentence vector."""
+        return self.vector_weights is not None
+
+    def scores(
+        self, found: Iterable[str], vector: Sequence[float] | None = None
+    ) -> dict[str, float]:
+        """The probability of each intent given the features ``found`` (and ``vector``)."""
         z = list(self.bias)
         for f in found:
             w = self.weights.get(f)
             if w is not None:
                 z = [a + b for a, b in zip(z, w, strict=True)]
+        if self.vector_weights is not None and vector is not None:
+            pull = self.vector_scale * np.asarray(vector) @ np.asarray(self.vector_weights)
+            z = [a + float(b) for a, b in zip(z, pull, strict=True)]
         top = max(z)
         e = [math.exp(v - top) for v in z]
         total = sum(e)
         return {intent: v / total for intent, v in zip(self.intents, e, strict=True)}
 
-    def predict(self, found: Iterable[str]) -> str:
+    def predict(self, found: Iterable[str], vector: Sequence[float] | None = None) -> str:
         """The most probable intent."""
-        scores = self.scores(found)
+        scores = self.scores(found, vector)
         return max(scores, key=lambda k: scores[k])
 
-    def decide(self, found: Iterable[str], patterns: str) -> str:
-        """The model's intent when it is at least ``threshold`` sure, else ``patterns``."""
-        scores = self.scores(found)
+    def decide(
+        self, found: Iterable[str], patterns: str, vector: Sequence[float] | None = None
+    ) -> str:
+        """The model's intent when it is at least ``threshold`` sure, else ``patterns``.
+
+        A model fitted with sentence vectors and given none leaves the patterns' intent
+        (its word weights alone were never calibrated).
+        """
+        if self.reads_vectors and vector is None:
+            return patterns
+        scores = self.scores(found, vector)
         best = max(scores, key=lambda k: scores[k])
         return best if scores[best] >= self.threshold else patterns
 
     def to_json(self) -> dict[str, object]:
         """The model as stored."""
-        return {
+        out: dict[str, object] = {
             "intents": list(self.intents),
             "threshold": self.threshold,
             "bias": [round(b, 4) for b in self.bias],
             "weights": {f: [round(v, 4) for v in w] for f, w in sorted(self.weights.items())},
         }
+        if self.vector_weights is not None:
+            out["vector_model"] = self.vector_model
+            out["vector_scale"] = self.vector_scale
+            out["vector_weights"] = [[round(v, 4) for v in row] for row in self.vector_weights]
+        return out
 
     @classmethod
     def load(cls, path: Path | Traversable | None = None) -> IntentModel | None:
@@ -113,7 +144,13 @@ class IntentModel:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(
-            tuple(data["intents"]), data["weights"], data["bias"], data.get("threshold", 0.0)
+            tuple(data["intents"]),
+            data["weights"],
+            data["bias"],
+            data.get("threshold", 0.0),
+            data.get("vector_weights"),
+            data.get("vector_model"),
+            data.get("vector_scale", 1.0),
         )
 
 
@@ -125,11 +162,16 @@ def fit(
     l2: float = 1.0,
     steps: int = 400,
     rate: float = 1.0,
+    vectors: np.ndarray | None = None,
+    vector_model: str | None = None,
+    vector_scale: float = 6.0,
 ) -> IntentModel:
     """Fit softmax weights (L2-regularised) to ``(features, intent)`` examples.
 
     Only features seen in two or more groups (a group: one question's wordings) are
-    kept, so a word that only one question uses teaches nothing.
+    kept, so a word that only one question uses teaches nothing. ``vectors`` (one row
+    per example, from ``vector_model``) are weighed too, multiplied by ``vector_scale``
+    (unit vectors are small beside the 0/1 word features).
     """
     seen: dict[str, set[object]] = defaultdict(set)
     for (found, _), group in zip(examples, groups, strict=True):
@@ -141,9 +183,11 @@ def fit(
         for f in found:
             if f in vocab:
                 x[row, vocab[f]] = 1.0
+    if vectors is not None:
+        x = np.hstack([x, vector_scale * np.asarray(vectors, dtype=float)])
     k = len(intents)
     y = np.eye(k)[[intents.index(intent) for _, intent in examples]]
-    w = np.zeros((len(vocab), k))
+    w = np.zeros((x.shape[1], k))
     b = np.zeros(k)
     n = len(examples)
     for _ in range(steps):
@@ -157,4 +201,7 @@ def fit(
         tuple(intents),
         {f: [float(v) for v in w[i]] for f, i in vocab.items()},
         [float(v) for v in b],
+        vector_weights=None if vectors is None else w[len(vocab) :].tolist(),
+        vector_model=None if vectors is None else vector_model,
+        vector_scale=vector_scale if vectors is not None else 1.0,
     )

@@ -11,6 +11,7 @@ subject and which name a judgement area or grade (see
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, get_args
 
 from assistant.answering.text_units import terms
@@ -89,18 +90,36 @@ def intent_evidence(und: Understood, patterns: str | None = None) -> set[str]:
     return features(corrected, names, len(und.authorities), rule)
 
 
+def intent_text(und: Understood) -> str:
+    """The question as the intent model's sentence vector reads it.
+
+    Misspellings corrected and every authority named written "the council" (so nothing is
+    learnt about a council).
+    """
+    text = und.corrected
+    names = {n for r in und.authorities for n in (r.typed, r.name) if n}
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(re.escape(name), "the council", text, flags=re.I)
+    return text
+
+
 def settle_intent(
-    patterns: str, evidence: set[str] | None, und: Understood, model: IntentModel | None
+    patterns: str,
+    evidence: set[str] | None,
+    und: Understood,
+    model: IntentModel | None,
+    vector: Sequence[float] | None = None,
 ) -> str:
     """The intent an answer follows.
 
     The model's reading where it is sure enough, else the patterns' (``patterns``); two
     or more authorities named stay a comparison; a finding with no subject is a summary
-    ("what did Ofsted say about Bolton?", "how is Bolton doing?").
+    ("what did Ofsted say about Bolton?", "how is Bolton doing?"). ``vector`` is the
+    sentence vector of :func:`intent_text`, for a model that reads one.
     """
     intent = patterns
     if model is not None and evidence is not None and patterns != "compare":
-        intent = model.decide(evidence, patterns)
+        intent = model.decide(evidence, patterns, vector)
     return "summary" if intent == "finding" and not und.subject else intent
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -47,6 +47,7 @@ from assistant.intents import (
     NOT_SUBJECT,
     classify_intent,
     intent_evidence,
+    intent_text,
     settle_intent,
 )
 from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
@@ -156,13 +157,16 @@ class QuestionReader:
         authorities: AuthorityIndex | None,
         short_forms: Iterable[tuple[str, str]] | None = None,
         intent_model: IntentModel | None = None,
+        embed: Callable[[str], Sequence[float]] | None = None,
     ) -> None:
         """Use the query analyzer (typos, glossary) and the authority index.
 
-        ``intent_model``, when given, reads the intent (else the vocabulary's patterns).
+        ``intent_model``, when given, reads the intent (else the vocabulary's patterns);
+        ``embed`` gives it the question's sentence vector when it reads one.
         """
         self._analyzer = analyzer
         self._intent_model = intent_model
+        self._embed = embed
         self._authorities = authorities
         self._short_forms = list(short_forms) if short_forms is not None else None
         self._lock = threading.Lock()
@@ -253,7 +257,10 @@ class QuestionReader:
         )
         model = self._intent_model
         evidence = intent_evidence(und, und.intent) if model is not None else None
-        intent = settle_intent(und.intent, evidence, und, model)
+        vector = None
+        if model is not None and model.reads_vectors and self._embed is not None:
+            vector = self._embed(intent_text(und))
+        intent = settle_intent(und.intent, evidence, und, model, vector)
         return dataclasses.replace(und, intent=intent)
 
     def _normalise(self, question: str) -> tuple[str, dict[str, AuthorityRef]]:

@@ -4,9 +4,12 @@ Reads every wording of the questions in the given evaluation files (only ``split
 lines; a held-out line stops the run), prints the patterns' and the model's accuracy and
 consistency across wordings under cross-validation grouped by authority (no authority's
 questions are both trained on and judged), then fits on all of them and writes the model.
+The model reads each wording's words and, unless ``--no-vectors``, its sentence vector
+(the offline embedding model over ``assistant.intents.intent_text``).
 
 Usage: .venv/bin/python bench/train_intent.py bench/eval/v2/dev-*.jsonl --data-dir DIR
-         [--out assistant/intent_model.json] [--folds 5] [--l2 1.0]
+         [--out assistant/intent_model.json] [--folds 5] [--l2 1.0] [--vector-scale 6]
+         [--no-vectors]
 (the library in DIR gives the typo correction its vocabulary, as when answering).
 """
 
@@ -19,10 +22,19 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from assistant.app import build_assistant
 from assistant.intent_model import IntentModel, default_path, fit
-from assistant.intents import INTENTS, classify_intent, intent_evidence, settle_intent
+from assistant.intents import (
+    INTENTS,
+    classify_intent,
+    intent_evidence,
+    intent_text,
+    settle_intent,
+)
 from core.settings import Settings
+from vectorstore.embeddings import MiniLMEmbeddings
 
 
 def read_rows(paths: list[str]) -> list[dict]:
@@ -74,7 +86,22 @@ def judge(examples: list[dict], predicted: list[str]) -> tuple[float, float]:
 THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
-def cross_validate(examples: list[dict], folds: int, l2: float) -> dict[float, list[str]]:
+def fit_on(examples: list[dict], l2: float, scale: float | None) -> IntentModel:
+    """The model fitted on ``examples`` (with their vectors unless ``scale`` is None)."""
+    return fit(
+        [(e["features"], e["gold"]) for e in examples],
+        [e["group"] for e in examples],
+        INTENTS,
+        l2=l2,
+        vectors=None if scale is None else np.array([e["vector"] for e in examples]),
+        vector_model=MiniLMEmbeddings.model_id,
+        vector_scale=scale or 1.0,
+    )
+
+
+def cross_validate(
+    examples: list[dict], folds: int, l2: float, scale: float | None
+) -> dict[float, list[str]]:
     """Each example's intent from a model fitted without its authority's questions, at
     each threshold below which the patterns' intent stands."""
     authorities = sorted({e["authority"] for e in examples})
@@ -83,14 +110,14 @@ def cross_validate(examples: list[dict], folds: int, l2: float) -> dict[float, l
     predicted = {t: [""] * len(examples) for t in THRESHOLDS}
     for fold in range(folds):
         train = [e for e in examples if fold_of[e["authority"]] != fold]
-        model = fit(
-            [(e["features"], e["gold"]) for e in train], [e["group"] for e in train], INTENTS, l2=l2
-        )
+        model = fit_on(train, l2, scale)
         for i, e in enumerate(examples):
             if fold_of[e["authority"]] == fold:
                 for t in THRESHOLDS:
                     at = replace(model, threshold=t)
-                    predicted[t][i] = settle_intent(e["patterns"], e["features"], e["und"], at)
+                    predicted[t][i] = settle_intent(
+                        e["patterns"], e["features"], e["und"], at, e["vector"]
+                    )
     return predicted
 
 
@@ -101,10 +128,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(str(default_path())))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--vector-scale", type=float, default=6.0)
+    parser.add_argument("--no-vectors", action="store_true")
     args = parser.parse_args()
+    scale = None if args.no_vectors else args.vector_scale
     rows = read_rows(args.files)
     assistant = build_assistant(Settings(data_dir=args.data_dir))
     examples = load(rows, assistant)
+    vectors = MiniLMEmbeddings().embed_array([intent_text(e["und"]) for e in examples])
+    for e, vector in zip(examples, vectors, strict=True):
+        e["vector"] = None if scale is None else vector
     print(f"{len(examples)} wordings of {len({e['group'] for e in examples})} dev questions")
     rules = judge(examples, [e["rule"] for e in examples])
     print(f"{args.folds}-fold cross-validation grouped by authority:")
@@ -112,19 +145,17 @@ def main() -> None:
     print("| --- | ---: | ---: |")
     print(f"| patterns | {rules[0]:.2f} | {rules[1]:.2f} |")
     scored = {}
-    for t, predicted in cross_validate(examples, args.folds, args.l2).items():
+    reads = "words" if scale is None else f"words + vectors x{scale:g}"
+    for t, predicted in cross_validate(examples, args.folds, args.l2, scale).items():
         scored[t] = judge(examples, predicted)
         accuracy, agree = scored[t]
-        print(f"| model (l2 {args.l2}), patterns below p {t} | {accuracy:.2f} | {agree:.2f} |")
+        print(
+            f"| model ({reads}, l2 {args.l2}), patterns below p {t} "
+            f"| {accuracy:.2f} | {agree:.2f} |"
+        )
     threshold = max(THRESHOLDS, key=lambda t: (sum(scored[t]), -t))
     print(f"threshold chosen: {threshold}")
-    final = fit(
-        [(e["features"], e["gold"]) for e in examples],
-        [e["group"] for e in examples],
-        INTENTS,
-        l2=args.l2,
-    )
-    final = replace(final, threshold=threshold)
+    final = replace(fit_on(examples, args.l2, scale), threshold=threshold)
     args.out.write_text(json.dumps(final.to_json()) + "\n", encoding="utf-8")
     print(f"written: {args.out} ({len(final.weights)} features)")
     assert IntentModel.load(args.out) is not None

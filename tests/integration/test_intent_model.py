@@ -49,3 +49,54 @@ def test_training_refuses_held_out_questions(tmp_path):
     assert run.returncode != 0
     assert "train on dev only" in run.stderr
     assert not (tmp_path / "m.json").exists()
+
+
+def test_training_fits_and_writes_a_model_that_reads_sentence_vectors(tmp_path):
+    rows = []
+    for n, (authority, intent, question, wording) in enumerate(
+        [
+            ("kent", "number", "how many children in care in kent", "kent LAC numbers"),
+            ("kent", "grade", "how was kent judged", "kent ofsted rating"),
+            ("kent", "number", "how many care leavers in kent", "kent care leaver count"),
+            ("norfolk", "number", "how many children in care in norfolk", "norfolk CiC numbers"),
+            ("norfolk", "grade", "what grade did norfolk get", "norfolk judgement"),
+            ("norfolk", "grade", "how was norfolk rated", "norfolk ofsted grade"),
+        ]
+    ):
+        rows.append(
+            {
+                "id": f"d{n}",
+                "split": "dev",
+                "intent": intent,
+                "answerable": True,
+                "question": question,
+                "wordings": [wording],
+                "authorities": [authority],
+                "must_include": [],
+            }
+        )
+    path = tmp_path / "dev.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "m.json"
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench/train_intent.py"),
+            str(path),
+            "--data-dir",
+            str(tmp_path / "lib"),
+            "--out",
+            str(out),
+            "--folds",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "words + vectors" in run.stdout
+    model = json.loads(out.read_text(encoding="utf-8"))
+    assert model["vector_model"] == "all-MiniLM-L6-v2-int8"
+    assert len(model["vector_weights"]) == 384

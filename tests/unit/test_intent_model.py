@@ -100,3 +100,68 @@ def test_below_its_threshold_the_model_leaves_the_patterns_intent():
         threshold=0.4,
     )
     assert sure.decide({"w:many"}, "grade") == "number"
+
+
+def _vector_model(threshold: float = 0.5) -> IntentModel:
+    """A model whose only evidence is the first vector dimension: high means number."""
+    pull = [[4.0 if i == "number" else 0.0 for i in INTENTS], [0.0] * len(INTENTS)]
+    return IntentModel(
+        INTENTS, {}, [0.0] * len(INTENTS), threshold, pull, "some-embedder", vector_scale=2.0
+    )
+
+
+def test_a_vector_model_reads_the_vector_and_without_one_leaves_the_patterns():
+    model = _vector_model()
+    assert model.reads_vectors
+    assert model.decide({"w:anything"}, "grade", [1.0, 0.0]) == "number"
+    assert model.decide({"w:anything"}, "grade", [0.0, 1.0]) == "grade"  # unsure
+    assert model.decide({"w:anything"}, "grade") == "grade"  # no vector given
+    assert not IntentModel(INTENTS, {}, [0.0] * len(INTENTS)).reads_vectors
+
+
+def test_a_vector_model_round_trips(tmp_path):
+    model = _vector_model()
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model.to_json()), encoding="utf-8")
+    again = IntentModel.load(path)
+    assert again is not None and again.vector_model == "some-embedder"
+    assert again.vector_scale == 2.0
+    assert again.scores(set(), [1.0, 0.0]) == pytest.approx(model.scores(set(), [1.0, 0.0]))
+
+
+def test_fit_weighs_vectors_where_the_words_say_nothing():
+    import numpy as np
+
+    examples = [({"w:the"}, "number"), ({"w:the"}, "number"), ({"w:the"}, "other")] * 2
+    vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]] * 2)
+    model = fit(examples, [1, 2, 3, 4, 5, 6], INTENTS, vectors=vectors, vector_model="m")
+    assert model.reads_vectors and model.vector_model == "m"
+    assert model.predict({"w:the"}, [1.0, 0.0]) == "number"
+    assert model.predict({"w:the"}, [0.0, 1.0]) == "other"
+
+
+def test_the_reader_gives_the_model_the_question_with_its_council_masked(index):
+    seen: list[str] = []
+
+    def embed(text: str) -> list[float]:
+        seen.append(text)
+        return [1.0, 0.0]
+
+    reader = QuestionReader(
+        QueryAnalyzer(Glossary.load(), index), index, intent_model=_vector_model(), embed=embed
+    )
+    assert reader.read("what did ofsted say about kent's front door").intent == "number"
+    assert seen and "kent" not in seen[0].lower() and "the council" in seen[0]
+    plain = QuestionReader(
+        QueryAnalyzer(Glossary.load(), index), index, intent_model=_vector_model()
+    )
+    assert plain.read("what did ofsted say about kent's front door").intent != "number"
+
+
+def test_the_shipped_model_reads_the_offline_embedding_models_vectors():
+    from vectorstore.embeddings import DIMENSIONS, MiniLMEmbeddings
+
+    model = IntentModel.load(default_path())
+    assert model is not None and model.reads_vectors
+    assert model.vector_model == MiniLMEmbeddings.model_id
+    assert model.vector_weights is not None and len(model.vector_weights) == DIMENSIONS
