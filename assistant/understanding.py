@@ -52,6 +52,7 @@ from assistant.intents import (
 )
 from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
 from core.vocabulary import (
+    EVERYDAY_WORDS,
     KIND_WORDS,
     LATEST,
     LOWERCASE_AMBIGUOUS,
@@ -61,6 +62,14 @@ from core.vocabulary import (
 from ingest.authorities import AuthorityIndex
 
 Recency = Literal["latest", "previous"]
+
+_EVERYDAY = re.compile(rf"\b(?:{'|'.join(map(re.escape, EVERYDAY_WORDS))})\b", re.IGNORECASE)
+
+
+def _everyday_word(m: re.Match[str]) -> str:
+    word = EVERYDAY_WORDS[m.group().lower()]
+    return word.capitalize() if m.group()[:1].isupper() else word
+
 
 EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
 # the framing words as ``terms`` gives them ("ILACS" is "ilac", "inspections" "inspection")
@@ -266,8 +275,12 @@ class QuestionReader:
     def _normalise(self, question: str) -> tuple[str, dict[str, AuthorityRef]]:
         """The question with short forms and lower-case names written as the index knows them.
 
-        Returns the new text and, by canonical name, how each replaced form was read.
+        Words staff type that reports do not use ("kids", "yrs") are written as the
+        reports write them (``core.vocabulary.EVERYDAY_WORDS``), so that retrieval and the
+        answer's coverage check look for the report's word. Returns the new text and, by
+        canonical name, how each replaced form was read.
         """
+        question = _EVERYDAY.sub(_everyday_word, question)
         forms, pattern = self._ready()
         if pattern is None or self._authorities is None:
             return question, {}

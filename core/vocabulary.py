@@ -228,6 +228,26 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
 """Intents tried in this order; the first that matches wins ("which" is a guard)."""
 
 
+EVERYDAY_WORDS: dict[str, str] = {
+    "kids": "children",
+    "kid": "child",
+    "kiddies": "children",
+    "uni": "university",
+    "yrs": "years",
+    "yr": "year",
+    "mths": "months",
+    "wks": "weeks",
+    "approx": "approximately",
+    "govt": "government",
+    "dept": "department",
+    "mgmt": "management",
+    "mgr": "manager",
+    "mgrs": "managers",
+    "ppl": "people",
+}
+"""Words staff type that reports do not use, and the report's word (lower case)."""
+
+
 KIND_WORDS: dict[str, re.Pattern[str]] = {
     "apa letter": re.compile(r"\bapa\b|\bannual performance assessment\b|\bletter\b", re.I),
     "board paper": re.compile(r"\bboard (?:paper|report)\b|\bctsb\b", re.I),

@@ -250,3 +250,21 @@ def test_ordinary_words_are_not_contractions(reader_with_words, question):
 def test_no_contractions_without_the_librarys_words(reader):
     # without a vocabulary nothing tells "care" from a shortened "Calderdale"
     assert reader.read("nottm care leavers").names == ()
+
+
+@pytest.mark.parametrize(
+    "question, written, kept",
+    [
+        ("how many kids homes did kent open in last 3 yrs", ["children homes", "3 years"], []),
+        ("Kids in care in Kent", ["Children in care"], []),
+        ("kent care leavers at uni", ["at university"], []),
+        ("skids and unity in kent", [], ["skids", "unity"]),
+    ],
+)
+def test_everyday_words_are_read_as_the_reports_write_them(reader, question, written, kept):
+    und = reader.read(question)
+    for text in written:
+        assert text in und.normalised
+    for text in kept:
+        assert text in und.normalised
+    assert und.text == question  # what was typed is kept as typed
