@@ -139,6 +139,7 @@ _PLACE_AFTER = re.compile(
     re.I,
 )
 _PLACE_BEFORE = re.compile(r"\b(?:in|for|at|about|of|on|to)\s+$", re.I)
+_SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\W*$")
 _ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
 
 
@@ -151,10 +152,13 @@ def phrase_of(name: str) -> str:
 def names_a_place(text: str, start: int, end: int) -> bool:
     """Whether a name that is also a word ("reading", "bury") is used as the place.
 
-    "Reading's care leavers", "bury council", "grades for reading?" name the place;
-    "what are you reading about" does not.
+    "Reading's care leavers", "bury council", "grades for reading?", "how is Bury
+    doing" (capitalised inside a sentence) name the place; "what are you reading about"
+    and "Reading the report, …" do not.
     """
     after, before = text[end:], text[:start]
+    if text[start : start + 1].isupper() and before.strip() and not _SENTENCE_END.search(before):
+        return True  # capitalised inside a sentence: "how is Bury doing?"
     return bool(_PLACE_AFTER.match(after) or (_PLACE_BEFORE.search(before) and _ENDS.match(after)))
 
 

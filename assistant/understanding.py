@@ -51,6 +51,7 @@ from assistant.intents import (
     settle_intent,
 )
 from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
+from assistant.spelling import _distance
 from core.vocabulary import (
     EVERYDAY_WORDS,
     KIND_WORDS,
@@ -222,7 +223,11 @@ class QuestionReader:
                     reverse=True,
                 )
                 if keys:
-                    alternatives = "|".join(re.escape(k).replace(r"\ ", r"[\s-]+") for k in keys)
+                    # words typed apart by spaces, hyphens or a comma ("bournemouth,
+                    # christchurch and poole")
+                    alternatives = "|".join(
+                        re.escape(k).replace(r"\ ", r",?[\s-]+") for k in keys
+                    )
                     self._form_re = re.compile(
                         rf"(?<![\w&])(?:{alternatives})(?![\w&])", re.IGNORECASE
                     )
@@ -293,7 +298,7 @@ class QuestionReader:
             typed = m.group()
             if any(a < m.end() and m.start() < b for a, b in exact_spans):
                 return typed
-            key = " ".join(typed.replace("-", " ").split()).lower()
+            key = " ".join(typed.replace("-", " ").replace(",", " ").split()).lower()
             if key in forms:
                 name, how, conf = forms[key], "short form", SHORT_FORM
                 if len(typed) <= 3 and not any(c.isupper() for c in typed):
@@ -317,7 +322,7 @@ class QuestionReader:
         return pattern.sub(swap, question), found
 
     def _contractions(self, question: str, found: dict[str, AuthorityRef]) -> str:
-        """Names written short by dropping letters ("Nottm", "Lpool", "B'ham").
+        """Names written short by dropping letters ("Nottm", "Lpool", "B'ham"), or slipped.
 
         A word the library does not use, of four to eight letters and not in capitals,
         that keeps the first and the last letter of one authority's name (or of the first
@@ -342,7 +347,21 @@ class QuestionReader:
                 or any(t in vocabulary for t in terms(low))
                 or low in self._lower_names
                 or low in (self._forms or {})
+                or low in self._alone  # a name's own first word ("isle")
             ):
+                continue
+            # a slip of one letter in a name ("suton", "brnt") is no contraction of a
+            # longer one (Southampton, Barnet): the nearest name, when only one is near
+            near = {
+                name
+                for word, name in self._alone.items()
+                if word[0] == low[0] and _distance(low, word, 1) == 1
+            }
+            if near:
+                if len(near) == 1:
+                    name = near.pop()
+                    found.setdefault(name, AuthorityRef(name, typed, SPELLING, "spelling"))
+                    out = out[: m.start()] + name + out[m.end() :]
                 continue
             fits = {
                 name

@@ -247,6 +247,33 @@ def test_ordinary_words_are_not_contractions(reader_with_words, question):
     assert reader_with_words.read(question).names == ()
 
 
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        # one letter slipped: the nearest name, not a longer one the letters fit in
+        ("how is suton doing with the front door", "Sutton"),
+        ("brnt care leavers", "Brent"),
+        ("wign ofsted grade 2023", "Wigan"),
+        # a name's own first word is not a slip of another's ("isle" / "Isles of Scilly")
+        ("isle of wight care leavers", "Isle of Wight"),
+    ],
+)
+def test_a_slip_of_one_letter_reads_as_the_nearest_name(reader_with_words, question, name):
+    assert reader_with_words.read(question).names == (name,)
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("how is Bury doing with the front door", "Bury"),
+        ("last year, Reading had a new director", "Reading"),
+        ("bournemouth, christchurch and poole ofsted grade", "Bournemouth, Christchurch and Poole"),
+    ],
+)
+def test_names_that_are_words_or_hold_commas_are_read_whole(reader_with_words, question, name):
+    assert reader_with_words.read(question).names == (name,)
+
+
 def test_no_contractions_without_the_librarys_words(reader):
     # without a vocabulary nothing tells "care" from a shortened "Calderdale"
     assert reader.read("nottm care leavers").names == ()
