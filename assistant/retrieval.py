@@ -236,6 +236,11 @@ class LibraryRetriever(BaseRetriever):
             heading = (c.section or "").strip()
             opens = bool(heading) and c.text.lstrip().startswith(heading[:60])
             have = set(terms(heading)) if opens else set()
+            # a list whose lead-in line ("What needs to improve?") ended the chunk before
+            # carries it in its context: the list opens under that line
+            for line in (c.context or "").splitlines():
+                if line.rstrip().endswith(("?", ":")):
+                    have |= set(terms(line))
             out[c.chunk_id] = len(wanted & have) / len(wanted) if wanted else 0.0
         return out
 

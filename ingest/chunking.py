@@ -2,13 +2,16 @@
 
 Consecutive blocks of one section are packed into a chunk up to ``max_tokens``;
 a heading starts a new chunk and stays with the text after it; a table row's
-chunk carries the table's header row in ``context``; a block longer than
+chunk carries the table's header row in ``context``, and a chunk that opens with list
+items the line that introduced the list ("What needs to improve?") when that line ended
+the chunk before; a block longer than
 ``max_tokens`` is split at sentence (then word) boundaries with some overlap.
 Every chunk's ``text`` is exactly ``doc.text[start:end]``.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +20,7 @@ from ingest.splitting import split_span
 from ingest.tokens import count_tokens, get_encoding
 
 CONTEXT_MAX_TOKENS = 40
+LEAD_IN_MAX_WORDS = 15
 TokenCounter = Callable[[str], int]
 
 
@@ -67,9 +71,12 @@ def chunk_document(
         for start, end in _group_spans(doc.text, group, max_tokens, overlap_tokens, count):
             spans.append((start, end, group))
     chunks = []
+    starts = [b.start for b in doc.blocks]
     for index, (start, end, group) in enumerate(spans):
         inside = [b for b in group.blocks if b.end > start and b.start < end]
-        section = _first_content_block(inside).section
+        first = _first_content_block(inside)
+        section = first.section
+        lead = _lead_in(doc, starts, start) if first.kind == "list_item" else None
         chunks.append(
             Chunk(
                 doc_id=doc.doc_id,
@@ -80,7 +87,7 @@ def chunk_document(
                 end=end,
                 page=doc.page_at(start),
                 section=section,
-                context=_context(doc.text, inside, section, start, end),
+                context=_context(doc.text, inside, section, start, end, lead),
             )
         )
     return chunks
@@ -126,11 +133,34 @@ def _first_content_block(blocks: list[Block]) -> Block:
     return next((b for b in blocks if b.kind != "heading"), blocks[-1])
 
 
-def _context(text: str, blocks: list[Block], section: str | None, start: int, end: int) -> str:
-    """Section title and table header row, each only if not already in the chunk."""
+def _lead_in(doc: ParsedDocument, starts: list[int], start: int) -> str | None:
+    """The short line ending in "?" or ":" just before ``start`` that introduces a list."""
+    at = bisect.bisect_left(starts, start) - 1
+    while at >= 0 and doc.blocks[at].start >= start:
+        at -= 1
+    if at < 0:
+        return None
+    block = doc.blocks[at]
+    line = doc.text[block.start : block.end].strip()
+    if block.kind not in ("paragraph", "heading") or len(line.split()) > LEAD_IN_MAX_WORDS:
+        return None
+    return line if line.endswith(("?", ":")) else None
+
+
+def _context(
+    text: str,
+    blocks: list[Block],
+    section: str | None,
+    start: int,
+    end: int,
+    lead: str | None = None,
+) -> str:
+    """Section title, a list's lead-in line and table header row (each only if not in it)."""
     parts = []
     if section and text.find(section, start, end) < 0:
         parts.append(section)
+    if lead and text.find(lead, start, end) < 0:
+        parts.append(lead)
     header = next((b.header for b in blocks if b.kind == "table_row" and b.header), None)
     if header and text.find(header, start, end) < 0:
         parts.append(header)

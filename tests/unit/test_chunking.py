@@ -161,3 +161,30 @@ def test_context_is_truncated() -> None:
 def test_bad_parameters_are_rejected(max_tokens: int, overlap: int) -> None:
     with pytest.raises(ValueError, match="max_tokens"):
         chunk_document(_doc("Text."), max_tokens=max_tokens, overlap_tokens=overlap)
+
+
+def _blocks_doc(parts: list[tuple[str, str]]) -> ParsedDocument:
+    """A document of ``(kind, text)`` blocks as a PDF's layout gives them (no guessing)."""
+    text, blocks, section = "", [], None
+    for kind, part in parts:
+        start = len(text) + (2 if text else 0)
+        text = f"{text}\n\n{part}" if text else part
+        section = part if kind == "heading" else section
+        blocks.append(Block(kind, start, len(text), section))
+    return ParsedDocument("id", "doc.pdf", "pdf", text, blocks=tuple(blocks))
+
+
+def test_a_list_cut_from_its_lead_in_line_carries_it_as_context() -> None:
+    body = [("paragraph", f"Sentence {i} says children are seen and heard.") for i in range(6)]
+    items = [("list_item", f"- The quality of item {i} of the plan.") for i in range(4)]
+    heading = [("heading", "Overall effectiveness")]
+    doc = _blocks_doc([*heading, *body, ("paragraph", "What needs to improve?"), *items])
+    chunks = chunk_document(doc, max_tokens=70, overlap_tokens=10)  # cut after the lead-in
+    lists = [c for c in chunks if c.text.startswith("- The quality")]
+    assert lists, [c.text for c in chunks]
+    assert "What needs to improve?" in lists[0].context
+    assert lists[0].context.startswith("Overall effectiveness")
+    assert all("What needs" not in c.context for c in chunks if c not in lists)
+    # a paragraph ending in a full stop introduces nothing
+    plain = _blocks_doc([*heading, *body, ("paragraph", "That was all."), *items])
+    assert all("That was all." not in c.context for c in chunk_document(plain, 70, 10))
