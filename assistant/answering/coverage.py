@@ -35,10 +35,15 @@ _SUBJECT = frozenset("children services service council councils authority autho
 FRAMING = frozenset(t for w in QUESTION_WORDS - _SUBJECT for t in terms(w))
 # Words asking how good something is ("issues", "findings", "effective"): not a topic.
 VERDICT = frozenset(t for w in VERDICT_WORDS for t in terms(w))
-# Report furniture that matches a question's place and date but answers nothing.
+# Report furniture that matches a question's place and date but answers nothing: cover
+# lines, and the publisher's back page (what Ofsted is, how to get or reuse the report).
 _FURNITURE = re.compile(
     r"^(?:inspection dates?\b|lead inspector\b|report published\b|©|crown copyright\b|"
-    r"inspection of .{0,60} children.s services$)",
+    r"inspection of .{0,60} children.s services$|"
+    r"the office for standards in education\b|it (?:regulates|assesses|inspects) |"
+    r"if you would like a copy of this document\b|you may reuse this information\b|"
+    r"this (?:publication|document) is available at\b|interested in our work\b|"
+    r"(?:t|tel|telephone|textphone):\s*0\d)",
     re.IGNORECASE,
 )
 
@@ -125,7 +130,7 @@ def topic_terms(question: str, chunks: list[StoredChunk]) -> list[str]:
 
 
 def is_furniture(text: str) -> bool:
-    """True for cover-page lines (inspection dates, lead inspector, copyright, title)."""
+    """True for cover-page lines (dates, lead inspector, copyright, title), the back page."""
     return bool(_FURNITURE.match(text.strip()))
 
 

@@ -333,10 +333,35 @@ def test_misspelt_question_word_counts_as_its_passage_form(answerer):
         ("© Crown copyright 2019", True),
         ("Inspection of Kent local authority children's services", True),
         ("The inspection found that care leavers are well supported.", False),
+        # the publisher's back page, in every report
+        (
+            "The Office for Standards in Education, Children's Services and Skills (Ofsted) "
+            "regulates and inspects to achieve excellence in the care of children",
+            True,
+        ),
+        ("It regulates and inspects childcare and children's social care", True),
+        (
+            "If you would like a copy of this document in a different format, such as large "
+            "print or Braille, please telephone 0300 123 1231",
+            True,
+        ),
+        ("You may reuse this information (not including logos) free of charge", True),
+        ("T: 0300 123 1231 Textphone: 0161 618 8524 E: enquiries@ofsted.gov.uk", True),
+        ("It is clear that leaders know their services well.", False),
     ],
 )
 def test_is_furniture(line, furniture):
     assert is_furniture(line) is furniture
+
+
+def test_the_publishers_back_page_is_no_answer_to_a_number_question(answerer):
+    back = chunk(
+        "T: 0300 123 1231 Textphone: 0161 618 8524 E: enquiries@ofsted.gov.uk\n"
+        "If you would like a copy of this document in a different format, please telephone "
+        "0300 123 1231."
+    )
+    drafted = answerer.answer("number of telephone lines for a copy of this document", [back])
+    assert drafted.refused and not drafted.citations
 
 
 def test_report_furniture_is_never_quoted(answerer):
