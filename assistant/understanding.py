@@ -57,6 +57,7 @@ from core.vocabulary import (
     KIND_WORDS,
     LATEST,
     LOWERCASE_AMBIGUOUS,
+    ORDINARY_FIRST_WORDS,
     PREVIOUS,
     QUESTION_WORDS,
 )
@@ -310,8 +311,10 @@ class QuestionReader:
             elif key in self._ambiguous and names_a_place(question, m.start(), m.end()):
                 name, how, conf = self._ambiguous[key], "name in context", LOWER_CASE
             elif key in self._first_words and (
-                typed[:1].isupper() or names_a_place(question, m.start(), m.end())
-            ):  # "Bracknell", "bracknell 2022": a name written by its first word
+                typed[:1].isupper()
+                or key not in ORDINARY_FIRST_WORDS
+                or names_a_place(question, m.start(), m.end())
+            ):  # "Bracknell", "bracknell front door", "in tower": a name by its first word
                 name, how, conf = self._first_words[key], "first word", FIRST_WORD
             else:
                 return typed

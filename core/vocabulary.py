@@ -118,6 +118,10 @@ COMPASS = {
 LOWERCASE_AMBIGUOUS = frozenset({"reading", "bury"})
 """Authority names that are also ordinary words: matched in lower case only with a council word."""
 
+ORDINARY_FIRST_WORDS = frozenset({"tower", "isles"})
+"""First words of authority names that are ordinary words too ("Tower Hamlets"): typed in
+lower case they name the place only where the wording says so ("in tower")."""
+
 LATEST = re.compile(
     r"\b(latest|most recent|newest|current|recent|last (?:inspection|report|ilacs|visit|time)|"
     r"now|these days|at the moment|currently)\b",

@@ -255,11 +255,15 @@ class JudgementAnswerer:
         return Drafted("\n".join(lines), tuple(citations), False)
 
     def _which(self, question: str) -> TableAnswer | None:
-        """Answer "which authorities were outstanding for care leavers?" (grade and area)."""
+        """Answer "which authorities were outstanding for care leavers?" (grade and area).
+
+        With no area named, the overall effectiveness ("which councils were rated
+        outstanding?").
+        """
         m = _WHICH.search(question)
-        wanted = areas_named(question)
-        if not m or not wanted:
+        if not m:
             return None
+        wanted = areas_named(question) or {"overall_effectiveness"}
         level = _LEVELS[m.group("grade").lower().split()[0]]
         rows = [r for r in self.data.grades(latest=True) if r.area in wanted and r.level == level]
         return TableAnswer(self._listed(rows), tuple(rows)) if rows else None

@@ -26,7 +26,7 @@ from assistant.answering.whole import WholeReportAnswerer
 from assistant.intents import classify_intent
 from assistant.scope import Scope
 from assistant.understanding import Understood
-from core.vocabulary import AREA_HEADINGS
+from core.vocabulary import AREA_HEADINGS, INTENT_PATTERNS
 from vectorstore.store import Filters, StoredChunk
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -35,6 +35,11 @@ _MARKER = re.compile(r"\[(\d+)\]")
 WHICH_AUTHORITY = (
     "Which authority's report do you mean? The question names none that the library "
     "holds, and a summary or a list of what to improve is of one council's report."
+)
+WHICH_AUTHORITY_GRADE = (
+    "Which authority do you mean? I found no authority's name in the question, and a "
+    "grade belongs to one council: name the council (or choose it in the filters), or "
+    "ask which councils were given a grade."
 )
 
 
@@ -121,6 +126,13 @@ class IntentRouter:
         """The intent's answer, or None to answer from the passages as usual."""
         if und.intent == "compare" and len(scope.by_authority) >= 2:
             return self._compare(und, scope, filters)
+        if (
+            und.intent == "grade"
+            and not scope.by_authority
+            and not filters.doc_ids
+            and not INTENT_PATTERNS["which"].search(und.text)
+        ):  # quoting some council's grade lines would read as the answer
+            return Routed(Drafted(WHICH_AUTHORITY_GRADE, (), True), "scope")
         doc = self._the_report(scope, chunks, und.text)
         if doc is None:
             if und.intent in ("improve", "summary") and _an_unnamed_councils_report(

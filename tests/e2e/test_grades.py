@@ -237,6 +237,36 @@ def test_which_authorities_and_statistical_neighbours_from_the_table(sample_data
     assert all(c["quote"] for c in neighbours["citations"])
 
 
+@pytest.mark.parametrize(
+    "question", ["which councils were rated outstanding", "Which LAs are rated outstanding?"]
+)
+def test_which_councils_at_a_grade_with_no_area_means_overall_effectiveness(
+    sample_data_dir, question
+):
+    data = json.loads(grades_like("ask", question, "--json", "--data-dir", str(sample_data_dir)))
+    assert data["prompt"] == "judgements-v1" and not data["refused"]
+    assert "- Kent: Overall effectiveness: Outstanding" in data["answer"]
+    assert "Isles of Scilly" not in data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how were care leavers judged",
+        "what grade did they get overall",
+        "overall effectiveness grade",
+    ],
+)
+def test_a_grade_asked_of_no_authority_asks_which_rather_than_quoting_some_councils(
+    sample_data_dir, question
+):
+    # grade lines of whichever reports ranked first would read as the answer
+    data = json.loads(grades_like("ask", question, "--json", "--data-dir", str(sample_data_dir)))
+    assert data["refused"] and data["refusal_reason"] == "no authority named"
+    assert data["citations"] == []
+    assert "Which authority" in data["answer"]
+
+
 def test_progress_questions_are_answered_from_the_actions_table(sample_data_dir):
     data = json.loads(
         grades_like(

@@ -266,6 +266,7 @@ def test_a_slip_of_one_letter_reads_as_the_nearest_name(reader_with_words, quest
     "question, name",
     [
         ("how is Bury doing with the front door", "Bury"),
+        ("bracknell front door findings", "Bracknell Forest"),  # a first word, lower case
         ("last year, Reading had a new director", "Reading"),
         ("bournemouth, christchurch and poole ofsted grade", "Bournemouth, Christchurch and Poole"),
     ],
