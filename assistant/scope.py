@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.understanding import Understood
+from core.dates import year_in_file_name
 from vectorstore.store import DocumentRecord, Filters
 
 REPORT_KINDS = ("inspection report", "apa letter")
@@ -38,6 +39,7 @@ class Held:
     kind: str
     date: str | None  # the inspection's last day, else the publication date (ISO)
     published: str | None = None
+    named_year: int | None = None  # the year of a date in its file name
 
     @property
     def year(self) -> int | None:
@@ -46,8 +48,13 @@ class Held:
 
     @property
     def years(self) -> set[int]:
-        """The years a document is called by: its inspection's and its publication's."""
-        return {y for y in (_year(self.date), _year(self.published)) if y}
+        """The years a document is called by.
+
+        Its inspection's, its publication's and that of a date in its file name (the
+        date it was listed under: "… inspection - 29 january 2025.pdf" is "the 2025
+        report").
+        """
+        return {y for y in (_year(self.date), _year(self.published), self.named_year) if y}
 
 
 def _year(value: str | None) -> int | None:
@@ -64,6 +71,7 @@ def held_from(record: DocumentRecord) -> Held:
         kind=meta.kind,
         date=meta.inspected or meta.published,
         published=meta.published,
+        named_year=year_in_file_name(record.source),
     )
 
 

@@ -226,9 +226,7 @@ class QuestionReader:
                 if keys:
                     # words typed apart by spaces, hyphens or a comma ("bournemouth,
                     # christchurch and poole")
-                    alternatives = "|".join(
-                        re.escape(k).replace(r"\ ", r",?[\s-]+") for k in keys
-                    )
+                    alternatives = "|".join(re.escape(k).replace(r"\ ", r",?[\s-]+") for k in keys)
                     self._form_re = re.compile(
                         rf"(?<![\w&])(?:{alternatives})(?![\w&])", re.IGNORECASE
                     )

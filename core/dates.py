@@ -7,9 +7,11 @@ can be the one a reader means: "inspected 12–16 May 2025 · published 20 June 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from core.documents import DocumentMeta
+from core.vocabulary import MONTHS
 
 MONTH_NAMES = (
     "January February March April May June July August September October November December"
@@ -85,3 +87,15 @@ def dates_label(
 def document_dates(meta: DocumentMeta) -> str:
     """:func:`dates_label` of a document's metadata."""
     return dates_label(meta.inspected_from, meta.inspected, meta.published)
+
+
+_NAMED_DATE = re.compile(rf"(?<![a-z])(?:{'|'.join(MONTHS)})[\s_-]+((?:19|20)\d\d)(?!\d)", re.I)
+
+
+def year_in_file_name(source: str) -> int | None:
+    """The year of a month-and-year date in a file's name ("… - 29 january 2025.pdf").
+
+    Reports are often saved under the date they were listed on: staff call them by it.
+    """
+    found = _NAMED_DATE.findall(source.replace("\\", "/").rsplit("/", 1)[-1])
+    return int(found[-1]) if found else None

@@ -9,6 +9,7 @@ import re
 
 from assistant.answering.intent import years_in
 from assistant.answering.text_units import stem, terms
+from core.dates import year_in_file_name
 from core.vocabulary import QUESTION_WORDS, VERDICT_WORDS
 from vectorstore.store import StoredChunk
 
@@ -95,12 +96,13 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def doc_years(chunk: StoredChunk) -> set[int]:
-    """The years of a chunk's document (published, inspected) from its metadata."""
+    """The years of a chunk's document: published, inspected, and a date in its file name."""
     out = set()
     for value in (chunk.published, chunk.inspected):
         if value and value[:4].isdigit():
             out.add(int(value[:4]))
-    return out
+    named = year_in_file_name(chunk.source)
+    return out | {named} if named else out
 
 
 def fits_years(chunk: StoredChunk, years: set[int]) -> bool:

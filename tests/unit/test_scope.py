@@ -7,6 +7,7 @@ import pytest
 from assistant.query import Glossary, QueryAnalyzer
 from assistant.scope import Held, _pick
 from assistant.understanding import QuestionReader
+from core.dates import year_in_file_name
 from ingest.authorities import AuthorityIndex
 
 DOCS = [
@@ -46,3 +47,37 @@ def test_two_authorities_with_their_own_years_each_keep_their_own_report(reader)
     und = reader.read("kent 2022 vs surrey 2025 overall")
     assert [d.doc_id for d in _pick(kent, und, "Kent")[0]] == ["k22"]
     assert [d.doc_id for d in _pick(surrey, und, "Surrey")[0]] == ["s25"]
+
+
+@pytest.mark.parametrize(
+    "source, year",
+    [
+        ("ilacs2/1_leicester/children's services inspection - 29 january 2025.pdf", 2025),
+        ("reports\\kent_march_2019.pdf", 2019),
+        ("corpus/westminster-2006-apa-letter.txt", None),  # a year alone is no date
+        ("summary 2019.pdf", None),
+    ],
+)
+def test_the_year_of_a_date_in_a_file_name(source, year):
+    assert year_in_file_name(source) == year
+
+
+def test_a_report_is_also_called_by_the_date_in_its_file_name(reader):
+    # inspected in September 2024, saved as listed in January 2025: "the 2025 report"
+    leicester = [
+        Held(
+            "l24",
+            "Inspection of Leicester",
+            ("Leicester",),
+            "inspection report",
+            "2024-09-27",
+            "2024",
+            named_year=2025,
+        ),
+        Held("l21", "Inspection of Leicester", ("Leicester",), "inspection report", "2021-10-01"),
+    ]
+    for question in ("In Leicester's 2025 report, what's an LCA?", "leicester 2024 care leavers"):
+        docs, why = _pick(leicester, reader.read(question), "Leicester")
+        assert why is None and [d.doc_id for d in docs] == ["l24"]
+    docs, why = _pick(leicester, reader.read("leicester 2019 care leavers"), "Leicester")
+    assert not docs and "2019" in why
