@@ -165,6 +165,10 @@ class QueryAnalyzer:
         """The library's lower-case words (None when typo correction is off)."""
         return self._vocab()[0]
 
+    def phrases(self, text: str) -> list[str]:
+        """The glossary's phrases found in ``text`` ("county lines", "children's views")."""
+        return self._glossary.matches(text)
+
     def warm_up(self) -> None:
         """Build the typo indexes now rather than on the first question."""
         self._vocab()

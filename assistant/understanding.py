@@ -243,18 +243,25 @@ class QuestionReader:
         refs = self._refs(question, analysis, extra)
         years = extract_years(question)
         named = {w for r in refs for w in (*terms(r.name), *terms(r.typed))}
+        # the words of a domain phrase of several words are what it asks about, though
+        # alone they frame a question ("children's views", "county lines")
+        phrased = {
+            t
+            for p in self._analyzer.phrases(normalised)
+            if len(p.split()) > 1
+            for t in terms(p)
+        }
         topic = tuple(
             t
             for t in terms(analysis.expanded)
-            if t not in named and not t.isdigit() and t not in _QUESTION_STEMS
+            if t not in named and not t.isdigit() and (t not in _QUESTION_STEMS or t in phrased)
         )
         subject = tuple(
             t
             for t in terms(normalised)
             if t not in named
             and not t.isdigit()
-            and t not in _QUESTION_STEMS
-            and t not in NOT_SUBJECT
+            and (t in phrased or (t not in _QUESTION_STEMS and t not in NOT_SUBJECT))
         )
         und = Understood(
             text=question,

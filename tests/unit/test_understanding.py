@@ -296,3 +296,18 @@ def test_everyday_words_are_read_as_the_reports_write_them(reader, question, wri
     for text in kept:
         assert text in und.normalised
     assert und.text == question  # what was typed is kept as typed
+
+
+@pytest.mark.parametrize(
+    "question, words",
+    [
+        ("dorset children's views - what did ofsted find", {"children", "view"}),
+        ("what about county lines in manchester", {"county", "line"}),
+    ],
+)
+def test_a_domain_phrase_is_the_subject_though_its_words_alone_frame_questions(
+    reader, question, words
+):
+    und = reader.read(question)
+    assert words <= set(und.subject)
+    assert und.intent != "summary"  # a finding about the phrase, not the whole report
