@@ -87,8 +87,9 @@ def build_assistant(
     store = _store(settings, embeddings, client)
     authorities = AuthorityIndex.load()
     lexical = store.lexical
-    analyzer = QueryAnalyzer(Glossary.load(), authorities, vocabulary=lexical.vocabulary)
-    answerer, local_server = _answerer(settings, chat, lexical)
+    glossary = Glossary.load()
+    analyzer = QueryAnalyzer(glossary, authorities, vocabulary=lexical.vocabulary)
+    answerer, local_server = _answerer(settings, chat, lexical, glossary)
     structured = StructuredData(
         settings.data_dir / "structured" / f"{store.chunks_name}.sqlite", store, authorities
     )
@@ -164,7 +165,9 @@ def _store(settings: Settings, embeddings: Any, client: Any) -> ChromaStore:
     return store
 
 
-def _answerer(settings: Settings, chat: Any, lexical: Any) -> tuple[Answerer, LocalServer | None]:
+def _answerer(
+    settings: Settings, chat: Any, lexical: Any, glossary: Any = None
+) -> tuple[Answerer, LocalServer | None]:
     """The answer mode's answerer (with the extractive one as its fallback) and its server."""
     from assistant.answering.calibration import RefusalModel
 
@@ -173,6 +176,7 @@ def _answerer(settings: Settings, chat: Any, lexical: Any) -> tuple[Answerer, Lo
         min_score=settings.retrieval.min_score,
         refusal_model=RefusalModel.load(),
         library_terms=_stems_of(lexical.vocabulary),
+        glossary=glossary,
     )
     match settings.llm.mode:
         case "extractive":

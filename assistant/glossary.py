@@ -141,6 +141,33 @@ class Glossary:
         """The glossary phrases found in ``text``, as written in the glossary."""
         return [self._display[k] for k in self._match(_tokens(text))]
 
+    def concepts(self, text: str) -> list[tuple[str, frozenset[Key]]]:
+        """The phrases of several words in ``text``, each with its forms.
+
+        The forms say the same: the phrase, its abbreviations and its synonyms
+        (``("looked after children", {looked after children, children in care, LAC, …})``).
+        """
+        out = []
+        for key in self._match(_tokens(text)):
+            if key[0].startswith("=") or len(key) < 2:
+                continue
+            out.append((self._display[key], frozenset(self._related(key)) | {key}))
+        return out
+
+    def forms_in(self, text: str) -> frozenset[Key]:
+        """Every glossary form found in ``text`` (see :meth:`concepts`)."""
+        return frozenset(self._match(_tokens(text)))
+
+    def _related(self, key: Key) -> list[Key]:
+        """The forms that say the same as ``key``: its links, its groups' members and theirs."""
+        first = [key, *self._links.get(key, ())]
+        related = list(first)
+        for form in first:
+            for group in self._groups.get(form, ()):
+                for member in self._members[group]:
+                    related += [member, *self._links.get(member, ())]
+        return related
+
     def expand(self, text: str) -> list[str]:
         """Terms to add to ``text``: full forms, abbreviations and synonyms of its phrases.
 
@@ -163,13 +190,7 @@ class Glossary:
 
         out: dict[Key, None] = {}
         for key in matched:
-            first = [key, *self._links.get(key, ())]
-            related = list(first)
-            for form in first:
-                for group in self._groups.get(form, ()):
-                    for member in self._members[group]:
-                        related += [member, *self._links.get(member, ())]
-            for form in related:
+            for form in self._related(key):
                 if form not in out and form not in matched and missing(form):
                     out[form] = None
         return [self._display[k] for k in out if not _inside_another(k, out)]

@@ -65,6 +65,7 @@ from assistant.answering.quotes import (
     opens_list,
 )
 from assistant.answering.text_units import Unit, idf_weights, split_units, stem, terms
+from assistant.glossary import Glossary
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from vectorstore.store import StoredChunk
@@ -124,8 +125,14 @@ class ExtractiveAnswerer:
         qualifier_words: int = 40,
         refusal_model: RefusalModel | None = None,
         library_terms: Callable[[], Collection[str]] | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
-        """Set the relevance thresholds, the intent bonuses and the answer's size."""
+        """Set the relevance thresholds, the intent bonuses and the answer's size.
+
+        ``glossary``, when given, makes a phrase of the question ("looked after
+        children") match a passage that says it in any of its forms ("children in care",
+        "LAC"), and its words alone ("looking") match nothing.
+        """
         self.prompts = prompts
         self.min_score = min_score
         self.min_coverage = min_coverage
@@ -139,6 +146,7 @@ class ExtractiveAnswerer:
         self.qualifier_words = qualifier_words
         self.refusal_model = refusal_model
         self.library_terms = library_terms
+        self.glossary = glossary
 
     def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
         """Answer ``question`` from ``chunks`` (best first), or refuse."""
@@ -268,19 +276,26 @@ class ExtractiveAnswerer:
                 weights[word] = idf[word]
             elif term not in abbreviations and term not in GENERIC_QUESTION:
                 weights[term] = ordinary if term in library else unseen
-        total = sum(weights.values()) or 1.0  # nothing to weigh: only the intent counts
+        # a phrase of the question weighs as its words did, matched in any of its forms
+        phrases = self._phrases(q.text, weights, set(idf))
+        total = sum(weights.values()) + sum(w for _, w in phrases) or 1.0
         out = []
         for rank, chunk in enumerate(chunks):
             # Words of the title, section and table header describe every unit of the chunk.
-            section_terms = set(terms(f"{chunk.title}\n{chunk.section or ''}\n{chunk.context}"))
+            heading = f"{chunk.title}\n{chunk.section or ''}\n{chunk.context}"
+            section_terms = set(terms(heading))
+            section_forms = self.glossary.forms_in(heading) if phrases else frozenset()
             chunk_units = units[id(chunk)]
             title = " ".join(chunk.title.lower().split())
             for index, unit in enumerate(chunk_units):
                 if is_furniture(unit.text) or " ".join(unit.text.lower().split()) == title:
                     continue
                 have = unit_terms[(id(chunk), unit.start)]
-                coverage = sum(w for t, w in weights.items() if t in have) / total
+                forms = self.glossary.forms_in(unit.text) if phrases else frozenset()
+                said = sum(w for f, w in phrases if f & forms)
+                coverage = (sum(w for t, w in weights.items() if t in have) + said) / total
                 in_section = sum(w for t, w in weights.items() if t in section_terms - have)
+                in_section += sum(w for f, w in phrases if f & section_forms and not f & forms)
                 coverage_ctx = coverage + 0.5 * in_section / total
                 if q.grades and is_grade_unit(unit.text):
                     # A judgement row or heading states the grade; a sentence may only use the word.
@@ -295,6 +310,24 @@ class ExtractiveAnswerer:
                 score = coverage_ctx + 0.5 * chunk.score - 0.01 * rank
                 out.append(_Candidate(chunk, rank, index, unit, coverage_ctx, score))
         return sorted(out, key=lambda c: c.score, reverse=True)
+
+    def _phrases(
+        self, question: str, weights: dict[str, float], words: set[str]
+    ) -> list[tuple[frozenset, float]]:
+        """The question's glossary phrases with their forms and weights.
+
+        Their words are taken out of ``weights`` (``words``: the passages' terms, for
+        inflections).
+        """
+        if self.glossary is None:
+            return []
+        out = []
+        for phrase, forms in self.glossary.concepts(question):
+            keys = {closest(t, words) or t for t in terms(phrase)}
+            weight = sum(weights.pop(k) for k in keys if k in weights)
+            if weight:
+                out.append((forms, weight))
+        return out
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
         chosen: list[_Candidate] = []

@@ -531,3 +531,26 @@ def test_casual_words_and_hyphenated_forms_do_not_make_a_topic_missing(answerer)
     drafted = answerer.answer("kent homeless 16 and 17 year olds - any issues?", chunks)
     assert not drafted.refused
     assert "17-year-olds" in drafted.citations[0].quote
+
+
+def test_a_phrase_matches_its_synonyms_and_its_words_alone_match_nothing():
+    from assistant.query import Glossary
+
+    answerer = ExtractiveAnswerer(
+        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
+    )
+    chunks = [
+        chunk(
+            "Managers are looking carefully after the section 47 enquiries.\n"
+            "Children in care live in stable homes and see their social workers often.",
+            doc="d",
+        )
+    ]
+    drafted = answerer.answer("how are looked after children doing", chunks)
+    assert [c.quote for c in drafted.citations] == [
+        "Children in care live in stable homes and see their social workers often."
+    ]
+    # without the glossary the words ("looking", "after") bring in the other sentence
+    plain = ExtractiveAnswerer(load_prompts("extractive-v1"), min_score=0.25)
+    drafted = plain.answer("how are looked after children doing", chunks)
+    assert any("looking carefully" in c.quote for c in drafted.citations)
