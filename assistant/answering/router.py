@@ -131,8 +131,8 @@ class IntentRouter:
             and not scope.by_authority
             and not filters.doc_ids
             and not INTENT_PATTERNS["which"].search(und.text)
-        ):  # quoting some council's grade lines would read as the answer
-            return Routed(Drafted(WHICH_AUTHORITY_GRADE, (), True), "scope")
+        ):
+            return self._grade_of_unread_name(und, scope, chunks)
         doc = self._the_report(scope, chunks, und.text)
         if doc is None:
             if und.intent in ("improve", "summary") and _an_unnamed_councils_report(
@@ -153,6 +153,25 @@ class IntentRouter:
             case _:
                 drafted = None
         return Routed(drafted, "whole report") if drafted is not None else None
+
+    def _grade_of_unread_name(
+        self, und: Understood, scope: Scope, chunks: list[StoredChunk]
+    ) -> Routed:
+        """A grade asked with no authority read in the question.
+
+        When most of the top passages (three of five) are one council's report and a
+        word of its name is in the question (a name the reader did not make out), that
+        council's judgements; else the question which authority is meant (quoting some
+        council's grade lines would read as the answer).
+        """
+        dominant = _dominant(chunks)
+        if dominant is not None and dominant[1] >= 3 and self.judgements is not None:
+            councils = dominant[0].authorities
+            if len(councils) == 1 and _named_in(und.text, councils, scope):
+                table = self.judgements.answer(und.corrected, councils, und.years, force=True)
+                if table is not None:
+                    return Routed(table.drafted, "judgements table")
+        return Routed(Drafted(WHICH_AUTHORITY_GRADE, (), True), "scope")
 
     def reasons(self, und: Understood, scope: Scope, chunks: list[StoredChunk]) -> Drafted | None:
         """For a "why" question: the judgement's section, or the report's summary.

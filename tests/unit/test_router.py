@@ -1,0 +1,75 @@
+"""The intent router's own decisions, on hand-made passages (no store, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.extractive import Drafted
+from assistant.answering.judgements import TableAnswer
+from assistant.answering.router import WHICH_AUTHORITY_GRADE, IntentRouter
+from assistant.query import Glossary, QueryAnalyzer
+from assistant.scope import Scope
+from assistant.understanding import QuestionReader
+from ingest.authorities import AuthorityIndex
+from vectorstore.store import Filters, StoredChunk
+
+
+class _Table:
+    """The judgements table: one line naming the authorities asked for."""
+
+    def answer(self, question, authorities, years, neighbours=(), doc_ids=(), *, force=False):
+        return TableAnswer(Drafted(f"grades of {', '.join(authorities)}", (), False), ())
+
+
+def _chunk(doc: str, authority: str, n: int) -> StoredChunk:
+    text = f"{authority} passage {n}: The experiences and progress of care leavers: good"
+    return StoredChunk(
+        doc_id=doc,
+        source=f"{doc}.pdf",
+        title=f"Inspection of {authority}",
+        index=n,
+        text=text,
+        start=0,
+        end=len(text),
+        page=1,
+        section=None,
+        authorities=(authority,),
+    )
+
+
+@pytest.fixture(scope="module")
+def reader() -> QuestionReader:
+    index = AuthorityIndex.load()
+    return QuestionReader(QueryAnalyzer(Glossary.load(), index), index)
+
+
+def _route(reader, question, chunks):
+    router = IntentRouter(None, _Table(), passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read(question)
+    assert und.intent == "grade" and not und.authorities  # the name was not made out
+    return router.route(und, Scope(), chunks, Filters())
+
+
+MOSTLY_READING = [_chunk("r", "Reading", n) for n in range(3)] + [
+    _chunk("b", "Bromley", n) for n in range(2)
+]
+
+
+def test_a_grade_of_a_name_not_made_out_is_the_mostly_retrieved_councils_if_named(reader):
+    # "Reading boro" is not read as the place (the reader knows no such form)
+    routed = _route(reader, "Reading boro ofsted grade?", MOSTLY_READING)
+    assert routed.source == "judgements table" and routed.drafted.text == "grades of Reading"
+
+
+@pytest.mark.parametrize(
+    "question, chunks",
+    [
+        ("how were care leavers judged", MOSTLY_READING),  # Reading is not named
+        # named, but two of the top five passages are no majority
+        ("Reading boro ofsted grade?", MOSTLY_READING[1:] + [_chunk("b", "Bromley", 9)]),
+    ],
+)
+def test_otherwise_a_grade_asked_of_no_authority_asks_which(reader, question, chunks):
+    routed = _route(reader, question, chunks)
+    assert routed.source == "scope" and routed.drafted.refused
+    assert routed.drafted.text == WHICH_AUTHORITY_GRADE
