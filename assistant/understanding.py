@@ -246,10 +246,7 @@ class QuestionReader:
         # the words of a domain phrase of several words are what it asks about, though
         # alone they frame a question ("children's views", "county lines")
         phrased = {
-            t
-            for p in self._analyzer.phrases(normalised)
-            if len(p.split()) > 1
-            for t in terms(p)
+            t for p in self._analyzer.phrases(normalised) if len(p.split()) > 1 for t in terms(p)
         }
         topic = tuple(
             t

@@ -215,7 +215,11 @@ class ExtractiveAnswerer:
         units = {id(c): split_units(c.text) for c in chunks}
         candidates = self._candidates(q, chunks, units) if q.topic else []
         key = [t for t in q.topic if t not in GENERIC_QUESTION and not t.isdigit()]
-        missing = missing_terms(question, q.topic, chunks) if chunks else key
+        missing = (
+            self._said_otherwise(question, missing_terms(question, q.topic, chunks), chunks)
+            if chunks
+            else key
+        )
         body = "\n".join(u.text for c in chunks for u in units[id(c)] if not is_furniture(u.text))
         top = [c.doc_id for c in chunks[:5]]
         features = {
@@ -252,7 +256,7 @@ class ExtractiveAnswerer:
             return True
         if asks_for_person(question) and not has_person(body):
             return True
-        missing = missing_terms(question, topic, chunks)
+        missing = self._said_otherwise(question, missing_terms(question, topic, chunks), chunks)
         key = [t for t in topic if t not in GENERIC_QUESTION and not t.isdigit()]
         return len(missing) >= 2 and len(missing) >= self.max_missing * len(key)
 
@@ -310,6 +314,27 @@ class ExtractiveAnswerer:
                 score = coverage_ctx + 0.5 * chunk.score - 0.01 * rank
                 out.append(_Candidate(chunk, rank, index, unit, coverage_ctx, score))
         return sorted(out, key=lambda c: c.score, reverse=True)
+
+    def _said_otherwise(
+        self, question: str, missing: list[str], chunks: list[StoredChunk]
+    ) -> list[str]:
+        """``missing`` less the words of a question's phrase the passages say otherwise.
+
+        "front door" is not missing from passages about the "multi-agency safeguarding
+        hub" (the glossary's forms of the phrase).
+        """
+        if self.glossary is None or not missing:
+            return missing
+        found = frozenset().union(
+            *(self.glossary.forms_in(f"{c.section or ''}\n{c.context}\n{c.text}") for c in chunks)
+        )
+        said = {
+            t
+            for phrase, forms in self.glossary.concepts(question)
+            if forms & found
+            for t in terms(phrase)
+        }
+        return [t for t in missing if t not in said]
 
     def _phrases(
         self, question: str, weights: dict[str, float], words: set[str]

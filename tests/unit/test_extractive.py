@@ -554,3 +554,24 @@ def test_a_phrase_matches_its_synonyms_and_its_words_alone_match_nothing():
     plain = ExtractiveAnswerer(load_prompts("extractive-v1"), min_score=0.25)
     drafted = plain.answer("how are looked after children doing", chunks)
     assert any("looking carefully" in c.quote for c in drafted.citations)
+
+
+def test_a_phrase_said_in_another_form_is_not_missing():
+    from assistant.query import Glossary
+
+    chunks = [
+        chunk(
+            "The multi-agency safeguarding hub responds to contacts quickly and thresholds "
+            "are well understood by partners.",
+            doc="d",
+        )
+    ]
+    question = "how well does the front door respond"
+    plain = ExtractiveAnswerer(load_prompts("extractive-v1"), min_score=0.25)
+    assert plain.answer(question, chunks).refused  # "front", "door": nowhere
+    answerer = ExtractiveAnswerer(
+        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
+    )
+    drafted = answerer.answer(question, chunks)
+    assert not drafted.refused
+    assert "multi-agency safeguarding hub" in drafted.citations[0].quote
