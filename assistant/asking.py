@@ -12,7 +12,7 @@ import dataclasses
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -144,7 +144,7 @@ class Asking:
         began = time.perf_counter()
         und = self.understand(question)
         scope = (
-            decide_scope(und, self.holdings, self._mentions, filters)
+            decide_scope(und, self.holdings, self._mentions, filters, self._stating_years)
             if self.holdings is not None
             else Scope()
         )
@@ -182,11 +182,25 @@ class Asking:
         self._mention_cache[key] = list(found)
         return list(found)
 
+    def _stating_years(self, doc_ids: Sequence[str], years: Sequence[int]) -> list[str]:
+        """Those of ``doc_ids`` whose text states one of ``years`` (for the scope rule)."""
+        hits = self.store.lexical_search(
+            [str(y) for y in years], 20, Filters(doc_ids=tuple(doc_ids))
+        )
+        found = {c.doc_id for c in self.store.get_chunks([cid for cid, _ in hits])}
+        return [d for d in doc_ids if d in found]
+
     def _from_table(
         self, question: str, filters: Filters | None, und: Understood, scope: Scope
     ) -> TableAnswer | None:
-        """The judgements (or actions) table's answer to a grade or plan question."""
+        """The judgements (or actions) table's answer to a grade or plan question.
+
+        None for a year the library has no report of (the table would give the grades
+        of the reports it holds): the passages stating that year answer.
+        """
         if self.judgements is None or und.intent in ("compare", "improve", "summary"):
+            return None
+        if scope.years_mentioned:
             return None
         from assistant.answering.judgements import NEIGHBOURS
 
@@ -254,7 +268,10 @@ class Asking:
             )
             return
         routed = None
-        if self.router is not None and not why:
+        # a year not held is answered from the passages that state it, not a report's
+        # own front matter, grades or sections
+        by_route = self.router is not None and not p.scope.years_mentioned
+        if by_route and not why:
             routed = self.router.route(p.und, p.scope, p.chunks, p.filters)
         if routed is not None:
             yield routed.drafted.text
@@ -264,7 +281,7 @@ class Asking:
             )
             return
         first: Drafted | None = None
-        reasons = self.router.reasons(p.und, p.scope, p.chunks) if self.router and why else None
+        reasons = self.router.reasons(p.und, p.scope, p.chunks) if by_route and why else None
         if p.table is not None or reasons is not None:  # "why": the grades, then the reasons
             first = p.table.drafted if p.table is not None else Drafted("", (), False)
             if first.text:
@@ -276,6 +293,10 @@ class Asking:
                 yield self._answer(id, p, _noted(note, drafted), source)
                 return
         drafted = yield from self._from_passages(p, history)
+        if drafted.refused and p.scope.years_mentioned:  # nothing said of the year asked
+            refusal = Drafted(p.scope.note or drafted.text, (), True)
+            yield self._answer(id, p, refusal, "scope", refusal_reason="out of scope")
+            return
         drafted = self._say_where_grades_come_from(p, drafted)
         if first is not None:
             drafted = _combined(first, drafted)

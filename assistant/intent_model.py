@@ -80,6 +80,9 @@ class IntentModel:
     vector_weights: Sequence[Sequence[float]] | None = None
     vector_model: str | None = None
     vector_scale: float = 1.0
+    # the threshold when no pattern matched (the patterns only guessed "finding" or
+    # "other"); None: ``threshold``
+    fallback_threshold: float | None = None
 
     @property
     def reads_vectors(self) -> bool:
@@ -111,16 +114,24 @@ class IntentModel:
     def decide(
         self, found: Iterable[str], patterns: str, vector: Sequence[float] | None = None
     ) -> str:
-        """The model's intent when it is at least ``threshold`` sure, else ``patterns``.
+        """The model's intent when it is sure enough, else ``patterns``.
 
-        A model fitted with sentence vectors and given none leaves the patterns' intent
-        (its word weights alone were never calibrated).
+        Sure enough: at least ``threshold`` when a pattern matched the question, at
+        least ``fallback_threshold`` when none did (a pattern that matched is evidence
+        the model must outweigh; a guess is not). A model fitted with sentence vectors
+        and given none leaves the patterns' intent (its word weights alone were never
+        calibrated).
         """
         if self.reads_vectors and vector is None:
             return patterns
+        found = set(found)
         scores = self.scores(found, vector)
         best = max(scores, key=lambda k: scores[k])
-        return best if scores[best] >= self.threshold else patterns
+        matched = any(f.startswith("p:") and f != "p:which" for f in found)
+        threshold = self.threshold
+        if not matched and self.fallback_threshold is not None:
+            threshold = self.fallback_threshold
+        return best if scores[best] >= threshold else patterns
 
     def to_json(self) -> dict[str, object]:
         """The model as stored."""
@@ -130,6 +141,8 @@ class IntentModel:
             "bias": [round(b, 4) for b in self.bias],
             "weights": {f: [round(v, 4) for v in w] for f, w in sorted(self.weights.items())},
         }
+        if self.fallback_threshold is not None:
+            out["fallback_threshold"] = self.fallback_threshold
         if self.vector_weights is not None:
             out["vector_model"] = self.vector_model
             out["vector_scale"] = self.vector_scale
@@ -151,6 +164,7 @@ class IntentModel:
             data.get("vector_weights"),
             data.get("vector_model"),
             data.get("vector_scale", 1.0),
+            data.get("fallback_threshold"),
         )
 
 

@@ -122,6 +122,8 @@ class Scope:
     refusal: str | None = None  # the whole answer, when nothing is in scope
     note: str | None = None  # said before the answer (what is missing, where it comes from)
     mentions_only: tuple[str, ...] = ()  # authorities answered from documents that name them
+    # authorities whose year asked is not held, answered from their reports' words on it
+    years_mentioned: tuple[str, ...] = ()
 
     @property
     def limited(self) -> bool:
@@ -201,22 +203,29 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
     return docs, None
 
 
+YearMentions = Callable[[Sequence[str], Sequence[int]], list[str]]
+"""``(document ids, years)`` → the ids of those documents whose text states one of the years."""
+
+
 def _documents_of(
     names: Sequence[str],
     und: Understood,
     holdings: Holdings,
     mentions: Callable[[str], list[str]] | None,
-) -> tuple[dict[str, tuple[str, ...]], list[str], list[str], list[str]]:
+    year_mentions: YearMentions | None = None,
+) -> tuple[dict[str, tuple[str, ...]], list[str], list[str], list[str], list[str]]:
     """The documents in scope for each authority named, and what is missing.
 
     Returns the documents by authority, the names the library holds nothing on, the
-    reasons nothing fits (a year not held) and the names answered from documents that
-    mention them.
+    reasons nothing fits (a year not held), the names answered from documents that
+    mention them, and the names of a year not held whose reports state that year ("since
+    the last inspection in 2022, …"): those reports are in scope, and the reason is said.
     """
     by_authority: dict[str, tuple[str, ...]] = {}
     missing: list[str] = []
     reasons: list[str] = []
     mentioned: list[str] = []
+    of_years: list[str] = []
     for name in names:
         docs = holdings.about(name)
         found = mentions(name) if mentions is not None else []
@@ -227,6 +236,11 @@ def _documents_of(
                 general = [] if und.recency or und.years else found
                 by_authority[name] = tuple(dict.fromkeys([d.doc_id for d in chosen] + general))
             elif why:
+                years = und.years_of(name)
+                stating = year_mentions([d.doc_id for d in docs], years) if year_mentions else []
+                if stating:
+                    by_authority[name] = tuple(stating)
+                    of_years.append(name)
                 reasons.append(why)
             continue
         if found:
@@ -234,7 +248,7 @@ def _documents_of(
             mentioned.append(name)
         else:
             missing.append(name)
-    return by_authority, missing, reasons, mentioned
+    return by_authority, missing, reasons, mentioned, of_years
 
 
 def decide_scope(
@@ -242,6 +256,7 @@ def decide_scope(
     holdings: Holdings,
     mentions: Callable[[str], list[str]] | None = None,
     filters: Filters | None = None,
+    year_mentions: YearMentions | None = None,
 ) -> Scope:
     """The scope of the answer to ``und`` (see the module docstring).
 
@@ -250,6 +265,8 @@ def decide_scope(
         holdings: what the library holds.
         mentions: for an authority the library has no document about, the ids of
             documents whose text names it (national reports); None to skip.
+        year_mentions: which of an authority's documents state a year it has no
+            document of (see :data:`YearMentions`); None to refuse such a year.
         filters: the user's filters; authority filters chosen by the user rule over
             the question's wording.
     """
@@ -271,7 +288,9 @@ def decide_scope(
                 ),
             )
         return Scope(years=und.years, recency=und.recency, doc_ids=tuple(d.doc_id for d in docs))
-    by_authority, missing, reasons, mentioned = _documents_of(names, und, holdings, mentions)
+    by_authority, missing, reasons, mentioned, of_years = _documents_of(
+        names, und, holdings, mentions, year_mentions
+    )
     notes = [f"The library has no report on {name}." for name in missing] + reasons
     if mentioned:
         notes.append(
@@ -298,4 +317,5 @@ def decide_scope(
         missing=tuple(missing),
         note=" ".join(notes) or None,
         mentions_only=tuple(mentioned),
+        years_mentioned=tuple(of_years),
     )

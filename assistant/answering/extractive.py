@@ -33,6 +33,7 @@ from assistant.answering.calibration import RefusalModel
 from assistant.answering.coverage import (
     GENERIC_QUESTION,
     closest,
+    doc_years,
     fits_years,
     is_furniture,
     missing_terms,
@@ -100,6 +101,7 @@ class _Question:
     grades: bool
     numbers: bool
     lists: bool
+    years: frozenset[int] = frozenset()
 
 
 class ExtractiveAnswerer:
@@ -211,6 +213,7 @@ class ExtractiveAnswerer:
             asks_for_grades(question),
             asks_for_number(question),
             asks_for_list(question),
+            frozenset(years_in(question)),
         )
         units = {id(c): split_units(c.text) for c in chunks}
         candidates = self._candidates(q, chunks, units) if q.topic else []
@@ -282,7 +285,7 @@ class ExtractiveAnswerer:
                 weights[term] = ordinary if term in library else unseen
         # a phrase of the question weighs as its words did, matched in any of its forms
         phrases = self._phrases(q.text, weights, set(idf))
-        total = sum(weights.values()) + sum(w for _, w in phrases) or 1.0
+        total = sum(weights.values()) + sum(w for *_, w in phrases) or 1.0
         out = []
         for rank, chunk in enumerate(chunks):
             # Words of the title, section and table header describe every unit of the chunk.
@@ -291,15 +294,25 @@ class ExtractiveAnswerer:
             section_forms = self.glossary.forms_in(heading) if phrases else frozenset()
             chunk_units = units[id(chunk)]
             title = " ".join(chunk.title.lower().split())
+            # a report of another time than the year asked speaks of that year only in
+            # the sentences that state it ("since the last inspection in 2022, …")
+            of_time = not q.years or bool(doc_years(chunk) & (q.years | {y + 1 for y in q.years}))
             for index, unit in enumerate(chunk_units):
                 if is_furniture(unit.text) or " ".join(unit.text.lower().split()) == title:
                     continue
+                if not of_time and not any(str(y) in unit.text for y in q.years):
+                    continue
                 have = unit_terms[(id(chunk), unit.start)]
                 forms = self.glossary.forms_in(unit.text) if phrases else frozenset()
-                said = sum(w for f, w in phrases if f & forms)
+                said = sum(w for f, words, w in phrases if f & forms or words <= have)
                 coverage = (sum(w for t, w in weights.items() if t in have) + said) / total
                 in_section = sum(w for t, w in weights.items() if t in section_terms - have)
-                in_section += sum(w for f, w in phrases if f & section_forms and not f & forms)
+                in_section += sum(
+                    w
+                    for f, words, w in phrases
+                    if (f & section_forms or words <= section_terms)
+                    and not (f & forms or words <= have)
+                )
                 coverage_ctx = coverage + 0.5 * in_section / total
                 if q.grades and is_grade_unit(unit.text):
                     # A judgement row or heading states the grade; a sentence may only use the word.
@@ -338,20 +351,22 @@ class ExtractiveAnswerer:
 
     def _phrases(
         self, question: str, weights: dict[str, float], words: set[str]
-    ) -> list[tuple[frozenset, float]]:
-        """The question's glossary phrases with their forms and weights.
+    ) -> list[tuple[frozenset, frozenset[str], float]]:
+        """The question's glossary phrases: their forms, their words and their weight.
 
-        Their words are taken out of ``weights`` (``words``: the passages' terms, for
+        A passage says a phrase in one of its forms, or with all its words ("children
+        go missing" for "children who go missing"); its words alone count for nothing,
+        so they are taken out of ``weights`` (``words``: the passages' terms, for
         inflections).
         """
         if self.glossary is None:
             return []
         out = []
         for phrase, forms in self.glossary.concepts(question):
-            keys = {closest(t, words) or t for t in terms(phrase)}
+            keys = frozenset(closest(t, words) or t for t in terms(phrase))
             weight = sum(weights.pop(k) for k in keys if k in weights)
             if weight:
-                out.append((forms, weight))
+                out.append((forms, keys, weight))
         return out
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:

@@ -49,6 +49,15 @@ def test_a_year_not_held_says_what_is_held_instead(sample_assistant):
     assert answer.citations == ()
 
 
+def test_a_year_not_held_is_answered_from_what_the_reports_say_of_it(sample_assistant):
+    # Bromley's 2012 paper states its 2008 rating: said, with what is and is not held
+    answer = sample_assistant.ask("how was bromley rated in 2008")
+    assert not answer.refused
+    assert answer.text.startswith("The library holds Bromley's report of 2012, not one from 2008.")
+    assert answer.citations and all("2008" in c.quote for c in answer.citations)
+    assert answer.answered_from == "passages"  # not the 2012 report's own grades
+
+
 @pytest.mark.parametrize(
     "question, authority",
     [

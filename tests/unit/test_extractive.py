@@ -575,3 +575,15 @@ def test_a_phrase_said_in_another_form_is_not_missing():
     drafted = answerer.answer(question, chunks)
     assert not drafted.refused
     assert "multi-agency safeguarding hub" in drafted.citations[0].quote
+
+
+def test_a_report_of_another_year_is_quoted_only_where_it_states_the_year_asked(answerer):
+    later = chunk(
+        "Services are judged good now, and leaders are strong.\nSince the last inspection in 2022, "
+        "when services were judged inadequate, leaders have improved practice.",
+        published="2025",
+        inspected="2025-06-20",
+    )
+    drafted = answerer.answer("how were services judged in 2022", [later])
+    assert drafted.citations and all("2022" in c.quote for c in drafted.citations)
+    assert not any(c.quote.startswith("Services are judged good now") for c in drafted.citations)

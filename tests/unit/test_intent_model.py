@@ -165,3 +165,25 @@ def test_the_shipped_model_reads_the_offline_embedding_models_vectors():
     assert model is not None and model.reads_vectors
     assert model.vector_model == MiniLMEmbeddings.model_id
     assert model.vector_weights is not None and len(model.vector_weights) == DIMENSIONS
+
+
+def test_a_pattern_that_matched_needs_a_surer_model_than_a_guess(tmp_path):
+    # the model is 0.5 sure of "number" when it sees "w:many"
+    leaning = [2.2 if i == "number" else 0.0 for i in INTENTS]
+    model = IntentModel(
+        INTENTS, {"w:many": leaning}, [0.0] * len(INTENTS), threshold=0.7, fallback_threshold=0.3
+    )
+    assert 0.3 < model.scores({"w:many"})["number"] < 0.7
+    assert model.decide({"w:many", "p:grade"}, "grade") == "grade"  # the grade pattern matched
+    assert model.decide({"w:many"}, "finding") == "number"  # no pattern: "finding" was a guess
+    assert model.decide({"w:many", "p:which"}, "finding") == "number"  # "which" is only a guard
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model.to_json()), encoding="utf-8")
+    again = IntentModel.load(path)
+    assert again is not None and again.fallback_threshold == 0.3
+
+
+def test_the_shipped_model_guards_a_matched_pattern_at_least_as_well_as_a_guess():
+    model = IntentModel.load(default_path())
+    assert model is not None
+    assert model.fallback_threshold is None or model.fallback_threshold <= model.threshold

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.query import Glossary, QueryAnalyzer
-from assistant.scope import Held, _pick
+from assistant.scope import Held, _pick, decide_scope
 from assistant.understanding import QuestionReader
 from core.dates import year_in_file_name
 from ingest.authorities import AuthorityIndex
@@ -81,3 +81,30 @@ def test_a_report_is_also_called_by_the_date_in_its_file_name(reader):
         assert why is None and [d.doc_id for d in docs] == ["l24"]
     docs, why = _pick(leicester, reader.read("leicester 2019 care leavers"), "Leicester")
     assert not docs and "2019" in why
+
+
+class _Holdings:
+    """Holdings over hand-made documents."""
+
+    def __init__(self, docs):
+        self.docs = docs
+
+    def all(self):
+        return list(self.docs)
+
+    def about(self, name):
+        return [d for d in self.docs if name in d.authorities]
+
+    def authorities(self):
+        return {a for d in self.docs for a in d.authorities}
+
+
+def test_a_year_not_held_is_in_scope_through_the_reports_that_state_it(reader):
+    newham = [Held("n25", "Inspection of Newham", ("Newham",), "inspection report", "2025-11-14")]
+    und = reader.read("what did newham get in 2022")
+    stating = decide_scope(und, _Holdings(newham), year_mentions=lambda ids, years: list(ids))
+    assert stating.refusal is None and stating.doc_ids == ("n25",)
+    assert stating.years_mentioned == ("Newham",)
+    assert stating.note == "The library holds Newham's inspection of 2025, not one from 2022."
+    silent = decide_scope(und, _Holdings(newham), year_mentions=lambda ids, years: [])
+    assert silent.refusal == stating.note and not silent.years_mentioned
