@@ -203,6 +203,9 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
     return docs, None
 
 
+YEAR_MENTION_INTENTS = ("grade", "who_when")
+"""The intents a year not held may be answered for from a later report's mention of it."""
+
 YearMentions = Callable[[Sequence[str], Sequence[int]], list[str]]
 """``(document ids, years)`` → the ids of those documents whose text states one of the years."""
 
@@ -219,7 +222,8 @@ def _documents_of(
     Returns the documents by authority, the names the library holds nothing on, the
     reasons nothing fits (a year not held), the names answered from documents that
     mention them, and the names of a year not held whose reports state that year ("since
-    the last inspection in 2022, …"): those reports are in scope, and the reason is said.
+    the last inspection in 2022, when …"; for a grade or a who/when question): those
+    reports are in scope, and the reason is said.
     """
     by_authority: dict[str, tuple[str, ...]] = {}
     missing: list[str] = []
@@ -237,7 +241,13 @@ def _documents_of(
                 by_authority[name] = tuple(dict.fromkeys([d.doc_id for d in chosen] + general))
             elif why:
                 years = und.years_of(name)
-                stating = year_mentions([d.doc_id for d in docs], years) if year_mentions else []
+                # a later report states an earlier grade or inspection ("since the last
+                # inspection in 2022, when …"), not that report's findings
+                stating = (
+                    year_mentions([d.doc_id for d in docs], years)
+                    if year_mentions is not None and und.intent in YEAR_MENTION_INTENTS
+                    else []
+                )
                 if stating:
                     by_authority[name] = tuple(stating)
                     of_years.append(name)
