@@ -104,15 +104,7 @@ def _read(assistant, names: list[str], rng: random.Random) -> None:
                 tally[kind, "right"] += found == [name]
                 tally[kind, "other"] += bool(found) and name not in found
     print(f"{len(names)} authorities x {len(TEMPLATES)} templates")
-    print("| form | read as that authority | read as another |")
-    print("| --- | ---: | ---: |")
-    for kind in (*FORMS, "all"):
-        keys = FORMS if kind == "all" else (kind,)
-        n = sum(tally[k, "n"] for k in keys)
-        right = sum(tally[k, "right"] for k in keys)
-        other = sum(tally[k, "other"] for k in keys)
-        if n:
-            print(f"| {kind} | {right / n:.3f} | {other / n:.3f} |")
+    _table(tally, ("read as that authority", "right"), ("read as another", "other"), share=True)
 
 
 def _answers(assistant, rng: random.Random) -> None:
@@ -132,15 +124,20 @@ def _answers(assistant, rng: random.Random) -> None:
             tally[kind, "refused"] += answer.refused
             tally[kind, "other"] += bool(cited) and name not in cited
     print(f"{len(held)} authorities the library holds, one question per form")
-    print("| form | refused | answers citing another authority |")
-    print("| --- | ---: | ---: |")
+    _table(tally, ("refused", "refused"), ("answers citing another authority", "other"))
+
+
+def _table(tally: Counter[tuple[str, str]], *columns: tuple[str, str], share: bool = False):
+    """One row per form and one for all: each column's count over the form's total."""
+    print("| form | " + " | ".join(title for title, _ in columns) + " |")
+    print("| --- |" + " ---: |" * len(columns))
     for kind in (*FORMS, "all"):
         keys = FORMS if kind == "all" else (kind,)
         n = sum(tally[k, "n"] for k in keys)
         if n:
-            refused = sum(tally[k, "refused"] for k in keys)
-            other = sum(tally[k, "other"] for k in keys)
-            print(f"| {kind} | {refused}/{n} | {other}/{n} |")
+            counts = [sum(tally[k, key] for k in keys) for _, key in columns]
+            cells = [f"{c / n:.3f}" if share else f"{c}/{n}" for c in counts]
+            print(f"| {kind} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:

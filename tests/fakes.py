@@ -133,3 +133,13 @@ class ScriptedChatModel(BaseChatModel):
                 if run_manager:
                     run_manager.on_llm_new_token(token, chunk=chunk)
                 yield chunk
+
+
+def stored_chunk(text: str, doc: str = "d0", index: int = 0, **fields: Any) -> Any:
+    """A retrieved passage built by hand: its whole text, page 1, ``fields`` as given."""
+    from vectorstore.store import StoredChunk
+
+    values: dict[str, Any] = {"source": f"{doc}.txt", "title": f"Doc {doc}", "page": 1}
+    values.update(fields)
+    values.setdefault("section", None)
+    return StoredChunk(doc_id=doc, index=index, text=text, start=0, end=len(text), **values)

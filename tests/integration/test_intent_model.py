@@ -18,6 +18,26 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 
+def _train(tmp_path: Path, questions: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run bench/train_intent.py on ``questions``, writing ``tmp_path/m.json``."""
+    return subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench/train_intent.py"),
+            str(questions),
+            "--data-dir",
+            str(tmp_path / "lib"),
+            "--out",
+            str(tmp_path / "m.json"),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
 def test_training_refuses_held_out_questions(tmp_path):
     line = {
         "id": "h1",
@@ -31,21 +51,7 @@ def test_training_refuses_held_out_questions(tmp_path):
     }
     path = tmp_path / "heldout.jsonl"
     path.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench/train_intent.py"),
-            str(path),
-            "--data-dir",
-            str(tmp_path / "lib"),
-            "--out",
-            str(tmp_path / "m.json"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    run = _train(tmp_path, path)
     assert run.returncode != 0
     assert "train on dev only" in run.stderr
     assert not (tmp_path / "m.json").exists()
@@ -78,23 +84,7 @@ def test_training_fits_and_writes_a_model_that_reads_sentence_vectors(tmp_path):
     path = tmp_path / "dev.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "m.json"
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench/train_intent.py"),
-            str(path),
-            "--data-dir",
-            str(tmp_path / "lib"),
-            "--out",
-            str(out),
-            "--folds",
-            "2",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    run = _train(tmp_path, path, "--folds", "2")
     assert run.returncode == 0, run.stderr
     assert "words + vectors" in run.stdout
     model = json.loads(out.read_text(encoding="utf-8"))

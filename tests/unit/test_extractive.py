@@ -6,18 +6,16 @@ from assistant.answering.coverage import closest, is_furniture
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.text_units import split_units, stem, terms
 from assistant.prompts import load_prompts
-from vectorstore.store import StoredChunk
+from tests.fakes import stored_chunk
 
 
 def chunk(text, score=0.6, rank=0, section=None, page=1, starts=(), doc=None, **meta):
-    return StoredChunk(
-        doc_id=doc or f"d{rank}",
+    return stored_chunk(
+        text,
+        doc or f"d{rank}",
+        rank,
         source=f"doc{rank}.txt",
         title=f"Doc {rank}",
-        index=rank,
-        text=text,
-        start=0,
-        end=len(text),
         page=page,
         section=section,
         score=score,

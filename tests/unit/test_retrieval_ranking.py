@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from assistant.answering.text_units import terms
 from assistant.retrieval import LibraryRetriever
+from tests.fakes import stored_chunk
 from vectorstore.store import StoredChunk
 
 
 def _chunk(index: int, text: str, section: str, context: str = "") -> StoredChunk:
-    return StoredChunk(
-        doc_id="d",
-        source="d.pdf",
-        title="Inspection",
-        index=index,
-        text=text,
-        start=0,
-        end=len(text),
-        page=1,
-        section=section,
-        context=context,
-    )
+    return stored_chunk(text, "d", index, section=section, context=context)
 
 
 def test_a_list_opens_under_its_lead_in_line():

@@ -11,6 +11,7 @@ from assistant.query import Glossary, QueryAnalyzer
 from assistant.scope import Scope
 from assistant.understanding import QuestionReader
 from ingest.authorities import AuthorityIndex
+from tests.fakes import stored_chunk
 from vectorstore.store import Filters, StoredChunk
 
 
@@ -23,18 +24,7 @@ class _Table:
 
 def _chunk(doc: str, authority: str, n: int) -> StoredChunk:
     text = f"{authority} passage {n}: The experiences and progress of care leavers: good"
-    return StoredChunk(
-        doc_id=doc,
-        source=f"{doc}.pdf",
-        title=f"Inspection of {authority}",
-        index=n,
-        text=text,
-        start=0,
-        end=len(text),
-        page=1,
-        section=None,
-        authorities=(authority,),
-    )
+    return stored_chunk(text, doc, n, title=f"Inspection of {authority}", authorities=(authority,))
 
 
 @pytest.fixture(scope="module")
