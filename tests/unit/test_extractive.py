@@ -585,3 +585,14 @@ def test_a_report_of_another_year_is_quoted_only_where_it_states_the_year_asked(
     drafted = answerer.answer("how were services judged in 2022", [later])
     assert drafted.citations and all("2022" in c.quote for c in drafted.citations)
     assert not any(c.quote.startswith("Services are judged good now") for c in drafted.citations)
+
+
+def test_an_answer_quotes_up_to_four_passages_within_160_words():
+    answerer = ExtractiveAnswerer(load_prompts("extractive-v1"))
+    chunks = [
+        chunk(f"Care leavers in team {n} have personal advisers who visit them often.", rank=n)
+        for n in range(6)
+    ]
+    drafted = answerer.answer("do care leavers have personal advisers who visit", chunks)
+    assert len(drafted.citations) == 4
+    assert len(drafted.text.split()) <= 160
