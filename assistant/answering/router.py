@@ -132,7 +132,9 @@ class IntentRouter:
             and not filters.doc_ids
             and not INTENT_PATTERNS["which"].search(und.text)
         ):
-            return self._grade_of_unread_name(und, scope, chunks)
+            routed = self._grade_of_unread_name(und, scope, chunks)
+            if routed is not None:
+                return routed
         doc = self._the_report(scope, chunks, und.text)
         if doc is None:
             if und.intent in ("improve", "summary") and _an_unnamed_councils_report(
@@ -156,14 +158,17 @@ class IntentRouter:
 
     def _grade_of_unread_name(
         self, und: Understood, scope: Scope, chunks: list[StoredChunk]
-    ) -> Routed:
+    ) -> Routed | None:
         """A grade asked with no authority read in the question.
 
         When most of the top passages (three of five) are one council's report and a
         word of its name is in the question (a name the reader did not make out), that
-        council's judgements; else the question which authority is meant (quoting some
-        council's grade lines would read as the answer).
+        council's judgements; when most are of documents about no council (a national
+        report, a note someone added), None: the passages answer; else the question which
+        authority is meant (quoting some council's grade lines would read as the answer).
         """
+        if sum(1 for c in chunks[:5] if c.authorities) < 3:
+            return None
         dominant = _dominant(chunks)
         if dominant is not None and dominant[1] >= 3 and self.judgements is not None:
             councils = dominant[0].authorities

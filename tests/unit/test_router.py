@@ -63,3 +63,14 @@ def test_otherwise_a_grade_asked_of_no_authority_asks_which(reader, question, ch
     routed = _route(reader, question, chunks)
     assert routed.source == "scope" and routed.drafted.refused
     assert routed.drafted.text == WHICH_AUTHORITY_GRADE
+
+
+def test_a_grade_word_asked_of_documents_about_no_council_is_left_to_the_passages(reader):
+    # "what did X give …" reads as a grade question; the passages found are a note
+    notes = [
+        stored_chunk(f"The scheme gave care leavers a weekly visit {n}.", "q", n) for n in range(4)
+    ]
+    router = IntentRouter(None, _Table(), passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read("What did the Quillon befriending scheme give care leavers?")
+    assert und.intent == "grade" and not und.authorities
+    assert router.route(und, Scope(), notes, Filters()) is None
