@@ -195,3 +195,28 @@ def misspelt_phrases(
             if best is not None:
                 taken.append((start, end, best[1], typed))
     return taken
+
+
+def short_name(low: str, alone: dict[str, str]) -> tuple[str, str] | None:
+    """The authority a lower-case word that is no ordinary word names, and how.
+
+    ``alone``: the first words that name one authority alone, with its name. A slip of
+    one letter in one such word reads as it ("spelling": "suton", "brnt"; never as a
+    contraction of a longer name: Southampton, Barnet); else a word that keeps the first
+    and the last letter of exactly one of them, drops a third to three fifths of it and
+    keeps the rest in order ("contraction": "Nottm", "Lpool", "B'ham").
+    """
+    near = {
+        name for word, name in alone.items() if word[0] == low[0] and _distance(low, word, 1) == 1
+    }
+    if near:
+        return (near.pop(), "spelling") if len(near) == 1 else None
+    fits = {
+        name
+        for word, name in alone.items()
+        if word[0] == low[0]
+        and word[-1] == low[-1]
+        and 0.4 * len(word) <= len(low) <= 0.7 * len(word)
+        and in_order(low, word)
+    }
+    return (fits.pop(), "contraction") if len(fits) == 1 else None

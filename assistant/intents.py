@@ -23,6 +23,7 @@ from core.vocabulary import (
     INTENT_PATTERNS,
     KIND_WORDS,
     MONTHS,
+    QUESTION_WORDS,
     SEASONS,
     VERDICT_WORDS,
 )
@@ -76,6 +77,38 @@ JUDGEMENT_STEMS = {
 } | {
     t for w in ("grade", "graded", "judgement", "judged", "rated", "rating", "ri") for t in terms(w)
 }
+
+
+# the framing words as ``terms`` gives them ("ILACS" is "ilac", "inspections" "inspection")
+_QUESTION_STEMS = QUESTION_WORDS | {t for w in QUESTION_WORDS for t in terms(w)}
+
+
+def topic_and_subject(
+    expanded: str, normalised: str, named: set[str], phrases: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A question's topic words and its subject.
+
+    The topic is of ``expanded`` (its text with the glossary's forms); the subject of
+    ``normalised``, without the words that ask how good, for a summary, a grade, a reason,
+    a date or a kind of document (:data:`NOT_SUBJECT`). Neither holds the authorities'
+    words (``named``), figures or framing words, except the words of a domain phrase of
+    several words (``phrases``: "children's views", "county lines"), which are what the
+    question asks about though alone they frame questions.
+    """
+    phrased = {t for p in phrases for t in terms(p)}
+    topic = tuple(
+        t
+        for t in terms(expanded)
+        if t not in named and not t.isdigit() and (t not in _QUESTION_STEMS or t in phrased)
+    )
+    subject = tuple(
+        t
+        for t in terms(normalised)
+        if t not in named
+        and not t.isdigit()
+        and (t in phrased or (t not in _QUESTION_STEMS and t not in NOT_SUBJECT))
+    )
+    return topic, subject
 
 
 def intent_evidence(und: Understood, patterns: str | None = None) -> set[str]:

@@ -7,9 +7,12 @@ Damerau-Levenshtein distance.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
+
+from core.vocabulary import EVERYDAY_WORDS
 
 MIN_TYPO_LENGTH = 5
 """Shorter words are never corrected (a vocabulary word one letter shorter may be a fix)."""
@@ -126,3 +129,19 @@ class _Neighbourhood:
             return []
         best.sort()
         return [w for d, _, w in best if d == best[0][0]]
+
+
+_EVERYDAY = re.compile(rf"\b(?:{'|'.join(map(re.escape, EVERYDAY_WORDS))})\b", re.IGNORECASE)
+
+
+def _everyday_word(m: re.Match[str]) -> str:
+    word = EVERYDAY_WORDS[m.group().lower()]
+    return word.capitalize() if m.group()[:1].isupper() else word
+
+
+def everyday_words(text: str) -> str:
+    """``text`` with staff's words that reports do not use written as reports do.
+
+    "kids" is "children", "yrs" "years" (``core.vocabulary.EVERYDAY_WORDS``).
+    """
+    return _EVERYDAY.sub(_everyday_word, text)

@@ -34,48 +34,36 @@ from assistant.answering.text_units import STOPWORDS, terms
 from assistant.authority_forms import (
     derived_forms,
     first_word_forms,
-    in_order,
     load_short_forms,
     misspelt_phrases,
     names_a_place,
     names_by_first_word,
     phrase_of,
+    short_name,
 )
 from assistant.intent_model import IntentModel
 from assistant.intents import (
     JUDGEMENT_STEMS,
-    NOT_SUBJECT,
     classify_intent,
     intent_evidence,
     intent_text,
     settle_intent,
+    topic_and_subject,
 )
 from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
-from assistant.spelling import _distance
+from assistant.spelling import everyday_words
 from core.vocabulary import (
-    EVERYDAY_WORDS,
     KIND_WORDS,
     LATEST,
     LOWERCASE_AMBIGUOUS,
     ORDINARY_FIRST_WORDS,
     PREVIOUS,
-    QUESTION_WORDS,
 )
 from ingest.authorities import AuthorityIndex
 
 Recency = Literal["latest", "previous"]
 
-_EVERYDAY = re.compile(rf"\b(?:{'|'.join(map(re.escape, EVERYDAY_WORDS))})\b", re.IGNORECASE)
-
-
-def _everyday_word(m: re.Match[str]) -> str:
-    word = EVERYDAY_WORDS[m.group().lower()]
-    return word.capitalize() if m.group()[:1].isupper() else word
-
-
 EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
-# the framing words as ``terms`` gives them ("ILACS" is "ilac", "inspections" "inspection")
-_QUESTION_STEMS = QUESTION_WORDS | {t for w in QUESTION_WORDS for t in terms(w)}
 
 
 MIN_CONFIDENCE = 0.7
@@ -243,23 +231,8 @@ class QuestionReader:
         refs = self._refs(question, analysis, extra)
         years = extract_years(question)
         named = {w for r in refs for w in (*terms(r.name), *terms(r.typed))}
-        # the words of a domain phrase of several words are what it asks about, though
-        # alone they frame a question ("children's views", "county lines")
-        phrased = {
-            t for p in self._analyzer.phrases(normalised) if len(p.split()) > 1 for t in terms(p)
-        }
-        topic = tuple(
-            t
-            for t in terms(analysis.expanded)
-            if t not in named and not t.isdigit() and (t not in _QUESTION_STEMS or t in phrased)
-        )
-        subject = tuple(
-            t
-            for t in terms(normalised)
-            if t not in named
-            and not t.isdigit()
-            and (t in phrased or (t not in _QUESTION_STEMS and t not in NOT_SUBJECT))
-        )
+        phrases = [p for p in self._analyzer.phrases(normalised) if len(p.split()) > 1]
+        topic, subject = topic_and_subject(analysis.expanded, normalised, named, phrases)
         und = Understood(
             text=question,
             normalised=normalised,
@@ -288,7 +261,7 @@ class QuestionReader:
         answer's coverage check look for the report's word. Returns the new text and, by
         canonical name, how each replaced form was read.
         """
-        question = _EVERYDAY.sub(_everyday_word, question)
+        question = everyday_words(question)
         forms, pattern = self._ready()
         if pattern is None or self._authorities is None:
             return question, {}
@@ -355,30 +328,10 @@ class QuestionReader:
                 or low in self._alone  # a name's own first word ("isle")
             ):
                 continue
-            # a slip of one letter in a name ("suton", "brnt") is no contraction of a
-            # longer one (Southampton, Barnet): the nearest name, when only one is near
-            near = {
-                name
-                for word, name in self._alone.items()
-                if word[0] == low[0] and _distance(low, word, 1) == 1
-            }
-            if near:
-                if len(near) == 1:
-                    name = near.pop()
-                    found.setdefault(name, AuthorityRef(name, typed, SPELLING, "spelling"))
-                    out = out[: m.start()] + name + out[m.end() :]
-                continue
-            fits = {
-                name
-                for word, name in self._alone.items()
-                if word[0] == low[0]
-                and word[-1] == low[-1]
-                and 0.4 * len(word) <= len(low) <= 0.7 * len(word)
-                and in_order(low, word)
-            }
-            if len(fits) == 1:
-                name = fits.pop()
-                found.setdefault(name, AuthorityRef(name, typed, SPELLING, "contraction"))
+            read = short_name(low, self._alone)
+            if read is not None:
+                name, how = read
+                found.setdefault(name, AuthorityRef(name, typed, SPELLING, how))
                 out = out[: m.start()] + name + out[m.end() :]
         return out
 

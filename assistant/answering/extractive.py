@@ -52,9 +52,11 @@ from assistant.answering.intent import (
     is_grade_unit,
     years_in,
 )
+from assistant.answering.phrases import question_phrases, said_otherwise
 from assistant.answering.quotes import (
     QUALIFIER,
     Quote,
+    cited,
     continue_list,
     fit,
     following,
@@ -62,7 +64,6 @@ from assistant.answering.quotes import (
     is_lead_in,
     merge,
     named,
-    neutralise_markers,
     opens_list,
 )
 from assistant.answering.text_units import Unit, idf_weights, split_units, stem, terms
@@ -175,26 +176,8 @@ class ExtractiveAnswerer:
             quotes = named(quotes, units)
             if not any(has_person(quote.text) for quote in quotes):
                 return self._refuse(question)  # a name was asked for and none is quoted
-        citations = []
-        lines = []
-        for n, quote in enumerate(quotes, start=1):
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=quote.chunk.doc_id,
-                    source=quote.chunk.source,
-                    title=quote.chunk.title,
-                    page=quote.chunk.page_of(quote.start),
-                    section=quote.chunk.section,
-                    quote=quote.text,
-                    score=quote.chunk.score,
-                )
-            )
-            shown = neutralise_markers(" ".join(quote.text.split()))
-            more = f" (and {quote.left_out} more in the source)" if quote.left_out else ""
-            lines.append(f"- {shown}{'…' if quote.cut else ''}{more} [{n}]")
-        text = self.prompts.render("lead") + "\n" + "\n".join(lines)
-        return Drafted(text=text, citations=tuple(citations), refused=False)
+        text, citations = cited(quotes, self.prompts.render("lead"))
+        return Drafted(text=text, citations=citations, refused=False)
 
     def features(self, question: str, chunks: list[StoredChunk]) -> dict[str, float]:
         """The signals the answer-or-refuse decision reads (see ``calibration``)."""
@@ -219,7 +202,9 @@ class ExtractiveAnswerer:
         candidates = self._candidates(q, chunks, units) if q.topic else []
         key = [t for t in q.topic if t not in GENERIC_QUESTION and not t.isdigit()]
         missing = (
-            self._said_otherwise(question, missing_terms(question, q.topic, chunks), chunks)
+            said_otherwise(
+                self.glossary, question, missing_terms(question, q.topic, chunks), chunks
+            )
             if chunks
             else key
         )
@@ -259,7 +244,9 @@ class ExtractiveAnswerer:
             return True
         if asks_for_person(question) and not has_person(body):
             return True
-        missing = self._said_otherwise(question, missing_terms(question, topic, chunks), chunks)
+        missing = said_otherwise(
+            self.glossary, question, missing_terms(question, topic, chunks), chunks
+        )
         key = [t for t in topic if t not in GENERIC_QUESTION and not t.isdigit()]
         return len(missing) >= 2 and len(missing) >= self.max_missing * len(key)
 
@@ -284,8 +271,8 @@ class ExtractiveAnswerer:
             elif term not in abbreviations and term not in GENERIC_QUESTION:
                 weights[term] = ordinary if term in library else unseen
         # a phrase of the question weighs as its words did, matched in any of its forms
-        phrases = self._phrases(q.text, weights, set(idf))
-        total = sum(weights.values()) + sum(w for *_, w in phrases) or 1.0
+        phrases = question_phrases(self.glossary, q.text, weights, idf)
+        total = sum(weights.values()) + sum(p.weight for p in phrases) or 1.0
         out = []
         for rank, chunk in enumerate(chunks):
             # Words of the title, section and table header describe every unit of the chunk.
@@ -304,14 +291,13 @@ class ExtractiveAnswerer:
                     continue
                 have = unit_terms[(id(chunk), unit.start)]
                 forms = self.glossary.forms_in(unit.text) if phrases else frozenset()
-                said = sum(w for f, words, w in phrases if f & forms or words <= have)
+                said = sum(p.weight for p in phrases if p.said(forms, have))
                 coverage = (sum(w for t, w in weights.items() if t in have) + said) / total
                 in_section = sum(w for t, w in weights.items() if t in section_terms - have)
                 in_section += sum(
-                    w
-                    for f, words, w in phrases
-                    if (f & section_forms or words <= section_terms)
-                    and not (f & forms or words <= have)
+                    p.weight
+                    for p in phrases
+                    if p.said(section_forms, section_terms) and not p.said(forms, have)
                 )
                 coverage_ctx = coverage + 0.5 * in_section / total
                 if q.grades and is_grade_unit(unit.text):
@@ -327,47 +313,6 @@ class ExtractiveAnswerer:
                 score = coverage_ctx + 0.5 * chunk.score - 0.01 * rank
                 out.append(_Candidate(chunk, rank, index, unit, coverage_ctx, score))
         return sorted(out, key=lambda c: c.score, reverse=True)
-
-    def _said_otherwise(
-        self, question: str, missing: list[str], chunks: list[StoredChunk]
-    ) -> list[str]:
-        """``missing`` less the words of a question's phrase the passages say otherwise.
-
-        "front door" is not missing from passages about the "multi-agency safeguarding
-        hub" (the glossary's forms of the phrase).
-        """
-        if self.glossary is None or not missing:
-            return missing
-        found = frozenset().union(
-            *(self.glossary.forms_in(f"{c.section or ''}\n{c.context}\n{c.text}") for c in chunks)
-        )
-        said = {
-            t
-            for phrase, forms in self.glossary.concepts(question)
-            if forms & found
-            for t in terms(phrase)
-        }
-        return [t for t in missing if t not in said]
-
-    def _phrases(
-        self, question: str, weights: dict[str, float], words: set[str]
-    ) -> list[tuple[frozenset, frozenset[str], float]]:
-        """The question's glossary phrases: their forms, their words and their weight.
-
-        A passage says a phrase in one of its forms, or with all its words ("children
-        go missing" for "children who go missing"); its words alone count for nothing,
-        so they are taken out of ``weights`` (``words``: the passages' terms, for
-        inflections).
-        """
-        if self.glossary is None:
-            return []
-        out = []
-        for phrase, forms in self.glossary.concepts(question):
-            keys = frozenset(closest(t, words) or t for t in terms(phrase))
-            weight = sum(weights.pop(k) for k in keys if k in weights)
-            if weight:
-                out.append((forms, keys, weight))
-        return out
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
         chosen: list[_Candidate] = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.answering.intent import has_person, is_grade_unit, is_list_item
 from assistant.answering.text_units import Unit
+from assistant.models import Citation
 from vectorstore.store import StoredChunk
 
 _BRACKETED = re.compile(r"\[(\s*\d+(?:\s*[,;–-]\s*\d+)*\s*)\]")
@@ -239,3 +240,26 @@ def continue_list(
         have.update(group)
         spans.append((following, group))
     return budget
+
+
+def cited(quotes: list[Quote], lead: str) -> tuple[str, tuple[Citation, ...]]:
+    """The answer's text (``lead``, then one line per quote with its marker) and citations."""
+    citations = []
+    lines = [lead]
+    for n, quote in enumerate(quotes, start=1):
+        citations.append(
+            Citation(
+                n=n,
+                doc_id=quote.chunk.doc_id,
+                source=quote.chunk.source,
+                title=quote.chunk.title,
+                page=quote.chunk.page_of(quote.start),
+                section=quote.chunk.section,
+                quote=quote.text,
+                score=quote.chunk.score,
+            )
+        )
+        shown = neutralise_markers(" ".join(quote.text.split()))
+        more = f" (and {quote.left_out} more in the source)" if quote.left_out else ""
+        lines.append(f"- {shown}{'…' if quote.cut else ''}{more} [{n}]")
+    return "\n".join(lines), tuple(citations)

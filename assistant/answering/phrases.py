@@ -1,0 +1,67 @@
+"""A question's glossary phrases as the offline answerer weighs them.
+
+A phrase of several words ("looked after children", "front door") is one thing asked
+about: a passage says it in any of its glossary forms ("children in care", "LAC",
+"multi-agency safeguarding hub") or with all its words ("children go missing" for
+"children who go missing"); its words alone ("looking … after") say nothing of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.answering.coverage import closest
+from assistant.answering.text_units import terms
+from assistant.glossary import Glossary
+from vectorstore.store import StoredChunk
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of the question: forms, words (as the passages spell them), weight."""
+
+    forms: frozenset
+    words: frozenset[str]
+    weight: float
+
+    def said(self, forms: frozenset, words: set[str] | frozenset[str]) -> bool:
+        """Whether a text with these glossary ``forms`` and ``words`` says the phrase."""
+        return bool(self.forms & forms) or self.words <= words
+
+
+def question_phrases(
+    glossary: Glossary | None, question: str, weights: dict[str, float], words: Iterable[str]
+) -> list[Phrase]:
+    """The question's phrases, their words taken out of ``weights`` (they count together).
+
+    ``words``: the passages' terms, for inflections.
+    """
+    if glossary is None:
+        return []
+    vocabulary = set(words)
+    out = []
+    for phrase, forms in glossary.concepts(question):
+        keys = frozenset(closest(t, vocabulary) or t for t in terms(phrase))
+        weight = sum(weights.pop(k) for k in keys if k in weights)
+        if weight:
+            out.append(Phrase(forms, keys, weight))
+    return out
+
+
+def said_otherwise(
+    glossary: Glossary | None, question: str, missing: list[str], chunks: list[StoredChunk]
+) -> list[str]:
+    """``missing`` less the words of a question's phrase the passages say in another form.
+
+    "front door" is not missing from passages about the "multi-agency safeguarding hub".
+    """
+    if glossary is None or not missing:
+        return missing
+    found = frozenset().union(
+        *(glossary.forms_in(f"{c.section or ''}\n{c.context}\n{c.text}") for c in chunks)
+    )
+    said = {
+        t for phrase, forms in glossary.concepts(question) if forms & found for t in terms(phrase)
+    }
+    return [t for t in missing if t not in said]
