@@ -272,7 +272,13 @@ class QuestionReader:
 
         def swap(m: re.Match[str]) -> str:
             typed = m.group()
-            if any(a < m.end() and m.start() < b for a, b in exact_spans):
+            # an exact name wins over a form overlapping it, not over one holding it
+            # ("N Somerset" is North Somerset, not Somerset)
+            if any(
+                a < m.end() and m.start() < b and not (m.start() <= a and b <= m.end())
+                or (a, b) == (m.start(), m.end())
+                for a, b in exact_spans
+            ):
                 return typed
             key = " ".join(typed.replace("-", " ").replace(",", " ").split()).lower()
             if key in forms:
@@ -342,10 +348,14 @@ class QuestionReader:
         being another authority's whole name: "Somerset"), so runs of the question's
         words are compared with each multi-word name as a whole: within one edit (two
         for names of 16 letters or more), the longest name first. Exact names are left
-        to the other passes.
+        to the other passes, and so are the forms they read ("n lincolnshire" is North
+        Lincolnshire written short, not a slip of "NE Lincolnshire").
         """
         taken = misspelt_phrases(question, self._phrases)
+        forms = self._forms or {}
         for start, end, name, typed in sorted(taken, reverse=True):
+            if " ".join(typed.replace("-", " ").replace(",", " ").split()).lower() in forms:
+                continue
             found.setdefault(name, AuthorityRef(name, typed, SPELLING, "spelling"))
             question = question[:start] + name + question[end:]
         return question

@@ -2,7 +2,8 @@
 
 Every authority of ``core/reference/local_authorities.csv`` is written in several ways
 (as listed, lower case, a letter dropped or doubled, two letters swapped, "&" for "and",
-"council" or "'s" after it, by the first word of a longer name) inside three question
+a compass word as its letter, "council" or "'s" after it, by the first word of a longer
+name) inside three question
 templates, and the question-understanding step is asked which authority each names.
 Prints, per form, the share read as exactly that authority and the share read as another
 one (the harmful case: another council's report quoted).
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -47,6 +49,7 @@ FORMS = (
     "letter doubled",
     "last letters slipped",
     "& for and",
+    "compass letter",
     "council after",
     "possessive",
     "first word",
@@ -82,6 +85,10 @@ def forms(name: str, rng: random.Random) -> dict[str, str]:
     }
     if " and " in low:
         out["& for and"] = low.replace(" and ", " & ")
+    compass = re.match(r"(north|south|east|west)(?: (east|west))? ", low)
+    if compass:  # "n somerset", "ne lincolnshire"
+        letters = "".join(w[0] for w in compass.groups() if w)
+        out["compass letter"] = f"{letters} {low[compass.end() :]}"
     words = low.replace(",", "").split()
     if len(words) > 1 and words[0] not in ("north", "south", "east", "west", "city", "the"):
         out["first word"] = words[0]

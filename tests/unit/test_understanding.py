@@ -36,6 +36,14 @@ def reader() -> QuestionReader:
         ("who was the HMI for bath & NE somerset", "Bath and North East Somerset", "short form"),
         ("brighton & hove care leavers", "Brighton and Hove", "short form"),
         ("NE Lincs care leavers", "North East Lincolnshire", "short form"),
+        # a compass letter before a short form (it was York, Lincolnshire, Gloucestershire)
+        ("N Yorks care leavers", "North Yorkshire", "short form"),
+        ("N Lincs care leavers", "North Lincolnshire", "short form"),
+        ("S Glos front door", "South Gloucestershire", "short form"),
+        # a form holding an exact name is the longer name ("Somerset" is one too)
+        ("N Somerset care leavers", "North Somerset", "short form"),
+        # a form is no slip of a longer name one letter away ("ne lincolnshire")
+        ("n lincolnshire care leavers", "North Lincolnshire", "short form"),
         # a slip inside a multi-word name, where one word is another authority's name
         ("norh somerset care leavers", "North Somerset", "spelling"),
         ("bath and north east omerset grades", "Bath and North East Somerset", "spelling"),
