@@ -35,11 +35,13 @@ import re
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from assistant.answering.text_units import STOPWORDS
 from assistant.glossary import Glossary as Glossary
 from assistant.spelling import MIN_TYPO_LENGTH, _max_distance, _Neighbourhood
 from assistant.spelling import _distance as _distance
+from core.vocabulary import LATEST, PREVIOUS
 from ingest.authorities import AuthorityIndex
 
 logger = logging.getLogger(__name__)
@@ -310,3 +312,22 @@ class QueryAnalyzer:
             if len(self._glossary.matches(text[:start] + word + text[end:])) > before:
                 return word
         return candidates[0]
+
+
+Recency = Literal["latest", "previous"]
+
+
+def corrected_text(question: str, analysis: QueryAnalysis) -> str:
+    """``question`` with the analysis's typo corrections ("outstandng": "outstanding")."""
+    for typed, fixed in analysis.corrections:
+        question = re.sub(rf"\b{re.escape(typed)}\b", fixed, question, flags=re.I)
+    return question
+
+
+def recency_of(question: str) -> Recency | None:
+    """Whether the question means the latest or the previous report, if it says."""
+    if PREVIOUS.search(question):
+        return "previous"
+    if LATEST.search(question):
+        return "latest"
+    return None

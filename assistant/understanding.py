@@ -28,7 +28,6 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from assistant.answering.text_units import STOPWORDS, terms
 from assistant.authority_forms import (
@@ -50,18 +49,21 @@ from assistant.intents import (
     settle_intent,
     topic_and_subject,
 )
-from assistant.query import QueryAnalysis, QueryAnalyzer, extract_years
+from assistant.query import (
+    QueryAnalysis,
+    QueryAnalyzer,
+    Recency,
+    corrected_text,
+    extract_years,
+    recency_of,
+)
 from assistant.spelling import everyday_words
 from core.vocabulary import (
     KIND_WORDS,
-    LATEST,
     LOWERCASE_AMBIGUOUS,
     ORDINARY_FIRST_WORDS,
-    PREVIOUS,
 )
 from ingest.authorities import AuthorityIndex
-
-Recency = Literal["latest", "previous"]
 
 EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
 
@@ -139,7 +141,7 @@ class Understood:
     @property
     def corrected(self) -> str:
         """The question as typed with its misspelt words corrected ("outstandng")."""
-        return _corrected(self.text, self.analysis)
+        return corrected_text(self.text, self.analysis)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -239,8 +241,8 @@ class QuestionReader:
             analysis=analysis,
             authorities=refs,
             years=years,
-            recency=_recency(question),
-            intent=classify_intent(_corrected(question, analysis), len(refs)),
+            recency=recency_of(question),
+            intent=classify_intent(corrected_text(question, analysis), len(refs)),
             kinds=tuple(kind for kind, words in KIND_WORDS.items() if words.search(question)),
             topic=topic,
             subject=subject,
@@ -275,7 +277,9 @@ class QuestionReader:
             # an exact name wins over a form overlapping it, not over one holding it
             # ("N Somerset" is North Somerset, not Somerset)
             if any(
-                a < m.end() and m.start() < b and not (m.start() <= a and b <= m.end())
+                a < m.end()
+                and m.start() < b
+                and not (m.start() <= a and b <= m.end())
                 or (a, b) == (m.start(), m.end())
                 for a, b in exact_spans
             ):
@@ -391,17 +395,3 @@ class QuestionReader:
             else:
                 out.append(AuthorityRef(name, name, EXACT, "name"))
         return tuple(out)
-
-
-def _corrected(question: str, analysis: QueryAnalysis) -> str:
-    for typed, fixed in analysis.corrections:  # "outstandng" reads as "outstanding"
-        question = re.sub(rf"\b{re.escape(typed)}\b", fixed, question, flags=re.I)
-    return question
-
-
-def _recency(question: str) -> Recency | None:
-    if PREVIOUS.search(question):
-        return "previous"
-    if LATEST.search(question):
-        return "latest"
-    return None
