@@ -79,6 +79,16 @@ class _Context:
     years: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A question as the rules read it: authority spans, topic, authorities, years."""
+
+    spans: Sequence[Any]
+    topic: list[str]
+    named: tuple[str, ...]
+    years: tuple[int, ...]
+
+
 def topic_words(question: str, authority_spans: Sequence[Any]) -> list[str]:
     """The words of ``question`` that say what it is about (not who, when, or "about what")."""
     text = question
@@ -145,42 +155,43 @@ class FollowUpRewriter:
         lean on the turn before.
         """
         question = question.strip()
-        if not question:
-            return False
-        analysis = self._analyze(question)
+        return bool(question) and self._leans(question, self._read(question))
+
+    def _read(self, question: str) -> _Reading:
+        """The authorities, years and topic words of ``question``."""
         spans = self._spans(question)
-        topic = topic_words(question, spans)
-        named = analysis.authorities
-        years = extract_years(question)
+        named = self._analyze(question).authorities
+        return _Reading(spans, topic_words(question, spans), named, extract_years(question))
+
+    def _leans(self, question: str, read: _Reading) -> bool:
+        """:meth:`is_follow_up` of a question already read."""
         continues = bool(_CONTINUES.match(question))
         refers_back = bool(_REFERS_BACK.search(question))
-        if named or years:
+        if read.named or read.years:
             if continues:
                 return True
-            if named and topic:
+            if read.named and read.topic:
                 return False
-            rest = _WORD.findall(_replace_all(question, [(s.start, s.end) for s in spans]))
+            rest = _WORD.findall(_replace_all(question, [(s.start, s.end) for s in read.spans]))
             rest = [w for w in rest if not w.isdigit()]
-            if topic:  # a year and a topic, no authority: "care leavers in 2019"
+            if read.topic:  # a year and a topic, no authority: "care leavers in 2019"
                 return refers_back or len(rest) <= _SHORT
             return len(rest) <= 2 or (refers_back and len(rest) <= _SHORT)
         short = len(_WORD.findall(question)) <= _SHORT
-        return continues or refers_back or short or not topic
+        return continues or refers_back or short or not read.topic
 
     def rewrite(self, question: str, turns: Sequence[Turn]) -> str:
         """``question`` as a standalone question, given the earlier ``turns``."""
         question = question.strip()
-        if not turns or not question or not self.is_follow_up(question):
+        if not turns or not question:
             return question
-        analysis = self._analyze(question)
-        spans = self._spans(question)
-        topic = topic_words(question, spans)
-        named = analysis.authorities
-        years = extract_years(question)
+        read = self._read(question)
+        if not self._leans(question, read):
+            return question
         ctx = self.context(turns[-1])
-        if not topic:
-            return self._swap(ctx, named, years)
-        return self._complete(question, ctx, named, years)
+        if not read.topic:
+            return self._swap(ctx, read.named, read.years)
+        return self._complete(question, ctx, read.named, read.years)
 
     def _swap(self, ctx: _Context, named: tuple[str, ...], years: tuple[int, ...]) -> str:
         """The previous question with the authority and years replaced by the new ones."""
