@@ -27,7 +27,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables.config import run_in_executor
 from pydantic import ConfigDict, PrivateAttr
 
-from assistant.answering.coverage import doc_years as doc_years_of
+from assistant.answering.coverage import of_the_time
 from assistant.answering.intent import asks_for_grades, asks_for_number, has_figure, is_grade_unit
 from assistant.answering.text_units import idf_weights, terms
 from assistant.filtering import filters_from
@@ -190,14 +190,13 @@ class LibraryRetriever(BaseRetriever):
         def key(cid: str) -> tuple[int, int, float]:
             chunk = chunks[cid]
             score = fused[cid] + self.coverage_weight * top_bonus * coverage[cid]
-            doc_years = doc_years_of(chunk)
-            of_the_time = bool(years & doc_years or {y + 1 for y in years} & doc_years)
+            of_time = of_the_time(chunk, years)
             if grades and any(is_grade_unit(line) for line in chunk.text.splitlines()):
                 score += top_bonus
             if numbers and has_figure(chunk.text):
                 score += top_bonus
             score += self.heading_weight * top_bonus * opening[cid]
-            return int(self._about(chunk, named)), int(of_the_time), score
+            return int(self._about(chunk, named)), int(of_time), score
 
         ordered = sorted((cid for cid in fused if cid in chunks), key=key, reverse=True)
         out: list[StoredChunk] = []

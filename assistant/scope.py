@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.understanding import Understood
-from core.dates import year_in_file_name
+from core.dates import called_years, year_in_file_name
 from vectorstore.store import DocumentRecord, Filters
 
 REPORT_KINDS = ("inspection report", "apa letter")
@@ -54,7 +54,7 @@ class Held:
         date it was listed under: "… inspection - 29 january 2025.pdf" is "the 2025
         report").
         """
-        return {y for y in (_year(self.date), _year(self.published), self.named_year) if y}
+        return called_years((self.date, self.published), self.named_year)
 
 
 def _year(value: str | None) -> int | None:

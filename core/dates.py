@@ -8,6 +8,7 @@ can be the one a reader means: "inspected 12–16 May 2025 · published 20 June 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from core.documents import DocumentMeta
@@ -99,3 +100,13 @@ def year_in_file_name(source: str) -> int | None:
     """
     found = _NAMED_DATE.findall(source.replace("\\", "/").rsplit("/", 1)[-1])
     return int(found[-1]) if found else None
+
+
+def called_years(dates: Iterable[str | None], named: int | None = None) -> set[int]:
+    """The years a document is called by.
+
+    Those of its ISO ``dates`` (inspection, publication) and ``named``, the year of the
+    date in its file name (:func:`year_in_file_name`).
+    """
+    out = {int(d[:4]) for d in dates if d and d[:4].isdigit()}
+    return out | {named} if named else out

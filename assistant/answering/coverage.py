@@ -9,7 +9,7 @@ import re
 
 from assistant.answering.intent import years_in
 from assistant.answering.text_units import stem, terms
-from core.dates import year_in_file_name
+from core.dates import called_years, year_in_file_name
 from core.vocabulary import QUESTION_WORDS, VERDICT_WORDS
 from vectorstore.store import StoredChunk
 
@@ -97,22 +97,20 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 def doc_years(chunk: StoredChunk) -> set[int]:
     """The years of a chunk's document: published, inspected, and a date in its file name."""
-    out = set()
-    for value in (chunk.published, chunk.inspected):
-        if value and value[:4].isdigit():
-            out.add(int(value[:4]))
-    named = year_in_file_name(chunk.source)
-    return out | {named} if named else out
+    return called_years((chunk.published, chunk.inspected), year_in_file_name(chunk.source))
+
+
+def of_the_time(chunk: StoredChunk, years: set[int]) -> bool:
+    """Whether the chunk's document is of the time of ``years`` (the year or the next one)."""
+    return bool(doc_years(chunk) & (years | {y + 1 for y in years}))
 
 
 def fits_years(chunk: StoredChunk, years: set[int]) -> bool:
-    """Whether the chunk's document is of the time of ``years`` (the year or the next one).
+    """Whether the chunk's document is of the time of ``years`` (:func:`of_the_time`).
 
     A passage of another time fits when its title or text states one of the years.
     """
-    if doc_years(chunk) & (years | {y + 1 for y in years}):
-        return True
-    return bool(years & years_in(f"{chunk.title}\n{chunk.text}"))
+    return of_the_time(chunk, years) or bool(years & years_in(f"{chunk.title}\n{chunk.text}"))
 
 
 def topic_terms(question: str, chunks: list[StoredChunk]) -> list[str]:

@@ -33,10 +33,10 @@ from assistant.answering.calibration import RefusalModel
 from assistant.answering.coverage import (
     GENERIC_QUESTION,
     closest,
-    doc_years,
     fits_years,
     is_furniture,
     missing_terms,
+    of_the_time,
     topic_terms,
 )
 from assistant.answering.intent import (
@@ -158,7 +158,7 @@ class ExtractiveAnswerer:
             chunks = [c for c in chunks if fits_years(c, years)]
             if not chunks:
                 return self._refuse(question)
-        q, units, candidates, features = self._read(question, chunks)
+        q, units, candidates, features, missing = self._read(question, chunks)
         if self.refusal_model is not None:
             if not candidates or not self.refusal_model.answers(features):
                 return self._refuse(question)
@@ -166,7 +166,7 @@ class ExtractiveAnswerer:
             features["best_score"] < self.min_score
             or features["money_gap"]
             or not q.topic
-            or self._not_covered(question, q.topic, chunks)
+            or self._not_covered(q, features, missing)
             or not candidates
         ):
             return self._refuse(question)
@@ -188,8 +188,11 @@ class ExtractiveAnswerer:
 
     def _read(
         self, question: str, chunks: list[StoredChunk]
-    ) -> tuple[_Question, dict[int, list[Unit]], list[_Candidate], dict[str, float]]:
-        """The question's intent and topic, the passages' units and candidates, the signals."""
+    ) -> tuple[_Question, dict[int, list[Unit]], list[_Candidate], dict[str, float], list[str]]:
+        """The question's intent and topic, the passages' units and candidates, the signals.
+
+        And the key words no passage holds in any form (``missing``).
+        """
         q = _Question(
             question,
             tuple(topic_terms(question, chunks)) if chunks else (),
@@ -224,30 +227,20 @@ class ExtractiveAnswerer:
             "key_terms": float(min(len(key), 8)),
             "no_candidate": float(not candidates),
         }
-        return q, units, candidates, features
+        return q, units, candidates, features, missing
 
     def _refuse(self, question: str) -> Drafted:
         return Drafted(self.prompts.render("refusal", question=question), (), True)
 
-    def _not_covered(
-        self, question: str, topic: tuple[str, ...], chunks: list[StoredChunk]
-    ) -> bool:
-        """Whether the passages plainly cannot answer.
+    def _not_covered(self, q: _Question, features: dict[str, float], missing: list[str]) -> bool:
+        """Whether the passages plainly cannot answer (from the signals of :meth:`_read`).
 
-        Signals: most key words absent, no sum of money for a money question, no
-        personal name for a question asking who.
+        No personal name for a question asking who, or most key words absent. (A sum of
+        money asked for and stated nowhere is the ``money_gap`` signal, checked first.)
         """
-        body = "\n".join(
-            u.text for c in chunks for u in split_units(c.text) if not is_furniture(u.text)
-        )
-        if asks_for_money(question) and not has_money(body):
+        if features["person_gap"]:
             return True
-        if asks_for_person(question) and not has_person(body):
-            return True
-        missing = said_otherwise(
-            self.glossary, question, missing_terms(question, topic, chunks), chunks
-        )
-        key = [t for t in topic if t not in GENERIC_QUESTION and not t.isdigit()]
+        key = [t for t in q.topic if t not in GENERIC_QUESTION and not t.isdigit()]
         return len(missing) >= 2 and len(missing) >= self.max_missing * len(key)
 
     def _candidates(
@@ -283,7 +276,7 @@ class ExtractiveAnswerer:
             title = " ".join(chunk.title.lower().split())
             # a report of another time than the year asked speaks of that year only in
             # the sentences that state it ("since the last inspection in 2022, …")
-            of_time = not q.years or bool(doc_years(chunk) & (q.years | {y + 1 for y in q.years}))
+            of_time = not q.years or of_the_time(chunk, set(q.years))
             for index, unit in enumerate(chunk_units):
                 if is_furniture(unit.text) or " ".join(unit.text.lower().split()) == title:
                     continue
