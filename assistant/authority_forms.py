@@ -93,6 +93,11 @@ def derived_forms(
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
 
 
+def form_key(typed: str) -> str:
+    """A name as typed, looked up among the forms: lower case, hyphens and commas as gaps."""
+    return " ".join(typed.replace("-", " ").replace(",", " ").split()).lower()
+
+
 def in_order(short: str, word: str) -> bool:
     """Whether the letters of ``short`` appear in ``word`` in the same order."""
     letters = iter(word)

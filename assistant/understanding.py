@@ -33,6 +33,7 @@ from assistant.answering.text_units import STOPWORDS, terms
 from assistant.authority_forms import (
     derived_forms,
     first_word_forms,
+    form_key,
     load_short_forms,
     misspelt_phrases,
     names_a_place,
@@ -284,7 +285,7 @@ class QuestionReader:
                 for a, b in exact_spans
             ):
                 return typed
-            key = " ".join(typed.replace("-", " ").replace(",", " ").split()).lower()
+            key = form_key(typed)
             if key in forms:
                 name, how, conf = forms[key], "short form", SHORT_FORM
                 if len(typed) <= 3 and not any(c.isupper() for c in typed):
@@ -358,7 +359,7 @@ class QuestionReader:
         taken = misspelt_phrases(question, self._phrases)
         forms = self._forms or {}
         for start, end, name, typed in sorted(taken, reverse=True):
-            if " ".join(typed.replace("-", " ").replace(",", " ").split()).lower() in forms:
+            if form_key(typed) in forms:
                 continue
             found.setdefault(name, AuthorityRef(name, typed, SPELLING, "spelling"))
             question = question[:start] + name + question[end:]
