@@ -28,6 +28,7 @@ from assistant.understanding import QuestionReader
 from core.errors import ConfigError
 from core.settings import Settings
 from ingest.authorities import AuthorityIndex
+from vectorstore.embeddings import known_words
 from vectorstore.store import ChromaStore
 
 if TYPE_CHECKING:
@@ -88,7 +89,9 @@ def build_assistant(
     authorities = AuthorityIndex.load()
     lexical = store.lexical
     glossary = Glossary.load()
-    analyzer = QueryAnalyzer(glossary, authorities, vocabulary=lexical.vocabulary)
+    analyzer = QueryAnalyzer(
+        glossary, authorities, vocabulary=lexical.vocabulary, known=known_words
+    )
     answerer, local_server = _answerer(settings, chat, lexical, glossary)
     structured = StructuredData(
         settings.data_dir / "structured" / f"{store.chunks_name}.sqlite", store, authorities

@@ -23,6 +23,7 @@ from core.vocabulary import (
     INTENT_PATTERNS,
     KIND_WORDS,
     MONTHS,
+    QUANTITY_WORDS,
     QUESTION_WORDS,
     SEASONS,
     VERDICT_WORDS,
@@ -65,6 +66,7 @@ NOT_SUBJECT = {
             for word in _literal_words(INTENT_PATTERNS[intent].pattern)
         ),
         *(word for p in KIND_WORDS.values() for word in _literal_words(p.pattern)),
+        *QUANTITY_WORDS,
     )
     for t in (w, *terms(w))
 }

@@ -141,6 +141,7 @@ class QueryAnalyzer:
         glossary: Glossary,
         authorities: AuthorityIndex | None,
         vocabulary: Callable[[], Collection[str]] | None = None,
+        known: Callable[[], Collection[str]] | None = None,
     ):
         """Set up the analyzer; indexes are built on first use.
 
@@ -152,10 +153,14 @@ class QueryAnalyzer:
                 every question and should return the same object while the corpus is
                 unchanged: the typo index is rebuilt when the object or its size changes.
                 None disables typo correction.
+            known: returns the lower-case words known to be words though the corpus may
+                not use them (the embedding tokenizer's whole words): never corrected
+                ("count" is not a mistyped "county"). None: only the corpus's words.
         """
         self._glossary = glossary
         self._authorities = authorities
         self._vocabulary = vocabulary
+        self._known = known
         self._lock = threading.Lock()
         self._vocab_ref: Collection[str] | None = None
         self._vocab_key: tuple[int, int] | None = None
@@ -281,6 +286,7 @@ class QueryAnalyzer:
 
     def _typo_fixes(self, text: str, vocab: Collection[str], index: _Neighbourhood) -> list[_Fix]:
         protected: list[tuple[int, int]] = []
+        known = self._known() if self._known is not None else ()
         if self._authorities is not None:
             protected = [(s.start, s.end) for s in self._authorities.spans(text)]
         fixes = []
@@ -290,6 +296,7 @@ class QueryAnalyzer:
             if (
                 len(word) < MIN_TYPO_LENGTH
                 or lower in vocab
+                or lower in known
                 or lower in STOPWORDS
                 or self._glossary.is_term(word)
                 or any(s < m.end() and m.start() < e for s, e in protected)

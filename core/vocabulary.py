@@ -164,6 +164,13 @@ _DEFINITION = (
     r"\babbreviation\b|\bshort for\b|\bwhat(?:'s| is) (?:the|an?) (?-i:[A-Z][A-Za-z-]*[A-Z])\b"
 )
 
+QUANTITY_WORDS = tuple(
+    """number numbers count counts total totals figure figures percentage percentages
+    proportion proportions statistic statistics stats amount amounts quantity""".split()
+)
+"""Words that ask for a quantity ("wigan family hubs count"): a number question's framing,
+not its subject ("a number of" is no question of quantity)."""
+
 INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     # "which councils were rated outstanding…": a list of authorities, not a comparison
     "which": re.compile(r"\bwhich (?:authorities|councils|las?|local authorities|areas)\b", re.I),
@@ -214,9 +221,9 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "number": re.compile(
-        r"(\bhow (?:many|much|often|long)\b|\bnumber of\b|\bpercentage\b|\bper ?cent\b|%|"
-        r"\bproportion\b|\bwhat (?:share|fraction|ratio)\b|\bfigures?\b|\bstatistics?\b|"
-        r"\bstats\b|\bcount\b|\brate of\b|\bcaseloads? (?:of|were|was|are|is)\b)",
+        r"(\bhow (?:many|much|often|long)\b|(?<!\ba )\b(?:" + "|".join(QUANTITY_WORDS) + r")\b|"
+        r"\bper ?cent\b|%|\bwhat (?:share|fraction|ratio)\b|\brate of\b|"
+        r"\bcaseloads? (?:of|were|was|are|is)\b)",
         re.I,
     ),
     "grade": re.compile(

@@ -9,6 +9,8 @@ first text is embedded.
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +42,22 @@ def _model_files() -> tuple[Path, Path]:
                 f"embedding model file missing: {path}; reinstall with `make install`"
             )
     return onnx_path, tokenizer_path
+
+
+@functools.cache
+def known_words() -> frozenset[str]:
+    """The words the model's tokenizer holds whole: English words and names it knows.
+
+    Lower case, letters only, four or more of them ("count", "processing", "wigan"; not
+    "outstandng"). A typo corrector should leave these alone: a word the tokenizer knows
+    was typed on purpose, though the library may not use it.
+    """
+    _, tokenizer_path = _model_files()
+    try:
+        vocab = json.loads(tokenizer_path.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EmbeddingError(f"cannot read the tokenizer's words: {exc}") from exc
+    return frozenset(w for w in vocab if len(w) >= 4 and w.isalpha() and w.islower())
 
 
 class MiniLMEmbeddings(Embeddings):

@@ -12,6 +12,7 @@ from assistant.answering.text_units import terms
 from assistant.query import Glossary, QueryAnalyzer, extract_years
 from core.errors import ConfigError
 from ingest.authorities import AuthorityIndex
+from vectorstore.embeddings import known_words
 
 GLOSSARY = Path(__file__).resolve().parents[2] / "core" / "reference" / "glossary.csv"
 
@@ -293,6 +294,25 @@ def test_a_word_is_not_corrected_to_one_with_another_first_letter(
     assert analyzer.analyze("plan deadline, outstandng").corrections == (
         ("outstandng", "outstanding"),
     )
+
+
+def test_a_known_word_is_never_corrected(glossary: Glossary, authorities: AuthorityIndex) -> None:
+    # "count" is a word, though the library only says "county": it was typed on purpose
+    vocabulary = {"county", "processes", "outstanding"}
+    analyzer = QueryAnalyzer(glossary, authorities, lambda: vocabulary)
+    assert analyzer.analyze("hubs count").corrections == (("count", "county"),)
+    analyzer = QueryAnalyzer(
+        glossary, authorities, lambda: vocabulary, known=lambda: {"count", "processing"}
+    )
+    assert analyzer.analyze("hubs count, processing, outstandng").corrections == (
+        ("outstandng", "outstanding"),
+    )
+
+
+def test_the_tokenizer_knows_words_not_misspellings() -> None:
+    words = known_words()
+    assert {"count", "processing", "number", "wrote"} <= words
+    assert not {"outstandng", "safegaurding", "assesment", "##ing"} & words
 
 
 def test_correction_is_added_and_original_kept(analyzer: QueryAnalyzer) -> None:

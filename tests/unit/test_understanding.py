@@ -121,6 +121,11 @@ def test_derived_forms_are_generic_and_unambiguous():
         ("barnsley ofsted 2023: SMART acronym", 1, "other"),
         ("what's the IFD in bolton childrens services", 1, "other"),
         ("what is the care leavers offer in kent", 1, "finding"),
+        # a word asking for a quantity, though no "how many" ("bolton family hubs count")
+        ("bolton family hubs count", 1, "number"),
+        ("CP plan numbers in salford 2023", 1, "number"),
+        ("total of children missing education in kent", 1, "number"),
+        ("what did ofsted say about a number of concerns in kent", 1, "finding"),
     ],
 )
 def test_intent(question, n, intent):
@@ -319,3 +324,9 @@ def test_a_domain_phrase_is_the_subject_though_its_words_alone_frame_questions(
     und = reader.read(question)
     assert words <= set(und.subject)
     assert und.intent != "summary"  # a finding about the phrase, not the whole report
+
+
+def test_words_asking_for_a_quantity_are_not_the_subject(reader):
+    und = reader.read("bolton family hubs count and percentage")
+    assert und.intent == "number"
+    assert set(und.subject) == {"family", "hub"}
