@@ -7,17 +7,23 @@ questions are both trained on and judged), then fits on all of them and writes t
 The model reads each wording's words and, unless ``--no-vectors``, its sentence vector
 (the offline embedding model over ``assistant.intents.intent_text``).
 
+``--extra`` files (``bench/intent_train/*.jsonl``: questions written to train on, never
+judged) join the training: under cross-validation an extra question naming an authority of
+the fold being judged is left out, so no authority is both trained on and judged.
+
 Usage: .venv/bin/python bench/train_intent.py bench/eval/v2/dev-*.jsonl --data-dir DIR
-         [--out assistant/intent_model.json] [--folds 5] [--l2 1.0] [--vector-scale 6]
-         [--no-vectors]
+         [--extra bench/intent_train/*.jsonl] [--out assistant/intent_model.json]
+         [--folds 5] [--l2 1.0] [--vector-scale 6] [--no-vectors]
 (the library in DIR gives the typo correction its vocabulary, as when answering).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import random
+import sys
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -37,8 +43,21 @@ from core.settings import Settings
 from vectorstore.embeddings import MiniLMEmbeddings
 
 
+def _held_out_authorities() -> frozenset[str]:
+    """The held-out split's authorities, as the evaluation's checker lists them."""
+    path = Path(__file__).resolve().parent / "eval" / "v2" / "check_quotes.py"
+    spec = importlib.util.spec_from_file_location("check_quotes", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return frozenset(_key(a) for a in module.HELD_OUT)
+
+
 def read_rows(paths: list[str]) -> list[dict]:
-    """The questions of the files; a held-out line stops the run before anything is read."""
+    """The questions of the files; a held-out line, or a question naming a held-out
+    authority, stops the run before anything is read."""
+    held = _held_out_authorities() if paths else frozenset()
     rows = []
     for path in paths:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -47,15 +66,21 @@ def read_rows(paths: list[str]) -> list[dict]:
             row = json.loads(line)
             if row.get("split", "dev") != "dev":
                 raise SystemExit(f"{path}: a {row['split']} question; train on dev only")
+            if any(_key(a) in held for a in row.get("authorities") or ()):
+                raise SystemExit(f"{path}: {row['id']} names a held-out authority; dev only")
             rows.append(row)
     return rows
 
 
-def load(rows: list[dict], assistant) -> list[dict]:
+def _key(name: str) -> str:
+    return " ".join(name.casefold().replace("&", "and").split())
+
+
+def load(rows: list[dict], assistant, *, extra: bool = False) -> list[dict]:
     """One example per wording: its features, gold intent, rule intent and groups."""
     out = []
     for row in rows:
-        authority = (row.get("authorities") or ["(none)"])[0]
+        authority = _key((row.get("authorities") or ["(none)"])[0])
         for question in [row["question"], *row.get("wordings", [])]:
             und = assistant.understand(question)
             patterns = classify_intent(und.corrected, len(und.authorities))
@@ -69,6 +94,8 @@ def load(rows: list[dict], assistant) -> list[dict]:
                     "rule": settle_intent(patterns, features, und, None),
                     "group": row["id"],
                     "authority": authority,
+                    "named": {_key(a) for a in row.get("authorities") or ()},
+                    "extra": extra,
                 }
             )
     return out
@@ -107,14 +134,18 @@ def cross_validate(
     """Each example's intent from a model fitted without its authority's questions, at
     each pair of thresholds (no pattern matched, one did) below which the patterns'
     intent stands."""
-    authorities = sorted({e["authority"] for e in examples})
+    judged = [e for e in examples if not e["extra"]]
+    authorities = sorted({e["authority"] for e in judged})
     random.Random(0).shuffle(authorities)
     fold_of = {a: i % folds for i, a in enumerate(authorities)}
-    predicted = {pair: [""] * len(examples) for pair in PAIRS}
+    predicted = {pair: [""] * len(judged) for pair in PAIRS}
     for fold in range(folds):
-        train = [e for e in examples if fold_of[e["authority"]] != fold]
+        held = {a for a, f in fold_of.items() if f == fold}
+        train = [e for e in judged if fold_of[e["authority"]] != fold] + [
+            e for e in examples if e["extra"] and not (e["named"] | {e["authority"]}) & held
+        ]
         model = fit_on(train, l2, scale)
-        for i, e in enumerate(examples):
+        for i, e in enumerate(judged):
             if fold_of[e["authority"]] == fold:
                 for pair in PAIRS:
                     at = replace(model, threshold=pair[1], fallback_threshold=pair[0])
@@ -128,6 +159,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+")
     parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--extra", nargs="*", default=[], help="questions to train on only")
     parser.add_argument("--out", type=Path, default=Path(str(default_path())))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--l2", type=float, default=1.0)
@@ -137,12 +169,15 @@ def main() -> None:
     scale = None if args.no_vectors else args.vector_scale
     rows = read_rows(args.files)
     assistant = build_assistant(Settings(data_dir=args.data_dir))
-    examples = load(rows, assistant)
+    examples = load(rows, assistant) + load(read_rows(args.extra), assistant, extra=True)
     vectors = MiniLMEmbeddings().embed_array([intent_text(e["und"]) for e in examples])
     for e, vector in zip(examples, vectors, strict=True):
         e["vector"] = None if scale is None else vector
-    print(f"{len(examples)} wordings of {len({e['group'] for e in examples})} dev questions")
-    rules = judge(examples, [e["rule"] for e in examples])
+    judged = [e for e in examples if not e["extra"]]
+    print(f"{len(judged)} wordings of {len({e['group'] for e in judged})} dev questions judged")
+    if len(judged) < len(examples):
+        print(f"{len(examples) - len(judged)} more wordings trained on only (--extra)")
+    rules = judge(judged, [e["rule"] for e in judged])
     print(f"{args.folds}-fold cross-validation grouped by authority:")
     print("| intent read by | accuracy | wordings agree |")
     print("| --- | ---: | ---: |")
@@ -150,7 +185,7 @@ def main() -> None:
     scored = {}
     reads = "words" if scale is None else f"words + vectors x{scale:g}"
     for pair, predicted in cross_validate(examples, args.folds, args.l2, scale).items():
-        scored[pair] = judge(examples, predicted)
+        scored[pair] = judge(judged, predicted)
         accuracy, agree = scored[pair]
         print(
             f"| model ({reads}, l2 {args.l2}), patterns below p {pair[0]} (none matched)"

@@ -57,6 +57,19 @@ def test_training_refuses_held_out_questions(tmp_path):
     assert not (tmp_path / "m.json").exists()
 
 
+def test_training_refuses_extra_questions_naming_a_held_out_authority(tmp_path):
+    line = {"id": "t1", "intent": "grade", "question": "q", "wordings": []}
+    line["authorities"] = ["Halton"]
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text("", encoding="utf-8")
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    run = _train(tmp_path, dev, "--extra", str(extra))
+    assert run.returncode != 0
+    assert "names a held-out authority" in run.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
 def test_training_fits_and_writes_a_model_that_reads_sentence_vectors(tmp_path):
     rows = []
     for n, (authority, intent, question, wording) in enumerate(
@@ -90,3 +103,12 @@ def test_training_fits_and_writes_a_model_that_reads_sentence_vectors(tmp_path):
     model = json.loads(out.read_text(encoding="utf-8"))
     assert model["vector_model"] == "all-MiniLM-L6-v2-int8"
     assert len(model["vector_weights"]) == 384
+    # questions written to train on join the training, never the figures
+    extra = tmp_path / "extra.jsonl"
+    line = {"id": "t1", "intent": "number", "question": "surrey CiC count", "wordings": []}
+    extra.write_text(json.dumps({**line, "authorities": ["surrey"]}) + "\n", encoding="utf-8")
+    run = _train(tmp_path, path, "--folds", "2", "--extra", str(extra))
+    assert run.returncode == 0, run.stderr
+    assert "12 wordings of 6 dev questions judged" in run.stdout
+    assert "1 more wordings trained on only" in run.stdout
+    assert "w:cic" in json.loads(out.read_text(encoding="utf-8"))["weights"]
