@@ -141,15 +141,21 @@ class Glossary:
         """The glossary phrases found in ``text``, as written in the glossary."""
         return [self._display[k] for k in self._match(_tokens(text))]
 
-    def concepts(self, text: str) -> list[tuple[str, frozenset[Key]]]:
+    def concepts(
+        self, text: str, *, abbreviations: bool = False
+    ) -> list[tuple[str, frozenset[Key]]]:
         """The phrases of several words in ``text``, each with its forms.
 
         The forms say the same: the phrase, its abbreviations and its synonyms
         (``("looked after children", {looked after children, children in care, LAC, …})``).
+        With ``abbreviations``, the abbreviations typed too (``("PLO", {PLO, public law
+        outline})``).
         """
         out = []
         for key in self._match(_tokens(text)):
-            if key[0].startswith("=") or len(key) < 2:
+            if not (abbreviations and key[0].startswith("=")) and (
+                key[0].startswith("=") or len(key) < 2
+            ):
                 continue
             out.append((self._display[key], frozenset(self._related(key)) | {key}))
         return out

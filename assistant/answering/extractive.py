@@ -264,7 +264,14 @@ class ExtractiveAnswerer:
             elif term not in abbreviations and term not in GENERIC_QUESTION:
                 weights[term] = ordinary if term in library else unseen
         # a phrase of the question weighs as its words did, matched in any of its forms
-        phrases = question_phrases(self.glossary, q.text, weights, idf)
+        found = (
+            frozenset().union(*(self.glossary.forms_in(c.text) for c in chunks))
+            if self.glossary is not None
+            else frozenset()
+        )
+        phrases = question_phrases(
+            self.glossary, q.text, weights, idf, spelt_out=(q.topic, found, ordinary)
+        )
         total = sum(weights.values()) + sum(p.weight for p in phrases) or 1.0
         out = []
         for rank, chunk in enumerate(chunks):

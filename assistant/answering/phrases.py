@@ -8,7 +8,7 @@ about: a passage says it in any of its glossary forms ("children in care", "LAC"
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from assistant.answering.coverage import closest
@@ -31,19 +31,29 @@ class Phrase:
 
 
 def question_phrases(
-    glossary: Glossary | None, question: str, weights: dict[str, float], words: Iterable[str]
+    glossary: Glossary | None,
+    question: str,
+    weights: dict[str, float],
+    words: Iterable[str],
+    spelt_out: tuple[Collection[str], frozenset, float] = ((), frozenset(), 0.0),
 ) -> list[Phrase]:
     """The question's phrases, their words taken out of ``weights`` (they count together).
 
-    ``words``: the passages' terms, for inflections.
+    ``words``: the passages' terms, for inflections. An abbreviation typed ("PLO") is a
+    phrase too, said in any of its forms ("public law outline"). ``spelt_out``: the
+    question's topic terms, the glossary forms the passages hold and a weight; a topic
+    abbreviation the passages never use but spell out weighs that.
     """
     if glossary is None:
         return []
     vocabulary = set(words)
+    topic, found, weight_spelt = spelt_out
     out = []
-    for phrase, forms in glossary.concepts(question):
+    for phrase, forms in glossary.concepts(question, abbreviations=True):
         keys = frozenset(closest(t, vocabulary) or t for t in terms(phrase))
         weight = sum(weights.pop(k) for k in keys if k in weights)
+        if not weight and len(keys) == 1 and set(terms(phrase)) <= set(topic) and forms & found:
+            weight = weight_spelt  # an abbreviation the passages only spell out
         if weight:
             out.append(Phrase(forms, keys, weight))
     return out

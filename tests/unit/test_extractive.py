@@ -575,6 +575,32 @@ def test_a_phrase_said_in_another_form_is_not_missing():
     assert "multi-agency safeguarding hub" in drafted.citations[0].quote
 
 
+def test_an_abbreviation_the_passages_only_spell_out_is_answered_by_the_spelt_out_sentence():
+    from assistant.query import Glossary
+
+    chunks = [
+        chunk(
+            "Leaders have a clear plan for the year ahead.\n"
+            "Work under the public law outline is timely and letters to parents are clear.",
+            doc="d",
+        )
+    ]
+    plain = ExtractiveAnswerer(load_prompts("extractive-v1"), min_score=0.25)
+    assert plain.answer("PLO findings", chunks).refused  # "PLO" is said nowhere
+    answerer = ExtractiveAnswerer(
+        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
+    )
+    drafted = answerer.answer("PLO findings", chunks)
+    assert not drafted.refused
+    assert [c.quote for c in drafted.citations] == [
+        "Work under the public law outline is timely and letters to parents are clear."
+    ]
+    # an abbreviation said in no form at all weighs nothing against the other words
+    drafted = answerer.answer("EDT and letters to parents", chunks)
+    assert not drafted.refused
+    assert "letters to parents" in drafted.citations[0].quote
+
+
 def test_a_report_of_another_year_is_quoted_only_where_it_states_the_year_asked(answerer):
     later = chunk(
         "Services are judged good now, and leaders are strong.\nSince the last inspection in 2022, "
