@@ -51,7 +51,8 @@ def derived_forms(
     Generic rules over the reference list: the listed short forms; for compound names
     ("X and Y", "X with Y", "X upon Y", "X-on-Y") the first place when no other authority
     starts with it, and "X&Y" initials; compass words written short ("N Tyneside", "N
-    Yorks"), also before another authority's short form ("N Lincs" for North Lincolnshire).
+    Yorks"); a county word of a longer name in its listed short form ("N Lincs" for North
+    Lincolnshire, "West Berks" for West Berkshire).
     A form claimed by two authorities is dropped. ``first_words``: the index's names by
     first word (:func:`names_by_first_word`), when the caller has them.
     """
@@ -64,20 +65,21 @@ def derived_forms(
 
     everyone = index.all()
     first_words = first_words if first_words is not None else names_by_first_word(index)
-    shorts: dict[str, list[str]] = {}
+    words: dict[str, list[str]] = {}
     for name, short in short_forms:
         if index.get(name) is not None:
-            shorts.setdefault(name, []).append(short)
             for variant in (short, *_written_short(short)):  # "North Yorks", "N Yorks"
                 claim(variant, name)
-    for a in everyone:  # a compass word and another authority's short form: "N Lincs"
-        m = _COMPASS_START.match(a.name)
-        for short in shorts.get(m.group("rest"), ()) if m else ():
-            for variant in (
-                f"{m.group('compass')} {short}",
-                *_written_short(f"{m.group('compass')} {short}"),
-            ):
-                claim(variant, a.name)
+        if " " not in name:
+            words.setdefault(name, []).append(short)
+    # a county word of a longer name written short ("N Lincs", "West Berks"): the listed
+    # short forms of one word, whether or not that word is an authority's name
+    for a in everyone:
+        for word in _WORD.findall(a.name):
+            for short in words.get(word, ()) if word != a.name else ():
+                form = re.sub(rf"\b{re.escape(word)}\b", short, a.name)
+                for variant in (form, *_written_short(form)):
+                    claim(variant, a.name)
     for a in everyone:
         for base in (a.name, *a.aliases):
             m = _COMPOUND.match(base)
@@ -137,9 +139,6 @@ def first_word_forms(
     return out
 
 
-_COMPASS_START = re.compile(
-    r"^(?P<compass>(?:North|South|East|West)(?: East| West)?) (?P<rest>.+)$"
-)
 _COMPASS_WORDS = re.compile(r"\b(?:(?:North|South) (?:East|West)|North|South|East|West|Central)\b")
 
 

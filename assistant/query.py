@@ -167,6 +167,7 @@ class QueryAnalyzer:
         self._vocab_index: _Neighbourhood | None = None
         self._place_index: _Neighbourhood | None = None
         self._place_case: dict[str, str] = {}
+        self._listed: frozenset[str] | None = None
 
     def vocabulary(self) -> Collection[str] | None:
         """The library's lower-case words (None when typo correction is off)."""
@@ -231,6 +232,14 @@ class QueryAnalyzer:
                 logger.debug("typo index built over %d words", len(vocab))
             return vocab, self._vocab_index
 
+    def _listed_forms(self) -> frozenset[str]:
+        """The listed short forms of places ("Yorks", "Notts"): typed on purpose, no slip."""
+        if self._listed is None:
+            from assistant.authority_forms import load_short_forms
+
+            self._listed = frozenset(short.lower() for _, short in load_short_forms())
+        return self._listed
+
     def _places(self) -> _Neighbourhood | None:
         if self._authorities is None:
             return None
@@ -267,6 +276,7 @@ class QueryAnalyzer:
                 not word[0].isupper()
                 or len(word) < MIN_TYPO_LENGTH
                 or lower in self._place_case
+                or lower in self._listed_forms()
                 or lower in STOPWORDS
                 or (vocab is not None and lower in vocab)
             ):
@@ -297,6 +307,7 @@ class QueryAnalyzer:
                 len(word) < MIN_TYPO_LENGTH
                 or lower in vocab
                 or lower in known
+                or lower in self._listed_forms()
                 or lower in STOPWORDS
                 or self._glossary.is_term(word)
                 or any(s < m.end() and m.start() < e for s, e in protected)

@@ -91,6 +91,27 @@ def test_derived_forms_are_generic_and_unambiguous():
     assert "cheshire" not in forms  # Cheshire East and Cheshire West and Chester
 
 
+def test_a_county_word_of_a_longer_name_is_read_in_its_listed_short_form():
+    index = AuthorityIndex.load()
+    forms = derived_forms(index, [("Berkshire", "Berks"), ("Lincolnshire", "Lincs")])
+    assert forms["west berks"] == "West Berkshire"
+    assert forms["w berks"] == "West Berkshire"
+    assert forms["n lincs"] == "North Lincolnshire"
+    assert forms["ne lincs"] == "North East Lincolnshire"
+    assert forms["lincs"] == "Lincolnshire"
+    assert "berks" not in forms  # Berkshire is no authority: six share it
+
+
+def test_a_listed_short_form_is_never_a_slip_of_a_name():
+    # "Yorks" is North Yorkshire's or another Yorkshire's, never a mistyped "York"
+    index = AuthorityIndex.load()
+    analyzer = QueryAnalyzer(Glossary.load(), index, lambda: {"york", "care", "leavers"})
+    reader = QuestionReader(analyzer, index)
+    assert reader.read("yorks care leavers").authorities == ()
+    assert reader.read("Yorks care leavers").authorities == ()
+    assert [r.name for r in reader.read("N Yorks care leavers").authorities] == ["North Yorkshire"]
+
+
 @pytest.mark.parametrize(
     "question, n, intent",
     [
