@@ -168,16 +168,22 @@ def phrase_of(name: str) -> str:
     return " ".join(re.sub(r"[^a-z ]+", " ", name).split())
 
 
-def names_a_place(text: str, start: int, end: int) -> bool:
+def names_a_place(text: str, start: int, end: int, *, whole: bool = False) -> bool:
     """Whether a name that is also a word ("reading", "bury") is used as the place.
 
     "Reading's care leavers", "bury council", "grades for reading?", "how is Bury
-    doing" (capitalised inside a sentence) name the place; "what are you reading about"
-    and "Reading the report, …" do not.
+    doing" (capitalised inside a sentence), "reading front door findings" (opening the
+    question before a topic word, for a ``whole`` name: "tower blocks" is no Tower
+    Hamlets) name the place; "what are you reading about" and "Reading the report, …"
+    do not.
     """
     after, before = text[end:], text[:start]
     if text[start : start + 1].isupper() and before.strip() and not _SENTENCE_END.search(before):
         return True  # capitalised inside a sentence: "how is Bury doing?"
+    if whole and _SENTENCE_END.search(before):  # opening the question, before a topic
+        following = re.match(r"\s+([a-z]+)\b", after, re.I)
+        if following is not None and following.group(1).lower() not in STOPWORDS:
+            return True  # "reading front door findings", "Bury care leavers"
     return bool(_PLACE_AFTER.match(after) or (_PLACE_BEFORE.search(before) and _ENDS.match(after)))
 
 

@@ -294,7 +294,7 @@ class QuestionReader:
                 name, how, conf = self._lower_names[key], "lower case", LOWER_CASE
                 if typed[:1].isupper():
                     return typed
-            elif key in self._ambiguous and names_a_place(question, m.start(), m.end()):
+            elif key in self._ambiguous and names_a_place(question, m.start(), m.end(), whole=True):
                 name, how, conf = self._ambiguous[key], "name in context", LOWER_CASE
             elif key in self._first_words and (
                 typed[:1].isupper()

@@ -33,6 +33,8 @@ def reader() -> QuestionReader:
         ("bury's care leavers", "Bury", "name in context"),
         ("what grade did ofsted give to bury?", "Bury", "name in context"),
         ("Bury 2023 inspection lead inspector", "Bury", "name in context"),
+        ("reading front door findings", "Reading", "name in context"),
+        ("Bury CP plans", "Bury", "name in context"),
         ("who was the HMI for bath & NE somerset", "Bath and North East Somerset", "short form"),
         ("brighton & hove care leavers", "Brighton and Hove", "short form"),
         ("NE Lincs care leavers", "North East Lincolnshire", "short form"),
@@ -66,6 +68,8 @@ def test_authorities_in_the_forms_staff_type(reader, question, name, how):
     [
         "what are you reading about care leavers",
         "how do we bury the problem",
+        "Reading the report, what about care leavers",
+        "bury the problem",
         "is mk here",
         "tower blocks and care leavers",
     ],
