@@ -181,8 +181,8 @@ def names_a_place(text: str, start: int, end: int, *, whole: bool = False) -> bo
     if text[start : start + 1].isupper() and before.strip() and not _SENTENCE_END.search(before):
         return True  # capitalised inside a sentence: "how is Bury doing?"
     if whole and _SENTENCE_END.search(before):  # opening the question, before a topic
-        following = re.match(r"\s+([a-z]+)\b", after, re.I)
-        if following is not None and following.group(1).lower() not in STOPWORDS:
+        following = after.split(maxsplit=1)[0].lower() if after[:1].isspace() else ""
+        if following.isalpha() and following not in STOPWORDS:
             return True  # "reading front door findings", "Bury care leavers"
     return bool(_PLACE_AFTER.match(after) or (_PLACE_BEFORE.search(before) and _ENDS.match(after)))
 
