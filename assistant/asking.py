@@ -330,6 +330,8 @@ class Asking:
         if streaming is None:
             if history and getattr(self.answerer, "uses_history", False):
                 drafted = self.answerer.answer(question, p.chunks, history)  # type: ignore[call-arg]
+            elif getattr(self.answerer, "reads_intent", False):
+                drafted = self.answerer.answer(question, p.chunks, intent=p.und.intent)  # type: ignore[call-arg]
             else:
                 drafted = self.answerer.answer(question, p.chunks)
             yield drafted.text

@@ -10,17 +10,12 @@ follow it (continuing into the next retrieved passage of the same document), and
 chosen units next to each other are quoted as one span. Every quote is an exact
 substring of its passage and is cited; the answer stays within a word budget.
 
-The answer is refused when:
-
-- the best passage's retrieval score is low;
-- the question names a year and no retrieved passage comes from a document of that
-  time (the year or the next one) or states the year;
-- half or more of the question's key words (two at least; the authority's name, the
-  year, generic question words and abbreviations set aside; misspellings and other
-  inflections allowed) occur in none of the retrieved passages;
-- the question asks about money (spend, budget, funding) and no passage states a sum,
-  or asks who someone is and no passage states a personal name;
-- no unit holds enough of the question's topic.
+The answer is refused when the best passage's retrieval score is low; the question
+names a year and no passage is of that time (the year or the next) or states it; half
+or more of its key words (two at least; names, years, generic words and abbreviations
+aside; slips and inflections allowed) are in no passage; it asks about money, who
+someone is or (in so many words) a quantity, and no passage states a sum, no passage a
+personal name or no quote a figure; or no unit holds enough of its topic.
 """
 
 from __future__ import annotations
@@ -50,6 +45,7 @@ from assistant.answering.intent import (
     has_money,
     has_person,
     is_grade_unit,
+    states_quantity,
     years_in,
 )
 from assistant.answering.phrases import question_phrases, said_otherwise
@@ -151,14 +147,22 @@ class ExtractiveAnswerer:
         self.library_terms = library_terms
         self.glossary = glossary
 
-    def answer(self, question: str, chunks: list[StoredChunk]) -> Drafted:
-        """Answer ``question`` from ``chunks`` (best first), or refuse."""
+    reads_intent = True  # the asker passes the question's understood intent
+
+    def answer(
+        self, question: str, chunks: list[StoredChunk], intent: str | None = None
+    ) -> Drafted:
+        """Answer ``question`` from ``chunks`` (best first), or refuse.
+
+        ``intent``: the question's understood intent, when the asker has it ("number":
+        the answer must quote a quantity, whatever the wording).
+        """
         years = years_in(question)
         if years:
             chunks = [c for c in chunks if fits_years(c, years)]
             if not chunks:
                 return self._refuse(question)
-        q, units, candidates, features, missing = self._read(question, chunks)
+        q, units, candidates, features, missing = self._read(question, chunks, intent)
         if self.refusal_model is not None:
             if not candidates or not self.refusal_model.answers(features):
                 return self._refuse(question)
@@ -176,6 +180,10 @@ class ExtractiveAnswerer:
             quotes = named(quotes, units)
             if not any(has_person(quote.text) for quote in quotes):
                 return self._refuse(question)  # a name was asked for and none is quoted
+        # a quantity asked for in so many words and none quoted (the understood intent
+        # alone, a guess, only brings the sentences with figures forward)
+        if asks_for_number(question) and not any(states_quantity(x.text) for x in quotes):
+            return self._refuse(question)
         text, citations = cited(quotes, self.prompts.render("lead"))
         return Drafted(text=text, citations=citations, refused=False)
 
@@ -187,7 +195,7 @@ class ExtractiveAnswerer:
         return self._read(question, chunks)[3]
 
     def _read(
-        self, question: str, chunks: list[StoredChunk]
+        self, question: str, chunks: list[StoredChunk], intent: str | None = None
     ) -> tuple[_Question, dict[int, list[Unit]], list[_Candidate], dict[str, float], list[str]]:
         """The question's intent and topic, the passages' units and candidates, the signals.
 
@@ -197,7 +205,7 @@ class ExtractiveAnswerer:
             question,
             tuple(topic_terms(question, chunks)) if chunks else (),
             asks_for_grades(question),
-            asks_for_number(question),
+            asks_for_number(question) or intent == "number",
             asks_for_list(question),
             frozenset(years_in(question)),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS
+from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, INTENT_PATTERNS
 
 _GRADE_QUESTION = re.compile(
     r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|scored?|scores|"
@@ -33,11 +33,6 @@ def is_grade_unit(text: str) -> bool:
     return bool(_GRADE_UNIT.search(text.strip()))
 
 
-_NUMBER_QUESTION = re.compile(
-    r"\b(how (?:many|much|often|long)|number of|percentage|per ?cent|proportion|rate of|"
-    r"what (?:share|fraction))\b",
-    re.IGNORECASE,
-)
 # A figure: digits with thousands separators, decimals or a per cent sign, or a plain
 # number that is neither a paragraph number at the start of a line nor a year.
 _FIGURE = re.compile(
@@ -46,18 +41,31 @@ _FIGURE = re.compile(
     r"(?![\w])",
     re.IGNORECASE,
 )
+# A quantity in words ("nineteen per cent", "half of them", "seen twice").
+_NUMBER_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred|thousand|million|half|third|quarter|dozen|"
+    r"once|twice)\b",
+    re.IGNORECASE,
+)
 # Indent within the line only: "^\s*" rescanned a run of blank lines from each of them.
 _PARAGRAPH_NUMBER = re.compile(r"^[^\S\n]*\d+(?:\.\d+)*[.)]\s", re.MULTILINE)
 
 
 def asks_for_number(question: str) -> bool:
     """True when the question asks for a count, amount, rate or percentage."""
-    return bool(_NUMBER_QUESTION.search(question))
+    return bool(INTENT_PATTERNS["number"].search(question))
 
 
 def has_figure(text: str) -> bool:
     """True when the text states a figure other than a year or a paragraph number."""
     return bool(_FIGURE.search(_PARAGRAPH_NUMBER.sub(" ", text)))
+
+
+def states_quantity(text: str) -> bool:
+    """True when the text states a figure (see :func:`has_figure`) or a number in words."""
+    return has_figure(text) or bool(_NUMBER_WORD.search(text))
 
 
 _LIST_QUESTION = re.compile(

@@ -233,3 +233,21 @@ def test_a_long_pathological_follow_up_is_rewritten_by_the_rules(empty_assistant
             rewritten = rules.rewrite(question, previous)
         assert rewritten.startswith("Their care leavers"), filler
         assert " in Kent" in rewritten, filler
+
+
+def test_the_answerer_is_given_the_understood_intent(library):
+    # the offline answerer reads the intent ("number": the sentences with figures first)
+    real = library.answerer
+    seen = []
+
+    class Spy:
+        mode, model, prompt_name, reads_intent = real.mode, real.model, real.prompt_name, True
+
+        def answer(self, question, chunks, intent=None):
+            seen.append(intent)
+            return real.answer(question, chunks, intent=intent)
+
+    library.answerer = Spy()
+    answer = library.ask("how many looked after children were there in Norfolk")
+    assert seen == ["number"]
+    assert "1,088" in answer.text

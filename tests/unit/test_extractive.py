@@ -601,6 +601,29 @@ def test_an_abbreviation_the_passages_only_spell_out_is_answered_by_the_spelt_ou
     assert "letters to parents" in drafted.citations[0].quote
 
 
+def test_a_quantity_asked_for_and_stated_nowhere_is_refused(answerer):
+    words = [chunk("Care leavers are supported into university and the offer is strong.")]
+    assert answerer.answer("what percentage of care leavers go to university", words).refused
+    stated = [chunk("Nineteen per cent of care leavers have entered university this year.")]
+    drafted = answerer.answer("what percentage of care leavers go to university", stated)
+    assert not drafted.refused and "Nineteen per cent" in drafted.citations[0].quote
+
+
+def test_a_question_understood_as_a_number_prefers_the_figure_without_refusing_for_it(answerer):
+    chunks = [
+        chunk("Social worker caseloads in the service are manageable and supervision is good."),
+        chunk("Average social worker caseloads are 17 children in the assessment teams.", rank=1),
+    ]
+    question = "average social worker caseloads in the service"
+    plain = answerer.answer(question, chunks)
+    assert plain.citations[0].quote.startswith("Social worker caseloads in the service")
+    drafted = answerer.answer(question, chunks, intent="number")
+    assert drafted.citations[0].quote.startswith("Average social worker caseloads are 17")
+    # no wording asks for a quantity: the understood intent alone refuses nothing
+    no_figure = [chunk("Social worker caseloads in the service are manageable.")]
+    assert not answerer.answer(question, no_figure, intent="number").refused
+
+
 def test_a_report_of_another_year_is_quoted_only_where_it_states_the_year_asked(answerer):
     later = chunk(
         "Services are judged good now, and leaders are strong.\nSince the last inspection in 2022, "
