@@ -10,7 +10,7 @@ import re
 from assistant.answering.intent import years_in
 from assistant.answering.text_units import stem, terms
 from core.dates import called_years, year_in_file_name
-from core.vocabulary import QUESTION_WORDS, VERDICT_WORDS
+from core.vocabulary import QUANTITY_WORDS, QUESTION_WORDS, VERDICT_WORDS
 from vectorstore.store import StoredChunk
 
 # Words that place a question (which inspection, which report) rather than say what it asks.
@@ -36,6 +36,8 @@ _SUBJECT = frozenset("children services service council councils authority autho
 FRAMING = frozenset(t for w in QUESTION_WORDS - _SUBJECT for t in terms(w))
 # Words asking how good something is ("issues", "findings", "effective"): not a topic.
 VERDICT = frozenset(t for w in VERDICT_WORDS for t in terms(w))
+# Words asking for a quantity ("count", "number", "percentage"): a figure answers them.
+QUANTITY = frozenset(t for w in QUANTITY_WORDS for t in terms(w))
 # Report furniture that matches a question's place and date but answers nothing: cover
 # lines, and the publisher's back page (what Ofsted is, how to get or reuse the report).
 _FURNITURE = re.compile(
@@ -123,6 +125,7 @@ def topic_terms(question: str, chunks: list[StoredChunk]) -> list[str]:
         if t not in LOCATING
         and t not in FRAMING
         and t not in VERDICT
+        and t not in QUANTITY
         and t not in names
         and not re.fullmatch(r"\d{4}", t)
     ]

@@ -212,10 +212,8 @@ def test_follow_on_off_quotes_only_the_matching_sentence():
 
 def test_number_questions_prefer_the_unit_with_a_figure(answerer):
     chunks = [
-        chunk(
-            "Care leavers are well supported by advisers in education.\n"
-            "Overall, 64% of care leavers were in education.",
-        )
+        chunk("Care leavers are well supported by advisers in education."),
+        chunk("Overall, 64% of care leavers were in education.", rank=1),
     ]
     question = "What percentage of care leavers were in education?"
     drafted = answerer.answer(question, chunks)
@@ -607,6 +605,15 @@ def test_a_quantity_asked_for_and_stated_nowhere_is_refused(answerer):
     stated = [chunk("Nineteen per cent of care leavers have entered university this year.")]
     drafted = answerer.answer("what percentage of care leavers go to university", stated)
     assert not drafted.refused and "Nineteen per cent" in drafted.citations[0].quote
+
+
+def test_words_asking_for_a_quantity_are_no_key_word_a_passage_must_hold(answerer):
+    from assistant.answering.coverage import topic_terms
+
+    assert topic_terms("number of family hubs count percentage", []) == ["family", "hub"]
+    stated = [chunk("Leaders have opened 12 family hubs across the borough.")]
+    drafted = answerer.answer("number of family hubs, count", stated)
+    assert not drafted.refused and "12 family hubs" in drafted.citations[0].quote
 
 
 def test_a_question_understood_as_a_number_prefers_the_figure_without_refusing_for_it(answerer):
