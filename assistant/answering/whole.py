@@ -103,6 +103,10 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
+# "who"/"when" of the inspection itself, in words the patterns above do not know
+# ("co. durham ILACS - when and who", "who was in charge of the 2023 inspection")
+_OF_THE_INSPECTION = re.compile(r"\b(?:ilacs|inspections?|inspected|inspectors?|visit)\b", re.I)
+_WHO, _WHEN = re.compile(r"\bwho\b", re.I), re.compile(r"\bwhen\b", re.I)
 
 
 class WholeReportAnswerer:
@@ -246,6 +250,8 @@ class WholeReportAnswerer:
         if facts is None:
             return None
         wanted = [key for key, pattern in _ASKS_FRONT.items() if pattern.search(question)]
+        if not wanted and _OF_THE_INSPECTION.search(question):
+            wanted = [k for k, p in (("lead", _WHO), ("dates", _WHEN)) if p.search(question)]
         if "lead" in wanted:
             wanted.append("inspectors")
         if not wanted:

@@ -243,8 +243,18 @@ def test_who_led_the_inspection_comes_from_the_front_matter(sample_assistant):
         ("norfolk 2013 LAC inspection - reporting inspector", ["Gary Lamb"]),
         ("when was bromley's 2011 APA outcome published", ["8 November 2011"]),
         ("when did ofsted publish the outstanding 2009 report", ["August 2010"]),
+        # "who" and "when" of the inspection in words no field pattern knows
+        ("kent ILACS - when and who", ["Margaret Burke", "9 to 20 May 2022"]),
+        ("who was in charge of the kent 2022 inspection", ["Margaret Burke"]),
     ],
-    ids=["paper-cover", "reporting-inspector", "published-by-on", "published-label"],
+    ids=[
+        "paper-cover",
+        "reporting-inspector",
+        "published-by-on",
+        "published-label",
+        "when-and-who",
+        "in-charge",
+    ],
 )
 def test_who_and_when_come_from_the_documents_own_front_matter(
     sample_assistant, question, expected
