@@ -59,6 +59,7 @@ from assistant.query import (
     recency_of,
 )
 from assistant.spelling import everyday_words
+from core.dates import full_years
 from core.vocabulary import (
     KIND_WORDS,
     LOWERCASE_AMBIGUOUS,
@@ -232,7 +233,7 @@ class QuestionReader:
         # the question itself (for retrieval and the answer) keeps the user's case
         analysis = self._analyzer.analyze(self._capitalise_unknown(normalised))
         refs = self._refs(question, analysis, extra)
-        years = extract_years(question)
+        years = extract_years(normalised)  # "july 24" written in full
         named = {w for r in refs for w in (*terms(r.name), *terms(r.typed))}
         phrases = [p for p in self._analyzer.phrases(normalised) if len(p.split()) > 1]
         topic, subject = topic_and_subject(analysis.expanded, normalised, named, phrases)
@@ -261,10 +262,11 @@ class QuestionReader:
 
         Words staff type that reports do not use ("kids", "yrs") are written as the
         reports write them (``core.vocabulary.EVERYDAY_WORDS``), so that retrieval and the
-        answer's coverage check look for the report's word. Returns the new text and, by
+        answer's coverage check look for the report's word, and two-digit years in full
+        ("ofsted july 24": ``core.dates.full_years``). Returns the new text and, by
         canonical name, how each replaced form was read.
         """
-        question = everyday_words(question)
+        question = full_years(everyday_words(question))
         forms, pattern = self._ready()
         if pattern is None or self._authorities is None:
             return question, {}

@@ -110,3 +110,25 @@ def called_years(dates: Iterable[str | None], named: int | None = None) -> set[i
     """
     out = {int(d[:4]) for d in dates if d and d[:4].isdigit()}
     return out | {named} if named else out
+
+
+_SHORT_YEAR = re.compile(
+    rf"(?<![\w'’])((?:{'|'.join(MONTHS)})\.?\s+|(?:ofsted|ilacs|inspection|report|visit)\s+|['’])"
+    r"(\d\d)(?![\w%'’:./-])(?!\s*,?\s*(?:19|20)\d\d)",
+    re.I,
+)
+
+
+def full_years(text: str) -> str:
+    """Two-digit years as staff type them written in full: "july 24", "ofsted 23", "'23".
+
+    Only after a month, a word naming the inspection, or an apostrophe, and only 05–29
+    ("may 25" is 2025; "june 16 2024" is a day; "aged 16" is no year).
+    """
+
+    def full(m: re.Match[str]) -> str:
+        yy = int(m.group(2))
+        before = "" if m.group(1) in "'’" else m.group(1)
+        return f"{before}20{m.group(2)}" if 5 <= yy <= 29 else m.group()
+
+    return _SHORT_YEAR.sub(full, text)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.dates import date_range, dates_label, document_dates, readable_date
+from core.dates import date_range, dates_label, document_dates, full_years, readable_date
 from core.documents import DocumentMeta
 
 
@@ -59,3 +59,21 @@ def test_dates_label(dates, label):
 def test_document_dates_reads_the_metadata():
     meta = DocumentMeta(inspected_from="2022-05-09", inspected="2022-05-20", published="2022-07-05")
     assert document_dates(meta) == "inspected 9–20 May 2022 · published 5 July 2022"
+
+
+@pytest.mark.parametrize(
+    "typed, full",
+    [
+        ("cornwall EH ofsted july 24", "cornwall EH ofsted july 2024"),
+        ("liverpool - ofsted 23", "liverpool - ofsted 2023"),
+        ("walsall caseloads sept 23", "walsall caseloads sept 2023"),
+        ("kent '22 report", "kent 2022 report"),
+        # a day before a year, an age, a range, a year in full, out of range: left alone
+        ("visit on june 16 2024", "visit on june 16 2024"),
+        ("homeless 16/17s aged 16", "homeless 16/17s aged 16"),
+        ("kent 2022/23 ilacs 2023", "kent 2022/23 ilacs 2023"),
+        ("report 3 of may 31", "report 3 of may 31"),
+    ],
+)
+def test_two_digit_years_as_staff_type_them_are_written_in_full(typed, full):
+    assert full_years(typed) == full

@@ -355,3 +355,8 @@ def test_words_asking_for_a_quantity_are_not_the_subject(reader):
     und = reader.read("bolton family hubs count and percentage")
     assert und.intent == "number"
     assert set(und.subject) == {"family", "hub"}
+
+
+def test_a_two_digit_year_after_a_month_is_the_year(reader):
+    und = reader.read("cornwall early help ofsted july 24")
+    assert und.years == (2024,) and "july 2024" in und.normalised
