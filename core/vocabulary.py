@@ -166,7 +166,8 @@ _DEFINITION = (
 
 QUANTITY_WORDS = tuple(
     """number numbers count counts total totals figure figures percentage percentages
-    proportion proportions statistic statistics stats amount amounts quantity""".split()
+    proportion proportions statistic statistics stats amount amounts quantity average
+    averages median""".split()
 )
 """Words that ask for a quantity ("wigan family hubs count"): a number question's framing,
 not its subject ("a number of" is no question of quantity)."""

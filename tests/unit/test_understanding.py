@@ -150,6 +150,7 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ("bolton family hubs count", 1, "number"),
         ("CP plan numbers in salford 2023", 1, "number"),
         ("total of children missing education in kent", 1, "number"),
+        ("average SW caseload in bolton", 1, "number"),
         ("what did ofsted say about a number of concerns in kent", 1, "finding"),
     ],
 )
