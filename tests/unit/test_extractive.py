@@ -619,13 +619,13 @@ def test_words_asking_for_a_quantity_are_no_key_word_a_passage_must_hold(answere
 def test_a_question_understood_as_a_number_prefers_the_figure_without_refusing_for_it(answerer):
     chunks = [
         chunk("Social worker caseloads in the service are manageable and supervision is good."),
-        chunk("Average social worker caseloads are 17 children in the assessment teams.", rank=1),
+        chunk("Social worker caseloads in the service are 17 children.", rank=1),
     ]
-    question = "average social worker caseloads in the service"
+    question = "social worker caseloads in the service"
     plain = answerer.answer(question, chunks)
-    assert plain.citations[0].quote.startswith("Social worker caseloads in the service")
+    assert plain.citations[0].quote.startswith("Social worker caseloads in the service are man")
     drafted = answerer.answer(question, chunks, intent="number")
-    assert drafted.citations[0].quote.startswith("Average social worker caseloads are 17")
+    assert drafted.citations[0].quote == "Social worker caseloads in the service are 17 children."
     # no wording asks for a quantity: the understood intent alone refuses nothing
     no_figure = [chunk("Social worker caseloads in the service are manageable.")]
     assert not answerer.answer(question, no_figure, intent="number").refused
