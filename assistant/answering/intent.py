@@ -41,12 +41,14 @@ _FIGURE = re.compile(
     r"(?![\w])",
     re.IGNORECASE,
 )
-# A quantity in words ("nineteen per cent", "half of them", "seen twice").
+# A quantity in words ("nineteen per cent", "half of them", "seen twice", "met monthly",
+# "within a week").
 _NUMBER_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
     r"sixty|seventy|eighty|ninety|hundred|thousand|million|half|third|quarter|dozen|"
-    r"once|twice)\b",
+    r"once|twice|daily|weekly|fortnightly|monthly|quarterly|annually|yearly|"
+    r"(?:every|each|a|an|per) (?:day|week|fortnight|month|quarter|year|term))\b",
     re.IGNORECASE,
 )
 # Indent within the line only: "^\s*" rescanned a run of blank lines from each of them.

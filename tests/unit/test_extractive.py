@@ -605,6 +605,11 @@ def test_a_quantity_asked_for_and_stated_nowhere_is_refused(answerer):
     stated = [chunk("Nineteen per cent of care leavers have entered university this year.")]
     drafted = answerer.answer("what percentage of care leavers go to university", stated)
     assert not drafted.refused and "Nineteen per cent" in drafted.citations[0].quote
+    # a frequency answers "how often" ("met monthly"), a period "how long" ("within a week")
+    often = [chunk("The kinship carers' forum met monthly with the service manager.")]
+    assert not answerer.answer("how often did the kinship carers' forum meet", often).refused
+    week = [chunk("Kinship carers are visited within a week of the child arriving.")]
+    assert not answerer.answer("how long before kinship carers are visited", week).refused
 
 
 def test_words_asking_for_a_quantity_are_no_key_word_a_passage_must_hold(answerer):
