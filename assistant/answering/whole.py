@@ -256,6 +256,9 @@ class WholeReportAnswerer:
             wanted.append("inspectors")
         if not wanted:
             return None
+        asked = set(wanted)
+        if "lead" in asked:  # which inspection it was: its dates, after what was asked
+            wanted.append("dates")
         out = _Writer(facts)
         out.line(f"{_label(facts)}:")
         text = facts.doc.text
@@ -274,7 +277,7 @@ class WholeReportAnswerer:
                 if where is not None and where.quote not in {c.quote for c in out.citations}:
                     out.cited(f"- {where.text}", where)
                     seen.add(key)
-        return out.drafted() if out.citations else None
+        return out.drafted() if seen & asked else None  # the dates alone answer no "who"
 
 
 # How a definition is asked, not what about ("what does X mean", "X - what is it")

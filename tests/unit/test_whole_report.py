@@ -42,3 +42,27 @@ def test_the_reasons_come_from_the_section_not_the_list_of_judgements():
 def test_another_judgements_section_is_found_the_same_way():
     drafted = _answerer(SIF).reasons("d1", ["looked after", "permanence"])
     assert drafted is not None and "best interests" in drafted.text
+
+
+COVER = """Inspection of Quillshire local authority children's services
+Inspection dates: 2 to 6 June 2025
+Lead inspector: Ann Example, His Majesty's Inspector
+Judgement Grade
+Overall effectiveness Good
+"""
+
+
+def test_who_led_it_is_answered_with_the_inspection_it_was():
+    drafted = _answerer(COVER).front_matter("d1", "who was the lead inspector")
+    assert drafted is not None
+    assert [c.quote.split(":")[0] for c in drafted.citations] == [
+        "Lead inspector",
+        "Inspection dates",
+    ]
+
+
+def test_the_dates_alone_do_not_answer_who_led_it():
+    no_lead = COVER.replace("Lead inspector: Ann Example, His Majesty's Inspector\n", "")
+    assert _answerer(no_lead).front_matter("d1", "who was the lead inspector") is None
+    dates = _answerer(no_lead).front_matter("d1", "inspection dates")
+    assert dates is not None and "2 to 6 June 2025" in dates.text
