@@ -153,9 +153,8 @@ class Glossary:
         """
         out = []
         for key in self._match(_tokens(text)):
-            if not (abbreviations and key[0].startswith("=")) and (
-                key[0].startswith("=") or len(key) < 2
-            ):
+            typed_short = key[0].startswith("=")  # an abbreviation as typed ("PLO")
+            if (not abbreviations) if typed_short else len(key) < 2:
                 continue
             out.append((self._display[key], frozenset(self._related(key)) | {key}))
         return out

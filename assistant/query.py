@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.answering.text_units import STOPWORDS
+from assistant.authority_forms import load_short_forms
 from assistant.glossary import Glossary as Glossary
 from assistant.spelling import MIN_TYPO_LENGTH, _max_distance, _Neighbourhood
 from assistant.spelling import _distance as _distance
@@ -235,8 +236,6 @@ class QueryAnalyzer:
     def _listed_forms(self) -> frozenset[str]:
         """The listed short forms of places ("Yorks", "Notts"): typed on purpose, no slip."""
         if self._listed is None:
-            from assistant.authority_forms import load_short_forms
-
             self._listed = frozenset(short.lower() for _, short in load_short_forms())
         return self._listed
 

@@ -272,13 +272,9 @@ class ExtractiveAnswerer:
             elif term not in abbreviations and term not in GENERIC_QUESTION:
                 weights[term] = ordinary if term in library else unseen
         # a phrase of the question weighs as its words did, matched in any of its forms
-        found = (
-            frozenset().union(*(self.glossary.forms_in(c.text) for c in chunks))
-            if self.glossary is not None
-            else frozenset()
-        )
+        texts = [c.text for c in chunks]
         phrases = question_phrases(
-            self.glossary, q.text, weights, idf, spelt_out=(q.topic, found, ordinary)
+            self.glossary, q.text, weights, idf, spelt_out=(q.topic, texts, ordinary)
         )
         total = sum(weights.values()) + sum(p.weight for p in phrases) or 1.0
         out = []

@@ -35,25 +35,30 @@ def question_phrases(
     question: str,
     weights: dict[str, float],
     words: Iterable[str],
-    spelt_out: tuple[Collection[str], frozenset, float] = ((), frozenset(), 0.0),
+    spelt_out: tuple[Collection[str], Iterable[str], float] = ((), (), 0.0),
 ) -> list[Phrase]:
     """The question's phrases, their words taken out of ``weights`` (they count together).
 
     ``words``: the passages' terms, for inflections. An abbreviation typed ("PLO") is a
     phrase too, said in any of its forms ("public law outline"). ``spelt_out``: the
-    question's topic terms, the glossary forms the passages hold and a weight; a topic
-    abbreviation the passages never use but spell out weighs that.
+    question's topic terms, the passages' texts and a weight; a topic abbreviation the
+    passages never use but spell out weighs that (the texts are read for glossary forms
+    only when such an abbreviation is asked).
     """
     if glossary is None:
         return []
     vocabulary = set(words)
-    topic, found, weight_spelt = spelt_out
+    topic, texts, weight_spelt = spelt_out
+    found: frozenset | None = None
     out = []
     for phrase, forms in glossary.concepts(question, abbreviations=True):
         keys = frozenset(closest(t, vocabulary) or t for t in terms(phrase))
         weight = sum(weights.pop(k) for k in keys if k in weights)
-        if not weight and len(keys) == 1 and set(terms(phrase)) <= set(topic) and forms & found:
-            weight = weight_spelt  # an abbreviation the passages only spell out
+        if not weight and len(keys) == 1 and set(terms(phrase)) <= set(topic):
+            if found is None:
+                found = frozenset().union(*(glossary.forms_in(t) for t in texts))
+            if forms & found:
+                weight = weight_spelt  # an abbreviation the passages only spell out
         if weight:
             out.append(Phrase(forms, keys, weight))
     return out
