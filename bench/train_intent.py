@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.app import build_assistant
+from assistant.authority_forms import phrase_of
 from assistant.intent_model import IntentModel, default_path, fit
 from assistant.intents import (
     INTENTS,
@@ -51,7 +52,7 @@ def _held_out_authorities() -> frozenset[str]:
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
-    return frozenset(_key(a) for a in module.HELD_OUT)
+    return frozenset(phrase_of(a) for a in module.HELD_OUT)
 
 
 def read_rows(paths: list[str]) -> list[dict]:
@@ -66,21 +67,18 @@ def read_rows(paths: list[str]) -> list[dict]:
             row = json.loads(line)
             if row.get("split", "dev") != "dev":
                 raise SystemExit(f"{path}: a {row['split']} question; train on dev only")
-            if any(_key(a) in held for a in row.get("authorities") or ()):
+            if any(phrase_of(a) in held for a in row.get("authorities") or ()):
                 raise SystemExit(f"{path}: {row['id']} names a held-out authority; dev only")
             rows.append(row)
     return rows
-
-
-def _key(name: str) -> str:
-    return " ".join(name.casefold().replace("&", "and").split())
 
 
 def load(rows: list[dict], assistant, *, extra: bool = False) -> list[dict]:
     """One example per wording: its features, gold intent, rule intent and groups."""
     out = []
     for row in rows:
-        authority = _key((row.get("authorities") or ["(none)"])[0])
+        named = row.get("authorities") or ()
+        authority = phrase_of(named[0]) if named else "(none)"
         for question in [row["question"], *row.get("wordings", [])]:
             und = assistant.understand(question)
             patterns = classify_intent(und.corrected, len(und.authorities))
@@ -94,7 +92,7 @@ def load(rows: list[dict], assistant, *, extra: bool = False) -> list[dict]:
                     "rule": settle_intent(patterns, features, und, None),
                     "group": row["id"],
                     "authority": authority,
-                    "named": {_key(a) for a in row.get("authorities") or ()},
+                    "named": {phrase_of(a) for a in named},
                     "extra": extra,
                 }
             )
