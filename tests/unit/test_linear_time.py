@@ -16,6 +16,7 @@ from assistant.answering import intent
 from assistant.answering.checks import check_answer, figures, grades
 from assistant.answering.judgements import areas_named, asks_about_grades
 from assistant.intents import classify_intent
+from core.dates import full_years
 from ingest.clean import clean_text, markdown_heading
 from ingest.loader import load_document
 from ingest.markup import clean_inline
@@ -197,6 +198,14 @@ def test_question_functions_on_a_2000_character_question(filler):
     assert answers == [f(PLAIN) for f in QUESTION_FUNCTIONS]  # the filler changes nothing
 
 
+@pytest.mark.parametrize("filler", FILLERS)
+def test_two_digit_years_on_a_2000_character_question(filler):
+    q = "kent ofsted july 24 " + filler * 900 + " may 25 " + filler * 900 + " ofsted 23"
+    with no_hang():
+        written = full_years(q)
+    assert "july 2024" in written and "may 2025" in written and written.endswith("ofsted 2023")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("unit", [" ", ",", "1,", ".1", "  \n", "| ", "Mr ", "£"])
 def test_passage_functions_on_a_1_mb_line(unit):
@@ -205,6 +214,7 @@ def test_passage_functions_on_a_1_mb_line(unit):
         assert intent.has_figure(text)
         assert not intent.is_grade_unit(line(unit) + "overall effectiveness")
         assert intent.years_in(text + " in 2019") == {2019}
+        assert intent.states_quantity(line(unit) + " the forum met monthly")
 
 
 def test_grade_question_with_long_runs():
