@@ -222,6 +222,8 @@ class Asking:
                 neighbours,
                 ids,
                 force=und.intent in ("why", "grade") and bool(authorities),
+                # a "why" answer's grade line stands whatever else it asks
+                subject=und.table_subject if und.intent == "grade" else (),
             )
         if table is None and self.actions is not None:
             table = self.actions.answer(question, authorities)

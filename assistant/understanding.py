@@ -119,6 +119,12 @@ class Understood:
         """
         return any(t not in JUDGEMENT_STEMS for t in self.subject)
 
+    @property
+    def table_subject(self) -> tuple[str, ...]:
+        """The subject words beyond judgement areas and grades, as corrected."""
+        spelt = set(terms(self.corrected))
+        return tuple(t for t in self.subject if t not in JUDGEMENT_STEMS and t in spelt)
+
     def years_of(self, name: str) -> tuple[int, ...]:
         """The years meant for one of the authorities named.
 

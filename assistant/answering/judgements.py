@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.extractive import Drafted
+from assistant.answering.text_units import terms
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, GradeRow, StructuredData
@@ -117,6 +118,23 @@ def _of_the_time(row: GradeRow, years: set[int], months: set[int]) -> int:
     return score
 
 
+# words that name the whole service (every overall judgement is of it) or say when
+_FRAME_WORDS = frozenset(
+    t
+    for w in (
+        "social care services children's local authority council department ofsted "
+        "end start beginning early late middle recent recently current currently"
+    ).split()
+    for t in terms(w)
+)
+
+
+def _unheld(subject: Sequence[str], rows: Sequence[GradeRow]) -> bool:
+    """Whether a subject word is in none of the rows' judgement names, nor frames them."""
+    held = _FRAME_WORDS | {t for r in rows for t in terms(r.area_text)}
+    return any(t not in held for t in subject)
+
+
 def _when(row: GradeRow) -> str:
     """When a judgement was made, saying which date it is."""
     if row.inspection_end:
@@ -164,6 +182,7 @@ class JudgementAnswerer:
         doc_ids: Sequence[str] = (),
         *,
         force: bool = False,
+        subject: Sequence[str] = (),
     ) -> TableAnswer | None:
         """The table's answer, or None when the question is not for the table or it has none.
 
@@ -176,6 +195,11 @@ class JudgementAnswerer:
             doc_ids: when given, only these documents' judgements (the answer's scope).
             force: answer even when the wording does not ask for a grade (a "why"
                 question about a judgement).
+            subject: the question's subject words (``terms``); with no judgement area
+                named, a subject word that no judgement of the report holds means the
+                question asks of something the table does not state ("capacity to
+                improve" of a report whose table holds only overall effectiveness):
+                None, and the passages answer.
         """
         if not force and not asks_about_grades(question):
             return None
@@ -195,6 +219,8 @@ class JudgementAnswerer:
             return None
         of_report = [r for r in rows if r.doc_id == report]
         wanted = areas_named(question)
+        if not wanted and _unheld(subject, of_report):
+            return None
         levels = levels_named(question) if _WHICH_AT.search(question) else set()
         chosen = (
             [r for r in of_report if r.area in wanted or r.level in levels]
@@ -204,6 +230,8 @@ class JudgementAnswerer:
         if wanted and not chosen:  # judged together with another area
             also = {a for w in wanted for a in AREA_ALSO.get(w, ())}
             chosen = [r for r in of_report if r.area in also]
+        if not chosen and _unheld(subject, of_report):  # asked of more than the table holds
+            return None
         if not chosen:  # the report states no judgement of the kind asked about
             first = of_report[0]
             given = "; ".join(dict.fromkeys(r.area_text for r in of_report))

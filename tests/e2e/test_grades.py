@@ -311,3 +311,21 @@ def test_cases_text_shows_every_id_even_those_starting_with_a_letter(sample_data
     assert any(i[0].isalpha() for i in ids)  # "[d6b4…]" was read as a terminal markup tag
     text = grades_like(*args)
     assert [f"[{i}]" in text for i in ids] == [True] * len(ids)
+
+
+def test_a_grade_the_table_does_not_hold_is_quoted_from_the_report(sample_data_dir):
+    # the APA letter's table holds its three headline grades; "staying safe" is graded in
+    # a sentence of its own, which must answer (not the headline grades)
+    data = json.loads(
+        grades_like(
+            "ask",
+            "westminster apa 2006 - grade for staying safe?",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    assert data["answered_from"] != "judgements table"
+    assert not data["refused"]
+    assert "children's safety is good" in data["answer"]
+    assert all("westminster" in c["source"] for c in data["citations"])
