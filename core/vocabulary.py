@@ -172,6 +172,17 @@ QUANTITY_WORDS = tuple(
 """Words that ask for a quantity ("wigan family hubs count"): a number question's framing,
 not its subject ("a number of" is no question of quantity)."""
 
+
+# a quantity asked for in so many words ("how many", "the number of", "%"); a caseload
+# question ("were caseloads too high?") reads as a number question but may be answered
+# without a figure
+_QUANTITY_ASKED = (
+    r"\bhow (?:many|much|often|long)\b|(?<!\ba )\b(?:" + "|".join(QUANTITY_WORDS) + r")\b|"
+    r"\bper ?cent\b|%|\bwhat (?:share|fraction|ratio)\b|\brate of\b"
+)
+QUANTITY_ASKED = re.compile(_QUANTITY_ASKED, re.I)
+"""A question asking for a quantity in so many words."""
+
 INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     # "which councils were rated outstanding…": a list of authorities, not a comparison
     "which": re.compile(r"\bwhich (?:authorities|councils|las?|local authorities|areas)\b", re.I),
@@ -221,12 +232,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bpresented by\b|\bwritten by\b|\bsignator(?:y|ies)\b|\breporting inspector\b)",
         re.I,
     ),
-    "number": re.compile(
-        r"(\bhow (?:many|much|often|long)\b|(?<!\ba )\b(?:" + "|".join(QUANTITY_WORDS) + r")\b|"
-        r"\bper ?cent\b|%|\bwhat (?:share|fraction|ratio)\b|\brate of\b|"
-        r"\bcaseloads? (?:of|were|was|are|is)\b)",
-        re.I,
-    ),
+    "number": re.compile(rf"({_QUANTITY_ASKED}|\bcaseloads? (?:of|were|was|are|is)\b)", re.I),
     "grade": re.compile(
         r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|rate|scored?|"
         r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"

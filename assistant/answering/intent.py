@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, INTENT_PATTERNS
+from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, QUANTITY_ASKED
 
 _GRADE_QUESTION = re.compile(
     r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|scored?|scores|"
@@ -56,8 +56,8 @@ _PARAGRAPH_NUMBER = re.compile(r"^[^\S\n]*\d+(?:\.\d+)*[.)]\s", re.MULTILINE)
 
 
 def asks_for_number(question: str) -> bool:
-    """True when the question asks for a count, amount, rate or percentage."""
-    return bool(INTENT_PATTERNS["number"].search(question))
+    """True when the question asks for a count, amount, rate or percentage in so many words."""
+    return bool(QUANTITY_ASKED.search(question))
 
 
 def has_figure(text: str) -> bool:

@@ -657,3 +657,17 @@ def test_an_answer_quotes_up_to_four_passages_within_160_words():
     drafted = answerer.answer("do care leavers have personal advisers who visit", chunks)
     assert len(drafted.citations) == 4
     assert len(drafted.text.split()) <= 160
+
+
+def test_a_caseload_question_is_a_number_question_that_a_statement_may_answer(answerer):
+    from core.vocabulary import INTENT_PATTERNS
+
+    question = "did the report say caseloads were too high in the service?"
+    # read as a number question (its figure first, when there is one) ...
+    assert INTENT_PATTERNS["number"].search(question)
+    # ... but no quantity is asked in so many words: "too high" answers it
+    said = [chunk("Social worker caseloads in the service are too high in the duty team.")]
+    assert not answerer.answer(question, said, intent="number").refused
+    # "how many" still wants a figure
+    asked = "how many children does each social worker hold in the service?"
+    assert answerer.answer(asked, [chunk("Caseloads in the service are too high.")]).refused
