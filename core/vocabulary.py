@@ -191,7 +191,9 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(improvement plan|action plan|plan(?:'s)? (?:actions?|progress|status)|"
         r"on track|behind schedule|slipp(?:ed|ing)|overdue|completed?|been done|achieved|"
         r"timeframes?|timescales?|deadlines?|due (?:by|date)|lead officers?|"
-        r"who (?:is|was) (?:leading|responsible)|responsible for|progress (?:on|with|of|against)|"
+        r"who (?:is|was) (?:leading|responsible)|responsible for|"
+        # not the judgement "the experiences and progress of children in care"
+        r"(?<!experiences and )(?<!experience and )progress (?:on|with|of|against)|"
         r"rag status|status of)\b",
         re.I,
     ),

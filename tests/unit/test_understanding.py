@@ -152,6 +152,15 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ("total of children missing education in kent", 1, "number"),
         ("average SW caseload in bolton", 1, "number"),
         ("what did ofsted say about a number of concerns in kent", 1, "finding"),
+        # the judgement's own name ("the experiences and progress of …") asks for a grade,
+        # not for a plan's progress
+        (
+            "Liverpool's grade for the experiences and progress of children who need help",
+            1,
+            "grade",
+        ),
+        ("how did surrey do on the experiences and progress of children in care", 1, "grade"),
+        ("progress of the kent improvement plan", 1, "plan_status"),
     ],
 )
 def test_intent(question, n, intent):
