@@ -118,11 +118,14 @@ def _of_the_time(row: GradeRow, years: set[int], months: set[int]) -> int:
     return score
 
 
-# words that name the whole service (every overall judgement is of it) or say when
+# words that name the whole service (every overall judgement is of it), the inspection
+# (its framework) or when
 _FRAME_WORDS = frozenset(
     t
     for w in (
         "social care services children's local authority council department ofsted "
+        "single inspection framework sif ilacs jtai joint targeted area annual performance "
+        "assessment apa letter focused monitoring visit "
         "end start beginning early late middle recent recently current currently"
     ).split()
     for t in terms(w)
@@ -195,11 +198,11 @@ class JudgementAnswerer:
             doc_ids: when given, only these documents' judgements (the answer's scope).
             force: answer even when the wording does not ask for a grade (a "why"
                 question about a judgement).
-            subject: the question's subject words (``terms``); with no judgement area
-                named, a subject word that no judgement of the report holds means the
-                question asks of something the table does not state ("capacity to
-                improve" of a report whose table holds only overall effectiveness):
-                None, and the passages answer.
+            subject: the question's subject words (``terms``); when the report has no
+                judgement of the area named and a subject word is in none of its
+                judgements, the question asks of something the table does not state
+                ("capacity to improve" in "the looked after children inspection"): None,
+                and the passages answer (not "no judgement of that kind").
         """
         if not force and not asks_about_grades(question):
             return None
@@ -219,8 +222,6 @@ class JudgementAnswerer:
             return None
         of_report = [r for r in rows if r.doc_id == report]
         wanted = areas_named(question)
-        if not wanted and _unheld(subject, of_report):
-            return None
         levels = levels_named(question) if _WHICH_AT.search(question) else set()
         chosen = (
             [r for r in of_report if r.area in wanted or r.level in levels]

@@ -314,12 +314,13 @@ def test_cases_text_shows_every_id_even_those_starting_with_a_letter(sample_data
 
 
 def test_a_grade_the_table_does_not_hold_is_quoted_from_the_report(sample_data_dir):
-    # the APA letter's table holds its three headline grades; "staying safe" is graded in
-    # a sentence of its own, which must answer (not the headline grades)
+    # Norfolk's 2013 looked-after children inspection: its table holds the overall
+    # judgement; its capacity to improve is graded in lines of its own, which must
+    # answer (not "gives no judgement of that kind")
     data = json.loads(
         grades_like(
             "ask",
-            "westminster apa 2006 - grade for staying safe?",
+            "norfolk 2013 looked after children inspection: capacity to improve grade?",
             "--json",
             "--data-dir",
             str(sample_data_dir),
@@ -327,5 +328,5 @@ def test_a_grade_the_table_does_not_hold_is_quoted_from_the_report(sample_data_d
     )
     assert data["answered_from"] != "judgements table"
     assert not data["refused"]
-    assert "children's safety is good" in data["answer"]
-    assert all("westminster" in c["source"] for c in data["citations"])
+    assert "Capacity to improve Grade 4 (inadequate)" in data["answer"]
+    assert all("norfolk" in c["source"] for c in data["citations"])
