@@ -65,8 +65,26 @@ def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(_PARAGRAPH_NUMBER.sub(" ", text)))
 
 
+# Numbers that count nothing: ages ("aged 16", "16- and 17-year-olds", "the age of 21"),
+# key stages, numbered labels ("Enabler 2", "outcome 3", "Table 1") and a digit inside a
+# name ("Cool 2 Care").
+_NOT_QUANTITY = re.compile(
+    r"\b(?:aged?|age of|post-?)\s?\d+\b|"
+    r"\b\d+[-–]?(?:\s*(?:and|to|or|-|–)\s*\d+)?[- ]years?[- ]olds?\b|"
+    r"\b\d+ years of age\b|\bthey are \d+\b|\bkey stages? \d+(?:\s*(?:and|to|-|–)\s*\d+)?|"
+    r"\b(?:enabler|outcome|table|figure|chart|grade|level|stage|phase|tier|section|paragraph|"
+    r"page|appendix|annex|recommendation|priority|objective|standard|regulation|chapter|part|"
+    r"step|year|key stage) \d+\b|\b[A-Z][a-z]+ \d [A-Z][a-z]+\b",
+    re.IGNORECASE,
+)
+
+
 def states_quantity(text: str) -> bool:
-    """True when the text states a figure (see :func:`has_figure`) or a number in words."""
+    """True when the text states a figure (see :func:`has_figure`) or a number in words.
+
+    Ages, key stages and numbered labels are no quantity of anything (``_NOT_QUANTITY``).
+    """
+    text = _NOT_QUANTITY.sub(" ", text)
     return has_figure(text) or bool(_NUMBER_WORD.search(text))
 
 

@@ -671,3 +671,23 @@ def test_a_caseload_question_is_a_number_question_that_a_statement_may_answer(an
     # "how many" still wants a figure
     asked = "how many children does each social worker hold in the service?"
     assert answerer.answer(asked, [chunk("Caseloads in the service are too high.")]).refused
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Some children aged 16 who are subject to an order are not offered a service.",
+        "The response to 16- and 17-year-olds who are homeless has improved.",
+        "Attainment at Key Stages 1 and 2 is above statistical neighbours.",
+        "Leaders know where practice is weaker (Enabler 2, National Framework).",
+        "The partnership with Cool 2 Care has created work placements.",
+    ],
+)
+def test_an_age_a_key_stage_or_a_label_is_no_quantity_asked_for(answerer, quote):
+    from assistant.answering.intent import states_quantity
+
+    assert not states_quantity(quote)
+    assert answerer.answer("how many children are in care in the borough", [chunk(quote)]).refused
+    # a count beside them answers
+    counted = chunk(quote + " There are 412 children in care in the borough.")
+    assert not answerer.answer("how many children are in care in the borough", [counted]).refused

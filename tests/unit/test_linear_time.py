@@ -217,6 +217,15 @@ def test_passage_functions_on_a_1_mb_line(unit):
         assert intent.states_quantity(line(unit) + " the forum met monthly")
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", [" ", "1 ", "16-", "16- and ", "aged ", "Key ", "Cool ", "A 1 "])
+def test_numbers_that_count_nothing_on_a_1_mb_line(unit):
+    # the ages, key stages and labels blanked before a quantity is looked for
+    with no_hang():
+        assert not intent.states_quantity(line(unit).replace("1", "x") + " aged 16")
+        assert intent.states_quantity(line(unit) + " 34 children attend")
+
+
 def test_grade_question_with_long_runs():
     q = ("Was Kent" + line(" ", 900) + "good for" + line(" ", 900) + "x")[:1999] + "?"
     with no_hang():
