@@ -120,7 +120,7 @@ def _of_the_time(row: GradeRow, years: set[int], months: set[int]) -> int:
 
 # words that name the whole service (every overall judgement is of it), the inspection
 # (its framework) or when
-_FRAME_WORDS = frozenset(
+FRAME_WORDS = frozenset(
     t
     for w in (
         "social care services children's local authority council department ofsted "
@@ -134,7 +134,7 @@ _FRAME_WORDS = frozenset(
 
 def _unheld(subject: Sequence[str], rows: Sequence[GradeRow]) -> bool:
     """Whether a subject word is in none of the rows' judgement names, nor frames them."""
-    held = _FRAME_WORDS | {t for r in rows for t in terms(r.area_text)}
+    held = FRAME_WORDS | {t for r in rows for t in terms(r.area_text)}
     return any(t not in held for t in subject)
 
 

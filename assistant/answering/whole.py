@@ -35,7 +35,12 @@ from assistant.drafting.extract import (
 )
 from assistant.models import Citation
 from core.documents import ParsedDocument
+from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS
 from ingest.authorities import AuthorityIndex
+
+# a grade stated just after a heading ("Grade 4 (inadequate)", "… in this area is good")
+_GRADE_STATED = re.compile(rf"\b(?:{GRADE_WORDS}|{APA_GRADE_WORDS}|grade [1-4])\b", re.I)
+_GRADE_REACH = 300
 
 _CACHE_SIZE = 32
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘'\"“(])")
@@ -189,6 +194,28 @@ class WholeReportAnswerer:
             return False
         own = [j for j in facts.judgements if j.authority is None and j.area == area]
         return not own or own[0].level >= 3
+
+    def grades_under_heading(self, doc_id: str, words: Sequence[str], question: str) -> bool:
+        """Whether a heading of the report names ``words`` (terms) and a grade follows it.
+
+        "Capacity to improve" then "Grade 4 (inadequate)"; "Staying safe" then "… is
+        good": a judgement the report states under a heading of its own. The words must
+        all be in the heading, and the ``question`` hold at least half of its words.
+        """
+        facts = self.facts(doc_id)
+        wanted = set(words)
+        if facts is None or not wanted:
+            return False
+        asked = set(terms(question))
+        text = facts.doc.text
+        for start, heading in facts.headings:
+            named = set(terms(heading))
+            if not wanted <= named or 2 * len(named & asked) < len(named):
+                continue
+            after = text[start + len(heading) : start + len(heading) + _GRADE_REACH]
+            if _GRADE_STATED.search(after):
+                return True
+        return False
 
     def reasons(self, doc_id: str, area_words: Sequence[str]) -> Drafted | None:
         """The opening paragraphs of the section that gives the judgement on ``area_words``.

@@ -330,3 +330,27 @@ def test_a_grade_the_table_does_not_hold_is_quoted_from_the_report(sample_data_d
     assert not data["refused"]
     assert "Capacity to improve Grade 4 (inadequate)" in data["answer"]
     assert all("norfolk" in c["source"] for c in data["citations"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["westminster apa 2006 - grade for staying safe?", "how did westminster do on staying safe"],
+)
+def test_a_grade_stated_under_a_heading_the_table_lacks_is_quoted(sample_data_dir, question):
+    # the APA letter's table holds its three headline grades; "Staying safe" is graded
+    # under a heading of its own, which must answer (not the headline grades)
+    data = json.loads(grades_like("ask", question, "--json", "--data-dir", str(sample_data_dir)))
+    assert data["answered_from"] != "judgements table"
+    assert "children's safety is good" in data["answer"]
+    assert all("westminster" in c["source"] for c in data["citations"])
+    # a grade the table holds is still the table's
+    held = json.loads(
+        grades_like(
+            "ask",
+            "westminster 2006 apa overall grade",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    assert held["answered_from"] == "judgements table"

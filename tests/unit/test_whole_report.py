@@ -66,3 +66,28 @@ def test_the_dates_alone_do_not_answer_who_led_it():
     assert _answerer(no_lead).front_matter("d1", "who was the lead inspector") is None
     dates = _answerer(no_lead).front_matter("d1", "inspection dates")
     assert dates is not None and "2 to 6 June 2025" in dates.text
+
+
+# An older looked-after children inspection: each judgement a heading, its grade under it.
+LAC = """Inspection of looked after children services
+Quillshire County Council
+Overall effectiveness of services for looked after children and young people
+Grade 3 (adequate)
+Most children are safe and their needs are met.
+Capacity to improve
+Grade 2 (good)
+Leaders know their service well and have a clear plan.
+Areas for improvement
+Ensure that all children have a care plan that is up to date.
+"""
+
+
+def test_a_judgement_stated_under_its_own_heading_is_found():
+    whole = _answerer(LAC)
+    subject = ["capacity"]
+    assert whole.grades_under_heading("d1", subject, "quillshire 2013 capacity to improve grade")
+    # a heading with no grade after it, or words no heading holds: the table's answer stands
+    assert not whole.grades_under_heading("d1", ["area"], "quillshire areas for improvement")
+    assert not whole.grades_under_heading("d1", ["official"], "quillshire official grade")
+    # the question must hold most of the heading's words, not one word of a long one
+    assert not whole.grades_under_heading("d1", ["young"], "quillshire young people grade")
