@@ -91,6 +91,11 @@ class _Candidate:
     score: float
 
 
+# intents no judgement-table row answers ("did ofsted say anything about staff leaving":
+# not "care leavers Good")
+_NOT_GRADED = frozenset({"finding", "number", "other", "who_when", "plan_status"})
+
+
 @dataclass(frozen=True)
 class _Question:
     text: str
@@ -99,6 +104,8 @@ class _Question:
     numbers: bool
     lists: bool
     years: frozenset[int] = frozenset()
+    # a finding, figure, definition or date is never a judgement-table row
+    no_rows: bool = False
 
 
 class ExtractiveAnswerer:
@@ -208,6 +215,7 @@ class ExtractiveAnswerer:
             asks_for_number(question) or intent == "number",
             asks_for_list(question),
             frozenset(years_in(question)),
+            intent in _NOT_GRADED and not asks_for_grades(question),
         )
         units = {id(c): split_units(c.text) for c in chunks}
         candidates = self._candidates(q, chunks, units) if q.topic else []
@@ -290,6 +298,8 @@ class ExtractiveAnswerer:
             of_time = not q.years or of_the_time(chunk, set(q.years))
             for index, unit in enumerate(chunk_units):
                 if is_furniture(unit.text) or " ".join(unit.text.lower().split()) == title:
+                    continue
+                if q.no_rows and is_grade_row(unit.text):
                     continue
                 if not of_time and not any(str(y) in unit.text for y in q.years):
                     continue

@@ -691,3 +691,16 @@ def test_an_age_a_key_stage_or_a_label_is_no_quantity_asked_for(answerer, quote)
     # a count beside them answers
     counted = chunk(quote + " There are 412 children in care in the borough.")
     assert not answerer.answer("how many children are in care in the borough", [counted]).refused
+
+
+def test_a_judgement_row_is_no_finding(answerer):
+    row = chunk("The experiences and progress of care leavers Good\nOverall effectiveness Good")
+    said = chunk("Care leavers say that their personal advisers stay in touch.", rank=1)
+    drafted = answerer.answer("what about care leavers", [row, said], intent="finding")
+    assert [c.quote for c in drafted.citations] == [
+        "Care leavers say that their personal advisers stay in touch."
+    ]
+    # a row alone answers no finding; a grade question still quotes it
+    assert answerer.answer("what about care leavers", [row], intent="finding").refused
+    graded = answerer.answer("care leavers grade", [row], intent="grade")
+    assert not graded.refused and "care leavers Good" in graded.citations[0].quote
