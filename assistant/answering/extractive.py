@@ -189,7 +189,7 @@ class ExtractiveAnswerer:
                 return self._refuse(question)  # a name was asked for and none is quoted
         # a quantity asked for in so many words and none quoted (the understood intent
         # alone, a guess, only brings the sentences with figures forward)
-        if asks_for_number(question) and not any(states_quantity(x.text) for x in quotes):
+        if asks_for_number(question) and not any(states_quantity(x.text, question) for x in quotes):
             return self._refuse(question)
         text, citations = cited(quotes, self.prompts.render("lead"))
         return Drafted(text=text, citations=citations, refused=False)

@@ -68,23 +68,30 @@ def has_figure(text: str) -> bool:
 # Numbers that count nothing: ages ("aged 16", "16- and 17-year-olds", "the age of 21"),
 # key stages, numbered labels ("Enabler 2", "outcome 3", "Table 1") and a digit inside a
 # name ("Cool 2 Care").
-_NOT_QUANTITY = re.compile(
+_AGE = (
     r"\b(?:aged?|age of|post-?)\s?\d+\b|"
     r"\b\d+[-–]?(?:\s*(?:and|to|or|-|–)\s*\d+)?[- ]years?[- ]olds?\b|"
-    r"\b\d+ years of age\b|\bthey are \d+\b|\bkey stages? \d+(?:\s*(?:and|to|-|–)\s*\d+)?|"
+    r"\b\d+ years of age\b|\bthey are \d+\b"
+)
+_LABEL = (
+    r"\bkey stages? \d+(?:\s*(?:and|to|-|–)\s*\d+)?|"
     r"\b(?:enabler|outcome|table|figure|chart|grade|level|stage|phase|tier|section|paragraph|"
     r"page|appendix|annex|recommendation|priority|objective|standard|regulation|chapter|part|"
-    r"step|year|key stage) \d+\b|\b[A-Z][a-z]+ \d [A-Z][a-z]+\b",
-    re.IGNORECASE,
+    r"step|year|key stage) \d+\b|\b[A-Z][a-z]+ \d [A-Z][a-z]+\b"
 )
+_NOT_QUANTITY = re.compile(f"{_AGE}|{_LABEL}", re.IGNORECASE)
+_NOT_COUNTED = re.compile(_LABEL, re.IGNORECASE)
+# a question answered by an age ("how long are care leavers supported": "to the age of 25")
+_ASKS_AGE = re.compile(r"\bhow long\b|\bhow old\b|\bages?\b|\buntil when\b", re.I)
 
 
-def states_quantity(text: str) -> bool:
+def states_quantity(text: str, question: str = "") -> bool:
     """True when the text states a figure (see :func:`has_figure`) or a number in words.
 
-    Ages, key stages and numbered labels are no quantity of anything (``_NOT_QUANTITY``).
+    Key stages and numbered labels are no quantity of anything, nor ages, unless the
+    ``question`` asks how long or how old.
     """
-    text = _NOT_QUANTITY.sub(" ", text)
+    text = (_NOT_COUNTED if _ASKS_AGE.search(question) else _NOT_QUANTITY).sub(" ", text)
     return has_figure(text) or bool(_NUMBER_WORD.search(text))
 
 

@@ -704,3 +704,10 @@ def test_a_judgement_row_is_no_finding(answerer):
     assert answerer.answer("what about care leavers", [row], intent="finding").refused
     graded = answerer.answer("care leavers grade", [row], intent="grade")
     assert not graded.refused and "care leavers Good" in graded.citations[0].quote
+
+
+def test_an_age_answers_how_long_or_how_old(answerer):
+    quote = chunk("Personal advisers support care leavers up to the age of 25.")
+    assert not answerer.answer("how long are care leavers supported by PAs", [quote]).refused
+    assert not answerer.answer("until what age do PAs support care leavers", [quote]).refused
+    assert answerer.answer("how many care leavers do PAs support", [quote]).refused
