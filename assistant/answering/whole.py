@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.answering.coverage import is_furniture
 from assistant.answering.extractive import Drafted
+from assistant.answering.quotes import is_grade_row
 from assistant.answering.report_text import (
     DATE,
     find_lines,
@@ -41,6 +42,12 @@ from ingest.authorities import AuthorityIndex
 # a grade stated just after a heading ("Grade 4 (inadequate)", "… in this area is good")
 _GRADE_STATED = re.compile(rf"\b(?:{GRADE_WORDS}|{APA_GRADE_WORDS}|grade [1-4])\b", re.I)
 _GRADE_REACH = 300
+# a question about the grades themselves ("what does grade 1 mean")
+_GRADE_TERMS = frozenset(
+    t
+    for w in "grade grades graded grading outstanding good adequate inadequate rating".split()
+    for t in terms(w)
+)
 
 _CACHE_SIZE = 32
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘'\"“(])")
@@ -256,6 +263,8 @@ class WholeReportAnswerer:
         for start, line in lines_of(facts.doc.text):
             if not wanted <= set(terms(line)) or is_furniture(line):
                 continue
+            if is_grade_row(line) and not wanted & _GRADE_TERMS:
+                continue  # a judgement row names an area; it introduces nothing
             parts = sentences(line)
             for i, (_, _, sentence) in enumerate(parts):
                 if not wanted <= set(terms(sentence)):

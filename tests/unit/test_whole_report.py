@@ -91,3 +91,22 @@ def test_a_judgement_stated_under_its_own_heading_is_found():
     assert not whole.grades_under_heading("d1", ["official"], "quillshire official grade")
     # the question must hold most of the heading's words, not one word of a long one
     assert not whole.grades_under_heading("d1", ["young"], "quillshire young people grade")
+
+
+ILACS_COVER = """Inspection of Quillshire local authority children's services
+Judgement Grade
+The experiences and progress of children in care Outstanding
+Overall effectiveness Good
+Children in care in Quillshire are listened to. The Voice of Quillshire, the children in \
+care council, meets monthly with the director.
+"""
+
+
+def test_a_judgement_row_introduces_nothing():
+    drafted = _answerer(ILACS_COVER).first_mention("d1", ["children", "care"])
+    assert drafted is not None
+    assert "Outstanding" not in drafted.text and "listened to" in drafted.text
+    # asked about the grades themselves, the scale's rows are what defines them
+    scale = "The inspection judgements\nOutstanding (Grade 1) A service that exceeds requirements\n"
+    graded = _answerer(scale + ILACS_COVER).first_mention("d1", ["grade", "1"])
+    assert graded is not None and "Outstanding (Grade 1)" in graded.text
