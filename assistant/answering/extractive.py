@@ -305,7 +305,7 @@ class ExtractiveAnswerer:
                     continue
                 have = unit_terms[(id(chunk), unit.start)]
                 forms = self.glossary.forms_in(unit.text) if phrases else frozenset()
-                said = sum(p.weight for p in phrases if p.said(forms, have))
+                said = sum(p.weight * p.share_said(forms, have) for p in phrases)
                 coverage = (sum(w for t, w in weights.items() if t in have) + said) / total
                 in_section = sum(w for t, w in weights.items() if t in section_terms - have)
                 in_section += sum(

@@ -29,6 +29,16 @@ class Phrase:
         """Whether a text with these glossary ``forms`` and ``words`` says the phrase."""
         return bool(self.forms & forms) or self.words <= words
 
+    def share_said(self, forms: frozenset, words: set[str] | frozenset[str]) -> float:
+        """How much of the phrase a text says (1: said, 0: not).
+
+        A half when it has all but one of three or more words ("emergency duty service"
+        for "emergency duty team"): near the phrase, not elsewhere.
+        """
+        if self.said(forms, words):
+            return 1.0
+        return 0.5 if len(self.words) >= 3 and len(self.words - words) == 1 else 0.0
+
 
 def question_phrases(
     glossary: Glossary | None,

@@ -711,3 +711,30 @@ def test_an_age_answers_how_long_or_how_old(answerer):
     assert not answerer.answer("how long are care leavers supported by PAs", [quote]).refused
     assert not answerer.answer("until what age do PAs support care leavers", [quote]).refused
     assert answerer.answer("how many care leavers do PAs support", [quote]).refused
+
+
+def test_a_phrase_said_but_for_one_word_counts_half():
+    from assistant.answering.phrases import Phrase
+    from assistant.query import Glossary
+
+    phrase = Phrase(frozenset(), frozenset({"emergency", "duty", "team"}), 3.0)
+    assert phrase.share_said(frozenset(), {"emergency", "duty", "service"}) == 0.5
+    assert phrase.share_said(frozenset(), {"emergency", "hours"}) == 0.0
+    assert (
+        Phrase(frozenset(), frozenset({"front", "door"}), 2.0).share_said(
+            frozenset(), {"front", "room"}
+        )
+        == 0.0
+    )
+    chunks = [
+        chunk(
+            "The emergency duty service operates jointly with two neighbouring boroughs "
+            "and responds well out of hours.",
+            doc="d",
+        )
+    ]
+    answerer = ExtractiveAnswerer(
+        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
+    )
+    drafted = answerer.answer("emergency duty team", chunks)  # "EDT" in the glossary
+    assert not drafted.refused and "neighbouring boroughs" in drafted.citations[0].quote
