@@ -738,3 +738,11 @@ def test_a_phrase_said_but_for_one_word_counts_half():
     )
     drafted = answerer.answer("emergency duty team", chunks)  # "EDT" in the glossary
     assert not drafted.refused and "neighbouring boroughs" in drafted.citations[0].quote
+
+
+def test_anything_is_how_a_question_is_put():
+    from assistant.answering.coverage import missing_terms
+
+    question = "did ofsted say anything about staff leaving"
+    passages = [chunk("Staff leaving the service are interviewed about their reasons.")]
+    assert missing_terms(question, ("anyth", "staff", "leav"), passages) == []
