@@ -208,9 +208,13 @@ class Asking:
         authorities = tuple(a for a in authorities if a not in scope.missing)
         question = und.corrected  # "outstandng" asks for a grade too
         table = None
+        # the inspection before the only one held: that report's own account answers
+        previous_not_held = und.recency == "previous" and not self.judgements.holds_previous(
+            authorities
+        )
         # the understood intent alone decides ("how effective is the pre-proceedings
         # work?" is a finding: the grades would not answer it)
-        if und.intent in ("grade", "why"):
+        if und.intent in ("grade", "why") and not previous_not_held:
             neighbours: list[str] = []
             if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
                 neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]

@@ -247,6 +247,13 @@ class JudgementAnswerer:
             drafted = self._with_conflict(drafted, others)
         return TableAnswer(drafted, tuple(chosen))
 
+    def holds_previous(self, authorities: Sequence[str]) -> bool:
+        """Whether the table holds an earlier report than the latest of each authority."""
+        return all(
+            len({r.doc_id for r in self.data.grades(authorities=[name])}) >= 2
+            for name in authorities
+        )
+
     @staticmethod
     def _disagreeing(chosen: list[GradeRow], rows: list[GradeRow]) -> list[GradeRow]:
         """Other documents' statements of the same judgement of the same inspection that differ."""

@@ -149,6 +149,8 @@ class IntentRouter:
                 drafted = self.whole.summary(doc)
             case "who_when":
                 drafted = self.whole.front_matter(doc, und.text)
+            case "grade" if und.recency == "previous":  # the report before is not held:
+                drafted = self.whole.front_matter(doc, und.text)  # what this one says of it
             case "other":  # "what is X?": where the report first names it
                 typed = set(terms(und.normalised))
                 drafted = self.whole.first_mention(doc, [t for t in und.topic if t in typed])

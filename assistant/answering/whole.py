@@ -83,7 +83,8 @@ FRONT_MATTER: dict[str, re.Pattern[str]] = {
 # What a front-matter question asks for (anything else is for the passages).
 _ASKS_FRONT: dict[str, re.Pattern[str]] = {
     "previous": re.compile(
-        r"\b(previous(?:ly)? (?:inspection|inspected|judged|grade|ilacs)|last inspected|"
+        r"\b(previous(?:ly)? (?:[\w-]+ ){0,2}?(?:inspection|inspected|judged|grade|ilacs|"
+        r"rating|judge?ment)|last inspected|"
         r"prior inspection|inspection before|before (?:this|the latest) (?:one|inspection)|"
         r"before (?:19|20)\d\d|earlier (?:inspection|focused visit|visit)|"
         r"last (?:ilacs|full|standard) inspection|(?:inspected|judged) .{0,30}?before)\b",

@@ -354,3 +354,18 @@ def test_a_grade_stated_under_a_heading_the_table_lacks_is_quoted(sample_data_di
         )
     )
     assert held["answered_from"] == "judgements table"
+
+
+def test_a_previous_grade_of_an_inspection_not_held_is_the_reports_own_account(
+    sample_data_dir,
+):
+    # the library holds one Kent report (2022): its grades are not "the previous" ones;
+    # what it says of the inspection before it answers
+    data = json.loads(
+        grades_like(
+            "ask", "kent previous ofsted rating", "--json", "--data-dir", str(sample_data_dir)
+        )
+    )
+    assert data["answered_from"] != "judgements table"
+    assert "the last inspection in 2017" in data["answer"]
+    assert "Outstanding [" not in data["answer"]

@@ -110,3 +110,16 @@ def test_a_judgement_row_introduces_nothing():
     scale = "The inspection judgements\nOutstanding (Grade 1) A service that exceeds requirements\n"
     graded = _answerer(scale + ILACS_COVER).first_mention("d1", ["grade", "1"])
     assert graded is not None and "Outstanding (Grade 1)" in graded.text
+
+
+def test_the_previous_inspection_asked_in_other_words():
+    text = (
+        COVER + "Since the last inspection in 2019, when services were judged good, leaders have "
+    )
+    text += "strengthened practice.\n"
+    for question in (
+        "ealing previous ofsted inspection year + grade",
+        "quillshire previous rating",
+    ):
+        drafted = _answerer(text).front_matter("d1", question)
+        assert drafted is not None and "last inspection in 2019" in drafted.text
