@@ -157,8 +157,20 @@ def has_money(text: str) -> bool:
 
 
 def asks_for_person(question: str) -> bool:
-    """True when the question asks who someone is, or for a person's name."""
-    return bool(_PERSON_QUESTION.search(question))
+    """True when the question asks who someone is, or for a person's name.
+
+    "The name of the front door" asks for a thing's name (``_NAMED_THING``).
+    """
+    found = _PERSON_QUESTION.search(question)
+    if found and found.group().lower().strip() == "name of":
+        named = " ".join(question[found.end() :].split()[:5])  # the words it names
+        holder = _HOLDER.search(named) or _POST.search(named)
+        return bool(holder) or not _NAMED_THING.search(named)
+    return bool(found)
+
+
+# a person holding a post ("the name of the head of learning")
+_HOLDER = re.compile(r"\b(?:head|manager|officer|lead|leader|worker|adviser|advisor)\b", re.I)
 
 
 # Asking for a person's name: the lead inspector, or who holds (or the name of) a post
@@ -176,7 +188,8 @@ _NAME = re.compile(r"\bnames?\b", re.IGNORECASE)
 _NAMED_THING = re.compile(
     r"\b(?:agency|agencies|team|service|services|scheme|project|programme|program|tool|model|"
     r"hub|board|partnership|trust|charity|provider|school|college|unit|panel|group|framework|"
-    r"approach|system|strategy|policy|plan|initiative|app|[A-Z]{2,}s?)\b"
+    r"approach|system|strategy|policy|plan|initiative|app|door|centre|center|network|forum|"
+    r"pathway|offer|process|council|[A-Z]{2,}s?)\b"
 )
 _WHEN = re.compile(r"\b(?:when|dates?|how long)\b", re.IGNORECASE)
 

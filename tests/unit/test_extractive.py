@@ -746,3 +746,19 @@ def test_anything_is_how_a_question_is_put():
     question = "did ofsted say anything about staff leaving"
     passages = [chunk("Staff leaving the service are interviewed about their reasons.")]
     assert missing_terms(question, ("anyth", "staff", "leav"), passages) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("name of the salford front door", False),
+        ("what's the name of the service for care leavers", False),
+        ("name of the head of learning in the plan", True),
+        ("name of the kent DCS", True),
+        ("name of the team manager", True),
+    ],
+)
+def test_the_name_of_a_thing_is_no_person(question, person):
+    from assistant.answering.intent import asks_for_person
+
+    assert asks_for_person(question) is person
