@@ -10,6 +10,7 @@ as usual (and says the table had nothing).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -138,6 +139,20 @@ def _unheld(subject: Sequence[str], rows: Sequence[GradeRow]) -> bool:
     return any(t not in held for t in subject)
 
 
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def renumber(parts: Sequence[Drafted]) -> Drafted:
+    """Several drafted answers as one, citations numbered on."""
+    texts: list[str] = []
+    citations = []
+    for part in parts:
+        offset = len(citations)
+        texts.append(_MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", part.text))
+        citations += [dataclasses.replace(c, n=c.n + offset) for c in part.citations]
+    return Drafted("\n".join(t for t in texts if t), tuple(citations), not citations)
+
+
 def _when(row: GradeRow) -> str:
     """When a judgement was made, saying which date it is."""
     if row.inspection_end:
@@ -215,6 +230,16 @@ class JudgementAnswerer:
             rows = [r for r in rows if r.doc_id in set(doc_ids)]
         if not rows:
             return None
+        if len(set(years)) >= 2:  # "kent 2013 vs 2022": each year's report in turn
+            answers = [
+                self.answer(question, authorities, [y], neighbours, doc_ids, force=force)
+                for y in sorted(set(years))
+            ]
+            found = [a for a in answers if a is not None and a.rows]
+            reports = {a.rows[0].doc_id for a in found}
+            if len(reports) >= 2:
+                drafted = renumber([a.drafted for a in found])
+                return TableAnswer(drafted, tuple(r for a in found for r in a.rows))
         # scoped documents already fit the years asked (the scope's rule): the best fit
         # among them, else the newest
         report = self._report(rows, set(years), _months(question), scoped=bool(doc_ids))

@@ -20,7 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.extractive import Drafted
-from assistant.answering.judgements import JudgementAnswerer, areas_named, levels_named
+from assistant.answering.judgements import (
+    JudgementAnswerer,
+    areas_named,
+    levels_named,
+    renumber,
+)
 from assistant.answering.text_units import terms
 from assistant.answering.whole import WholeReportAnswerer
 from assistant.intents import classify_intent
@@ -28,9 +33,6 @@ from assistant.scope import Scope
 from assistant.understanding import Understood
 from core.vocabulary import AREA_HEADINGS, INTENT_PATTERNS
 from vectorstore.store import Filters, StoredChunk
-
-_MARKER = re.compile(r"\[(\d+)\]")
-
 
 WHICH_AUTHORITY = (
     "Which authority's report do you mean? The question names none that the library "
@@ -91,17 +93,6 @@ class Routed:
 
     drafted: Drafted
     source: str  # "judgements table", "whole report", "passages"
-
-
-def renumber(parts: Sequence[Drafted]) -> Drafted:
-    """Several drafted answers as one, citations numbered on."""
-    texts: list[str] = []
-    citations = []
-    for part in parts:
-        offset = len(citations)
-        texts.append(_MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", part.text))
-        citations += [dataclasses.replace(c, n=c.n + offset) for c in part.citations]
-    return Drafted("\n".join(t for t in texts if t), tuple(citations), not citations)
 
 
 class IntentRouter:

@@ -144,3 +144,21 @@ def test_a_judgement_of_another_framework_is_still_refused(question, subject):
     # words naming the service, the inspection or a time ask nothing more)
     answer = _overall_only().answer(question, ["Kent"], [], force=True, subject=subject)
     assert answer is not None and answer.drafted.refused and not answer.rows
+
+
+def test_two_years_of_one_authority_give_each_years_report():
+    from dataclasses import replace
+
+    from assistant.prompts import load_prompts
+
+    old = replace(_row("old", "2013-07-19", "2013"), grade="Adequate", level=3)
+    new = _row("new", "2022-05-20", "2022")
+    table = JudgementAnswerer(_Table([new, old]), load_prompts("judgements-v1"))
+    answer = table.answer("kent grades 2013 vs 2022", ["Kent"], [2013, 2022], force=True)
+    assert answer is not None
+    assert [r.doc_id for r in answer.rows] == ["old", "new"]
+    assert "Adequate [1]" in answer.drafted.text and "Good [2]" in answer.drafted.text
+    assert [c.n for c in answer.drafted.citations] == [1, 2]
+    # one year: that year's report only
+    one = table.answer("kent grades 2013", ["Kent"], [2013], force=True)
+    assert one is not None and [r.doc_id for r in one.rows] == ["old"]
