@@ -208,9 +208,10 @@ class Asking:
         authorities = tuple(a for a in authorities if a not in scope.missing)
         question = und.corrected  # "outstandng" asks for a grade too
         table = None
-        # the inspection before the only one held: that report's own account answers
-        previous_not_held = und.recency == "previous" and not self.judgements.holds_previous(
-            authorities
+        # the inspection before the only one held, or before the year's report asked
+        # about ("harrow's grade before 2025"): that report's own account answers
+        previous_not_held = und.recency == "previous" and (
+            bool(und.years) or not self.judgements.holds_previous(authorities)
         )
         # the understood intent alone decides ("how effective is the pre-proceedings
         # work?" is a finding: the grades would not answer it)

@@ -198,7 +198,8 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
     reports = [d for d in docs if d.kind in REPORT_KINDS] or docs
     if und.recency == "latest":
         return reports[:1], None
-    if und.recency == "previous" and len(reports) > 1:
+    if und.recency == "previous" and len(reports) > 1 and not years:
+        # (with a year, "before 2025": that year's report says what came before it)
         return reports[1:2], None
     return docs, None
 

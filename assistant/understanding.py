@@ -59,7 +59,7 @@ from assistant.query import (
     recency_of,
 )
 from assistant.spelling import everyday_words
-from core.dates import full_years
+from core.dates import full_years, year_before
 from core.vocabulary import (
     KIND_WORDS,
     LOWERCASE_AMBIGUOUS,
@@ -249,7 +249,8 @@ class QuestionReader:
             analysis=analysis,
             authorities=refs,
             years=years,
-            recency=recency_of(question),
+            # "harrow's grade before 2025": the one before that year's report
+            recency="previous" if year_before(normalised) else recency_of(question),
             intent=classify_intent(corrected_text(question, analysis), len(refs)),
             kinds=tuple(kind for kind, words in KIND_WORDS.items() if words.search(question)),
             topic=topic,

@@ -132,3 +132,17 @@ def full_years(text: str) -> str:
         return f"{before}20{m.group(2)}" if 5 <= yy <= 29 else m.group()
 
     return _SHORT_YEAR.sub(full, text)
+
+
+# "before 2025", "prior to nov 2025", "pre-2020": the time before that year's report
+_BEFORE_YEAR = re.compile(
+    r"\b(?:before|prior to|earlier than|pre)[\s-]+(?:the\s+)?(?:[a-z]{3,9}\.?\s+)?"
+    r"((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def year_before(text: str) -> int | None:
+    """The year a question asks about the time before ("harrow's grade before 2025")."""
+    found = _BEFORE_YEAR.search(text)
+    return int(found.group(1)) if found else None

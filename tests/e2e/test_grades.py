@@ -369,3 +369,14 @@ def test_a_previous_grade_of_an_inspection_not_held_is_the_reports_own_account(
     assert data["answered_from"] != "judgements table"
     assert "the last inspection in 2017" in data["answer"]
     assert "Outstanding [" not in data["answer"]
+
+
+def test_a_grade_before_a_years_report_is_that_reports_account_of_the_one_before(
+    sample_data_dir,
+):
+    data = json.loads(
+        grades_like("ask", "kent grade before 2022", "--json", "--data-dir", str(sample_data_dir))
+    )
+    assert data["answered_from"] != "judgements table"
+    assert "the last inspection in 2017" in data["answer"]
+    assert data["scope"]["recency"] == "previous"

@@ -77,3 +77,19 @@ def test_document_dates_reads_the_metadata():
 )
 def test_two_digit_years_as_staff_type_them_are_written_in_full(typed, full):
     assert full_years(typed) == full
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("harrow grade before 2025", 2025),
+        ("what was norfolk's rating prior to nov 2020", 2020),
+        ("pre-2019 kent grades", 2019),
+        ("kent 2022 grade", None),
+        ("what happened before the inspection", None),
+    ],
+)
+def test_the_year_a_question_asks_about_the_time_before(question, year):
+    from core.dates import year_before
+
+    assert year_before(question) == year

@@ -16,7 +16,7 @@ from assistant.answering import intent
 from assistant.answering.checks import check_answer, figures, grades
 from assistant.answering.judgements import areas_named, asks_about_grades
 from assistant.intents import classify_intent
-from core.dates import full_years
+from core.dates import full_years, year_before
 from ingest.clean import clean_text, markdown_heading
 from ingest.loader import load_document
 from ingest.markup import clean_inline
@@ -249,3 +249,10 @@ def test_answer_checks_on_a_1_mb_line(unit):
     assert "1245" in found[0] and found[1] == ["good"]
     assert "Help and protection is good [1]." in checked.text
     assert "There were 1,245 children [1]." in checked.text
+
+
+@pytest.mark.parametrize("filler", FILLERS + ["before ", "prior to ", "pre-", "before the "])
+def test_a_year_asked_before_on_a_2000_character_question(filler):
+    q = "kent grade " + filler * 1000 + " before 2025"
+    with no_hang():
+        assert year_before(q[-2000:]) == 2025
