@@ -119,6 +119,14 @@ def _of_the_time(row: GradeRow, years: set[int], months: set[int]) -> int:
     return score
 
 
+# asking how grades changed across inspections
+_HISTORY = re.compile(
+    r"\b(?:over (?:the )?(?:time|years)|(?:has|have) .{1,40}? changed|history|trend|"
+    r"track record|ever (?:been )?(?:rated|judged|graded|got|had|been)|each inspection|"
+    r"every inspection|all (?:its |their |the )?inspections|all (?:its |their )?grades)\b",
+    re.I,
+)
+
 # words that name the whole service (every overall judgement is of it), the inspection
 # (its framework) or when
 FRAME_WORDS = frozenset(
@@ -230,6 +238,10 @@ class JudgementAnswerer:
             rows = [r for r in rows if r.doc_id in set(doc_ids)]
         if not rows:
             return None
+        if not years and _HISTORY.search(question):
+            history = self._history(question, rows)
+            if history is not None:
+                return history
         if len(set(years)) >= 2:  # "kent 2013 vs 2022": each year's report in turn
             answers = [
                 self.answer(question, authorities, [y], neighbours, doc_ids, force=force)
@@ -278,6 +290,17 @@ class JudgementAnswerer:
             len({r.doc_id for r in self.data.grades(authorities=[name])}) >= 2
             for name in authorities
         )
+
+    def _history(self, question: str, rows: list[GradeRow]) -> TableAnswer | None:
+        """Each report's judgement, newest first ("how has kent's grade changed?").
+
+        The areas named, else the overall judgement (each report's own statement of it).
+        """
+        wanted = areas_named(question) or {"overall_effectiveness"}
+        chosen = [r for r in rows if r.area in wanted]
+        if len({r.doc_id for r in chosen}) < 2:
+            return None
+        return TableAnswer(self._listed(chosen, by_report=True), tuple(chosen))
 
     @staticmethod
     def _disagreeing(chosen: list[GradeRow], rows: list[GradeRow]) -> list[GradeRow]:
@@ -341,9 +364,9 @@ class JudgementAnswerer:
             drafted = Drafted(f"{drafted.text}\n{note}", drafted.citations, False)
         return TableAnswer(drafted, tuple(rows))
 
-    def _listed(self, rows: list[GradeRow]) -> Drafted:
-        """One line per authority's grade, newest report of each."""
-        lines = [self.prompts.render("lead_many")]
+    def _listed(self, rows: list[GradeRow], *, by_report: bool = False) -> Drafted:
+        """One line per authority's grade, newest report of each (or per report)."""
+        lines = [self.prompts.render("lead_history" if by_report else "lead_many")]
         citations = []
         for n, r in enumerate(rows, start=1):
             when = _when(r)

@@ -380,3 +380,27 @@ def test_a_grade_before_a_years_report_is_that_reports_account_of_the_one_before
     assert data["answered_from"] != "judgements table"
     assert "the last inspection in 2017" in data["answer"]
     assert data["scope"]["recency"] == "previous"
+
+
+def test_a_grade_history_is_each_stored_reports_judgement(tmp_path, shared_dir):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(KENT, folder / "kent-2022.pdf")
+    older = (
+        shared_dir
+        / "ilacs"
+        / "80476_kent"
+        / "children's services inspection,  pdf - 23 august 2013.pdf"
+    )
+    shutil.copy(older, folder / "kent-2013.pdf")
+    data = ["--data-dir", str(tmp_path / "index")]
+    assert runner.invoke(app, ["ingest", str(folder), *data]).exit_code == 0
+    asked = json.loads(
+        grades_like("ask", "how has kent's grade changed over time", "--json", *data)
+    )
+    assert asked["answered_from"] == "judgements table"
+    lines = [line for line in asked["answer"].splitlines() if line.startswith("- Kent:")]
+    assert len(lines) == 2
+    assert "Outstanding (inspection ending 2022" in lines[0]
+    assert "Adequate (inspection ending 2013" in lines[1]
+    assert {c["source"] for c in asked["citations"]} == {"kent-2022.pdf", "kent-2013.pdf"}

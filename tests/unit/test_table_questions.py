@@ -162,3 +162,27 @@ def test_two_years_of_one_authority_give_each_years_report():
     # one year: that year's report only
     one = table.answer("kent grades 2013", ["Kent"], [2013], force=True)
     assert one is not None and [r.doc_id for r in one.rows] == ["old"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how has kent's grade changed over time",
+        "was kent ever rated inadequate",
+        "kent grade history",
+    ],
+)
+def test_a_grade_history_lists_each_reports_judgement(question):
+    from dataclasses import replace
+
+    from assistant.prompts import load_prompts
+
+    old = replace(_row("old", "2013-07-19", "2013"), grade="Adequate", level=3)
+    new = _row("new", "2022-05-20", "2022")
+    table = JudgementAnswerer(_Table([new, old]), load_prompts("judgements-v1"))
+    answer = table.answer(question, ["Kent"], [], force=True)
+    assert answer is not None and [r.doc_id for r in answer.rows] == ["new", "old"]
+    assert "newest first" in answer.drafted.text and "Adequate" in answer.drafted.text
+    # without asking for the history: the latest report only
+    latest = table.answer("kent grade", ["Kent"], [], force=True)
+    assert latest is not None and [r.doc_id for r in latest.rows] == ["new"]
