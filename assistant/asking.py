@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
-from assistant.answering.judgements import FRAME_WORDS, TableAnswer, areas_named
+from assistant.answering.judgements import TableAnswer
 from assistant.models import Answer
 from assistant.retrieval import to_passage
 from assistant.scope import Scope, decide_scope
@@ -230,23 +230,11 @@ class Asking:
                 # a "why" answer's grade line stands whatever else it asks
                 subject=und.table_subject if und.intent == "grade" else (),
             )
-        if table is not None and table.rows and self._graded_elsewhere(und, table):
+        if table and table.rows and self.router and self.router.graded_elsewhere(und, table):
             table = None  # the passages quote the judgement the table does not hold
         if table is None and self.actions is not None:
             table = self.actions.answer(question, authorities)
         return table
-
-    def _graded_elsewhere(self, und: Understood, table: TableAnswer) -> bool:
-        """A grade question about a judgement the table lacks, stated under its heading.
-
-        The table answered with grades of other judgements ("kent 2013 capacity to
-        improve judgement" of a report whose table holds only overall effectiveness).
-        """
-        if und.intent != "grade" or self.router is None or areas_named(und.corrected):
-            return False
-        words = [t for t in und.table_subject if t not in FRAME_WORDS]
-        doc = table.rows[0].doc_id
-        return self.router.whole.grades_under_heading(doc, words, und.corrected)
 
     def stream(
         self,

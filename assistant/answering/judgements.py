@@ -10,12 +10,12 @@ as usual (and says the table had nothing).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.extractive import Drafted
+from assistant.answering.merge import renumber
 from assistant.answering.text_units import terms
 from assistant.models import Citation
 from assistant.prompts import PromptSet
@@ -145,20 +145,6 @@ def _unheld(subject: Sequence[str], rows: Sequence[GradeRow]) -> bool:
     """Whether a subject word is in none of the rows' judgement names, nor frames them."""
     held = FRAME_WORDS | {t for r in rows for t in terms(r.area_text)}
     return any(t not in held for t in subject)
-
-
-_MARKER = re.compile(r"\[(\d+)\]")
-
-
-def renumber(parts: Sequence[Drafted]) -> Drafted:
-    """Several drafted answers as one, citations numbered on."""
-    texts: list[str] = []
-    citations = []
-    for part in parts:
-        offset = len(citations)
-        texts.append(_MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", part.text))
-        citations += [dataclasses.replace(c, n=c.n + offset) for c in part.citations]
-    return Drafted("\n".join(t for t in texts if t), tuple(citations), not citations)
 
 
 def _when(row: GradeRow) -> str:

@@ -32,8 +32,8 @@ class Phrase:
     def share_said(self, forms: frozenset, words: set[str] | frozenset[str]) -> float:
         """How much of the phrase a text says (1: said, 0: not).
 
-        A half when it has all but one of three or more words ("emergency duty service"
-        for "emergency duty team"): near the phrase, not elsewhere.
+        A half when the text holds all but one of its words, for a phrase of three or
+        more ("emergency duty service" for "emergency duty team").
         """
         if self.said(forms, words):
             return 1.0

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 
 from assistant.answering.extractive import Drafted
 from assistant.answering.judgements import (
+    FRAME_WORDS,
     JudgementAnswerer,
+    TableAnswer,
     areas_named,
     levels_named,
-    renumber,
 )
+from assistant.answering.merge import renumber
 from assistant.answering.text_units import terms
 from assistant.answering.whole import WholeReportAnswerer
 from assistant.intents import classify_intent
@@ -233,6 +235,18 @@ class IntentRouter:
             # a council's report the question does not name: never guessed as "the" report
             return None
         return first.doc_id if count >= 3 or only else None
+
+    def graded_elsewhere(self, und: Understood, table: TableAnswer) -> bool:
+        """A grade question about a judgement the table lacks, stated under its heading.
+
+        The table answered with grades of other judgements ("kent 2013 capacity to
+        improve judgement" of a report whose table holds only overall effectiveness).
+        """
+        if und.intent != "grade" or areas_named(und.corrected):
+            return False
+        words = [t for t in und.table_subject if t not in FRAME_WORDS]
+        doc = table.rows[0].doc_id
+        return self.whole.grades_under_heading(doc, words, und.corrected)
 
     def _compare(self, und: Understood, scope: Scope, filters: Filters) -> Routed:
         parts: list[Drafted] = []
