@@ -123,3 +123,13 @@ def test_the_previous_inspection_asked_in_other_words():
     ):
         drafted = _answerer(text).front_matter("d1", question)
         assert drafted is not None and "last inspection in 2019" in drafted.text
+
+
+def test_a_grade_question_with_no_subject_reads_no_report():
+    read: list[str] = []
+    doc = ParsedDocument("d1", "report.txt", "txt", LAC, blocks=segment(CleanedText(LAC), "txt"))
+    whole = WholeReportAnswerer(lambda doc_id: read.append(doc_id) or doc)
+    assert not whole.grades_under_heading("d1", [], "quillshire ofsted grade")
+    assert read == []  # "kent grade": the table answers, nothing is parsed on the way
+    assert whole.grades_under_heading("d1", ["capacity"], "quillshire capacity to improve")
+    assert read == ["d1"]
