@@ -256,3 +256,13 @@ def test_a_year_asked_before_on_a_2000_character_question(filler):
     q = "kent grade " + filler * 1000 + " before 2025"
     with no_hang():
         assert year_before(q[-2000:]) == 2025
+
+
+@pytest.mark.parametrize("filler", FILLERS + ["has ", "have ", "ever ", "all "])
+def test_a_grade_history_asked_on_a_2000_character_question(filler):
+    from assistant.answering.judgements import _HISTORY
+
+    q = ("has kent " + filler * 1000)[:1990] + " changed"
+    with no_hang():
+        _HISTORY.search(q)
+        assert _HISTORY.search("how has kent's grade " + filler * 5 + " changed")
