@@ -173,6 +173,7 @@ def _answerer(
 ) -> tuple[Answerer, LocalServer | None]:
     """The answer mode's answerer (with the extractive one as its fallback) and its server."""
     from assistant.answering.calibration import RefusalModel
+    from core.everyday import Phrasing
 
     extractive = ExtractiveAnswerer(
         load_prompts(ExtractiveAnswerer.prompt_name),
@@ -180,6 +181,7 @@ def _answerer(
         refusal_model=RefusalModel.load(),
         library_terms=_stems_of(lexical.vocabulary),
         glossary=glossary,
+        phrasing=Phrasing(lexical.vocabulary),
     )
     match settings.llm.mode:
         case "extractive":

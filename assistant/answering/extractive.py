@@ -66,6 +66,7 @@ from assistant.answering.text_units import Unit, idf_weights, split_units, stem,
 from assistant.glossary import Glossary
 from assistant.models import Citation
 from assistant.prompts import PromptSet
+from core.everyday import Phrasing
 from vectorstore.store import StoredChunk
 
 PROMPT_NAME = "extractive-v1"
@@ -106,6 +107,8 @@ class _Question:
     years: frozenset[int] = frozenset()
     # a finding, figure, definition or date is never a judgement-table row
     no_rows: bool = False
+    # stems of the words that say how the question is put (core.everyday)
+    phrasing: frozenset[str] = frozenset()
 
 
 class ExtractiveAnswerer:
@@ -132,12 +135,15 @@ class ExtractiveAnswerer:
         refusal_model: RefusalModel | None = None,
         library_terms: Callable[[], Collection[str]] | None = None,
         glossary: Glossary | None = None,
+        phrasing: Phrasing | None = None,
     ) -> None:
         """Set the relevance thresholds, the intent bonuses and the answer's size.
 
         ``glossary``, when given, makes a phrase of the question ("looked after
         children") match a passage that says it in any of its forms ("children in care",
-        "LAC"), and its words alone ("looking") match nothing.
+        "LAC"), and its words alone ("looking") match nothing. ``phrasing``, when given,
+        tells the words that say how a question is put ("went", "put", "lot"): lacking
+        one is not lacking the topic, and one weighs no more than the topic's words.
         """
         self.prompts = prompts
         self.min_score = min_score
@@ -153,6 +159,7 @@ class ExtractiveAnswerer:
         self.refusal_model = refusal_model
         self.library_terms = library_terms
         self.glossary = glossary
+        self.phrasing = phrasing
 
     reads_intent = True  # the asker passes the question's understood intent
 
@@ -216,13 +223,17 @@ class ExtractiveAnswerer:
             asks_for_list(question),
             frozenset(years_in(question)),
             intent in _NOT_GRADED and not asks_for_grades(question),
+            self.phrasing.stems(question, stem) if self.phrasing is not None else frozenset(),
         )
         units = {id(c): split_units(c.text) for c in chunks}
         candidates = self._candidates(q, chunks, units) if q.topic else []
         key = [t for t in q.topic if t not in GENERIC_QUESTION and not t.isdigit()]
         missing = (
             said_otherwise(
-                self.glossary, question, missing_terms(question, q.topic, chunks), chunks
+                self.glossary,
+                question,
+                [t for t in missing_terms(question, q.topic, chunks) if t not in q.phrasing],
+                chunks,
             )
             if chunks
             else key
@@ -273,18 +284,28 @@ class ExtractiveAnswerer:
         library = self.library_terms() if self.library_terms is not None else ()
         ordinary = sorted(idf.values())[len(idf) // 2] if idf else 1.0
         weights: dict[str, float] = {}
+        phrasing: set[str] = set()
         for term in q.topic:
             word = closest(term, set(idf))
             if word is not None:
                 weights[word] = idf[word]
             elif term not in abbreviations and term not in GENERIC_QUESTION:
+                word = term
                 weights[term] = ordinary if term in library else unseen
+            if word is not None and term in q.phrasing:
+                phrasing.add(word)
+
         # a phrase of the question weighs as its words did, matched in any of its forms
         texts = [c.text for c in chunks]
         phrases = question_phrases(
             self.glossary, q.text, weights, idf, spelt_out=(q.topic, texts, ordinary)
         )
-        total = sum(weights.values()) + sum(p.weight for p in phrases) or 1.0
+        # a phrasing word a sentence lacks does not count against it; one it has counts
+        # only beside a topic word (unless the question has nothing else)
+        if all(t in phrasing for t in weights):
+            phrasing.clear()
+        total = sum(w for t, w in weights.items() if t not in phrasing)
+        total = total + sum(p.weight for p in phrases) or 1.0
         out = []
         for rank, chunk in enumerate(chunks):
             # Words of the title, section and table header describe every unit of the chunk.
@@ -306,7 +327,11 @@ class ExtractiveAnswerer:
                 have = unit_terms[(id(chunk), unit.start)]
                 forms = self.glossary.forms_in(unit.text) if phrases else frozenset()
                 said = sum(p.weight * p.share_said(forms, have) for p in phrases)
-                coverage = (sum(w for t, w in weights.items() if t in have) + said) / total
+                topical = sum(w for t, w in weights.items() if t in have and t not in phrasing)
+                topical += said
+                if topical:
+                    topical += sum(w for t, w in weights.items() if t in have and t in phrasing)
+                coverage = topical / total
                 in_section = sum(w for t, w in weights.items() if t in section_terms - have)
                 in_section += sum(
                     p.weight

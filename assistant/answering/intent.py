@@ -182,7 +182,14 @@ _POST = re.compile(
     r"psw|mayor|leader of the council|inspectors?|hmi)\b",
     re.IGNORECASE,
 )
-_WHO_OR_NAME = re.compile(r"\b(?:who|whose|names?)\b", re.IGNORECASE)
+# "who" asking (at the start, after a pause or a verb of asking), not "children who went
+# missing" (a relative clause after a noun)
+_WHO_OR_NAME = re.compile(
+    r"(?:^|[^\w\s’']\s*|\b(?:and|or|but|me|us|say|says|said|know|tell|ask|asks|asking|see|"
+    r"check|show|shows|find|out|wondering|confirm|is|was|are|were)\s+)(?:who|whose)\b"
+    r"|\bwho\W*$|\bnames?\b",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\bnames?\b", re.IGNORECASE)
 # what else has a name: "the RAA's name", "name of the service"
 _NAMED_THING = re.compile(

@@ -507,6 +507,12 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
         ("who chairs the safeguarding partnership in kent", True),
         ("what did the DCS say about recruitment", False),
         ("when did the lead inspector visit", False),
+        # "who" of a relative clause asks for no one
+        ("what did inspectors say about kids who went missing", False),
+        ("what did the director say about children who are home educated", False),
+        ("dorset DCS - who", True),
+        ("director of childrens services kent who", True),
+        ("tell me who the DCS is in kent", True),
     ],
 )
 def test_asks_for_a_persons_name(question, asks):
