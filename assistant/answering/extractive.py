@@ -223,7 +223,11 @@ class ExtractiveAnswerer:
             asks_for_list(question),
             frozenset(years_in(question)),
             intent in _NOT_GRADED and not asks_for_grades(question),
-            self.phrasing.stems(question, stem) if self.phrasing is not None else frozenset(),
+            # forgiven only within one council's reports: a library-wide answer on a few of
+            # the question's words would quote whichever councils happen to use them
+            self.phrasing.stems(question, stem)
+            if self.phrasing is not None and len({c.authorities for c in chunks}) == 1
+            else frozenset(),
         )
         units = {id(c): split_units(c.text) for c in chunks}
         candidates = self._candidates(q, chunks, units) if q.topic else []
