@@ -82,6 +82,19 @@ def test_lacking_an_everyday_word_does_not_refuse(phrasing):
     assert "went as planned" not in drafted.text  # the everyday word does not pick a sentence
 
 
+def test_lacking_an_everyday_word_is_forgiven_only_within_one_councils_reports(phrasing):
+    """Passages of several councils, found library-wide, answer only on the whole question."""
+    answerer = ExtractiveAnswerer(load_prompts("extractive-v1"), phrasing=phrasing)
+    question = "What did inspectors say about the follow-up with kids who went missing?"
+    one = [
+        chunk(PASSAGES[0].text, rank=0, doc="a", authorities=("Kent",)),
+        chunk(PASSAGES[1].text, score=0.55, rank=1, doc="a", authorities=("Kent",)),
+    ]
+    assert not answerer.answer(question, one).refused
+    several = [one[0], chunk(PASSAGES[1].text, score=0.55, rank=1, authorities=("Bolton",))]
+    assert answerer.answer(question, several).refused
+
+
 def test_lacking_the_topic_still_refuses(phrasing):
     answerer = ExtractiveAnswerer(load_prompts("extractive-v1"), phrasing=phrasing)
     question = "What did inspectors say about the youth justice service's custody figures?"
