@@ -226,7 +226,7 @@ class QuestionReader:
                     # christchurch and poole")
                     alternatives = "|".join(re.escape(k).replace(r"\ ", r",?[\s-]+") for k in keys)
                     self._form_re = re.compile(
-                        rf"(?<![\w&])(?:{alternatives})(?![\w&])", re.IGNORECASE
+                        rf"(?<![\w&'’])(?:{alternatives})(?![\w&])", re.IGNORECASE
                     )
             return self._forms, self._form_re
 

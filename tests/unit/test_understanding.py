@@ -56,6 +56,9 @@ def reader() -> QuestionReader:
         ("bracknell 2022 - grade for CiC and care leavers?", "Bracknell Forest", "first word"),
         ("any areas for improvement for Bracknell in 2025?", "Bracknell Forest", "first word"),
         ("how are waltham's care leavers doing", "Waltham Forest", "first word"),
+        # the "s" of "what's" or "it's" is no compass letter ("S Glos")
+        ("what's gloucestershire's overall grade", "Gloucestershire", "lower case"),
+        ("it's Gloucestershire I mean", "Gloucestershire", "name"),
     ],
 )
 def test_authorities_in_the_forms_staff_type(reader, question, name, how):
