@@ -102,7 +102,8 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
         r"what dates?|which dates?|how long ago|(?:take|took|taking) place|"
         r"when\b.{0,40}?\b(?:ofsted|inspectors?|inspected|inspection|ilacs)|"
         r"(?:most recent|latest|last) inspection\b.{0,20}?\bwhen|the dates?|"
-        r"when (?:was|were) (?:it|they)|dates)\b",
+        r"when (?:was|were) (?:it|they)|dates|"
+        r"(?:what|which) (?:month|year|week|day)\b.{0,60}?\b(?:inspect\w*|ofsted|visit|ilacs))\b",
         re.I,
     ),
     "published": re.compile(

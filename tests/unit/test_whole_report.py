@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answering.whole import WholeReportAnswerer
 from core.documents import ParsedDocument
 from ingest.raw import CleanedText
@@ -66,6 +68,19 @@ def test_the_dates_alone_do_not_answer_who_led_it():
     assert _answerer(no_lead).front_matter("d1", "who was the lead inspector") is None
     dates = _answerer(no_lead).front_matter("d1", "inspection dates")
     assert dates is not None and "2 to 6 June 2025" in dates.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what month was quillshire's ofsted inspection",
+        "which year was quillshire inspected",
+        "what day did the ofsted visit start",
+    ],
+)
+def test_the_month_or_year_of_the_inspection_is_its_dates(question):
+    drafted = _answerer(COVER).front_matter("d1", question)
+    assert drafted is not None and "2 to 6 June 2025" in drafted.text
 
 
 # An older looked-after children inspection: each judgement a heading, its grade under it.
