@@ -116,13 +116,15 @@ def build_assistant(
         judgements=judgements,
         actions=ActionAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT)),
         local_server=local_server,
-        reader=_reader(analyzer, authorities, store.embeddings),
+        reader=_reader(analyzer, authorities, store.embeddings, store.authorities_using),
         holdings=Holdings(store.list_documents, lambda: store.lexical.signature),
         router=router,
     )
 
 
-def _reader(analyzer: Any, authorities: AuthorityIndex, embeddings: Any) -> QuestionReader:
+def _reader(
+    analyzer: Any, authorities: AuthorityIndex, embeddings: Any, spread: Any = None
+) -> QuestionReader:
     """The question reader with the shipped intent model.
 
     A model that reads sentence vectors gets the embedding model it was fitted with: the
@@ -142,7 +144,7 @@ def _reader(analyzer: Any, authorities: AuthorityIndex, embeddings: Any) -> Ques
                 )
             embeddings = MiniLMEmbeddings()
         embed = embeddings.embed_query
-    return QuestionReader(analyzer, authorities, intent_model=model, embed=embed)
+    return QuestionReader(analyzer, authorities, intent_model=model, embed=embed, spread=spread)
 
 
 def _store(settings: Settings, embeddings: Any, client: Any) -> ChromaStore:

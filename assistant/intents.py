@@ -11,10 +11,10 @@ subject and which name a judgement area or grade (see
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, get_args
 
-from assistant.answering.text_units import terms
+from assistant.answering.text_units import stem, terms
 from assistant.intent_model import IntentModel, features
 from core.vocabulary import (
     APA_GRADE_WORDS,
@@ -23,6 +23,7 @@ from core.vocabulary import (
     INTENT_PATTERNS,
     KIND_WORDS,
     MONTHS,
+    PLACING_WORDS,
     QUANTITY_WORDS,
     QUESTION_WORDS,
     SEASONS,
@@ -156,6 +157,33 @@ def settle_intent(
     if model is not None and evidence is not None and patterns != "compare":
         intent = model.decide(evidence, patterns, vector)
     return "summary" if intent == "finding" and not und.subject else intent
+
+
+# A bare question ("norfolk FLOURISH", "kent VSK"): only names, a time and a term. When the
+# glossary does not know the term and the reports of at most this many authorities use it
+# (one at least: a term no report uses has nothing to define it), it is a council's own
+# name for something, and what it is is what is asked.
+LOCAL_TERM_AUTHORITIES = 3
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")  # as ``terms`` splits words
+_PLACING_STEMS = frozenset(t for w in PLACING_WORDS for t in terms(w))
+
+
+def asks_what_a_local_term_is(und: Understood, spread: Callable[[str], int | None]) -> bool:
+    """Whether a bare finding question is about a council's own name for something.
+
+    ``spread`` tells how many authorities' reports use a phrase (None: it cannot tell).
+    """
+    if und.intent != "finding" or not und.subject or und.analysis.expansions:
+        return False
+    named = {t for r in und.authorities for n in (r.typed, r.name) for t in terms(n)}
+    typed = [w.rstrip("'’-") for w in _TOKEN.findall(und.normalised)]
+    subject = set(und.subject)
+    for word in typed:
+        st = stem(word)
+        if not (st in subject or st in named or st in _PLACING_STEMS or word.isdigit()):
+            return False
+    used = spread(" ".join(w for w in typed if stem(w) in subject))
+    return used is not None and 1 <= used <= LOCAL_TERM_AUTHORITIES
 
 
 def classify_intent(question: str, n_authorities: int = 0) -> str:

@@ -44,6 +44,7 @@ from assistant.authority_forms import (
 from assistant.intent_model import IntentModel
 from assistant.intents import (
     JUDGEMENT_STEMS,
+    asks_what_a_local_term_is,
     classify_intent,
     intent_evidence,
     intent_text,
@@ -167,15 +168,19 @@ class QuestionReader:
         short_forms: Iterable[tuple[str, str]] | None = None,
         intent_model: IntentModel | None = None,
         embed: Callable[[str], Sequence[float]] | None = None,
+        spread: Callable[[str], int | None] | None = None,
     ) -> None:
         """Use the query analyzer (typos, glossary) and the authority index.
 
         ``intent_model``, when given, reads the intent (else the vocabulary's patterns);
-        ``embed`` gives it the question's sentence vector when it reads one.
+        ``embed`` gives it the question's sentence vector when it reads one. ``spread``
+        tells how many authorities' reports use a phrase: a bare question about a term
+        few of them use asks what it is (:func:`assistant.intents.asks_what_a_local_term_is`).
         """
         self._analyzer = analyzer
         self._intent_model = intent_model
         self._embed = embed
+        self._spread = spread
         self._authorities = authorities
         self._short_forms = list(short_forms) if short_forms is not None else None
         self._lock = threading.Lock()
@@ -261,8 +266,12 @@ class QuestionReader:
         vector = None
         if model is not None and model.reads_vectors and self._embed is not None:
             vector = self._embed(intent_text(und))
-        intent = settle_intent(und.intent, evidence, und, model, vector)
-        return dataclasses.replace(und, intent=intent)
+        und = dataclasses.replace(
+            und, intent=settle_intent(und.intent, evidence, und, model, vector)
+        )
+        if self._spread is not None and asks_what_a_local_term_is(und, self._spread):
+            und = dataclasses.replace(und, intent="other")
+        return und
 
     def _normalise(self, question: str) -> tuple[str, dict[str, AuthorityRef]]:
         """The question with short forms and lower-case names written as the index knows them.

@@ -100,6 +100,13 @@ MONTHS = {  # month names and abbreviations -> month number
 
 SEASONS = ("spring", "summer", "autumn", "winter")
 
+# Words that place a question (which inspection, which report, whose) rather than say what
+# it asks; with the month names and their short forms.
+PLACING_WORDS = frozenset(
+    """inspection inspections inspected ilacs report reports council county borough city
+    metropolitan district london ofsted""".split()
+) | frozenset(MONTHS)
+
 # -- questions -------------------------------------------------------------------------
 
 COMPASS = {

@@ -89,6 +89,13 @@ class DerivedIndexes(StoreReader):
         self.refresh_lexical()
         return self.lexical.search(terms, k, flt)
 
+    def authorities_using(self, text: str) -> int | None:
+        """How many authorities' passages hold every term of ``text`` (None: cannot tell)."""
+        if self.lexical is None:
+            return None
+        self.refresh_lexical()
+        return self.lexical.authorities_using(text)
+
     def search_within(
         self, query_vector: Sequence[float], k: int, flt: LexicalFilter | None = None
     ) -> list[StoredChunk]:

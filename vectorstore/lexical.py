@@ -330,6 +330,30 @@ class LexicalIndex:
         with self._lock:
             return Counter(r.doc_id for r in self._records)
 
+    def authorities_using(self, text: str) -> int | None:
+        """How many authorities have a passage holding every term of ``text``.
+
+        None when the index cannot tell (empty, or its matrix is not BM25's sparse form).
+        """
+        with self._lock:
+            bm25, records, vocab = self._bm25, self._records, self._vocab_ids
+        if bm25 is None:
+            return None
+        matrix = getattr(bm25, "scores", None)
+        if not isinstance(matrix, dict) or not {"indices", "indptr"} <= set(matrix):
+            return None
+        indices, indptr = matrix["indices"], matrix["indptr"]
+        held: set[int] | None = None
+        for term in dict.fromkeys(self.analyzer(text)):
+            if term not in vocab:
+                return 0
+            at = vocab[term]
+            chunks = set(indices[indptr[at] : indptr[at + 1]].tolist())
+            held = chunks if held is None else held & chunks
+        if held is None:
+            return None
+        return len({a for i in held for a in records[i].authorities})
+
     def vocabulary(self) -> Counter[str]:
         """Surface words of the indexed text with their frequencies (for spelling)."""
         return self._words

@@ -10,15 +10,11 @@ import re
 from assistant.answering.intent import years_in
 from assistant.answering.text_units import stem, terms
 from core.dates import called_years, year_in_file_name
-from core.vocabulary import MONTHS, QUANTITY_WORDS, QUESTION_WORDS, VERDICT_WORDS
+from core.vocabulary import PLACING_WORDS, QUANTITY_WORDS, QUESTION_WORDS, VERDICT_WORDS
 from vectorstore.store import StoredChunk
 
 # Words that place a question (which inspection, which report) rather than say what it asks.
-LOCATING = frozenset(
-    stem(w)
-    for w in """inspection inspections inspected ilacs report council county borough city
-    metropolitan district london""".split()
-) | frozenset(stem(m) for m in MONTHS)  # month names and their short forms
+LOCATING = frozenset(stem(w) for w in PLACING_WORDS)
 # Words of how a question is put, not of what it is about.
 GENERIC_QUESTION = frozenset(
     stem(w)

@@ -162,3 +162,24 @@ def test_a_closing_quote_is_not_part_of_the_word():
     assert terms("a very effective ‘front door’ and the 'hub'") == terms(
         "a very effective front door and the hub"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("care leavers", 2),  # Kent and Norfolk
+        ("virtual school", 1),
+        ("leavers accommodation", 1),  # both words in one passage: Norfolk's
+        ("personal accommodation", 0),  # in no passage together
+        ("flourish", 0),  # in none at all
+    ],
+)
+def test_how_many_authorities_use_a_phrase(index, text, expected):
+    assert index.authorities_using(text) == expected
+
+
+def test_how_many_authorities_after_a_reload(index, tmp_path):
+    again = LexicalIndex(tmp_path / "lex", terms)
+    assert again.authorities_using("care leavers") is None  # not loaded: cannot tell
+    assert again.load()
+    assert again.authorities_using("care leavers") == 2

@@ -373,3 +373,31 @@ def test_words_asking_for_a_quantity_are_not_the_subject(reader):
 def test_a_two_digit_year_after_a_month_is_the_year(reader):
     und = reader.read("cornwall early help ofsted july 24")
     assert und.years == (2024,) and "july 2024" in und.normalised
+
+
+# how many authorities' reports use each phrase, as the library's lexical index tells
+SPREAD = {"vsk": 1, "toxic trio": 2, "supervision": 52, "eh": 0, "flourish": 15}
+
+
+@pytest.fixture(scope="module")
+def spread_reader() -> QuestionReader:
+    index = AuthorityIndex.load()
+    return QuestionReader(
+        QueryAnalyzer(Glossary.load(), index), index, spread=lambda text: SPREAD.get(text.lower())
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("kent VSK", "other"),  # one council's own name for something, asked bare
+        ("worcs toxic trio 2016", "other"),
+        ("kent supervision", "finding"),  # every council's reports speak of it
+        ("kent flourish", "finding"),
+        ("kent EH", "finding"),  # no report uses it: nothing says what it is
+        ("harrow MASH 2025", "finding"),  # the glossary knows it: a practice area
+        ("what did ofsted say about VSK in kent", "finding"),  # asked in so many words
+    ],
+)
+def test_a_bare_question_about_a_local_name_asks_what_it_is(spread_reader, question, intent):
+    assert spread_reader.read(question).intent == intent
