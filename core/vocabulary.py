@@ -168,7 +168,9 @@ or judgement; its subject is what is left."""
 _DEFINITION = (
     r"\bwhat (?:does|do|did|is meant by) .{1,50}?\b(?:mean|stand for)\b|\bstand(?:s)? for\b|"
     r"\bmeaning\b|\bdefin(?:e|ed|ition)\b|\bwhat is an? [a-z]+\b\s*\??$|\bacronym\b|"
-    r"\babbreviation\b|\bshort for\b|\bwhat(?:'s| is) (?:the|an?) (?-i:[A-Z][A-Za-z-]*[A-Z])\b"
+    r"\babbreviation\b|\bshort for\b|\bwhat(?:'s| is) (?:the|an?) (?-i:[A-Z][A-Za-z-]*[A-Z])\b|"
+    # asked after the term: "shine team trafford - what is it", "… what do they do"
+    r"\bwhat (?:is|are) (?:it|they)\s*\??$|\bwhat (?:does|do) (?:it|they) do\b"
 )
 
 QUANTITY_WORDS = tuple(
@@ -185,7 +187,9 @@ not its subject ("a number of" is no question of quantity)."""
 # without a figure
 _QUANTITY_ASKED = (
     r"\bhow (?:many|much|often|long)\b|(?<!\ba )\b(?:" + "|".join(QUANTITY_WORDS) + r")\b|"
-    r"\bper ?cent\b|%|\bwhat (?:share|fraction|ratio)\b|\brate of\b"
+    r"\bper ?cent\b|%|\bwhat (?:share|fraction|ratio)\b|\brate of\b|"
+    # "NEET rate", "turnover rates"; not "did ofsted rate them"
+    r"(?<!\bofsted )(?<!\binspectors )(?<!\bthey )(?<!\bdid )(?<!\bto )(?<!\bwould )\brates?\b"
 )
 QUANTITY_ASKED = re.compile(_QUANTITY_ASKED, re.I)
 """A question asking for a quantity in so many words."""

@@ -164,6 +164,15 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ),
         ("how did surrey do on the experiences and progress of children in care", 1, "grade"),
         ("progress of the kent improvement plan", 1, "plan_status"),
+        # a rate of something is a quantity; Ofsted rating something is a grade
+        ("kingston CL NEET rate ofsted dec 2024", 1, "number"),
+        ("surrey agency staff rates 2025", 1, "number"),
+        ("how did ofsted rate liverpool", 1, "grade"),
+        ("how would inspectors rate kent's front door", 1, "grade"),
+        # what a term is, asked after it
+        ("shine team trafford what do they do", 1, "other"),
+        ("get safe service worcs 2023 - what is it?", 1, "other"),
+        ("what are they doing about care leavers in kent", 1, "finding"),
     ],
 )
 def test_intent(question, n, intent):
