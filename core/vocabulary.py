@@ -245,7 +245,8 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bpresented by\b|\bwritten by\b|\bsignator(?:y|ies)\b|\breporting inspector\b)",
         re.I,
     ),
-    "number": re.compile(rf"({_QUANTITY_ASKED}|\bcaseloads? (?:of|were|was|are|is)\b)", re.I),
+    # a caseload is a measure: "norfolk IRO caseloads 2013" asks what it was
+    "number": re.compile(rf"({_QUANTITY_ASKED}|\bcaseloads?\b)", re.I),
     "grade": re.compile(
         r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|rate|scored?|"
         r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"

@@ -154,6 +154,7 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ("CP plan numbers in salford 2023", 1, "number"),
         ("total of children missing education in kent", 1, "number"),
         ("average SW caseload in bolton", 1, "number"),
+        ("norfolk IRO caseloads 2013", 1, "number"),  # a caseload is a measure
         ("what did ofsted say about a number of concerns in kent", 1, "finding"),
         # the judgement's own name ("the experiences and progress of …") asks for a grade,
         # not for a plan's progress
