@@ -282,6 +282,8 @@ class Asking:
         by_route = self.router is not None and not p.scope.years_mentioned
         if by_route and not why:
             routed = self.router.route(p.und, p.scope, p.chunks, p.filters)
+        elif self.router is not None and p.scope.years_mentioned:  # a later report's account
+            routed = self.router.of_a_year_not_held(p.und, p.scope)
         if routed is not None:
             yield routed.drafted.text
             reason = "no authority named" if routed.source == "scope" else None

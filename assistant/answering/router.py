@@ -31,7 +31,7 @@ from assistant.answering.merge import renumber
 from assistant.answering.text_units import terms
 from assistant.answering.whole import WholeReportAnswerer
 from assistant.intents import classify_intent
-from assistant.scope import Scope
+from assistant.scope import YEAR_MENTION_INTENTS, Scope
 from assistant.understanding import Understood
 from core.vocabulary import AREA_HEADINGS, INTENT_PATTERNS
 from vectorstore.store import Filters, StoredChunk
@@ -150,6 +150,20 @@ class IntentRouter:
             case _:
                 drafted = None
         return Routed(drafted, "whole report") if drafted is not None else None
+
+    def of_a_year_not_held(self, und: Understood, scope: Scope) -> Routed | None:
+        """A grade or inspection of a year the library holds no report of (one authority).
+
+        What a later report says of its inspection that year, if it says it ("Since the
+        last inspection in 2022, when services were found to be inadequate, …").
+        """
+        if und.intent not in YEAR_MENTION_INTENTS or len(scope.by_authority) != 1:
+            return None
+        for doc in scope.doc_ids:
+            drafted = self.whole.earlier_inspection(doc, und.years)
+            if drafted is not None:
+                return Routed(drafted, "whole report")
+        return None
 
     def _grade_of_unread_name(
         self, und: Understood, scope: Scope, chunks: list[StoredChunk]

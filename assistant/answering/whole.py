@@ -284,6 +284,23 @@ class WholeReportAnswerer:
                 return out.drafted()
         return None
 
+    def earlier_inspection(self, doc_id: str, years: Sequence[int]) -> Drafted | None:
+        """The report's account of an inspection of one of ``years`` before it.
+
+        "Since the last inspection in 2022, when services were found to be inadequate, …":
+        None when the report gives no such account, or one of another year.
+        """
+        facts = self.facts(doc_id)
+        if facts is None:
+            return None
+        where = find_previous(facts.doc.text, facts, FRONT_MATTER["previous"])
+        if where is None or not any(str(year) in where.quote for year in years):
+            return None
+        out = _Writer(facts)
+        out.line(f"{_label(facts)}:")
+        out.cited(f"- {where.text}", where)
+        return out.drafted()
+
     def front_matter(self, doc_id: str, question: str) -> Drafted | None:
         """Lead inspector, inspection dates, publication, previous inspection, as asked."""
         facts = self.facts(doc_id)

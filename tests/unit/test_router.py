@@ -74,3 +74,37 @@ def test_a_grade_word_asked_of_documents_about_no_council_is_left_to_the_passage
     und = reader.read("What did the Quillon befriending scheme give care leavers?")
     assert und.intent == "grade" and not und.authorities
     assert router.route(und, Scope(), notes, Filters()) is None
+
+
+class _Whole:
+    """A later report that gives an account of the inspection of 2022 only."""
+
+    def earlier_inspection(self, doc_id, years):
+        if 2022 in years:
+            return Drafted(f"{doc_id}: since the last inspection in 2022 [1]", (), False)
+        return None
+
+
+@pytest.mark.parametrize(
+    ("question", "by_authority", "answered"),
+    [
+        ("what did newham get in 2022", {"Newham": ("n",)}, True),
+        ("when was newham inspected in 2022", {"Newham": ("n",)}, True),
+        ("what did newham get in 2019", {"Newham": ("n",)}, False),  # no account of 2019
+        ("newham care leavers 2022", {"Newham": ("n",)}, False),  # a finding: not its account
+        ("newham vs kent grades 2022", {"Newham": ("n",), "Kent": ("k",)}, False),
+    ],
+)
+def test_a_year_not_held_is_the_later_reports_account_of_it(
+    reader, question, by_authority, answered
+):
+    router = IntentRouter(_Whole(), None, passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read(question)
+    ids = tuple(d for ids in by_authority.values() for d in ids)
+    scope = Scope(
+        authorities=tuple(by_authority), years=und.years, doc_ids=ids, by_authority=by_authority
+    )
+    routed = router.of_a_year_not_held(und, scope)
+    assert (routed is not None) is answered
+    if answered:
+        assert routed.source == "whole report" and "2022" in routed.drafted.text

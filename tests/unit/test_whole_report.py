@@ -148,3 +148,19 @@ def test_a_grade_question_with_no_subject_reads_no_report():
     assert read == []  # "kent grade": the table answers, nothing is parsed on the way
     assert whole.grades_under_heading("d1", ["capacity"], "quillshire capacity to improve")
     assert read == ["d1"]
+
+
+EARLIER = COVER + (
+    "Since the last inspection in 2022, when services were found to be inadequate, leaders "
+    "have acted decisively.\n"
+)
+
+
+def test_a_year_not_held_is_answered_by_the_later_reports_account_of_it():
+    drafted = _answerer(EARLIER).earlier_inspection("d1", [2022])
+    assert drafted is not None
+    assert "last inspection in 2022, when services were found to be inadequate" in drafted.text
+    assert drafted.citations[0].quote.startswith("Since the last inspection in 2022")
+    # an account of another year, or none, answers nothing
+    assert _answerer(EARLIER).earlier_inspection("d1", [2019]) is None
+    assert _answerer(COVER).earlier_inspection("d1", [2022]) is None
