@@ -276,6 +276,8 @@ EVERYDAY_WORDS: dict[str, str] = {
     "mgr": "manager",
     "mgrs": "managers",
     "ppl": "people",
+    "avg": "average",
+    "no. of": "number of",
 }
 """Words staff type that reports do not use, and the report's word (lower case)."""
 

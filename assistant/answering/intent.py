@@ -52,7 +52,10 @@ _NUMBER_WORD = re.compile(
     re.IGNORECASE,
 )
 # Indent within the line only: "^\s*" rescanned a run of blank lines from each of them.
-_PARAGRAPH_NUMBER = re.compile(r"^[^\S\n]*\d+(?:\.\d+)*[.)]\s", re.MULTILINE)
+# "12. Leaders …", "3) …", and a footnote's mark ("1 The areas for improvement …")
+_PARAGRAPH_NUMBER = re.compile(
+    r"^[^\S\n]*(?:\d+(?:\.\d+)*[.)]\s|\d{1,2} (?=[A-Z][a-z]))", re.MULTILINE
+)
 
 
 def asks_for_number(question: str) -> bool:
@@ -71,7 +74,8 @@ def has_figure(text: str) -> bool:
 _AGE = (
     r"\b(?:aged?|age of|post-?)\s?\d+\b|"
     r"\b\d+[-–]?(?:\s*(?:and|to|or|-|–)\s*\d+)?[- ]years?[- ]olds?\b|"
-    r"\b\d+ years of age\b|\bthey are \d+\b"
+    r"\b\d+ years of age\b|\bthey are \d+\b|"
+    r"\b(?:approach|turn|reach)(?:es|ed|ing|s)? (?:1\d|2[0-5])\b|\b(?:under|over)[- ](?:1\d|2[0-5])s?\b"
 )
 _LABEL = (
     r"\bkey stages? \d+(?:\s*(?:and|to|-|–)\s*\d+)?|"
