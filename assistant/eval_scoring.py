@@ -112,10 +112,21 @@ def facts_ok(question: EvalQuestion, text: str) -> bool:
     """Whether every ``must_include`` group has an alternative in ``text`` (case-insensitive).
 
     Both sides are compared after :func:`normalise`, so quote style and spacing do not
-    matter either.
+    matter either. A figure counts only as a whole number: "5" is not in "2025".
     """
     haystack = normalise(text)
-    return all(any(normalise(alt) in haystack for alt in group) for group in question.must_include)
+    return all(
+        any(_holds(haystack, normalise(alt)) for alt in group) for group in question.must_include
+    )
+
+
+def _holds(haystack: str, alt: str) -> bool:
+    """Whether ``alt`` is in ``haystack``; one that starts or ends with a digit, whole."""
+    if not alt[:1].isdigit() and not alt[-1:].isdigit():
+        return alt in haystack
+    before = r"(?<![\w.,])" if alt[:1].isdigit() else ""
+    after = r"(?!\w|[.,]\d)" if alt[-1:].isdigit() else ""
+    return re.search(before + re.escape(alt) + after, haystack) is not None
 
 
 @dataclass(frozen=True)
@@ -184,7 +195,8 @@ def score_answer(
         answerable=answerable,
         found_rank=found_rank(question, passages) if answerable else None,
         report_rank=report_rank(question, passages) if answerable else None,
-        fact_ok=facts_ok(question, answer.text) if answerable else None,
+        # a refusal holds no facts, whatever words of the question it repeats
+        fact_ok=(not answer.refused and facts_ok(question, answer.text)) if answerable else None,
         refused=bool(answer.refused),
         citations_valid=valid,
         citations=len(answer.citations),

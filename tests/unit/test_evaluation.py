@@ -190,8 +190,24 @@ def test_any_of_several_gold_quotes_counts_in_its_own_file():
         ((("outstanding", "good"), ("2022",)), "Judged good in 2019", False),
         ((("children's homes",),), "Children’s  homes were visited", True),
         ((("good",),), "", False),
+        ((("five", "5"),), "as reported in 2025", False),  # a figure is a whole number
+        ((("five", "5"),), "Wigan runs 5 homes.", True),
+        ((("1,834",),), "1,834 children", True),
+        ((("26",),), "the 26-week target", True),
+        ((("26",),), "2.26 per cent", False),
     ],
-    ids=["case", "every-group", "one-group-missing", "quote-style-and-space", "empty"],
+    ids=[
+        "case",
+        "every-group",
+        "one-group-missing",
+        "quote-style-and-space",
+        "empty",
+        "digit-inside-a-year",
+        "digit-alone",
+        "thousands",
+        "hyphenated",
+        "decimal-part",
+    ],
 )
 def test_facts_ok(must, text, ok):
     assert facts_ok(question(must=must), text) is ok
@@ -214,6 +230,13 @@ def test_score_answer_checks_citations_against_document_text():
     r = score_answer(question(), answer, texts.get)
     assert (r.found_rank, r.report_rank, r.fact_ok, r.refused) == (2, 1, True, False)
     assert (r.citations_valid, r.citations) == (1, 3)
+
+
+def test_a_refusal_holds_no_facts_whatever_it_repeats_of_the_question():
+    # the refusal names the question, and with it a word the gold answer needs
+    refusal = FakeAnswer(text="The reports do not cover “was it good in 2022”.", refused=True)
+    r = score_answer(question(must=(("good",), ("2022",))), refusal, {}.get)
+    assert (r.fact_ok, r.refused) == (False, True)
 
 
 def test_score_unanswerable_has_no_ranks_or_facts():
