@@ -256,7 +256,7 @@ class QuestionReader:
             years=years,
             # "harrow's grade before 2025": the one before that year's report
             recency="previous" if year_before(normalised) else recency_of(question),
-            intent=classify_intent(corrected_text(question, analysis), len(refs)),
+            intent=classify_intent(corrected_text(normalised, analysis), len(refs)),
             kinds=tuple(kind for kind, words in KIND_WORDS.items() if words.search(question)),
             topic=topic,
             subject=subject,

@@ -141,9 +141,9 @@ class IntentRouter:
             case "summary":
                 drafted = self.whole.summary(doc)
             case "who_when":
-                drafted = self.whole.front_matter(doc, und.text)
+                drafted = self.whole.front_matter(doc, und.corrected)
             case "grade" if und.recency == "previous":  # the report before is not held:
-                drafted = self.whole.front_matter(doc, und.text)  # what this one says of it
+                drafted = self.whole.front_matter(doc, und.corrected)  # what this one says of it
             case "other":  # "what is X?": where the report first names it
                 typed = set(terms(und.normalised))
                 drafted = self.whole.first_mention(doc, [t for t in und.topic if t in typed])

@@ -108,3 +108,28 @@ def test_a_year_not_held_is_the_later_reports_account_of_it(
     assert (routed is not None) is answered
     if answered:
         assert routed.source == "whole report" and "2022" in routed.drafted.text
+
+
+class _FrontMatter:
+    """Records the question the front matter is read for."""
+
+    def __init__(self):
+        self.asked: list[str] = []
+
+    def front_matter(self, doc_id, question):
+        self.asked.append(question)
+        return Drafted("Lead inspector: Ann Example [1]", (), False)
+
+
+def test_the_front_matter_is_read_for_the_question_as_corrected():
+    index = AuthorityIndex.load()
+    words = ["lead", "inspector", "inspection", "harrow", "children"]
+    reader = QuestionReader(QueryAnalyzer(Glossary.load(), index, vocabulary=lambda: words), index)
+    whole = _FrontMatter()
+    router = IntentRouter(whole, None, passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read("who was the lead inspecter for harrow")
+    assert und.intent == "who_when"
+    scope = Scope(authorities=("Harrow",), doc_ids=("h",), by_authority={"Harrow": ("h",)})
+    routed = router.route(und, scope, [_chunk("h", "Harrow", 0)], Filters())
+    assert routed is not None and routed.source == "whole report"
+    assert "lead inspector" in whole.asked[0].lower()  # "inspecter" is read as corrected

@@ -411,3 +411,8 @@ def spread_reader() -> QuestionReader:
 )
 def test_a_bare_question_about_a_local_name_asks_what_it_is(spread_reader, question, intent):
     assert spread_reader.read(question).intent == intent
+
+
+def test_the_intent_is_read_from_the_question_in_the_reports_words(reader):
+    # "no. of" is "number of", "kids" "children": a number question
+    assert reader.read("surrey 2025 no. of kids in unregistered homes").intent == "number"
