@@ -159,13 +159,16 @@ def settle_intent(
     return "summary" if intent == "finding" and not und.subject else intent
 
 
-# A bare question ("norfolk FLOURISH", "kent VSK"): only names, a time and a term. When the
+# A bare question ("norfolk FLOURISH", "kent VSK", "what's the clasp protocol co durham"): only
+# names, a time and a term, or "what is" it. When the
 # glossary does not know the term and the reports of at most this many authorities use it
 # (one at least: a term no report uses has nothing to define it), it is a council's own
 # name for something, and what it is is what is asked.
 LOCAL_TERM_AUTHORITIES = 3
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")  # as ``terms`` splits words
-_PLACING_STEMS = frozenset(t for w in PLACING_WORDS for t in terms(w))
+_PLACING_STEMS = frozenset(stem(w) for w in PLACING_WORDS)
+# "what's the clasp protocol": asked with nothing but what it is
+_WHAT_IS = frozenset("what whats is are r the a an in of for at on".split())
 
 
 def asks_what_a_local_term_is(und: Understood, spread: Callable[[str], int | None]) -> bool:
@@ -180,7 +183,9 @@ def asks_what_a_local_term_is(und: Understood, spread: Callable[[str], int | Non
     subject = set(und.subject)
     for word in typed:
         st = stem(word)
-        if not (st in subject or st in named or st in _PLACING_STEMS or word.isdigit()):
+        if not (
+            st in subject or st in named or st in _PLACING_STEMS or st in _WHAT_IS or word.isdigit()
+        ):
             return False
     used = spread(" ".join(w for w in typed if stem(w) in subject))
     return used is not None and 1 <= used <= LOCAL_TERM_AUTHORITIES

@@ -386,7 +386,15 @@ def test_a_two_digit_year_after_a_month_is_the_year(reader):
 
 
 # how many authorities' reports use each phrase, as the library's lexical index tells
-SPREAD = {"vsk": 1, "toxic trio": 2, "supervision": 52, "eh": 0, "flourish": 15}
+SPREAD = {
+    "vsk": 1,
+    "toxic trio": 2,
+    "supervision": 52,
+    "eh": 0,
+    "flourish": 15,
+    "clasp protocol": 1,
+    "tehs": 1,
+}
 
 
 @pytest.fixture(scope="module")
@@ -407,6 +415,9 @@ def spread_reader() -> QuestionReader:
         ("kent EH", "finding"),  # no report uses it: nothing says what it is
         ("harrow MASH 2025", "finding"),  # the glossary knows it: a practice area
         ("what did ofsted say about VSK in kent", "finding"),  # asked in so many words
+        # or asked "what is it" in any order ("ofsted" and a month place the question)
+        ("what's the clasp protocol co durham 2025", "other"),
+        ("whats TEHS in the sutton ofsted june 2025", "other"),
     ],
 )
 def test_a_bare_question_about_a_local_name_asks_what_it_is(spread_reader, question, intent):
