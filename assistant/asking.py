@@ -21,7 +21,7 @@ from assistant.answering.judgements import TableAnswer
 from assistant.models import Answer
 from assistant.retrieval import to_passage
 from assistant.scope import Scope, decide_scope
-from assistant.understanding import Understood
+from assistant.understood import Understood
 from core.errors import InputError
 from core.vocabulary import INTENT_QUERY
 from vectorstore.store import Filters, StoredChunk

@@ -5,7 +5,7 @@
 follows (the intent model where it is sure, the patterns otherwise);
 :data:`NOT_SUBJECT` and :data:`JUDGEMENT_STEMS` say which of a question's words are no
 subject and which name a judgement area or grade (see
-:class:`~assistant.understanding.Understood`).
+:class:`~assistant.understood.Understood`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from core.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from assistant.understanding import Understood
+    from assistant.understood import Understood
 
 Intent = Literal[
     "grade",

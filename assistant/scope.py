@@ -4,7 +4,7 @@ A question that names authorities or a time is answered only from documents abou
 
 :class:`Holdings` is what the library holds (per document: the authorities it is about,
 its kind and date), cached until the library changes. :func:`decide_scope` turns a
-question's :class:`~assistant.understanding.Understood` into a :class:`Scope`: the
+question's :class:`~assistant.understood.Understood` into a :class:`Scope`: the
 documents the answer may use, and, when nothing is in scope, the sentence that says
 exactly what is missing and what the library holds instead.
 
@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.understanding import Understood
+from assistant.understood import Understood
 from core.dates import called_years, year_in_file_name
 from vectorstore.store import DocumentRecord, Filters
 

@@ -27,8 +27,8 @@ import dataclasses
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 
+from assistant.answering.coverage import closest
 from assistant.answering.text_units import STOPWORDS, terms
 from assistant.authority_forms import (
     derived_forms,
@@ -43,7 +43,6 @@ from assistant.authority_forms import (
 )
 from assistant.intent_model import IntentModel
 from assistant.intents import (
-    JUDGEMENT_STEMS,
     asks_what_a_local_term_is,
     classify_intent,
     intent_evidence,
@@ -54,13 +53,14 @@ from assistant.intents import (
 from assistant.query import (
     QueryAnalysis,
     QueryAnalyzer,
-    Recency,
     corrected_text,
     extract_years,
     recency_of,
 )
 from assistant.spelling import everyday_words
+from assistant.understood import AuthorityRef, Understood
 from core.dates import full_years, year_before
+from core.everyday import zipf
 from core.vocabulary import (
     KIND_WORDS,
     LOWERCASE_AMBIGUOUS,
@@ -71,91 +71,7 @@ from ingest.authorities import AuthorityIndex
 EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
 
 
-MIN_CONFIDENCE = 0.7
-"""Authorities recognised with less confidence than this do not scope the answer."""
-
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&.-]*[A-Za-z]|[A-Za-z]")
-
-
-@dataclass(frozen=True)
-class AuthorityRef:
-    """An authority a question names: its canonical name, as typed, and how sure we are."""
-
-    name: str
-    typed: str
-    confidence: float
-    how: str  # "name", "short form", "lower case", "spelling"
-
-    def to_json(self) -> dict[str, object]:
-        """For the ``ask --json`` contract's ``scope``."""
-        return {
-            "name": self.name,
-            "typed": self.typed,
-            "confidence": round(self.confidence, 2),
-            "how": self.how,
-        }
-
-
-@dataclass(frozen=True)
-class Understood:
-    """What a question asks: see the module docstring."""
-
-    text: str
-    normalised: str  # the question with short forms and cases resolved
-    analysis: QueryAnalysis
-    authorities: tuple[AuthorityRef, ...] = ()
-    years: tuple[int, ...] = ()
-    recency: Recency | None = None
-    intent: str = "other"
-    kinds: tuple[str, ...] = ()  # the kinds of document it names ("the APA letter")
-    topic: tuple[str, ...] = field(default_factory=tuple)
-    # the topic as typed, without the words asking how good it is ("verdict", "effective")
-    subject: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def beyond_judgements(self) -> bool:
-        """True when the subject is more than judgement areas and grades.
-
-        "pre-proceedings", "young carers": the passages answer it, not the table.
-        """
-        return any(t not in JUDGEMENT_STEMS for t in self.subject)
-
-    @property
-    def table_subject(self) -> tuple[str, ...]:
-        """The subject words beyond judgement areas and grades, as corrected."""
-        spelt = set(terms(self.corrected))
-        return tuple(t for t in self.subject if t not in JUDGEMENT_STEMS and t in spelt)
-
-    def years_of(self, name: str) -> tuple[int, ...]:
-        """The years meant for one of the authorities named.
-
-        With two or more authorities and their own years ("kent 2022 vs surrey 2025"),
-        the years written after an authority's name and before the next one's; else
-        every year of the question.
-        """
-        if len(self.authorities) < 2 or len(self.years) < 2:
-            return self.years
-        low = self.text.lower()
-        places = sorted(
-            (at, r.name) for r in self.authorities if (at := low.find(r.typed.lower())) >= 0
-        )
-        for i, (at, found) in enumerate(places):
-            if found != name:
-                continue
-            end = places[i + 1][0] if i + 1 < len(places) else len(low)
-            own = extract_years(low[at:end])
-            return own or self.years
-        return self.years
-
-    @property
-    def corrected(self) -> str:
-        """The question as typed with its misspelt words corrected ("outstandng")."""
-        return corrected_text(self.text, self.analysis)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The authorities confident enough to scope the answer, in order of mention."""
-        return tuple(a.name for a in self.authorities if a.confidence >= MIN_CONFIDENCE)
 
 
 class QuestionReader:
@@ -193,6 +109,7 @@ class QuestionReader:
         self._alone: dict[str, str] = {}
         # multi-word names as compared (see _phrase), by their number of words
         self._phrases: dict[int, dict[str, str]] = {}
+        self._form_words: dict[str, str] = {}  # one-word short forms ("warks")
 
     # -- building (on first use) ------------------------------------------------------
 
@@ -218,6 +135,10 @@ class QuestionReader:
                             if len(phrase.split()) >= 2:
                                 by_words = self._phrases.setdefault(len(phrase.split()), {})
                                 by_words.setdefault(phrase, a.name)
+                    # one-word short forms, for a slip in one ("warwks": Warks)
+                    self._form_words = {
+                        k: n for k, n in self._forms.items() if k.isalpha() and len(k) >= 5
+                    }
                     for word, name in first_word_forms(self._authorities, by_first).items():
                         if word not in self._forms and word not in self._lower_names:
                             self._first_words[word] = name
@@ -287,8 +208,10 @@ class QuestionReader:
         if pattern is None or self._authorities is None:
             return question, {}
         found: dict[str, AuthorityRef] = {}
-        question = self._misspelt_phrases(question, found)
+        question = self._misspelt_phrases(question, found, self._phrases)
         question = self._contractions(question, found)
+        # a slip in a short form ("warwks"), once contractions ("nottm") are read
+        question = self._misspelt_phrases(question, found, {1: self._form_words})
         exact_spans = [(s.start, s.end) for s in self._authorities.spans(question)]
 
         def swap(m: re.Match[str]) -> str:
@@ -364,7 +287,9 @@ class QuestionReader:
                 out = out[: m.start()] + name + out[m.end() :]
         return out
 
-    def _misspelt_phrases(self, question: str, found: dict[str, AuthorityRef]) -> str:
+    def _misspelt_phrases(
+        self, question: str, found: dict[str, AuthorityRef], phrases: dict[int, dict[str, str]]
+    ) -> str:
         """Multi-word names typed with a slip ("norh somerset", "kensingtn and chelsea").
 
         Word-level correction cannot see these (a short word, or one word of the name
@@ -372,16 +297,25 @@ class QuestionReader:
         words are compared with each multi-word name as a whole: within one edit (two
         for names of 16 letters or more), the longest name first. Exact names are left
         to the other passes, and so are the forms they read ("n lincolnshire" is North
-        Lincolnshire written short, not a slip of "NE Lincolnshire").
+        Lincolnshire written short, not a slip of "NE Lincolnshire"). ``phrases`` are the
+        names (or one-word short forms) to compare, by their number of words; a one-word
+        slip must be no English word, nor a slip of one of the library's ("stafs").
         """
-        taken = misspelt_phrases(question, self._phrases)
+        taken = misspelt_phrases(question, phrases)
         forms = self._forms or {}
         for start, end, name, typed in sorted(taken, reverse=True):
-            if form_key(typed) in forms:
+            if form_key(typed) in forms or (" " not in typed and self._a_word(typed)):
                 continue
             found.setdefault(name, AuthorityRef(name, typed, SPELLING, "spelling"))
             question = question[:start] + name + question[end:]
         return question
+
+    def _a_word(self, typed: str) -> bool:
+        """Whether one word is English, or (within a slip) the library's: no short form's slip."""
+        vocabulary = set(self._analyzer.vocabulary() or ())
+        if not vocabulary:  # nothing tells a slip from a word or a contraction ("nottm")
+            return True
+        return zipf(typed) > 0 or closest(typed.lower(), vocabulary) is not None
 
     def _capitalise_unknown(self, text: str) -> str:
         """Lower-case words the library does not know, capitalised.

@@ -32,7 +32,7 @@ from assistant.answering.text_units import terms
 from assistant.answering.whole import WholeReportAnswerer
 from assistant.intents import classify_intent
 from assistant.scope import YEAR_MENTION_INTENTS, Scope
-from assistant.understanding import Understood
+from assistant.understood import Understood
 from core.vocabulary import AREA_HEADINGS, INTENT_PATTERNS
 from vectorstore.store import Filters, StoredChunk
 

@@ -427,3 +427,23 @@ def test_a_bare_question_about_a_local_name_asks_what_it_is(spread_reader, quest
 def test_the_intent_is_read_from_the_question_in_the_reports_words(reader):
     # "no. of" is "number of", "kids" "children": a number question
     assert reader.read("surrey 2025 no. of kids in unregistered homes").intent == "number"
+
+
+@pytest.fixture(scope="module")
+def library_reader() -> QuestionReader:
+    index = AuthorityIndex.load()
+    words = ["staff", "supported", "unregistered", "homes", "care", "leavers", "city"]
+    return QuestionReader(QueryAnalyzer(Glossary.load(), index, vocabulary=lambda: words), index)
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("warwks unregistered homes use 2025", ["Warwickshire"]),  # a slip of "Warks"
+        ("how are stafs supported in kent", ["Kent"]),  # a slip of the library's "staff"
+        ("main points nottm city childrens services", ["Nottingham"]),  # a contraction
+        ("hearts care leavers", []),  # an English word, not a slip of "Herts"
+    ],
+)
+def test_a_slip_in_a_one_word_short_form(library_reader, question, names):
+    assert [r.name for r in library_reader.read(question).authorities] == names
