@@ -152,8 +152,14 @@ _PERSON = re.compile(
 
 
 def asks_for_money(question: str) -> bool:
-    """True when the question asks about spending, budgets, costs or funding."""
-    return bool(_MONEY_QUESTION.search(question))
+    """True when the question asks about spending, budgets, costs or funding.
+
+    Not when it counts something ("how many apprenticeships did the DfE money fund").
+    """
+    return bool(_MONEY_QUESTION.search(question)) and not _HOW_MANY.search(question)
+
+
+_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 
 
 def has_money(text: str) -> bool:

@@ -768,3 +768,26 @@ def test_the_name_of_a_thing_is_no_person(question, person):
     from assistant.answering.intent import asks_for_person
 
     assert asks_for_person(question) is person
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("how much does kent spend on agency staff", True),
+        ("hampshire IRO investment £ 2024", True),
+        ("kent children's services budget", True),
+        # a count, whatever paid for it
+        ("how many social work apprenticeships did oxfordshire get DfE money for", False),
+    ],
+)
+def test_asks_for_a_sum_of_money(question, asks):
+    from assistant.answering.intent import asks_for_money
+
+    assert asks_for_money(question) is asks
+
+
+def test_a_count_paid_for_is_not_refused_for_stating_no_sum(answerer):
+    chunks = [chunk("The council has secured DfE funding for 20 social work apprenticeships.")]
+    question = "How many social work apprenticeships did the council get DfE money for?"
+    drafted = answerer.answer(question, chunks)
+    assert not drafted.refused and "20 social work apprenticeships" in drafted.text
