@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
-from assistant.answering.judgements import TableAnswer
+from assistant.answering.judgements import TableAnswer, unfounded
 from assistant.models import Answer
 from assistant.retrieval import to_passage
 from assistant.scope import Scope, decide_scope
@@ -269,6 +269,11 @@ class Asking:
         if note:
             yield note
         why = p.und.intent == "why"
+        wrong = unfounded(p.und.corrected, p.table) if why and p.table is not None else None
+        if wrong is not None:  # "why inadequate?" of a report that judged it outstanding
+            yield wrong.text
+            yield self._answer(id, p, wrong, "judgements table", refusal_reason="no such judgement")
+            return
         if p.table is not None and (not why or p.table.drafted.refused):
             yield p.table.drafted.text
             reason = "no such judgement" if p.table.drafted.refused else None

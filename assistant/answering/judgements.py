@@ -93,6 +93,27 @@ _WHICH_AT = re.compile(
 )
 
 
+_NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n['’]t\b", re.IGNORECASE)
+
+
+def unfounded(question: str, table: TableAnswer) -> Drafted | None:
+    """The table's answer, refused, when the question presumes a judgement it does not give.
+
+    "Why were Kingston's care leavers judged inadequate?" of a report that judged them
+    outstanding: every row of the areas named is at another grade than the one named.
+    """
+    if _NEGATED.search(question):  # "why wasn't it good?" presumes what the table shows
+        return None
+    levels = levels_named(question)
+    areas = areas_named(question)
+    asked = [r for r in table.rows if not areas or r.area in areas]
+    if not levels or not asked or any(r.level in levels for r in asked):
+        return None
+    note = "The report gives no such judgement: the judgement it gives is above."
+    drafted = table.drafted
+    return Drafted(f"{drafted.text.rstrip()}\n{note}", drafted.citations, True)
+
+
 def areas_named(question: str) -> set[str]:
     """The judgement areas a question names (empty: all of them)."""
     low = question.lower()

@@ -207,6 +207,17 @@ def test_why_a_judgement_area_quotes_its_section_then_what_to_improve(sample_ass
     assert _improvement_citations(answer)
 
 
+def test_why_a_grade_the_report_did_not_give_is_refused_with_the_grade_it_gave(
+    sample_assistant,
+):
+    answer = sample_assistant.ask("why was kent judged inadequate")  # Kent was outstanding
+    assert answer.refused and answer.refusal_reason == "no such judgement"
+    assert "Outstanding" in answer.text and "no such judgement" in answer.text
+    assert answer.citations  # the judgement it gave, cited
+    kept = sample_assistant.ask("why wasn't kent judged inadequate")
+    assert not kept.refused
+
+
 def test_why_outstanding_lists_no_shortfalls(sample_assistant):
     answer = sample_assistant.ask("why was kent outstanding")
     assert answer.intent == "why" and "Outstanding" in answer.text

@@ -186,3 +186,44 @@ def test_a_grade_history_lists_each_reports_judgement(question):
     # without asking for the history: the latest report only
     latest = table.answer("kent grade", ["Kent"], [], force=True)
     assert latest is not None and [r.doc_id for r in latest.rows] == ["new"]
+
+
+def _graded(area: str, grade: str, level: int):
+    from assistant.structured_rows import GradeRow
+
+    return GradeRow(
+        "Kingston upon Thames",
+        area,
+        area.replace("_", " "),
+        grade,
+        level,
+        "ILACS",
+        "2024-12-06",
+        "2025",
+        "Inspection of Kingston",
+        "k.pdf",
+        "k",
+        1,
+        f"{area} {grade}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("why were kingston care leavers judged inadequate", True),  # they were outstanding
+        ("why were kingston care leavers judged outstanding", False),
+        ("why wasn't kingston judged inadequate for care leavers", False),  # negated
+        ("why were kingston care leavers judged so well", False),  # no grade named
+    ],
+)
+def test_a_why_that_presumes_a_judgement_not_given_is_refused(question, refused):
+    from assistant.answering.extractive import Drafted
+    from assistant.answering.judgements import TableAnswer, unfounded
+
+    rows = (_graded("care_leavers", "Outstanding", 1),)
+    table = TableAnswer(Drafted("- care leavers: Outstanding [1]", (), False), rows)
+    wrong = unfounded(question, table)
+    assert (wrong is not None) is refused
+    if wrong is not None:
+        assert wrong.refused and "Outstanding" in wrong.text and "no such judgement" in wrong.text
