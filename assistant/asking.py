@@ -20,7 +20,7 @@ from assistant.answering.extractive import Drafted, ExtractiveAnswerer
 from assistant.answering.judgements import TableAnswer, unfounded
 from assistant.models import Answer
 from assistant.retrieval import to_passage
-from assistant.scope import Scope, decide_scope
+from assistant.scope import Scope, decide_scope, say_where_grades_come_from
 from assistant.understood import Understood
 from core.errors import InputError
 from core.vocabulary import INTENT_QUERY
@@ -313,31 +313,11 @@ class Asking:
             refusal = Drafted(p.scope.note or drafted.text, (), True)
             yield self._answer(id, p, refusal, "scope", refusal_reason="out of scope")
             return
-        drafted = self._say_where_grades_come_from(p, drafted)
+        if self.holdings is not None:
+            drafted = say_where_grades_come_from(self.holdings, drafted)
         if first is not None:
             drafted = _combined(first, drafted)
         yield self._answer(id, p, _noted(note, drafted), "passages", model_used=True)
-
-    def _say_where_grades_come_from(self, p: _Prepared, drafted: Drafted) -> Drafted:
-        """A grade quoted from a document that is not an Ofsted report says so."""
-        from assistant.answering.intent import is_grade_unit
-        from assistant.scope import REPORT_KINDS
-
-        if self.holdings is None or drafted.refused:
-            return drafted
-        kinds = {h.doc_id: (h.kind, h.title) for h in self.holdings.all()}
-        notes = []
-        for c in drafted.citations:
-            kind, title = kinds.get(c.doc_id, (None, c.title))
-            if kind in REPORT_KINDS or kind == "national survey" or not is_grade_unit(c.quote):
-                continue
-            notes.append(
-                f"[{c.n}] is quoted from {title or c.source} ({kind or 'a document'}), "
-                "not from an Ofsted report: check the report itself."
-            )
-        if not notes:
-            return drafted
-        return dataclasses.replace(drafted, text=drafted.text + "\n" + "\n".join(notes))
 
     def _from_passages(self, p: _Prepared, history: str | None) -> Iterator[str]:
         """The answerer's pieces over the scoped passages; returns the drafted answer."""

@@ -17,14 +17,18 @@ the answer says so).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.understood import Understood
 from core.dates import called_years, year_in_file_name
 from vectorstore.store import DocumentRecord, Filters
+
+if TYPE_CHECKING:
+    from assistant.answering.extractive import Drafted
 
 REPORT_KINDS = ("inspection report", "apa letter")
 
@@ -330,3 +334,24 @@ def decide_scope(
         mentions_only=tuple(mentioned),
         years_mentioned=tuple(of_years),
     )
+
+
+def say_where_grades_come_from(holdings: Holdings, drafted: Drafted) -> Drafted:
+    """A grade quoted from a document that is not an Ofsted report says so."""
+    from assistant.answering.intent import is_grade_unit
+
+    if drafted.refused:
+        return drafted
+    kinds = {h.doc_id: (h.kind, h.title) for h in holdings.all()}
+    notes = []
+    for c in drafted.citations:
+        kind, title = kinds.get(c.doc_id, (None, c.title))
+        if kind in REPORT_KINDS or kind == "national survey" or not is_grade_unit(c.quote):
+            continue
+        notes.append(
+            f"[{c.n}] is quoted from {title or c.source} ({kind or 'a document'}), "
+            "not from an Ofsted report: check the report itself."
+        )
+    if not notes:
+        return drafted
+    return dataclasses.replace(drafted, text=drafted.text + "\n" + "\n".join(notes))

@@ -188,7 +188,7 @@ def test_a_grade_history_lists_each_reports_judgement(question):
     assert latest is not None and [r.doc_id for r in latest.rows] == ["new"]
 
 
-def _graded(area: str, grade: str, level: int):
+def _judged(area: str, grade: str, level: int):
     from assistant.structured_rows import GradeRow
 
     return GradeRow(
@@ -221,7 +221,7 @@ def test_a_why_that_presumes_a_judgement_not_given_is_refused(question, refused)
     from assistant.answering.extractive import Drafted
     from assistant.answering.judgements import TableAnswer, unfounded
 
-    rows = (_graded("care_leavers", "Outstanding", 1),)
+    rows = (_judged("care_leavers", "Outstanding", 1),)
     table = TableAnswer(Drafted("- care leavers: Outstanding [1]", (), False), rows)
     wrong = unfounded(question, table)
     assert (wrong is not None) is refused
