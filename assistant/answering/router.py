@@ -155,14 +155,22 @@ class IntentRouter:
         """A grade or inspection of a year the library holds no report of (one authority).
 
         What a later report says of its inspection that year, if it says it ("Since the
-        last inspection in 2022, when services were found to be inadequate, …").
+        last inspection in 2022, when services were found to be inadequate, …"). That
+        account gives the year and the overall judgement only: not who led it, nor an
+        area's grade, and a grade only when it states one.
         """
         if und.intent not in YEAR_MENTION_INTENTS or len(scope.by_authority) != 1:
             return None
+        asked = und.corrected
+        if _ASKS_WHO.search(asked) or areas_named(asked) - {"overall_effectiveness"}:
+            return None
         for doc in scope.doc_ids:
             drafted = self.whole.earlier_inspection(doc, und.years)
-            if drafted is not None:
-                return Routed(drafted, "whole report")
+            if drafted is None:
+                continue
+            if und.intent == "grade" and not _GRADE_STATED.search(drafted.text):
+                return None
+            return Routed(drafted, "whole report")
         return None
 
     def _grade_of_unread_name(
@@ -288,6 +296,12 @@ class IntentRouter:
             parts.append(_headed(name, drafted))
         merged = renumber(parts)
         return Routed(merged, sources.pop() if len(sources) == 1 else "passages")
+
+
+_ASKS_WHO = re.compile(r"\bwho\b|\binspectors?\b|\bhmi\b|\bled\b|\bleads?\b", re.IGNORECASE)
+_GRADE_STATED = re.compile(
+    r"\b(?:outstanding|good|requires? improvement|inadequate|adequate)\b", re.IGNORECASE
+)
 
 
 def _asks_grades(und: Understood) -> bool:

@@ -81,7 +81,8 @@ class _Whole:
 
     def earlier_inspection(self, doc_id, years):
         if 2022 in years:
-            return Drafted(f"{doc_id}: since the last inspection in 2022 [1]", (), False)
+            text = f"{doc_id}: since the last inspection in 2022, when it was judged good [1]"
+            return Drafted(text, (), False)
         return None
 
 
@@ -93,6 +94,10 @@ class _Whole:
         ("what did newham get in 2019", {"Newham": ("n",)}, False),  # no account of 2019
         ("newham care leavers 2022", {"Newham": ("n",)}, False),  # a finding: not its account
         ("newham vs kent grades 2022", {"Newham": ("n",), "Kent": ("k",)}, False),
+        # the account gives the year and the overall judgement: not who led it, nor an
+        # area's grade
+        ("who led newham's 2022 inspection", {"Newham": ("n",)}, False),
+        ("newham care leavers grade 2022", {"Newham": ("n",)}, False),
     ],
 )
 def test_a_year_not_held_is_the_later_reports_account_of_it(
@@ -133,3 +138,24 @@ def test_the_front_matter_is_read_for_the_question_as_corrected():
     routed = router.route(und, scope, [_chunk("h", "Harrow", 0)], Filters())
     assert routed is not None and routed.source == "whole report"
     assert "lead inspector" in whole.asked[0].lower()  # "inspecter" is read as corrected
+
+
+class _NoGradeWhole:
+    """A later report whose account of 2022 states the year, not the judgement."""
+
+    def earlier_inspection(self, doc_id, years):
+        return Drafted(f"{doc_id}: since the last inspection in 2022, leaders acted [1]", (), False)
+
+
+def test_an_account_stating_no_grade_answers_no_grade_question(reader):
+    router = IntentRouter(_NoGradeWhole(), None, passages=None, search=None)  # type: ignore[arg-type]
+    by_authority = {"Newham": ("n",)}
+    for question, answered in (
+        ("what did newham get in 2022", False),
+        ("when was newham inspected in 2022", True),
+    ):
+        und = reader.read(question)
+        scope = Scope(
+            authorities=("Newham",), years=und.years, doc_ids=("n",), by_authority=by_authority
+        )
+        assert (router.of_a_year_not_held(und, scope) is not None) is answered
