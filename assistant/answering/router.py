@@ -25,6 +25,7 @@ from assistant.answering.judgements import (
     JudgementAnswerer,
     TableAnswer,
     areas_named,
+    asks_about_grades,
     levels_named,
 )
 from assistant.answering.merge import renumber
@@ -44,6 +45,12 @@ WHICH_AUTHORITY_GRADE = (
     "Which authority do you mean? I found no authority's name in the question, and a "
     "grade belongs to one council: name the council (or choose it in the filters), or "
     "ask which councils were given a grade."
+)
+
+
+NO_PREVIOUS_GRADE = (
+    "The library's reports do not state the grade of that earlier inspection: the report "
+    "held does not say how the inspection before it was judged."
 )
 
 
@@ -140,10 +147,16 @@ class IntentRouter:
                 drafted = self.whole.improve(doc)
             case "summary":
                 drafted = self.whole.summary(doc)
-            case "who_when":
-                drafted = self.whole.front_matter(doc, und.corrected)
-            case "grade" if und.recency == "previous":  # the report before is not held:
-                drafted = self.whole.front_matter(doc, und.corrected)  # what this one says of it
+            case "who_when" | "grade" if und.intent == "who_when" or und.recency == "previous":
+                # the report's front matter; a grade of the inspection before it (not
+                # held), however worded: what this report says of it, and when it says
+                # nothing, no other grade is quoted
+                earlier = und.recency == "previous" and (
+                    und.intent == "grade" or asks_about_grades(und.corrected)
+                )
+                drafted = self.whole.front_matter(doc, und.corrected, previous=earlier)
+                if drafted is None and earlier:
+                    drafted = Drafted(NO_PREVIOUS_GRADE, (), True)
             case "other":  # "what is X?": where the report first names it
                 typed = set(terms(und.normalised))
                 drafted = self.whole.first_mention(doc, [t for t in und.topic if t in typed])

@@ -301,12 +301,18 @@ class WholeReportAnswerer:
         out.cited(f"- {where.text}", where)
         return out.drafted()
 
-    def front_matter(self, doc_id: str, question: str) -> Drafted | None:
-        """Lead inspector, inspection dates, publication, previous inspection, as asked."""
+    def front_matter(self, doc_id: str, question: str, *, previous: bool = False) -> Drafted | None:
+        """Lead inspector, inspection dates, publication, previous inspection, as asked.
+
+        ``previous``: the question is known to mean the inspection before this report's
+        ("newham's grade before nov 2025"), however it words it.
+        """
         facts = self.facts(doc_id)
         if facts is None:
             return None
         wanted = [key for key, pattern in _ASKS_FRONT.items() if pattern.search(question)]
+        if previous and "previous" not in wanted:
+            wanted.insert(0, "previous")
         if not wanted and _OF_THE_INSPECTION.search(question):
             wanted = [k for k, p in (("lead", _WHO), ("dates", _WHEN)) if p.search(question)]
         if "lead" in wanted:

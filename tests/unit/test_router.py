@@ -121,7 +121,7 @@ class _FrontMatter:
     def __init__(self):
         self.asked: list[str] = []
 
-    def front_matter(self, doc_id, question):
+    def front_matter(self, doc_id, question, previous=False):
         self.asked.append(question)
         return Drafted("Lead inspector: Ann Example [1]", (), False)
 
@@ -159,3 +159,22 @@ def test_an_account_stating_no_grade_answers_no_grade_question(reader):
             authorities=("Newham",), years=und.years, doc_ids=("n",), by_authority=by_authority
         )
         assert (router.of_a_year_not_held(und, scope) is not None) is answered
+
+
+class _Silent:
+    """A report that says nothing of the inspection before it."""
+
+    def front_matter(self, doc_id, question, previous=False):
+        return None
+
+
+def test_a_previous_grade_the_report_does_not_state_quotes_no_other_grade(reader):
+    from assistant.answering.router import NO_PREVIOUS_GRADE
+
+    router = IntentRouter(_Silent(), None, passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read("what was nottingham's grade at the previous inspection")
+    assert und.recency == "previous"
+    scope = Scope(authorities=("Nottingham",), doc_ids=("n",), by_authority={"Nottingham": ("n",)})
+    routed = router.route(und, scope, [_chunk("n", "Nottingham", 0)], Filters())
+    assert routed is not None and routed.drafted.refused
+    assert routed.drafted.text == NO_PREVIOUS_GRADE and routed.drafted.citations == ()

@@ -164,3 +164,10 @@ def test_a_year_not_held_is_answered_by_the_later_reports_account_of_it():
     # an account of another year, or none, answers nothing
     assert _answerer(EARLIER).earlier_inspection("d1", [2019]) is None
     assert _answerer(COVER).earlier_inspection("d1", [2022]) is None
+
+
+def test_the_previous_inspection_is_read_when_known_to_be_meant_however_worded():
+    question = "quillshire last inspection grade (before nov 2025)"
+    assert _answerer(EARLIER).front_matter("d1", question) is None  # nothing it knows asked
+    drafted = _answerer(EARLIER).front_matter("d1", question, previous=True)
+    assert drafted is not None and "last inspection in 2022" in drafted.text
