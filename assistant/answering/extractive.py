@@ -142,8 +142,9 @@ class ExtractiveAnswerer:
         ``glossary``, when given, makes a phrase of the question ("looked after
         children") match a passage that says it in any of its forms ("children in care",
         "LAC"), and its words alone ("looking") match nothing. ``phrasing``, when given,
-        tells the words that say how a question is put ("went", "put", "lot"): lacking
-        one is not lacking the topic, and one weighs no more than the topic's words.
+        tells the words that say how a question is put ("went", "lot", "kids"): within
+        one council's reports, lacking one is not lacking the topic, and a sentence that
+        has only such words does not answer.
         """
         self.prompts = prompts
         self.min_score = min_score
@@ -298,7 +299,6 @@ class ExtractiveAnswerer:
                 weights[term] = ordinary if term in library else unseen
             if word is not None and term in q.phrasing:
                 phrasing.add(word)
-
         # a phrase of the question weighs as its words did, matched in any of its forms
         texts = [c.text for c in chunks]
         phrases = question_phrases(
