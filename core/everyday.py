@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import lru_cache
 
 # Zipf frequency in English from which a word may be a phrasing word (module docstring)
 EVERYDAY_ZIPF = 5.0
@@ -27,7 +27,7 @@ RARER_IN_REPORTS = 0.5
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
-@cache
+@lru_cache(maxsize=65536)  # bounded: a server reads words of any question for ever
 def zipf(word: str) -> float:
     """The word's Zipf frequency in English (0 when the list lacks it)."""
     from wordfreq import zipf_frequency  # reads its word list on first use
