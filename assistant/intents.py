@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, get_args
 
+from assistant.answering.coverage import LOCATING
 from assistant.answering.text_units import stem, terms
 from assistant.intent_model import IntentModel, features
 from core.vocabulary import (
@@ -23,7 +24,6 @@ from core.vocabulary import (
     INTENT_PATTERNS,
     KIND_WORDS,
     MONTHS,
-    PLACING_WORDS,
     QUANTITY_WORDS,
     QUESTION_WORDS,
     SEASONS,
@@ -166,7 +166,6 @@ def settle_intent(
 # name for something, and what it is is what is asked.
 LOCAL_TERM_AUTHORITIES = 3
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")  # as ``terms`` splits words
-_PLACING_STEMS = frozenset(stem(w) for w in PLACING_WORDS)
 # "what's the clasp protocol": asked with nothing but what it is
 _WHAT_IS = frozenset("what whats is are r the a an in of for at on".split())
 
@@ -183,9 +182,7 @@ def asks_what_a_local_term_is(und: Understood, spread: Callable[[str], int | Non
     subject = set(und.subject)
     for word in typed:
         st = stem(word)
-        if not (
-            st in subject or st in named or st in _PLACING_STEMS or st in _WHAT_IS or word.isdigit()
-        ):
+        if not (st in subject or st in named or st in LOCATING or st in _WHAT_IS or word.isdigit()):
             return False
     used = spread(" ".join(w for w in typed if stem(w) in subject))
     return used is not None and 1 <= used <= LOCAL_TERM_AUTHORITIES

@@ -312,7 +312,7 @@ class QuestionReader:
 
     def _a_word(self, typed: str) -> bool:
         """Whether one word is English, or (within a slip) the library's: no short form's slip."""
-        vocabulary = set(self._analyzer.vocabulary() or ())
+        vocabulary = self._analyzer.vocabulary() or ()
         if not vocabulary:  # nothing tells a slip from a word or a contraction ("nottm")
             return True
         return zipf(typed) > 0 or closest(typed.lower(), vocabulary) is not None

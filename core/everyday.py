@@ -64,6 +64,6 @@ class Phrasing:
         A stem that is also the stem of a topic word of the text ("lived" and "living")
         is not a phrasing stem.
         """
-        words = _WORD.findall(text)
-        phrasing = {stem(w) for w in words if self.is_phrasing(w)}
-        return frozenset(phrasing - {stem(w) for w in words if not self.is_phrasing(w)})
+        read = [(stem(w), self.is_phrasing(w)) for w in _WORD.findall(text)]
+        phrasing = {s for s, is_phrasing in read if is_phrasing}
+        return frozenset(phrasing - {s for s, is_phrasing in read if not is_phrasing})

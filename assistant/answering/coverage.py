@@ -6,6 +6,7 @@ Used by the extractive answerer to weigh units and to decide when to refuse.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from assistant.answering.intent import years_in
 from assistant.answering.text_units import stem, terms
@@ -56,7 +57,7 @@ def in_vocabulary(term: str, vocabulary: set[str]) -> bool:
     return closest(term, vocabulary) is not None
 
 
-def closest(term: str, vocabulary: set[str]) -> str | None:
+def closest(term: str, vocabulary: Collection[str]) -> str | None:
     """``term`` if in ``vocabulary``, else a close form of it, or None.
 
     A close form: one stem a prefix of the other (inflections), or one letter off

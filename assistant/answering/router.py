@@ -34,7 +34,7 @@ from assistant.answering.whole import WholeReportAnswerer
 from assistant.intents import classify_intent
 from assistant.scope import YEAR_MENTION_INTENTS, Scope
 from assistant.understood import Understood
-from core.vocabulary import AREA_HEADINGS, INTENT_PATTERNS
+from core.vocabulary import AREA_HEADINGS, GRADE_WORDS, INTENT_PATTERNS
 from vectorstore.store import Filters, StoredChunk
 
 WHICH_AUTHORITY = (
@@ -312,14 +312,10 @@ class IntentRouter:
 
 
 _ASKS_WHO = re.compile(r"\bwho\b|\binspectors?\b|\bhmi\b|\bled\b|\bleads?\b", re.IGNORECASE)
-_GRADE_STATED = re.compile(
-    r"\b(?:outstanding|good|requires? improvement|inadequate|adequate)\b", re.IGNORECASE
-)
+_GRADE_STATED = re.compile(rf"\b(?:{GRADE_WORDS})\b", re.IGNORECASE)
 
 
 def _asks_grades(und: Understood) -> bool:
-    from assistant.answering.judgements import asks_about_grades
-
     return asks_about_grades(und.text) or bool(areas_named(und.text)) or not und.topic
 
 
