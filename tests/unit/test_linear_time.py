@@ -183,6 +183,7 @@ QUESTION_FUNCTIONS = [
     intent.asks_for_number,
     intent.asks_for_money,
     intent.asks_for_person,
+    intent.asks_for_name,  # "who" asking, not of a relative clause
     intent.asks_for_list,
     asks_about_grades,
     areas_named,
