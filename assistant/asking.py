@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
-from assistant.answering.judgements import TableAnswer, unfounded
+from assistant.answering.judgements import TableAnswer, asks_about_grades, unfounded
+from assistant.answering.whole import front_matter_asked
 from assistant.models import Answer
 from assistant.retrieval import to_passage
 from assistant.scope import Scope, decide_scope, say_where_grades_come_from
@@ -215,7 +216,16 @@ class Asking:
         )
         # the understood intent alone decides ("how effective is the pre-proceedings
         # work?" is a finding: the grades would not answer it)
-        if und.intent in ("grade", "why") and not previous_not_held:
+        # "what was kent's grade at the previous inspection?", "what did kent get at the
+        # inspection before last?", read as who/when: when the library holds the report
+        # before the latest, what that inspection found, asked for no date or inspector, is
+        # that report's judgements
+        graded = und.intent in ("grade", "why") or (
+            und.intent == "who_when"
+            and bool(scope.at_previous)
+            and (asks_about_grades(question) or set(front_matter_asked(question)) <= {"previous"})
+        )
+        if graded and not previous_not_held:
             neighbours: list[str] = []
             if NEIGHBOURS.search(question) and len(authorities) == 1 and self.authorities:
                 neighbours = [a.name for a in self.authorities.neighbours(authorities[0])]
@@ -226,7 +236,7 @@ class Asking:
                 und.years,
                 neighbours,
                 ids,
-                force=und.intent in ("why", "grade") and bool(authorities),
+                force=bool(authorities),
                 # a "why" answer's grade line stands whatever else it asks
                 subject=und.table_subject if und.intent == "grade" else (),
             )

@@ -128,6 +128,10 @@ class Scope:
     mentions_only: tuple[str, ...] = ()  # authorities answered from documents that name them
     # authorities whose year asked is not held, answered from their reports' words on it
     years_mentioned: tuple[str, ...] = ()
+    # authorities whose report before the latest is held and is the one asked about
+    # ("kent's previous grade"): in scope, that report speaks of itself, not of the one
+    # before it
+    at_previous: tuple[str, ...] = ()
 
     @property
     def limited(self) -> bool:
@@ -183,29 +187,38 @@ def _fits(doc: Held, years: Sequence[int]) -> bool:
     return doc.kind not in ("inspection report",) and doc.year - 1 in wanted
 
 
-def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str | None]:
-    """The documents of one authority the question means, or why there are none."""
+def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str | None, bool]:
+    """The documents of one authority the question means, or why there are none.
+
+    And whether they are the report before the latest, picked by "previous".
+    """
     years = und.years_of(name)
     if years:
         chosen = [d for d in docs if _fits(d, years)]
         if not chosen:
             held = sorted({d.year for d in docs if d.year})
-            return [], (
-                f"The library holds {name}'s {_kind_word(docs)} of {_years_text(held)}, "
-                f"not one from "
-                f"{_years_text(years)}."
-            ) if held else None
+            return (
+                [],
+                (
+                    f"The library holds {name}'s {_kind_word(docs)} of {_years_text(held)}, "
+                    f"not one from "
+                    f"{_years_text(years)}."
+                )
+                if held
+                else None,
+                False,
+            )
         docs = chosen
     named = [d for d in docs if d.kind in und.kinds]
     if named:  # "the APA letter", "the board paper": that kind of document
         docs = named
     reports = [d for d in docs if d.kind in REPORT_KINDS] or docs
     if und.recency == "latest":
-        return reports[:1], None
+        return reports[:1], None, False
     if und.recency == "previous" and len(reports) > 1 and not years:
         # (with a year, "before 2025": that year's report says what came before it)
-        return reports[1:2], None
-    return docs, None
+        return reports[1:2], None, True
+    return docs, None, False
 
 
 YEAR_MENTION_INTENTS = ("grade", "who_when")
@@ -221,25 +234,29 @@ def _documents_of(
     holdings: Holdings,
     mentions: Callable[[str], list[str]] | None,
     year_mentions: YearMentions | None = None,
-) -> tuple[dict[str, tuple[str, ...]], list[str], list[str], list[str], list[str]]:
+) -> tuple[dict[str, tuple[str, ...]], list[str], list[str], list[str], list[str], list[str]]:
     """The documents in scope for each authority named, and what is missing.
 
     Returns the documents by authority, the names the library holds nothing on, the
     reasons nothing fits (a year not held), the names answered from documents that
     mention them, and the names of a year not held whose reports state that year ("since
     the last inspection in 2022, when …"; for a grade or a who/when question): those
-    reports are in scope, and the reason is said.
+    reports are in scope, and the reason is said; and the names whose report before
+    the latest is the one asked about ("previous").
     """
     by_authority: dict[str, tuple[str, ...]] = {}
     missing: list[str] = []
     reasons: list[str] = []
     mentioned: list[str] = []
     of_years: list[str] = []
+    at_previous: list[str] = []
     for name in names:
         docs = holdings.about(name)
         found = mentions(name) if mentions is not None else []
         if docs:
-            chosen, why = _pick(docs, und, name)
+            chosen, why, earlier = _pick(docs, und, name)
+            if earlier:
+                at_previous.append(name)
             if chosen:
                 # its own documents first, then national reports that discuss it
                 general = [] if und.recency or und.years else found
@@ -263,7 +280,7 @@ def _documents_of(
             mentioned.append(name)
         else:
             missing.append(name)
-    return by_authority, missing, reasons, mentioned, of_years
+    return by_authority, missing, reasons, mentioned, of_years, at_previous
 
 
 def decide_scope(
@@ -303,7 +320,7 @@ def decide_scope(
                 ),
             )
         return Scope(years=und.years, recency=und.recency, doc_ids=tuple(d.doc_id for d in docs))
-    by_authority, missing, reasons, mentioned, of_years = _documents_of(
+    by_authority, missing, reasons, mentioned, of_years, at_previous = _documents_of(
         names, und, holdings, mentions, year_mentions
     )
     notes = [f"The library has no report on {name}." for name in missing] + reasons
@@ -333,6 +350,7 @@ def decide_scope(
         note=" ".join(notes) or None,
         mentions_only=tuple(mentioned),
         years_mentioned=tuple(of_years),
+        at_previous=tuple(at_previous),
     )
 
 

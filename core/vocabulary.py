@@ -136,6 +136,7 @@ LATEST = re.compile(
 )
 PREVIOUS = re.compile(
     r"\b(previous|prior|earlier|before (?:that|this|the latest)|last[- ]but[- ]one|"
+    r"(?<!day )(?<!week )(?<!month )(?<!year )before (?:the )?(?:last|most recent)|"
     r"the one before|preceding)\b(?! (?:day|week|month)s?\b)",
     re.I,
 )

@@ -151,10 +151,18 @@ class IntentRouter:
                 # the report's front matter; a grade of the inspection before it (not
                 # held), however worded: what this report says of it, and when it says
                 # nothing, no other grade is quoted
-                earlier = und.recency == "previous" and (
-                    und.intent == "grade" or asks_about_grades(und.corrected)
+                # (when the report before the latest is held, it is the report in
+                # scope: its own dates and inspectors answer, not its account of the
+                # inspection before it)
+                held = bool(scope.at_previous)
+                earlier = (
+                    und.recency == "previous"
+                    and not held
+                    and (und.intent == "grade" or asks_about_grades(und.corrected))
                 )
-                drafted = self.whole.front_matter(doc, und.corrected, previous=earlier)
+                drafted = self.whole.front_matter(
+                    doc, und.corrected, previous=earlier, this_one=held
+                )
                 if drafted is None and earlier:
                     drafted = Drafted(NO_PREVIOUS_GRADE, (), True)
             case "other":  # "what is X?": where the report first names it

@@ -301,16 +301,22 @@ class WholeReportAnswerer:
         out.cited(f"- {where.text}", where)
         return out.drafted()
 
-    def front_matter(self, doc_id: str, question: str, *, previous: bool = False) -> Drafted | None:
+    def front_matter(
+        self, doc_id: str, question: str, *, previous: bool = False, this_one: bool = False
+    ) -> Drafted | None:
         """Lead inspector, inspection dates, publication, previous inspection, as asked.
 
         ``previous``: the question is known to mean the inspection before this report's
-        ("newham's grade before nov 2025"), however it words it.
+        ("newham's grade before nov 2025"), however it words it. ``this_one``: the
+        "previous inspection" the question asks about is this report's ("when was kent's
+        previous inspection?" with the report before the latest in scope): its dates.
         """
         facts = self.facts(doc_id)
         if facts is None:
             return None
-        wanted = [key for key, pattern in _ASKS_FRONT.items() if pattern.search(question)]
+        wanted = front_matter_asked(question)
+        if this_one:
+            wanted = list(dict.fromkeys("dates" if k == "previous" else k for k in wanted))
         if previous and "previous" not in wanted:
             wanted.insert(0, "previous")
         if not wanted and _OF_THE_INSPECTION.search(question):
@@ -341,6 +347,11 @@ class WholeReportAnswerer:
                     out.cited(f"- {where.text}", where)
                     seen.add(key)
         return out.drafted() if seen & asked else None  # the dates alone answer no "who"
+
+
+def front_matter_asked(question: str) -> list[str]:
+    """What of a report's front matter a question asks for ("lead", "dates", "previous", …)."""
+    return [key for key, pattern in _ASKS_FRONT.items() if pattern.search(question)]
 
 
 # How a definition is asked, not what about ("what does X mean", "X - what is it")

@@ -404,3 +404,51 @@ def test_a_grade_history_is_each_stored_reports_judgement(tmp_path, shared_dir):
     assert "Outstanding (inspection ending 2022" in lines[0]
     assert "Adequate (inspection ending 2013" in lines[1]
     assert {c["source"] for c in asked["citations"]} == {"kent-2022.pdf", "kent-2013.pdf"}
+
+
+@pytest.fixture(scope="module")
+def kent_two_reports(tmp_path_factory, shared_dir):
+    """A library holding Kent's 2022 inspection and the one before it (2017)."""
+    root = tmp_path_factory.mktemp("kent-two")
+    folder = root / "docs"
+    folder.mkdir()
+    shutil.copy(KENT, folder / "kent-2022.pdf")
+    older = (
+        shared_dir / "ilacs" / "80476_kent" / "children's services inspection - 13 june 2017.pdf"
+    )
+    shutil.copy(older, folder / "kent-2017.pdf")
+    data = ["--data-dir", str(root / "index")]
+    assert runner.invoke(app, ["ingest", str(folder), *data]).exit_code == 0
+    return data
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what was kent's grade at the previous inspection",
+        "what did kent get at the inspection before last",
+        "kent previous ofsted rating",
+    ],
+)
+def test_a_previous_grade_of_a_held_report_is_that_reports_own_judgement(
+    kent_two_reports, question
+):
+    # the report before the latest is held: its own judgements answer, not its account
+    # of the inspection before it (2013)
+    data = json.loads(grades_like("ask", question, "--json", *kent_two_reports))
+    assert not data["refused"]
+    assert data["answered_from"] == "judgements table"
+    assert {c["source"] for c in data["citations"]} == {"kent-2017.pdf"}
+    assert "2013" not in data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["when was kent's previous inspection", "when was kent inspected before the most recent one"],
+)
+def test_the_date_of_a_held_previous_inspection_is_that_reports_own(kent_two_reports, question):
+    data = json.loads(grades_like("ask", question, "--json", *kent_two_reports))
+    assert not data["refused"]
+    assert {c["source"] for c in data["citations"]} == {"kent-2017.pdf"}
+    assert "2017" in data["answer"]
+    assert "2013" not in data["answer"]

@@ -121,7 +121,7 @@ class _FrontMatter:
     def __init__(self):
         self.asked: list[str] = []
 
-    def front_matter(self, doc_id, question, previous=False):
+    def front_matter(self, doc_id, question, previous=False, this_one=False):
         self.asked.append(question)
         return Drafted("Lead inspector: Ann Example [1]", (), False)
 
@@ -164,7 +164,7 @@ def test_an_account_stating_no_grade_answers_no_grade_question(reader):
 class _Silent:
     """A report that says nothing of the inspection before it."""
 
-    def front_matter(self, doc_id, question, previous=False):
+    def front_matter(self, doc_id, question, previous=False, this_one=False):
         return None
 
 

@@ -33,7 +33,7 @@ def reader() -> QuestionReader:
 )
 def test_a_kind_of_document_named_in_the_question_is_the_one_meant(reader, question, chosen):
     und = reader.read(question)
-    docs, why = _pick(DOCS, und, "Westminster")
+    docs, why, _ = _pick(DOCS, und, "Westminster")
     assert why is None
     assert [d.doc_id for d in docs] == chosen
 
@@ -77,9 +77,9 @@ def test_a_report_is_also_called_by_the_date_in_its_file_name(reader):
         Held("l21", "Inspection of Leicester", ("Leicester",), "inspection report", "2021-10-01"),
     ]
     for question in ("In Leicester's 2025 report, what's an LCA?", "leicester 2024 care leavers"):
-        docs, why = _pick(leicester, reader.read(question), "Leicester")
+        docs, why, _ = _pick(leicester, reader.read(question), "Leicester")
         assert why is None and [d.doc_id for d in docs] == ["l24"]
-    docs, why = _pick(leicester, reader.read("leicester 2019 care leavers"), "Leicester")
+    docs, why, _ = _pick(leicester, reader.read("leicester 2019 care leavers"), "Leicester")
     assert not docs and "2019" in why
 
 

@@ -222,6 +222,9 @@ def test_what_the_judgements_table_cannot_answer(reader, question, beyond):
         ("latest Kent grades", "latest", ()),
         ("what was Kent's grade at the previous inspection", "previous", ()),
         ("Kent grades in 2022/23", None, (2022, 2023)),
+        ("what did kent get at the inspection before last", "previous", ()),
+        ("when was kent inspected before the most recent one", "previous", ()),
+        ("kent visits in the week before last", None, ()),
     ],
 )
 def test_recency_and_years(reader, question, recency, years):
