@@ -227,3 +227,27 @@ def test_a_why_that_presumes_a_judgement_not_given_is_refused(question, refused)
     assert (wrong is not None) is refused
     if wrong is not None:
         assert wrong.refused and "Outstanding" in wrong.text and "no such judgement" in wrong.text
+
+
+def test_an_area_the_latest_report_does_not_judge_is_read_from_the_newest_earlier_one():
+    from dataclasses import replace
+
+    from assistant.prompts import load_prompts
+
+    latest = _row("2025", "2025-05-16", "2025")
+    lscb_2017 = replace(
+        _row("2017", "2017-06-09", "2017"), area="lscb", area_text="The LSCB", grade="Good"
+    )
+    lscb_2013 = replace(
+        _row("2013", "2013-07-19", "2013"), area="lscb", area_text="The LSCB", grade="Adequate"
+    )
+    table = JudgementAnswerer(_Table([latest, lscb_2017, lscb_2013]), load_prompts("judgements-v1"))
+    answer = table.answer("how was kent's LSCB judged", ["Kent"], [], force=True)
+    assert answer is not None and not answer.drafted.refused
+    assert [r.doc_id for r in answer.rows] == ["2017"]
+    assert answer.drafted.text.startswith("Kent's latest report")
+    assert "earlier one does" in answer.drafted.text
+    # the latest asked for in so many words, or a year: that report's answer stands
+    for question, years in (("kent's latest LSCB judgement", []), ("kent LSCB 2025", [2025])):
+        stated = table.answer(question, ["Kent"], years, force=True)
+        assert stated is not None and stated.drafted.refused and not stated.rows
