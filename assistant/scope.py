@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.understood import Understood
 from core.dates import called_years, year_in_file_name
+from core.vocabulary import COMPARING
 from vectorstore.store import DocumentRecord, Filters
 
 if TYPE_CHECKING:
@@ -338,6 +339,16 @@ def decide_scope(
             recency=und.recency,
             missing=tuple(missing),
             refusal=" ".join(notes) + tail if notes else "The library has nothing in scope.",
+        )
+    if und.intent == "compare" and missing and len(by_authority) < 2 and COMPARING.search(und.text):
+        # one side of a comparison asked for is not held: no comparison, and no half of one
+        held_names = " and ".join(by_authority)
+        return Scope(
+            authorities=names,
+            years=und.years,
+            recency=und.recency,
+            missing=tuple(missing),
+            refusal=" ".join(notes) + f" Without it there is nothing to compare {held_names} with.",
         )
     doc_ids = tuple(dict.fromkeys(d for ids in by_authority.values() for d in ids))
     return Scope(

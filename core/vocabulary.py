@@ -141,6 +141,13 @@ PREVIOUS = re.compile(
     re.I,
 )
 
+COMPARING = re.compile(
+    r"\b(compar\w*|vs|v|versus|differ\w*|better|worse|both|side by side|against|same|"
+    r"similar\w*|contrast\w*|ahead of|behind)\b",
+    re.I,
+)
+"""Words asking for a comparison in so many words (two authorities named may not be one)."""
+
 QUESTION_WORDS = frozenset(
     """what which who whom whose when where why how ofsted inspector inspectors inspection
     inspections report reports say said says find found think thought tell told about

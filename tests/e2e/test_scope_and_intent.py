@@ -29,8 +29,9 @@ def _authorities_cited(assistant, answer) -> set[str]:
         ("What did Ofsted say about Rutland's care leavers?", "Rutland"),
         ("how did notts do", "Nottinghamshire"),
         ("lancs front door - what did inspectors find", "Lancashire"),
+        ("kent vs rutland ofsted grades", "Rutland"),  # a comparison with nothing to compare
     ],
-    ids=["named", "short-form", "short-form-lower"],
+    ids=["named", "short-form", "short-form-lower", "compared-with"],
 )
 def test_an_authority_the_library_does_not_hold_is_named_and_nothing_is_quoted(
     sample_assistant, question, missing

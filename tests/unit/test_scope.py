@@ -116,3 +116,37 @@ def test_a_later_reports_mention_of_a_year_answers_its_grade_not_its_findings(re
     assert und.intent not in ("grade", "who_when")
     scope = decide_scope(und, _Holdings(newham), year_mentions=lambda ids, years: list(ids))
     assert scope.refusal and not scope.years_mentioned
+
+
+_TWO = [
+    Held("h20", "Inspection of Harrow", ("Harrow",), "inspection report", "2020-02-14"),
+    Held("k22", "Inspection of Kent", ("Kent",), "inspection report", "2022-05-20"),
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do Harrow's and Enfield's Ofsted grades compare?",
+        "harrow vs enfield ofsted",
+        "harrow and enfield childrens services - who got the better rating",
+    ],
+)
+def test_a_comparison_with_an_authority_not_held_is_refused(reader, question):
+    scope = decide_scope(reader.read(question), _Holdings(_TWO))
+    assert scope.refusal is not None and scope.missing == ("Enfield",)
+    assert scope.refusal.startswith("The library has no report on Enfield.")
+    assert "nothing to compare Harrow with" in scope.refusal
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "harrow vs enfield vs kent care leavers",  # two held: those two are compared
+        "Are Harrow's talks with Enfield about a joint out of hours service finished?",
+    ],
+)
+def test_a_second_authority_not_held_refuses_no_question_that_can_be_answered(reader, question):
+    scope = decide_scope(reader.read(question), _Holdings(_TWO))
+    assert scope.refusal is None and scope.missing == ("Enfield",)
+    assert scope.note == "The library has no report on Enfield."
