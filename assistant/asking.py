@@ -155,7 +155,51 @@ class Asking:
         table = self._from_table(question, filters, und, scope)
         query = f"{und.normalised} {INTENT_QUERY.get(und.intent, '')}".strip()
         chunks = self.retriever.search(query, k, scoped, und.analysis)
+        if scope.mentions_only and len(scope.by_authority) == 1:
+            chunks = self._naming(scope.mentions_only[0], und, scope.by_authority, chunks, k)
+            if not chunks:
+                said = (
+                    f"The library has no report on {scope.mentions_only[0]}, and the documents "
+                    "that mention it say nothing of what is asked."
+                )
+                scope = dataclasses.replace(scope, refusal=said)
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
+
+    def _naming(
+        self,
+        name: str,
+        und: Understood,
+        by_authority: dict[str, tuple[str, ...]],
+        retrieved: list[StoredChunk],
+        k: int | None,
+    ) -> list[StoredChunk]:
+        """The passages of documents that only mention ``name`` that are about it.
+
+        A national report speaks of an authority where a passage names it and also holds
+        at least half the question's subject words, a short form spelt out counting as one
+        (with no subject, any passage naming it): those ``retrieved``, then those a word
+        search for the name and subject finds.
+        """
+        from assistant.answering.text_units import terms
+
+        if self.authorities is None:
+            return []
+        subject = set(und.subject)
+        wanted = terms(name) + sorted(subject)
+        ids = tuple(i for ids in by_authority.values() for i in ids)
+        hits = self.store.lexical_search(wanted, 40, Filters(doc_ids=ids))
+        found: dict[str, StoredChunk] = {}
+        for chunk in [*retrieved, *self.store.get_chunks([cid for cid, _ in hits])]:
+            if chunk.chunk_id in found:
+                continue
+            if not any(m.name == name for m in self.authorities.find(chunk.text)):
+                continue
+            held = set(terms(chunk.text))
+            # a short form the question uses counts where the passage spells it out
+            spelt = any(set(terms(e)) <= held for e in und.analysis.expansions)
+            if 2 * (len(subject & held) + spelt) >= len(subject):
+                found[chunk.chunk_id] = chunk
+        return list(found.values())[: k or self.retriever.k]
 
     def _mentions(self, name: str) -> list[str]:
         """Documents about no authority (national reports) whose text names ``name``.

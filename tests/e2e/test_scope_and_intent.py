@@ -332,3 +332,18 @@ def test_json_contract_is_extended_not_broken(sample_assistant):
     assert data["mode"] == "extractive" and data["model"] is None
     assert data["scope"]["authorities"] == ["Kent"]
     assert data["scope"]["recognised"][0]["how"] == "name"
+
+
+def test_an_authority_only_mentioned_is_answered_only_where_a_passage_about_it_answers(
+    sample_assistant,
+):
+    # no report on Camden: the national reports name it (its virtual school), but say
+    # nothing of its LADO; their other lines about Camden are not an answer
+    refused = sample_assistant.ask("What did Ofsted find about Camden's LADO arrangements?")
+    assert refused.refused and refused.refusal_reason == "out of scope"
+    assert "no report on Camden" in refused.text and "say nothing of what is asked" in refused.text
+    assert refused.citations == ()
+    answered = sample_assistant.ask("camden virtual school")
+    assert not answered.refused
+    assert "virtual school" in answered.citations[0].quote.lower()
+    assert "Camden" in answered.citations[0].quote
