@@ -121,6 +121,14 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
 # ("co. durham ILACS - when and who", "who was in charge of the 2023 inspection")
 _OF_THE_INSPECTION = re.compile(r"\b(?:ilacs|inspections?|inspected|inspectors?|visit)\b", re.I)
 _WHO, _WHEN = re.compile(r"\bwho\b", re.I), re.compile(r"\bwhen\b", re.I)
+# A person the question names by a role other than the inspectors' ("who is the director of
+# children's services, according to the inspection?"): the front matter does not name them
+_ANOTHER_ROLE = re.compile(
+    r"\b(?:directors?|dcs|chief exec\w*|ceo|lead members?|portfolio holders?|cabinet members?|"
+    r"head of|managers?|chair\w*|leaders?|mayor|councillors?|officers?|principal social workers?|"
+    r"psw|headteachers?|minister|commissioners?|chief social workers?)\b",
+    re.I,
+)
 
 
 class WholeReportAnswerer:
@@ -319,7 +327,11 @@ class WholeReportAnswerer:
             wanted = list(dict.fromkeys("dates" if k == "previous" else k for k in wanted))
         if previous and "previous" not in wanted:
             wanted.insert(0, "previous")
-        if not wanted and _OF_THE_INSPECTION.search(question):
+        if (
+            not wanted
+            and _OF_THE_INSPECTION.search(question)
+            and not _ANOTHER_ROLE.search(question)
+        ):
             wanted = [k for k, p in (("lead", _WHO), ("dates", _WHEN)) if p.search(question)]
         if "lead" in wanted:
             wanted.append("inspectors")

@@ -171,3 +171,19 @@ def test_the_previous_inspection_is_read_when_known_to_be_meant_however_worded()
     assert _answerer(EARLIER).front_matter("d1", question) is None  # nothing it knows asked
     drafted = _answerer(EARLIER).front_matter("d1", question, previous=True)
     assert drafted is not None and "last inspection in 2022" in drafted.text
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("who was in charge of the quillshire 2025 inspection", True),
+        ("quillshire ILACS - who", True),
+        ("Who is Quillshire's director of children's services, per the inspection?", False),
+        ("quillshire DCS at the time of the inspection - who", False),
+    ],
+)
+def test_who_of_the_inspection_is_its_inspector_not_another_role(question, answered):
+    drafted = _answerer(COVER).front_matter("d1", question)
+    assert (drafted is not None) is answered
+    if answered:
+        assert "Ann Example" in drafted.text
