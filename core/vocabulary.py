@@ -141,6 +141,17 @@ PREVIOUS = re.compile(
     re.I,
 )
 
+SHORTFALL = re.compile(
+    r"\b(not|no longer|too (?:many|few|long|slow|slowly|high|low|late|often)|insufficient(?:ly)?|"
+    r"inconsistent(?:ly)?|variable|weak(?:er|ness|nesses)?|delays?|delayed|gaps?|lack(?:s|ing)?|"
+    r"poor(?:ly|er)?|fail(?:s|ed|ing|ures?)?|deteriorat\w*|shortfalls?|unable|ineffective|"
+    r"unsafe|drift|however|although|despite|yet to|less (?:effective|consistent|timely)|"
+    r"cannot|risks? of harm|serious|widespread|systemic|remain(?:s|ed)? (?:high|low|an area))\b",
+    re.I,
+)
+"""Words of a shortfall: what a report finds wrong ("too slow", "not consistently",
+"however")."""
+
 COMPARING = re.compile(
     r"\b(compar\w*|vs|v|versus|differ\w*|better|worse|both|side by side|against|same|"
     r"similar\w*|contrast\w*|ahead of|behind)\b",

@@ -29,9 +29,9 @@ def section_heading(line: str) -> bool:
 
 
 def judgement_section(
-    facts: DocumentFacts, wanted: Sequence[str]
+    facts: DocumentFacts, wanted: Sequence[str], most: int = 3
 ) -> tuple[str, list[Located]] | None:
-    """The judgement heading naming ``wanted`` and the paragraphs under it, if any."""
+    """The judgement heading naming ``wanted`` and (up to ``most``) paragraphs under it."""
     text = facts.doc.text
     lines: list[tuple[int, str]] = []
     pos = 0
@@ -50,14 +50,16 @@ def judgement_section(
     # the best-named heading with paragraphs under it: a report may list its judgements
     # first (a summary table of headings) and give each its section later
     for _, i in sorted(found):
-        units = paragraphs_under(facts, lines, i)
+        units = paragraphs_under(facts, lines, i, most)
         if units:
             return lines[i][1], units
     return None
 
 
-def paragraphs_under(facts: DocumentFacts, lines: list[tuple[int, str]], at: int) -> list[Located]:
-    """Up to three paragraphs under the judgement heading at line ``at``."""
+def paragraphs_under(
+    facts: DocumentFacts, lines: list[tuple[int, str]], at: int, most: int = 3
+) -> list[Located]:
+    """Up to ``most`` paragraphs under the judgement heading at line ``at``."""
     heading = lines[at][1]
     units: list[Located] = []
     for start, line in lines[at + 1 :]:
@@ -71,7 +73,7 @@ def paragraphs_under(facts: DocumentFacts, lines: list[tuple[int, str]], at: int
         body = re.sub(r"^\d{1,3}\.\s+", "", line)
         offset = start + line.index(body)
         units.append(Located(body, body, offset, facts.doc.page_at(offset), heading))
-        if len(units) >= 3:
+        if len(units) >= most:
             break
     return units
 

@@ -36,7 +36,7 @@ from assistant.drafting.extract import (
 )
 from assistant.models import Citation
 from core.documents import ParsedDocument
-from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS
+from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, SHORTFALL
 from ingest.authorities import AuthorityIndex
 
 # a grade stated just after a heading ("Grade 4 (inadequate)", "… in this area is good")
@@ -248,15 +248,16 @@ class WholeReportAnswerer:
         if facts is None or not area_words:
             return None
         wanted = [w.lower() for w in area_words]
-        found = judgement_section(facts, wanted)
+        found = judgement_section(facts, wanted, most=SECTION_PARAGRAPHS)
         if found is None:
             return None
         heading, units = found
+        below_good = bool(_BELOW_GOOD.search(heading))
         out = _Writer(facts)
         out.line(f'From the section "{heading}":')
-        for unit in units[:3]:
+        for unit in _reasons_of(units, below_good):
             out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
-        if facts.improvements and _BELOW_GOOD.search(heading):
+        if facts.improvements and below_good:
             out.line(f"{_improve_heading(facts)}:")
             out.improvements(self.max_items)
         return out.drafted() if out.citations else None
@@ -371,6 +372,25 @@ _DEFINITION_WORDS = frozenset(
     stem(w) for w in "mean meaning means stand stands define definition acronym term called".split()
 )
 _BELOW_GOOD = re.compile(r"\b(?:requires? improvement|inadequate|adequate)\b", re.I)
+
+
+SECTION_PARAGRAPHS = 40
+"""At most this many paragraphs of a judgement's section are weighed for its reasons."""
+
+
+def _reasons_of(units: Sequence[Located], below_good: bool, n: int = 3) -> list[Located]:
+    """The paragraphs of a judgement's section that give its reasons, in the report's order.
+
+    Its opening paragraph (the judgement summed up), then: below good, the paragraphs that
+    say most of what falls short (:data:`core.vocabulary.SHORTFALL`, in their first two
+    sentences, as quoted); at good or better, the paragraphs that follow.
+    """
+    if not below_good or len(units) <= n:
+        return list(units[:n])
+    rest = list(enumerate(units[1:], start=1))
+    weight = {i: len(SHORTFALL.findall(first_sentences(u.text, 2))) for i, u in rest}
+    chosen = sorted(sorted(weight, key=lambda i: (-weight[i], i))[: n - 1])
+    return [units[0], *(units[i] for i in chosen)]
 
 
 def _improve_heading(facts: DocumentFacts) -> str:

@@ -187,3 +187,39 @@ def test_who_of_the_inspection_is_its_inspector_not_another_role(question, answe
     assert (drafted is not None) is answered
     if answered:
         assert "Ann Example" in drafted.text
+
+
+def _section(grade: str) -> str:
+    paragraphs = [
+        "Children in care in Quillshire are visited regularly by social workers who know them "
+        "well and who speak about them with warmth.",
+        "Most children live in stable homes that meet their needs and support their hobbies, "
+        "their identity and their relationships.",
+        "Children enjoy a wide range of activities and are helped to keep in touch with their "
+        "brothers, sisters and wider family.",
+        "However, decisions about permanence are not timely, and too many children wait too "
+        "long for a permanent home with their carers.",
+        "Independent reviewing officers are well regarded by children and their carers, and "
+        "they visit children between reviews.",
+        "Assessments of kinship carers are inconsistent in quality, and some children "
+        "experience delay in moving to live with their relatives.",
+    ]
+    heading = f"The experiences and progress of children in care: {grade}"
+    return COVER + heading + "\n" + "\n".join(paragraphs) + "\n"
+
+
+def test_the_reasons_for_a_grade_below_good_are_its_sections_shortfalls():
+    drafted = _answerer(_section("requires improvement to be good")).reasons("d1", ["in care"])
+    assert drafted is not None
+    quoted = [c.quote for c in drafted.citations]
+    assert quoted[0].startswith("Children in care in Quillshire are visited")  # its summary
+    assert quoted[1].startswith("However, decisions about permanence are not timely")
+    assert quoted[2].startswith("Assessments of kinship carers are inconsistent")
+    # at good, the opening paragraphs give the reasons
+    good = _answerer(_section("good")).reasons("d1", ["in care"])
+    assert good is not None
+    assert [c.quote[:20] for c in good.citations] == [
+        "Children in care in ",
+        "Most children live i",
+        "Children enjoy a wid",
+    ]
