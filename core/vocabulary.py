@@ -189,7 +189,10 @@ _DEFINITION = (
     r"\bmeaning\b|\bdefin(?:e|ed|ition)\b|\bwhat is an? [a-z]+\b\s*\??$|\bacronym\b|"
     r"\babbreviation\b|\bshort for\b|\bwhat(?:'s| is) (?:the|an?) (?-i:[A-Z][A-Za-z-]*[A-Z])\b|"
     # asked after the term: "shine team trafford - what is it", "… what do they do"
-    r"\bwhat (?:is|are) (?:it|they)\s*\??$|\bwhat (?:does|do) (?:it|they) do\b"
+    r"\bwhat (?:is|are) (?:it|they)\s*\??$|\bwhat (?:does|do) (?:it|they) do\b|"
+    # a role, not a person: "who are LCSOs?", "who are the care consultants in manchester?"
+    r"^\s*who are (?:the )?(?![\w ]*\b(?:inspectors?|authors?|presenters?|hmis?)\b)"
+    r"(?:[\w-]+ ){0,2}[\w-]+s\b"
 )
 
 QUANTITY_WORDS = tuple(

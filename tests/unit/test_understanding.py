@@ -173,6 +173,11 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         # what a term is, asked after it
         ("shine team trafford what do they do", 1, "other"),
         ("get safe service worcs 2023 - what is it?", 1, "other"),
+        # who a role is, not a person's name; the inspectors are the front matter's
+        ("Who are LCSOs in Newcastle upon Tyne's leaving care service?", 1, "other"),
+        ("who are the care consultants in manchester", 1, "other"),
+        ("who are the inspectors for kent", 1, "who_when"),
+        ("who are kent's lead inspectors", 1, "who_when"),
         ("what are they doing about care leavers in kent", 1, "finding"),
     ],
 )
