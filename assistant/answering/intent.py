@@ -47,10 +47,7 @@ _NUMBER_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
     r"sixty|seventy|eighty|ninety|hundred|thousand|million|half|third|quarter|dozen|"
-    # ("once" a conjunction, "once they become 18", counts nothing)
-    r"once(?! (?:they|he|she|it|we|you|i|the|this|that|these|those|their|there|all|each|"
-    r"children|young|care|plans?|an? (?:child|young|plan|decision|referral|assessment)))|"
-    r"twice|daily|weekly|fortnightly|monthly|quarterly|annually|yearly|"
+    r"once|twice|daily|weekly|fortnightly|monthly|quarterly|annually|yearly|"
     r"(?:every|each|a|an|per) (?:day|week|fortnight|month|quarter|year|term))\b",
     re.IGNORECASE,
 )
@@ -75,7 +72,7 @@ def has_figure(text: str) -> bool:
 # key stages, numbered labels ("Enabler 2", "outcome 3", "Table 1") and a digit inside a
 # name ("Cool 2 Care").
 _AGE = (
-    r"\b(?:aged?|age of|post-?)\s?(?:between )?\d+(?:\s*(?:and|to|or|-|–)\s*\d+)?\b|"
+    r"\b(?:aged?|age of|post-?)\s?\d+\b|"
     r"\b\d+[-–]?(?:\s*(?:and|to|or|-|–)\s*\d+)?[- ]years?[- ]olds?\b|"
     r"\b\d+ years of age\b|\bthey are \d+\b|"
     r"\b(?:approach|turn|reach)(?:es|ed|ing|s)? (?:1\d|2[0-5])\b|"
