@@ -24,7 +24,7 @@ from assistant.retrieval import to_passage
 from assistant.scope import Scope, decide_scope, say_where_grades_come_from
 from assistant.understood import Understood
 from core.errors import InputError
-from core.vocabulary import INTENT_QUERY
+from core.vocabulary import COMPARING, INTENT_PATTERNS, INTENT_QUERY
 from vectorstore.store import Filters, StoredChunk
 
 if TYPE_CHECKING:
@@ -67,6 +67,9 @@ def _noted(note: str, drafted: Drafted) -> Drafted:
     if not note:
         return drafted
     return dataclasses.replace(drafted, text=f"{note}{drafted.text}")
+
+
+_CHANGED = re.compile(r"\bchang(?:e|ed|es|ing)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -243,9 +246,20 @@ class Asking:
         None for a year the library has no report of (the table would give the grades
         of the reports it holds): the passages stating that year answer.
         """
-        if self.judgements is None or und.intent in ("compare", "improve", "summary"):
+        if self.judgements is None or scope.years_mentioned:
             return None
-        if scope.years_mentioned:
+        # one authority's reports of two or more years set side by side ("kent 2017 vs
+        # 2022", "how has harrow changed between 2020 and 2025"): each year's judgements
+        named = scope.authorities if len(scope.by_authority) == 1 else ()
+        over_years = (
+            len(named) == 1
+            and len(set(und.years)) >= 2
+            and len(scope.by_authority.get(named[0], ())) >= 2
+            and bool(COMPARING.search(und.text) or _CHANGED.search(und.text))
+            # a summary asked for in so many words is the reports' own
+            and not INTENT_PATTERNS["summary"].search(und.text)
+        )
+        if und.intent in ("compare", "improve", "summary") and not over_years:
             return None
         from assistant.answering.judgements import NEIGHBOURS
 
@@ -264,10 +278,16 @@ class Asking:
         # inspection before last?", read as who/when: when the library holds the report
         # before the latest, what that inspection found, asked for no date or inspector, is
         # that report's judgements
-        graded = und.intent in ("grade", "why") or (
-            und.intent == "who_when"
-            and bool(scope.at_previous)
-            and (asks_about_grades(question) or set(front_matter_asked(question)) <= {"previous"})
+        graded = (
+            und.intent in ("grade", "why")
+            or over_years
+            or (
+                und.intent == "who_when"
+                and bool(scope.at_previous)
+                and (
+                    asks_about_grades(question) or set(front_matter_asked(question)) <= {"previous"}
+                )
+            )
         )
         if graded and not previous_not_held:
             neighbours: list[str] = []
@@ -282,7 +302,7 @@ class Asking:
                 ids,
                 force=bool(authorities),
                 # a "why" answer's grade line stands whatever else it asks
-                subject=und.table_subject if und.intent == "grade" else (),
+                subject=und.table_subject if und.intent == "grade" or over_years else (),
             )
         if table and table.rows and self.router and self.router.graded_elsewhere(und, table):
             table = None  # the passages quote the judgement the table does not hold

@@ -452,3 +452,21 @@ def test_the_date_of_a_held_previous_inspection_is_that_reports_own(kent_two_rep
     assert {c["source"] for c in data["citations"]} == {"kent-2017.pdf"}
     assert "2017" in data["answer"]
     assert "2013" not in data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kent 2017 vs 2022",
+        "compare kent's 2017 and 2022 inspections",
+        "how has kent changed between 2017 and 2022",
+    ],
+)
+def test_one_authoritys_reports_of_two_years_are_set_side_by_side(kent_two_reports, question):
+    data = json.loads(grades_like("ask", question, "--json", *kent_two_reports))
+    assert not data["refused"]
+    assert data["answered_from"] == "judgements table"
+    assert {c["source"] for c in data["citations"]} == {"kent-2017.pdf", "kent-2022.pdf"}
+    assert data["answer"].index("inspection ending 2017") < data["answer"].index(
+        "inspection ending 2022"
+    )
