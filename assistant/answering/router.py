@@ -323,8 +323,26 @@ _ASKS_WHO = re.compile(r"\bwho\b|\binspectors?\b|\bhmi\b|\bled\b|\bleads?\b", re
 _GRADE_STATED = re.compile(rf"\b(?:{GRADE_WORDS})\b", re.IGNORECASE)
 
 
+# what a comparison of results compares ("bolton and barnsley - same results?")
+_RESULTS = re.compile(r"\b(?:results?|outcomes?|verdicts?|scores?)\b", re.I)
+
+
 def _asks_grades(und: Understood) -> bool:
-    return asks_about_grades(und.text) or bool(areas_named(und.text)) or not und.topic
+    """Whether a comparison compares grades.
+
+    Grades asked for, an area named, a grade or results with no subject beyond the
+    judgements ("are both outstanding now?", not "the outstanding report's case
+    studies"), or nothing but the authorities.
+    """
+    return (
+        asks_about_grades(und.text)
+        or bool(areas_named(und.text))
+        or (
+            (bool(levels_named(und.corrected)) or bool(_RESULTS.search(und.text)))
+            and not und.table_subject
+        )
+        or not und.topic
+    )
 
 
 def _without_others(und: Understood, keep: str) -> str:

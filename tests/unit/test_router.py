@@ -178,3 +178,19 @@ def test_a_previous_grade_the_report_does_not_state_quotes_no_other_grade(reader
     routed = router.route(und, scope, [_chunk("n", "Nottingham", 0)], Filters())
     assert routed is not None and routed.drafted.refused
     assert routed.drafted.text == NO_PREVIOUS_GRADE and routed.drafted.citations == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "grades"),
+    [
+        ("westminster and kingston - are both outstanding now?", True),
+        ("both bolton n barnsley had ofsted sept 23 - same results?", True),
+        ("bolton v barnsley care leavers", True),  # an area judged
+        ("camden vs lewisham case studies - 2009 excellent councils report", False),
+        ("compare kent and surrey on the front door", False),
+    ],
+)
+def test_a_comparison_compares_grades_when_it_names_nothing_beyond_them(reader, question, grades):
+    from assistant.answering.router import _asks_grades
+
+    assert _asks_grades(reader.read(question)) is grades
