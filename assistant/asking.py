@@ -160,7 +160,7 @@ class Asking:
         chunks = self.retriever.search(query, k, scoped, und.analysis)
         if scope.mentions_only and len(scope.by_authority) == 1:
             chunks = self._naming(scope.mentions_only[0], und, scope.by_authority, chunks, k)
-            if not chunks:
+            if not chunks and table is None:
                 said = (
                     f"The library has no report on {scope.mentions_only[0]}, and the documents "
                     "that mention it say nothing of what is asked."
