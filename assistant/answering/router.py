@@ -332,7 +332,7 @@ def _asks_grades(und: Understood) -> bool:
 
     Grades asked for, an area named, a grade or results with no subject beyond the
     judgements ("are both outstanding now?", not "the outstanding report's case
-    studies"), or nothing but the authorities.
+    studies"), or no subject but the authorities ("who got the better ofsted?").
     """
     return (
         asks_about_grades(und.text)
@@ -341,7 +341,7 @@ def _asks_grades(und: Understood) -> bool:
             (bool(levels_named(und.corrected)) or bool(_RESULTS.search(und.text)))
             and not und.table_subject
         )
-        or not und.topic
+        or not und.subject
     )
 
 

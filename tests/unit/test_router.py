@@ -186,6 +186,8 @@ def test_a_previous_grade_the_report_does_not_state_quotes_no_other_grade(reader
         ("westminster and kingston - are both outstanding now?", True),
         ("both bolton n barnsley had ofsted sept 23 - same results?", True),
         ("bolton v barnsley care leavers", True),  # an area judged
+        ("derbyshire and harrow - who got the better ofsted", True),  # no subject
+        ("which is better, kent or surrey?", True),
         ("camden vs lewisham case studies - 2009 excellent councils report", False),
         ("compare kent and surrey on the front door", False),
     ],
