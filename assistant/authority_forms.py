@@ -159,6 +159,14 @@ _PLACE_AFTER = re.compile(
 )
 _PLACE_BEFORE = re.compile(r"\b(?:in|for|at|about|of|on|to)\s+$", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\W*$")
+# the subject of a verdict: "what grade did reading get", "how was bury rated", "how did
+# reading do", "what's reading like for care leavers"
+_VERDICT_BEFORE = re.compile(r"\b(?:did|does|has|have|had|was|were|is|what['’]?s)\s+$", re.I)
+_VERDICT_AFTER = re.compile(
+    r"^\s+(?:get|got|do|did|fare|fared|score|scored|achieve|achieved|rated|judged|graded|"
+    r"perform|performed|like)\b",
+    re.I,
+)
 _ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
 
 
@@ -172,7 +180,8 @@ def names_a_place(text: str, start: int, end: int, *, whole: bool = False) -> bo
     """Whether a name that is also a word ("reading", "bury") is used as the place.
 
     "Reading's care leavers", "bury council", "grades for reading?", "how is Bury
-    doing" (capitalised inside a sentence), "reading front door findings" (opening the
+    doing" (capitalised inside a sentence), "what grade did reading get", "how was bury
+    rated" (the subject of a verdict), "reading front door findings" (opening the
     question before a topic word, for a ``whole`` name: "tower blocks" is no Tower
     Hamlets) name the place; "what are you reading about" and "Reading the report, …"
     do not.
@@ -184,6 +193,8 @@ def names_a_place(text: str, start: int, end: int, *, whole: bool = False) -> bo
         following = after.split(maxsplit=1)[0].lower() if after[:1].isspace() else ""
         if following.isalpha() and following not in STOPWORDS:
             return True  # "reading front door findings", "Bury care leavers"
+    if _VERDICT_BEFORE.search(before) and _VERDICT_AFTER.match(after):
+        return True
     return bool(_PLACE_AFTER.match(after) or (_PLACE_BEFORE.search(before) and _ENDS.match(after)))
 
 

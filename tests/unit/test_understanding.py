@@ -59,6 +59,10 @@ def reader() -> QuestionReader:
         # the "s" of "what's" or "it's" is no compass letter ("S Glos")
         ("what's gloucestershire's overall grade", "Gloucestershire", "lower case"),
         ("it's Gloucestershire I mean", "Gloucestershire", "name"),
+        # a name that is a word, as the subject of a verdict
+        ("what grade did reading get", "Reading", "name in context"),
+        ("how was bury rated by ofsted", "Bury", "name in context"),
+        ("whats reading like for care leavers", "Reading", "name in context"),
     ],
 )
 def test_authorities_in_the_forms_staff_type(reader, question, name, how):
@@ -75,6 +79,8 @@ def test_authorities_in_the_forms_staff_type(reader, question, name, how):
         "bury the problem",
         "is mk here",
         "tower blocks and care leavers",
+        "how is reading taught in schools",
+        "was reading attainment good at key stage 2",
     ],
 )
 def test_ordinary_words_are_not_authorities(reader, question):
