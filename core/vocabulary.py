@@ -165,7 +165,8 @@ QUESTION_WORDS = frozenset(
     please summarise summarize summary give show list council councils authority authorities
     local la las children services service abt wat wot pls plz u ur re latest last recent
     previou current newest inspect inspected ilacs year compare compared comparison vs versus
-    against differ difference between both neighbour neighbours each result results outcome
+    against differ differs differences similar similarity similarities alike contrast
+    contrasted side common between both neighbour neighbours each result results outcome
     outcomes one ones region regions regional north south east west midlands london lb rb
     royal borough boroughs county city metropolitan district cc mbc""".split()
 )

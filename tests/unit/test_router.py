@@ -188,6 +188,11 @@ def test_a_previous_grade_the_report_does_not_state_quotes_no_other_grade(reader
         ("bolton v barnsley care leavers", True),  # an area judged
         ("derbyshire and harrow - who got the better ofsted", True),  # no subject
         ("which is better, kent or surrey?", True),
+        # the words of comparing are no subject
+        ("similarities between kent and surrey", True),
+        ("kent and surrey side by side", True),
+        ("what do kent and surrey have in common", True),
+        ("contrast kent with surrey", True),
         ("camden vs lewisham case studies - 2009 excellent councils report", False),
         ("compare kent and surrey on the front door", False),
     ],
