@@ -246,7 +246,8 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(summar(?:y|ise|ize|ising|izing)|overview|key (?:points|messages|findings|headlines)|"
         r"headlines?|main (?:findings|messages|points|conclusions)|gist|in a nutshell|"
         r"tl;?dr|brief me|sum up|overall picture|big picture|what(?:'s| is| was) the verdict|"
-        r"in short|highlights)\b",
+        r"in short|highlights|bullet points?|briefing|(?:key )?takeaways|run-?down|"
+        r"for (?:the|a|our) (?:board|committee|cabinet|scrutiny)(?: paper| report)?)\b",
         re.I,
     ),
     "improve": re.compile(
@@ -256,7 +257,9 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:do|fix|work on|address|change|get better|sort)|fix|weakness(?:es)?|shortcomings?|"
         r"what should .{1,60}? do|to[- ]do list|actions? (?:for|required|needed)|"
         r"priorit(?:y|ies)|what(?:'s| is| was) (?:not working|wrong)|not good enough|"
-        r"development areas?|next steps|must do|should do)\b",
+        r"development areas?|next steps|must do|should do|"
+        r"(?:worried|worries|concerned|troubled) (?:the )?inspectors?|"
+        r"inspectors? (?:were |was )?(?:worried|concerned))\b",
         re.I,
     ),
     "who_when": re.compile(

@@ -184,6 +184,11 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ("who are the care consultants in manchester", 1, "other"),
         ("who are the inspectors for kent", 1, "who_when"),
         ("who are kent's lead inspectors", 1, "who_when"),
+        # a board's wording of a summary; what worried the inspectors is what to improve
+        ("bullet points for the board on bolton", 1, "summary"),
+        ("bolton briefing for committee", 1, "summary"),
+        ("what worried inspectors in bolton", 1, "improve"),
+        ("what were inspectors concerned about in bolton", 1, "improve"),
         ("what are they doing about care leavers in kent", 1, "finding"),
     ],
 )
