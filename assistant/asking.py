@@ -178,24 +178,33 @@ class Asking:
     ) -> list[StoredChunk]:
         """The passages of documents that only mention ``name`` that are about it.
 
-        A national report speaks of an authority where a passage names it and also holds
-        at least half the question's subject words, a short form spelt out counting as one
-        (with no subject, any passage naming it): those ``retrieved``, then those a word
-        search for the name and subject finds.
+        A national report speaks of an authority where a passage names it (or its section
+        heading does: a case study runs over several passages) and also holds at least half
+        the question's subject words, a short form spelt out counting as one, the words of
+        the reports' titles not counted ("in Narrowing the gap"); with no subject, any
+        passage naming it: those ``retrieved``, then those a word search for the name and
+        subject finds.
         """
         from assistant.answering.text_units import terms
 
         if self.authorities is None:
             return []
-        subject = set(und.subject)
-        wanted = terms(name) + sorted(subject)
         ids = tuple(i for ids in by_authority.values() for i in ids)
+        titles = {
+            t
+            for h in (self.holdings.all() if self.holdings else ())
+            if h.doc_id in ids
+            for t in terms(h.title)
+        }
+        subject = set(und.subject) - titles
+        wanted = terms(name) + sorted(subject)
         hits = self.store.lexical_search(wanted, 40, Filters(doc_ids=ids))
         found: dict[str, StoredChunk] = {}
         for chunk in [*retrieved, *self.store.get_chunks([cid for cid, _ in hits])]:
             if chunk.chunk_id in found:
                 continue
-            if not any(m.name == name for m in self.authorities.find(chunk.text)):
+            named = f"{chunk.section or ''}\n{chunk.text}"
+            if not any(m.name == name for m in self.authorities.find(named)):
                 continue
             held = set(terms(chunk.text))
             # a short form the question uses counts where the passage spells it out

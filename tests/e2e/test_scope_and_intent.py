@@ -347,3 +347,18 @@ def test_an_authority_only_mentioned_is_answered_only_where_a_passage_about_it_a
     assert not answered.refused
     assert "virtual school" in answered.citations[0].quote.lower()
     assert "Camden" in answered.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question, figure",
+    [
+        # the report's title in the question is no subject it must hold
+        ("What was Camden's under-18 conception rate in Narrowing the gap?", "41.4"),
+        # a case study's passage names the authority only in its section heading
+        ("How many children went to York's Schools Out holiday programme in 2006?", "50,000"),
+    ],
+)
+def test_a_mentioned_authoritys_case_study_answers_for_it(sample_assistant, question, figure):
+    answer = sample_assistant.ask(question)
+    assert not answer.refused
+    assert figure in answer.text
