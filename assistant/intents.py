@@ -149,13 +149,17 @@ def settle_intent(
     """The intent an answer follows.
 
     The model's reading where it is sure enough, else the patterns' (``patterns``); two
-    or more authorities named stay a comparison; a finding with no subject is a summary
-    ("what did Ofsted say about Bolton?", "how is Bolton doing?"). ``vector`` is the
+    or more authorities named stay a comparison; a finding with no subject, or a "what is"
+    with no topic, is a summary ("what did Ofsted say about Bolton?", "how is Bolton
+    doing?", "what's Bolton's ofsted?"). ``vector`` is the
     sentence vector of :func:`intent_text`, for a model that reads one.
     """
     intent = patterns
     if model is not None and evidence is not None and patterns != "compare":
         intent = model.decide(evidence, patterns, vector)
+    # "what's bolton's ofsted?": what it is is nothing but the council's report
+    if intent == "other" and not und.topic:
+        return "summary"
     return "summary" if intent == "finding" and not und.subject else intent
 
 

@@ -259,6 +259,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"priorit(?:y|ies)|what(?:'s| is| was) (?:not working|wrong)|not good enough|"
         r"development areas?|next steps|must do|should do|"
         r"(?:worried|worries|concerned|troubled) (?:the )?inspectors?|"
+        r"weak (?:spots?|points?|areas?|links?)|"
         r"inspectors? (?:were |was )?(?:worried|concerned))\b",
         re.I,
     ),
@@ -279,6 +280,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on)|"
         r"how (?:was|were|is|are) .{1,60}? (?:judged|rated|graded)|"
         r"what did .{1,60}? (?:get|give|receive|score)|results?|verdict|outcome|"
+        r"(?:pass|passed|fail|failed) (?:its |their |the )?(?:ofsted|inspection|ilacs)|"
         r"which (?:areas?|judge?ments?|ones?) (?:was|were|got|came|is|are))\b",
         re.I,
     ),

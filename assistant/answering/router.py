@@ -301,9 +301,13 @@ class IntentRouter:
                 whole = self.whole.improve if sub == "improve" else self.whole.summary
                 drafted = whole(ids[0])
                 sources.add("whole report")
-            if drafted is None and self.judgements is not None and _asks_grades(und):
-                table = self.judgements.answer(und.text, [name], und.years, doc_ids=ids, force=True)
-                drafted = table.drafted if table is not None else None
+                # "which got the better grade, and where were the weak spots?": both
+                if drafted is not None and sub == "improve" and asks_about_grades(und.text):
+                    graded = self._grades_of(und, name, ids)
+                    if graded is not None:
+                        drafted = renumber([graded, drafted])
+            if drafted is None and _asks_grades(und):
+                drafted = self._grades_of(und, name, ids)
                 sources.add("judgements table")
             if drafted is None:
                 sources.add("passages")
@@ -317,6 +321,13 @@ class IntentRouter:
             parts.append(_headed(name, drafted))
         merged = renumber(parts)
         return Routed(merged, sources.pop() if len(sources) == 1 else "passages")
+
+    def _grades_of(self, und: Understood, name: str, ids: tuple[str, ...]) -> Drafted | None:
+        """One compared authority's judgements (the table's answer), if it has them."""
+        if self.judgements is None:
+            return None
+        table = self.judgements.answer(und.text, [name], und.years, doc_ids=ids, force=True)
+        return table.drafted if table is not None else None
 
 
 _ASKS_WHO = re.compile(r"\bwho\b|\binspectors?\b|\bhmi\b|\bled\b|\bleads?\b", re.IGNORECASE)

@@ -201,3 +201,42 @@ def test_a_comparison_compares_grades_when_it_names_nothing_beyond_them(reader, 
     from assistant.answering.router import _asks_grades
 
     assert _asks_grades(reader.read(question)) is grades
+
+
+class _ImproveOnly:
+    """A report whose list of what to improve is one line."""
+
+    def improve(self, doc_id):
+        return Drafted(f"{doc_id}: what needs to improve [1]", (_citation(doc_id),), False)
+
+
+class _OneGradeTable:
+    """A judgements table that gives each authority one grade line."""
+
+    def answer(self, question, authorities, years, doc_ids=(), force=False):
+        from assistant.answering.judgements import TableAnswer
+
+        drafted = Drafted(f"{authorities[0]}: Good [1]", (_citation(doc_ids[0]),), False)
+        return TableAnswer(drafted, ())
+
+
+def _citation(doc_id):
+    from assistant.models import Citation
+
+    return Citation(1, doc_id, f"{doc_id}.pdf", "Report", None, None, "quoted", 1.0)
+
+
+def test_a_comparison_asking_grades_and_weak_spots_gives_both(reader):
+    router = IntentRouter(_ImproveOnly(), _OneGradeTable(), passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read("kent vs surrey - which got the better grade, and where are the weak spots?")
+    scope = Scope(
+        authorities=("Kent", "Surrey"),
+        doc_ids=("k", "s"),
+        by_authority={"Kent": ("k",), "Surrey": ("s",)},
+    )
+    routed = router.route(und, scope, [], Filters())
+    assert routed is not None and not routed.drafted.refused
+    text = routed.drafted.text
+    assert text.index("Kent: Good") < text.index("k: what needs to improve")
+    assert text.index("Surrey: Good") < text.index("s: what needs to improve")
+    assert len(routed.drafted.citations) == 4

@@ -189,6 +189,8 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ("bolton briefing for committee", 1, "summary"),
         ("what worried inspectors in bolton", 1, "improve"),
         ("what were inspectors concerned about in bolton", 1, "improve"),
+        ("bolton weak spots", 1, "improve"),
+        ("did bolton pass ofsted", 1, "grade"),
         ("what are they doing about care leavers in kent", 1, "finding"),
     ],
 )
@@ -211,6 +213,8 @@ def test_a_question_with_no_topic_about_an_authority_is_a_summary(reader):
         # a subject makes a finding
         ("what did ofsted say about private fostering in kent", "finding"),
         ("how is kent doing with care leavers", "finding"),
+        # a "what is" of nothing but the council's report
+        ("whats boltons ofsted", "summary"),
     ],
 )
 def test_a_finding_with_no_subject_is_a_summary(reader, question, intent):
@@ -466,3 +470,13 @@ def library_reader() -> QuestionReader:
 )
 def test_a_slip_in_a_one_word_short_form(library_reader, question, names):
     assert [r.name for r in library_reader.read(question).authorities] == names
+
+
+def test_a_what_is_of_nothing_but_the_councils_report_is_a_summary(reader):
+    from assistant.intents import settle_intent
+
+    bare = reader.read("whats boltons ofsted")
+    assert not bare.topic
+    assert settle_intent("other", None, bare, None) == "summary"
+    asked = reader.read("what is the bolton front door")
+    assert settle_intent("other", None, asked, None) == "other"
