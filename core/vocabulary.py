@@ -269,7 +269,8 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"did|is|does|will)\b|\bwhat dates?\b|\bwhich dates?\b|\bdates? of\b|\bhow long ago\b|"
         r"\blast inspected\b|\bpublished\b|\bpublication date\b|\bdated\b|\bwhat year\b|"
         r"\bwhich year\b|\bdates\b|\binspection date\b|\blead HMI\b|\bauthors?\b|\bpresenter\b|"
-        r"\bpresented by\b|\bwritten by\b|\bsignator(?:y|ies)\b|\breporting inspector\b)",
+        r"\bpresented by\b|\bwritten by\b|\bsignator(?:y|ies)\b|\breporting inspector\b|"
+        r"\bhow long did .{0,60}?(?:inspection|ilacs) (?:last|take)\b)",
         re.I,
     ),
     # a caseload is a measure: "norfolk IRO caseloads 2013" asks what it was

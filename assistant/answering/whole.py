@@ -93,7 +93,8 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
     "lead": re.compile(
         r"\b(lead inspector|reporting inspector|"
         r"who (?:led|inspected|carried out|did) the inspection|who (?:led|inspected)|"
-        r"inspectors?\b.{0,60}?\b(?:names?|who)|which inspectors?|HMI)\b",
+        r"inspectors?\b.{0,60}?\b(?:names?|who)|which inspectors?|HMI|"
+        r"names? of (?:the )?(?:lead )?inspectors?)\b",
         re.I,
     ),
     "dates": re.compile(
@@ -102,7 +103,9 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
         r"what dates?|which dates?|how long ago|(?:take|took|taking) place|"
         r"when\b.{0,40}?\b(?:ofsted|inspectors?|inspected|inspection|ilacs)|"
         r"(?:most recent|latest|last) inspection\b.{0,20}?\bwhen|the dates?|"
-        r"when (?:was|were) (?:it|they)|dates|"
+        r"when (?:was|were) (?:it|they)|dates|(?:ofsted|inspection|ilacs) dates?|"
+        r"dates? of .{0,40}?(?:ofsted|inspection|ilacs)|"
+        r"how long did .{0,60}?(?:inspection|ilacs) (?:last|take)|"
         r"(?:what|which) (?:month|year|week|day)\b.{0,60}?\b(?:inspect\w*|ofsted|visit|ilacs))\b",
         re.I,
     ),
@@ -334,6 +337,8 @@ class WholeReportAnswerer:
             and not _ANOTHER_ROLE.search(question)
         ):
             wanted = [k for k, p in (("lead", _WHO), ("dates", _WHEN)) if p.search(question)]
+        if "people" in wanted and "lead" not in wanted:
+            wanted.append("lead")  # who wrote an inspection report: its inspectors
         if "lead" in wanted:
             wanted.append("inspectors")
         if not wanted:

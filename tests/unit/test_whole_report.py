@@ -223,3 +223,22 @@ def test_the_reasons_for_a_grade_below_good_are_its_sections_shortfalls():
         "Most children live i",
         "Children enjoy a wid",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("quillshire last ofsted date", "2 to 6 June 2025"),
+        ("date of quillshire's ofsted", "2 to 6 June 2025"),
+        ("how long did the quillshire inspection last", "2 to 6 June 2025"),
+        ("name of the inspector for quillshire", "Ann Example"),
+        ("quillshire - who wrote the report", "Ann Example"),  # an inspection's: its inspector
+    ],
+)
+def test_the_front_matter_in_the_words_staff_use(question, expected):
+    drafted = _answerer(COVER).front_matter("d1", question)
+    assert drafted is not None and expected in drafted.text
+
+
+def test_a_focused_visit_date_is_not_this_inspections_dates():
+    assert _answerer(COVER).front_matter("d1", "quillshire focused visit date") is None
