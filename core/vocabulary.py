@@ -280,6 +280,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"
         r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on)|"
         r"how (?:was|were|is|are) .{1,60}? (?:judged|rated|graded)|"
+        r"where (?:does|do|did) .{1,60}? stand\b|"
         r"what did .{1,60}? (?:get|give|receive|score)|results?|verdict|outcome|"
         r"(?:pass|passed|fail|failed) (?:its |their |the )?(?:ofsted|inspection|ilacs)|"
         r"which (?:areas?|judge?ments?|ones?) (?:was|were|got|came|is|are))\b",

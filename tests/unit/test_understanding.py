@@ -191,6 +191,7 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ("what were inspectors concerned about in bolton", 1, "improve"),
         ("bolton weak spots", 1, "improve"),
         ("did bolton pass ofsted", 1, "grade"),
+        ("where does bolton stand with ofsted", 1, "grade"),
         ("what are they doing about care leavers in kent", 1, "finding"),
     ],
 )
