@@ -164,7 +164,7 @@ class QuestionReader:
         # misspelt place names typed in lower case are looked for as capitalised words;
         # the question itself (for retrieval and the answer) keeps the user's case
         analysis = self._analyzer.analyze(self._capitalise_unknown(normalised))
-        refs = self._refs(question, analysis, extra)
+        refs = _not_excluded(self._refs(question, analysis, extra), normalised)
         years = extract_years(normalised)  # "july 24" written in full
         named = {w for r in refs for w in (*terms(r.name), *terms(r.typed))}
         phrases = [p for p in self._analyzer.phrases(normalised) if len(p.split()) > 1]
@@ -348,3 +348,24 @@ class QuestionReader:
             else:
                 out.append(AuthorityRef(name, name, EXACT, "name"))
         return tuple(out)
+
+
+_EXCLUDING = r"(?:not|rather than|as opposed to|instead of|excluding|except)\s+(?:the\s+)?"
+
+
+def _not_excluded(refs: tuple[AuthorityRef, ...], text: str) -> tuple[AuthorityRef, ...]:
+    """The authorities named, less those the question sets aside ("derby, not derbyshire").
+
+    A name after "not", "rather than", "instead of" … is what the question is not about;
+    unless it is the only one named.
+    """
+    kept = tuple(
+        r
+        for r in refs
+        if not any(
+            re.search(rf"\b{_EXCLUDING}{re.escape(n)}\b", text, re.I)
+            for n in {r.typed, r.name}
+            if n
+        )
+    )
+    return kept if kept else refs

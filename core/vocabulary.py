@@ -270,7 +270,9 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\blast inspected\b|\bpublished\b|\bpublication date\b|\bdated\b|\bwhat year\b|"
         r"\bwhich year\b|\bdates\b|\binspection date\b|\blead HMI\b|\bauthors?\b|\bpresenter\b|"
         r"\bpresented by\b|\bwritten by\b|\bsignator(?:y|ies)\b|\breporting inspector\b|"
-        r"\bhow long did .{0,60}?(?:inspection|ilacs) (?:last|take)\b)",
+        r"\bhow long did .{0,60}?(?:inspection|ilacs) (?:last|take)\b|"
+        r"\bnames? of (?:the |their |its )?(?:[\w'’]+ ){0,3}?(?:directors?|dcs|inspectors?|"
+        r"chief|head|managers?|lead|leaders?|officers?|members?|chair)\b)",
         re.I,
     ),
     # a caseload is a measure: "norfolk IRO caseloads 2013" asks what it was

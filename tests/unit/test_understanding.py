@@ -192,6 +192,7 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ("bolton weak spots", 1, "improve"),
         ("did bolton pass ofsted", 1, "grade"),
         ("where does bolton stand with ofsted", 1, "grade"),
+        ("whats the name of the ealing director of childrens services", 1, "who_when"),
         ("what are they doing about care leavers in kent", 1, "finding"),
     ],
 )
@@ -481,3 +482,17 @@ def test_a_what_is_of_nothing_but_the_councils_report_is_a_summary(reader):
     assert settle_intent("other", None, bare, None) == "summary"
     asked = reader.read("what is the bolton front door")
     assert settle_intent("other", None, asked, None) == "other"
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("what does derby (the city not derbyshire) need to improve", ["Derby"]),
+        ("kent care leavers, not surrey", ["Kent"]),
+        ("kent rather than medway - front door", ["Kent"]),
+        ("compare kent and surrey", ["Kent", "Surrey"]),
+        ("not kent", ["Kent"]),  # the only one named stays
+    ],
+)
+def test_an_authority_set_aside_is_not_in_the_question(reader, question, names):
+    assert [r.name for r in reader.read(question).authorities] == names
