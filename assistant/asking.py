@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answering.extractive import Drafted, ExtractiveAnswerer
 from assistant.answering.judgements import TableAnswer, asks_about_grades, unfounded
+from assistant.answering.text_units import terms
 from assistant.answering.whole import front_matter_asked
 from assistant.models import Answer
 from assistant.retrieval import to_passage
@@ -185,8 +186,6 @@ class Asking:
         passage naming it: those ``retrieved``, then those a word search for the name and
         subject finds.
         """
-        from assistant.answering.text_units import terms
-
         if self.authorities is None:
             return []
         ids = tuple(i for ids in by_authority.values() for i in ids)
@@ -219,8 +218,6 @@ class Asking:
         Used only for an authority with no document of its own; another council's
         report that mentions it (a neighbour, a comparison) is never in its scope.
         """
-        from assistant.answering.text_units import terms
-
         if self.authorities is None or self.holdings is None:
             return []
         key = (name, self.store.lexical.signature if self.store.lexical else None)

@@ -275,12 +275,12 @@ class JudgementAnswerer:
         if wanted and not chosen:  # judged together with another area
             also = {a for w in wanted for a in AREA_ALSO.get(w, ())}
             chosen = [r for r in of_report if r.area in also]
-        if wanted and not chosen and not years and not LATEST.search(question):
-            # an area the latest report does not judge (the LSCB, adoption before 2018):
-            # the newest earlier report that judges it, said to be earlier
-            earlier = self._earlier_judging(rows, report, wanted)
-            if earlier is not None:
-                return earlier
+            if not chosen and not years and not LATEST.search(question):
+                # an area the latest report does not judge (the LSCB, adoption before
+                # 2018): the newest earlier report that judges it, said to be earlier
+                earlier = self._earlier_judging(rows, of_report[0], (wanted, also))
+                if earlier is not None:
+                    return earlier
         if not chosen and _unheld(subject, of_report):  # asked of more than the table holds
             return None
         if not chosen:  # the report states no judgement of the kind asked about
@@ -298,22 +298,21 @@ class JudgementAnswerer:
         return TableAnswer(drafted, tuple(chosen))
 
     def _earlier_judging(
-        self, rows: list[GradeRow], latest: str, wanted: set[str]
+        self, rows: list[GradeRow], latest: GradeRow, areas: tuple[set[str], set[str]]
     ) -> TableAnswer | None:
         """An earlier report's judgement of an area the latest report does not judge.
 
-        The newest report before ``latest`` judging one of ``wanted`` (rows are newest
-        first), after a line saying the latest gives none.
+        The newest report before ``latest``'s judging one of the areas asked about (else
+        one judged with them: ``areas`` is both sets; rows are newest first), after a line
+        saying the latest gives none.
         """
-        also = {a for w in wanted for a in AREA_ALSO.get(w, ())}
-        for area in (wanted, also):
-            chosen = [r for r in rows if r.doc_id != latest and r.area in area]
+        for area in areas:
+            chosen = [r for r in rows if r.doc_id != latest.doc_id and r.area in area]
             if chosen:
                 first = [r for r in chosen if r.doc_id == chosen[0].doc_id]
-                newest = next(r for r in rows if r.doc_id == latest)
                 drafted = self._draft(first)
                 note = (
-                    f"{newest.authority or 'The'}'s latest report ({_when(newest)}) gives "
+                    f"{latest.authority or 'The'}'s latest report ({_when(latest)}) gives "
                     "no judgement of that kind; an earlier one does.\n"
                 )
                 return TableAnswer(
