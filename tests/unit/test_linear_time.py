@@ -15,8 +15,12 @@ import pytest
 from assistant.answering import intent
 from assistant.answering.checks import check_answer, figures, grades
 from assistant.answering.judgements import areas_named, asks_about_grades
+from assistant.answering.whole import front_matter_asked
+from assistant.authority_forms import names_a_place
 from assistant.intents import classify_intent
+from assistant.query import recency_of
 from core.dates import full_years, year_before
+from core.vocabulary import COMPARING
 from ingest.clean import clean_text, markdown_heading
 from ingest.loader import load_document
 from ingest.markup import clean_inline
@@ -188,6 +192,9 @@ QUESTION_FUNCTIONS = [
     asks_about_grades,
     areas_named,
     lambda q: classify_intent(q, 1),
+    front_matter_asked,
+    recency_of,
+    lambda q: bool(COMPARING.search(q)),
 ]
 
 
@@ -267,3 +274,12 @@ def test_a_grade_history_asked_on_a_2000_character_question(filler):
     with no_hang():
         _HISTORY.search(q)
         assert _HISTORY.search("how has kent's grade " + filler * 5 + " changed")
+
+
+@pytest.mark.parametrize("filler", FILLERS + ["did ", "was  ", "is "])
+def test_a_name_that_is_a_word_as_a_verdicts_subject_on_a_2000_character_question(filler):
+    q = (filler * 1000)[:1985] + " did reading get"
+    word = (filler * 1000)[:1985] + " how is reading taught"
+    with no_hang():
+        assert names_a_place(q, q.rindex("reading"), q.rindex("reading") + 7)
+        assert not names_a_place(word, word.rindex("reading"), word.rindex("reading") + 7)
