@@ -18,8 +18,9 @@ dev − held-out of each headline figure.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -67,6 +68,7 @@ class AskedResult:
     first_doc: str | None
     answer_intent: str | None
     answered_from: str | None = None
+    refusal_reason: str | None = None
     # for a question about several authorities: the first report cited for each of them
     first_by_authority: tuple[str, ...] | None = None
 
@@ -81,6 +83,7 @@ class AskedResult:
             "first_doc": self.first_doc,
             "answer_intent": self.answer_intent,
             "answered_from": self.answered_from,
+            "refusal_reason": self.refusal_reason,
         }
 
 
@@ -92,6 +95,7 @@ class Paraphrase:
     split: str
     intent: str
     consistent: bool
+    why_not: str | None = None  # a key of DISAGREEMENTS when not consistent
 
 
 def answer_intent(answer: Any) -> str | None:
@@ -134,21 +138,38 @@ def wrong_authority(
     return False
 
 
-def consistent(answers: Sequence[AskedResult]) -> bool:
-    """Whether several answers to one question's wordings agree.
+# why the wordings of one question were not answered alike, in the order they are tested
+DISAGREEMENTS = (
+    ("refused", "refused in some wordings"),
+    ("intent", "answer kinds differ"),
+    ("report", "first-cited report differs"),
+)
 
-    Same kind (refused or not, and the same answer intent) and, unless every one was
-    refused, the same first-cited document (for a question about several authorities,
-    the same first-cited document of each).
+
+def disagreement(answers: Sequence[AskedResult]) -> str | None:
+    """Why several answers to one question's wordings disagree (None when they agree).
+
+    They agree with the same kind (refused or not, and the same answer intent) and,
+    unless every one was refused, the same first-cited document (for a question about
+    several authorities, the same first-cited document of each). The reason is the
+    first of :data:`DISAGREEMENTS` that holds.
     """
-    kinds = {(a.result.refused, a.answer_intent) for a in answers}
-    if len(kinds) > 1:
-        return False
+    if len({a.result.refused for a in answers}) > 1:
+        return "refused"
+    if len({a.answer_intent for a in answers}) > 1:
+        return "intent"
     if all(a.result.refused for a in answers):
-        return True
+        return None
     # a comparison cites one report per authority, in the order the wording names them:
     # the same reports in another order are the same answer
-    return len({a.first_by_authority or a.first_doc for a in answers}) == 1
+    if len({a.first_by_authority or a.first_doc for a in answers}) > 1:
+        return "report"
+    return None
+
+
+def consistent(answers: Sequence[AskedResult]) -> bool:
+    """Whether several answers to one question's wordings agree (:func:`disagreement`)."""
+    return disagreement(answers) is None
 
 
 def _first_by_authority(answer: AnswerLike, about: DocumentAuthorities) -> tuple[str, ...]:
@@ -200,6 +221,7 @@ def evaluate_splits(
                     first_doc=answer.citations[0].doc_id if answer.citations else None,
                     answer_intent=answer_intent(answer),
                     answered_from=getattr(answer, "answered_from", None),
+                    refusal_reason=getattr(answer, "refusal_reason", None),
                     first_by_authority=(
                         _first_by_authority(answer, about) if len(q.authorities) > 1 else None
                     ),
@@ -209,7 +231,8 @@ def evaluate_splits(
                 on_ask(len(asked) + len(mine))
         asked.extend(mine)
         if len(mine) > 1:
-            paraphrases.append(Paraphrase(q.id, q.split, q.group, consistent(mine)))
+            why_not = disagreement(mine)
+            paraphrases.append(Paraphrase(q.id, q.split, q.group, why_not is None, why_not))
     return asked, paraphrases
 
 
@@ -226,6 +249,12 @@ class Figures:
     authority_checked: int
     consistent: int
     paraphrased: int
+    # inconsistent questions by the reason (a key of DISAGREEMENTS)
+    disagreements: Mapping[str, int] = field(default_factory=dict)
+    # answerable wordings refused, by "<answered from>: <refusal reason>"
+    wrong_refusals_by: Mapping[str, int] = field(default_factory=dict)
+    # unanswerable wordings answered, by where the answer came from
+    answered_unanswerable_by: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def wrong_refusal_rate(self) -> float | None:
@@ -254,6 +283,9 @@ class Figures:
             "paraphrase_consistent": self.consistent,
             "paraphrased": self.paraphrased,
             "paraphrase_consistency": _round(self.paraphrase_consistency),
+            "disagreements": {key: self.disagreements.get(key, 0) for key, _ in DISAGREEMENTS},
+            "wrong_refusals_by": dict(self.wrong_refusals_by),
+            "answered_unanswerable_by": dict(self.answered_unanswerable_by),
         }
 
 
@@ -267,6 +299,15 @@ def figures(asked: Sequence[AskedResult], paraphrases: Sequence[Paraphrase]) -> 
         authority_checked=len(checked),
         consistent=sum(1 for p in paraphrases if p.consistent),
         paraphrased=len(paraphrases),
+        disagreements=Counter(p.why_not for p in paraphrases if p.why_not),
+        wrong_refusals_by=Counter(
+            f"{a.answered_from}: {a.refusal_reason}"
+            for a in asked
+            if a.result.answerable and a.result.refused
+        ),
+        answered_unanswerable_by=Counter(
+            str(a.answered_from) for a in asked if not a.result.answerable and not a.result.refused
+        ),
     )
 
 
@@ -360,7 +401,7 @@ class SplitReport:
             "splits": {s: f.to_json() for s, f in splits.items()},
             "answers": [a.to_json() for a in self.asked if a.split != "heldout"],
             "paraphrases": [
-                {"id": p.id, "intent": p.intent, "consistent": p.consistent}
+                {"id": p.id, "intent": p.intent, "consistent": p.consistent, "why_not": p.why_not}
                 for p in self.paraphrases
                 if p.split != "heldout"
             ],

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from assistant.cli.tables import figure, table
-from assistant.eval_splits import HEADLINE, Figures, SplitFigures, SplitReport, difference
+from assistant.eval_splits import DISAGREEMENTS, HEADLINE, Figures, SplitFigures, SplitReport, difference
 
 
 def _count(hits: int, total: int) -> str:
@@ -67,7 +68,26 @@ def _split_section(name: str, f: SplitFigures) -> list[str]:
         f" R@5 {figure(main.retrieval.recall[5])}",
         "",
         table(SPLIT_HEADER, [_row("all", o)] + [_row(i, x) for i, x in f.by_intent.items()]),
+        *_disagreements(o),
+        *_tally("answerable wordings refused", o.wrong_refusals_by),
+        *_tally("unanswerable wordings answered", o.answered_unanswerable_by),
     ]
+
+
+def _tally(label: str, counts: Mapping[str, int]) -> list[str]:
+    """One line of counts by kind, most first ("label: kind n, kind n")."""
+    if not counts:
+        return []
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ["", f"{label}: " + ", ".join(f"{kind} {n}" for kind, n in ranked)]
+
+
+def _disagreements(f: Figures) -> list[str]:
+    """The line saying why the inconsistent questions were not answered alike."""
+    if f.consistent == f.paraphrased:
+        return []
+    reasons = ", ".join(f"{label} {f.disagreements.get(key, 0)}" for key, label in DISAGREEMENTS)
+    return ["", f"not consistent: {f.paraphrased - f.consistent} ({reasons})"]
 
 
 def _unanswerable(f: SplitFigures) -> int:

@@ -16,6 +16,7 @@ from assistant.eval_splits import (
     SplitReport,
     answer_intent,
     consistent,
+    disagreement,
     evaluate_splits,
     wrong_authority,
 )
@@ -58,6 +59,12 @@ class FakeAnswer:
 @dataclass
 class IntentAnswer(FakeAnswer):
     intent: object = None
+
+
+@dataclass
+class SourcedAnswer(FakeAnswer):
+    answered_from: str | None = None
+    refusal_reason: str | None = None
 
 
 def question(
@@ -300,6 +307,24 @@ def test_consistent(answers, expected):
     assert consistent(answers) is expected
 
 
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ([asked(), asked()], None),
+        ([asked(), asked(refused=True)], "refused"),
+        # a refusal in one wording is named before the kinds or reports that also differ
+        ([asked(intent="grade"), asked(refused=True, intent="why", first_doc=None)], "refused"),
+        ([asked(intent="grade"), asked(intent="why")], "intent"),
+        ([asked(intent="grade", first_doc="norfolk"), asked(intent="why")], "intent"),
+        ([asked(), asked(first_doc="norfolk")], "report"),
+        ([asked(refused=True, first_doc=None), asked(refused=True, first_doc="kent")], None),
+    ],
+    ids=["alike", "one-refused", "refused-first", "kinds", "kinds-first", "report", "all-refused"],
+)
+def test_disagreement_names_why_wordings_differ(answers, expected):
+    assert disagreement(answers) == expected
+
+
 class Kind(Enum):
     GRADE = "grade"
 
@@ -332,8 +357,15 @@ class FakeAsker:
 
 
 GOOD = FakeAnswer("Kent was good", citations=[cite("kent")])
-WRONG = FakeAnswer("Norfolk requires improvement", citations=[cite("norfolk")])
-REFUSED = FakeAnswer("The reports do not cover this.", refused=True)
+WRONG = SourcedAnswer(
+    "Norfolk requires improvement", citations=[cite("norfolk")], answered_from="passages"
+)
+REFUSED = SourcedAnswer(
+    "The reports do not cover this.",
+    refused=True,
+    answered_from="passages",
+    refusal_reason="not covered",
+)
 
 
 def _run(answers, questions):
@@ -411,6 +443,13 @@ def test_splits_are_figured_apart_and_differenced():
     assert (held.wrong_authority, held.authority_checked) == (1, 2)
     assert held.base.refusal_accuracy == 1.0
     assert (held.consistent, held.paraphrased) == (1, 2)
+    # d2 and h1 were each refused in some wordings and answered in others
+    assert dict(dev.disagreements) == {"refused": 1}
+    assert dict(held.disagreements) == {"refused": 1}
+    # where the refusals of answerable wordings, and answers to unanswerable ones, came from
+    assert dict(held.wrong_refusals_by) == {"passages: not covered": 1}
+    assert dict(dev.answered_unanswerable_by) == {"passages": 1}
+    assert not dev.wrong_refusals_by and not held.answered_unanswerable_by
     data = json.loads(json.dumps(report.to_json()))
     head = data["headline"]
     assert head["dev"]["fact_accuracy"] == 1.0 and head["heldout"]["fact_accuracy"] == 0.3333
@@ -434,6 +473,8 @@ def test_splits_are_figured_apart_and_differenced():
     assert dev_intents["number"]["unanswerable"] == 3
     assert dev_intents["grade"]["paraphrase_consistency"] == 1.0
     assert dev_intents["number"]["paraphrase_consistency"] == 0.0
+    assert dev_intents["number"]["disagreements"] == {"refused": 1, "intent": 0, "report": 0}
+    assert [p["why_not"] for p in data["paraphrases"]] == [None, "refused"]
     assert data["splits"]["heldout"]["main_wording"]["fact_accuracy"] == 1.0
 
 
@@ -494,6 +535,12 @@ def test_render_split_report_shows_splits_side_by_side():
         "0/3",
         "1/2",
     ]
+    assert text.count(
+        "not consistent: 1 (refused in some wordings 1, answer kinds differ 0,"
+        " first-cited report differs 0)"
+    ) == 2
+    assert "answerable wordings refused: passages: not covered 1" in lines
+    assert "unanswerable wordings answered: passages 1" in lines
 
 
 def test_a_comparison_naming_the_authorities_in_another_order_is_consistent():
