@@ -145,11 +145,20 @@ _COMPASS_WORDS = re.compile(r"\b(?:(?:North|South) (?:East|West)|North|South|Eas
 def _written_short(name: str) -> set[str]:
     """A name as staff shorten it, alone or together.
 
-    Compass words as letters ("N Tyneside", "Bath and NE Somerset") and "&" for "and"
-    ("Brighton & Hove").
+    Compass words as letters ("N Tyneside", "Bath and NE Somerset"), the letters written
+    against the name ("NLincs"), "&" for "and" ("Brighton & Hove") and "Saint" for "St."
+    ("Saint Helens").
     """
     compass = _COMPASS_WORDS.sub(lambda m: COMPASS[m.group()], name)
-    return {v for base in (name, compass) for v in (base, base.replace(" and ", " & "))} - {name}
+    glued = _COMPASS_LETTERS.sub(r"\1", compass)
+    saint = _SAINT.sub("Saint ", name)
+    return {
+        v for base in (name, compass, glued, saint) for v in (base, base.replace(" and ", " & "))
+    } - {name}
+
+
+_COMPASS_LETTERS = re.compile(r"^((?:N|S|E|W|NE|NW|SE|SW)) (?=[A-Z])")
+_SAINT = re.compile(r"\bSt\.? ")
 
 
 _PLACE_AFTER = re.compile(

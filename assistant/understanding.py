@@ -229,8 +229,8 @@ class QuestionReader:
             key = form_key(typed)
             if key in forms:
                 name, how, conf = forms[key], "short form", SHORT_FORM
-                if len(typed) <= 3 and not any(c.isupper() for c in typed):
-                    return typed  # "som", "mk": too likely an ordinary word
+                if len(typed) <= 3 and typed.isalpha() and typed.islower():
+                    return typed  # "som", "mk": too likely an ordinary word ("k&c" is not)
             elif key in self._lower_names:
                 name, how, conf = self._lower_names[key], "lower case", LOWER_CASE
                 if typed[:1].isupper():

@@ -25,6 +25,13 @@ def reader() -> QuestionReader:
         ("B&NES grades", "Bath and North East Somerset", "name"),
         ("how did kensington do", "Kensington and Chelsea", "short form"),
         ("K&C front door", "Kensington and Chelsea", "short form"),
+        # "&" initials in lower case are no ordinary word ("mk" and "som" are)
+        ("k&c ofsted grade", "Kensington and Chelsea", "short form"),
+        ("what grade did h&f get", "Hammersmith and Fulham", "short form"),
+        # compass letters written against the short form; "Saint" for "St."
+        ("nlincs care leavers", "North Lincolnshire", "short form"),
+        ("wsussex front door", "West Sussex", "short form"),
+        ("saint helens ofsted grade", "St. Helens", "short form"),
         ("N Tyneside care leavers", "North Tyneside", "short form"),
         ("what did ofsted say abt windsor and maidenhead", "Windsor and Maidenhead", "lower case"),
         ("summarise the latest kent report", "Kent", "lower case"),
