@@ -68,23 +68,25 @@ class Understood:
     def years_of(self, name: str) -> tuple[int, ...]:
         """The years meant for one of the authorities named.
 
-        With two or more authorities and their own years ("kent 2022 vs surrey 2025"),
-        the years written after an authority's name and before the next one's; else
-        every year of the question.
+        With two or more authorities and years of their own ("kent 2022 vs surrey 2025",
+        "compare solihull 2026 with staffordshire"): the years written after an
+        authority's name and before the next one's, and none (the latest report) for an
+        authority written with no year of its own. Years only after the last name or
+        before the first ("kent and surrey in 2022") are every authority's.
         """
-        if len(self.authorities) < 2 or len(self.years) < 2:
+        if len(self.authorities) < 2 or not self.years:
             return self.years
         low = self.text.lower()
         places = sorted(
             (at, r.name) for r in self.authorities if (at := low.find(r.typed.lower())) >= 0
         )
-        for i, (at, found) in enumerate(places):
-            if found != name:
-                continue
-            end = places[i + 1][0] if i + 1 < len(places) else len(low)
-            own = extract_years(low[at:end])
-            return own or self.years
-        return self.years
+        own = {
+            found: extract_years(low[at : places[i + 1][0] if i + 1 < len(places) else len(low)])
+            for i, (at, found) in enumerate(places)
+        }
+        if name not in own or not any(own[found] for _, found in places[:-1]):
+            return self.years
+        return own[name]
 
     @property
     def corrected(self) -> str:

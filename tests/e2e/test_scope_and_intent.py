@@ -118,6 +118,18 @@ def test_compare_names_each_authority_with_its_own_report(sample_assistant):
 
 
 @pytest.mark.parametrize(
+    "question", ["compare kent 2022 with norfolk", "norfolk 2013 vs kent - who did better"]
+)
+def test_a_year_written_with_one_compared_authority_is_that_ones_only(sample_assistant, question):
+    # the library holds Kent's 2022 report and Norfolk's 2013 one: each is compared,
+    # not "no Norfolk report of 2022"
+    answer = sample_assistant.ask(question)
+    assert answer.intent == "compare" and not answer.refused
+    assert _authorities_cited(sample_assistant, answer) == {"Kent", "Norfolk"}
+    assert "do not cover this" not in answer.text
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "kent ofsted results 2022",

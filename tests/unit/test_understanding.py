@@ -284,6 +284,9 @@ def test_what_a_front_matter_question_asks_for(question, asked):
         ("Compare Surrey (2025) with Kent's 2022 inspection", (2022,), (2025,)),
         ("kent and surrey in 2022 and 2025", (2022, 2025), (2022, 2025)),
         ("kent vs surrey 2025", (2025,), (2025,)),
+        # a year written with the first name only is that authority's: the other's latest
+        ("compare kent 2017 with surrey", (2017,), ()),
+        ("kent 2022 vs surrey - who did better", (2022,), ()),
     ],
 )
 def test_each_authority_keeps_the_years_written_with_it(reader, question, kent, surrey):
