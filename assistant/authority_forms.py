@@ -166,16 +166,23 @@ _PLACE_AFTER = re.compile(
     r"report|ofsted|judgements?|grades?|(?:19|20)\d\d)\b)",
     re.I,
 )
-_PLACE_BEFORE = re.compile(r"\b(?:in|for|at|about|of|on|to)\s+$", re.I)
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|for|at|about|of|on|to|inspected|visited|grades?|ratings?|judgements?|results?|"
+    r"ofsted)\s+$",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\W*$")
 # the subject of a verdict: "what grade did reading get", "how was bury rated", "how did
 # reading do", "what's reading like for care leavers"
 _VERDICT_BEFORE = re.compile(r"\b(?:did|does|has|have|had|was|were|is|what['’]?s)\s+$", re.I)
 _VERDICT_AFTER = re.compile(
-    r"^\s+(?:get|got|do|did|fare|fared|score|scored|achieve|achieved|rated|judged|graded|"
-    r"perform|performed|like)\b",
+    r"^\s+(?:get|got|do|did|doing|fare|fared|score|scored|achieve|achieved|rated|judged|"
+    r"graded|perform|performed|like|good|outstanding|inadequate|requires?|improved|improving|"
+    r"stand|stack|inspected|visited)\b",
     re.I,
 )
+# between a name opening the question and its topic: a space, or a dash, colon or comma
+_OPENING_GAP = re.compile(r"\s*[-–—:,]\s*|\s+")
 _ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
 
 
@@ -199,11 +206,13 @@ def names_a_place(text: str, start: int, end: int, *, whole: bool = False) -> bo
     if text[start : start + 1].isupper() and before.strip() and not _SENTENCE_END.search(before):
         return True  # capitalised inside a sentence: "how is Bury doing?"
     if whole and _SENTENCE_END.search(before):  # opening the question, before a topic
-        following = after.split(maxsplit=1)[0].lower() if after[:1].isspace() else ""
-        if following.isalpha() and following not in STOPWORDS:
-            return True  # "reading front door findings", "Bury care leavers"
-    if _VERDICT_BEFORE.search(before) and _VERDICT_AFTER.match(after):
-        return True
+        gap = _OPENING_GAP.match(after)
+        following = after[gap.end() :].split(maxsplit=1) if gap else []
+        word = following[0].rstrip("?.!,;:").lower() if following else ""
+        if word.isalpha() and word not in STOPWORDS:
+            return True  # "reading front door findings", "Bury care leavers", "bury - grades"
+    if _VERDICT_BEFORE.search(before) and (_VERDICT_AFTER.match(after) or _ENDS.match(after)):
+        return True  # "was bury good or outstanding?", "how good is bury"
     return bool(_PLACE_AFTER.match(after) or (_PLACE_BEFORE.search(before) and _ENDS.match(after)))
 
 

@@ -70,6 +70,18 @@ def reader() -> QuestionReader:
         ("what grade did reading get", "Reading", "name in context"),
         ("how was bury rated by ofsted", "Bury", "name in context"),
         ("whats reading like for care leavers", "Reading", "name in context"),
+        # the subject of a verdict, a grade's or an inspection's object, a question's head
+        ("was bury good or outstanding", "Bury", "name in context"),
+        ("is bury inadequate?", "Bury", "name in context"),
+        ("has bury improved since last time", "Bury", "name in context"),
+        ("how good is bury", "Bury", "name in context"),
+        ("where does bury stand", "Bury", "name in context"),
+        ("overall grade bury", "Bury", "name in context"),
+        ("who inspected bury", "Bury", "name in context"),
+        ("when was bury inspected", "Bury", "name in context"),
+        ("bury - latest grade", "Bury", "name in context"),
+        ("bury: overall effectiveness", "Bury", "name in context"),
+        ("bury rated?", "Bury", "name in context"),
     ],
 )
 def test_authorities_in_the_forms_staff_type(reader, question, name, how):
@@ -88,6 +100,8 @@ def test_authorities_in_the_forms_staff_type(reader, question, name, how):
         "tower blocks and care leavers",
         "how is reading taught in schools",
         "was reading attainment good at key stage 2",
+        "what is reading age",
+        "Reading: what works for children in care",
     ],
 )
 def test_ordinary_words_are_not_authorities(reader, question):
