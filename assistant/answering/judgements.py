@@ -281,6 +281,8 @@ class JudgementAnswerer:
                 earlier = self._earlier_judging(rows, of_report[0], (wanted, also))
                 if earlier is not None:
                     return earlier
+        if not chosen and levels and not wanted:  # "which areas were outstanding?": none
+            return self._none_at(of_report, levels)
         if not chosen and _unheld(subject, of_report):  # asked of more than the table holds
             return None
         if not chosen:  # the report states no judgement of the kind asked about
@@ -296,6 +298,15 @@ class JudgementAnswerer:
         if others:
             drafted = self._with_conflict(drafted, others)
         return TableAnswer(drafted, tuple(chosen))
+
+    def _none_at(self, rows: list[GradeRow], levels: set[int]) -> TableAnswer:
+        """A report none of whose judgements is at the levels asked: saying so, then all."""
+        names = [next(w for w, n in GRADE_LEVELS.items() if n == level) for level in sorted(levels)]
+        note = self.prompts.render(
+            "none_at", authority=rows[0].authority or "The", levels=" or ".join(names)
+        )
+        drafted = self._draft(rows)
+        return TableAnswer(Drafted(f"{note}\n{drafted.text}", drafted.citations, False), tuple(rows))
 
     def _earlier_judging(
         self, rows: list[GradeRow], latest: GradeRow, areas: tuple[set[str], set[str]]

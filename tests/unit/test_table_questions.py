@@ -107,6 +107,26 @@ def test_which_areas_got_a_grade(question, areas):
     assert sorted(r.area for r in answer.rows) == sorted(areas)
 
 
+@pytest.mark.parametrize(
+    "question", ["which areas were inadequate in kent", "kent 2025 - which ones were RI?"]
+)
+def test_which_areas_at_a_grade_none_got_is_answered_none_with_every_judgement(question):
+    # not refused ("no judgement of that kind"): that none is at the grade is the answer
+    from assistant.prompts import load_prompts
+
+    rows = [
+        _graded("impact_of_leaders", "The impact of leaders", "Outstanding", 1),
+        _graded("overall_effectiveness", "Overall effectiveness", "Good", 2),
+    ]
+    table = JudgementAnswerer(_Table(rows), load_prompts("judgements-v1"))
+    # (the asker forces the table for a question read as a grade question of an authority)
+    answer = table.answer(question, ["Kent"], [2025], force=True)
+    assert answer is not None and not answer.drafted.refused
+    assert answer.drafted.text.startswith("None of Kent's judgements in this report is ")
+    assert [r.area for r in answer.rows] == ["impact_of_leaders", "overall_effectiveness"]
+    assert len(answer.drafted.citations) == 2
+
+
 def _overall_only() -> JudgementAnswerer:
     from assistant.prompts import load_prompts
 
