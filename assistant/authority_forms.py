@@ -182,7 +182,7 @@ _VERDICT_AFTER = re.compile(
     re.I,
 )
 # between a name opening the question and its topic: a space, or a dash, colon or comma
-_OPENING_GAP = re.compile(r"\s*[-–—:,]\s*|\s+")
+_OPENING_GAP = re.compile(r"\s*(?:[-–—:,]\s*)?")
 _ENDS = re.compile(r"^\s*(?:[?.!,;:]|$|and\b|vs?\b|versus\b)", re.I)
 
 
@@ -207,7 +207,7 @@ def names_a_place(text: str, start: int, end: int, *, whole: bool = False) -> bo
         return True  # capitalised inside a sentence: "how is Bury doing?"
     if whole and _SENTENCE_END.search(before):  # opening the question, before a topic
         gap = _OPENING_GAP.match(after)
-        following = after[gap.end() :].split(maxsplit=1) if gap else []
+        following = after[gap.end() :].split(maxsplit=1) if gap and gap.end() else []
         word = following[0].rstrip("?.!,;:").lower() if following else ""
         if word.isalpha() and word not in STOPWORDS:
             return True  # "reading front door findings", "Bury care leavers", "bury - grades"

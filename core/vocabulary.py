@@ -154,7 +154,7 @@ SHORTFALL = re.compile(
 
 COMPARING = re.compile(
     r"\b(compar\w*|vs|v|versus|differ\w*|better|worse|both|side by side|against|same|"
-    r"similar\w*|contrast\w*|ahead of|behind)\b",
+    r"similar\w*|contrast\w*|ahead of|behind|rank\w*)\b",
     re.I,
 )
 """Words asking for a comparison in so many words (two authorities named may not be one)."""
@@ -167,7 +167,7 @@ QUESTION_WORDS = frozenset(
     previou current newest inspect inspected ilacs year compare compared comparison vs versus
     against differ differs differences similar similarity similarities alike contrast
     contrasted side common between both neighbour neighbours each result results outcome
-    outcomes one ones region regions regional north south east west midlands london lb rb
+    outcomes one ones either rank ranked ranking region regions regional north south east west midlands london lb rb
     royal borough boroughs county city metropolitan district cc mbc""".split()
 )
 """Words that frame a question rather than name its topic (stems as ``terms`` gives them)."""

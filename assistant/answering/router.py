@@ -308,7 +308,10 @@ class IntentRouter:
                         drafted = renumber([graded, drafted])
             if drafted is None and _asks_grades(und):
                 drafted = self._grades_of(und, name, ids)
-                sources.add("judgements table")
+                if drafted is not None and drafted.refused and not asks_about_grades(und.text):
+                    drafted = None  # "compare adoption in X and Y", not judged: the passages
+                if drafted is not None:
+                    sources.add("judgements table")
             if drafted is None:
                 sources.add("passages")
                 narrowed = dataclasses.replace(filters, doc_ids=tuple(ids), authorities=())

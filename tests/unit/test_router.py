@@ -193,6 +193,8 @@ def test_a_previous_grade_the_report_does_not_state_quotes_no_other_grade(reader
         ("kent and surrey side by side", True),
         ("what do kent and surrey have in common", True),
         ("contrast kent with surrey", True),
+        ("rank kent and surrey", True),
+        ("were either kent or surrey inadequate", True),
         ("camden vs lewisham case studies - 2009 excellent councils report", False),
         ("compare kent and surrey on the front door", False),
     ],
@@ -240,3 +242,44 @@ def test_a_comparison_asking_grades_and_weak_spots_gives_both(reader):
     assert text.index("Kent: Good") < text.index("k: what needs to improve")
     assert text.index("Surrey: Good") < text.index("s: what needs to improve")
     assert len(routed.drafted.citations) == 4
+
+
+class _NotJudgedTable:
+    """A judgements table whose reports give no judgement of the area asked about."""
+
+    def answer(self, question, authorities, years, doc_ids=(), force=False):
+        from assistant.answering.judgements import TableAnswer
+
+        return TableAnswer(Drafted(f"{authorities[0]}: no judgement of that kind", (), True), ())
+
+
+@pytest.mark.parametrize(
+    ("question", "from_passages"),
+    [
+        ("compare adoption in kent and surrey", True),  # an area named, no grade asked
+        ("compare kent and surrey adoption grades", False),  # the grade asked: said not judged
+    ],
+)
+def test_a_compared_area_the_reports_do_not_judge_is_read_from_the_passages(
+    reader, question, from_passages
+):
+    searched = []
+
+    def search(text, filters):
+        searched.append(filters.doc_ids)
+        return []
+
+    def passages(text, chunks):
+        return Drafted("adoption findings [1]", (_citation("p"),), False)
+
+    router = IntentRouter(None, _NotJudgedTable(), passages=passages, search=search)  # type: ignore[arg-type]
+    scope = Scope(
+        authorities=("Kent", "Surrey"),
+        doc_ids=("k", "s"),
+        by_authority={"Kent": ("k",), "Surrey": ("s",)},
+    )
+    routed = router.route(reader.read(question), scope, [], Filters())
+    assert routed is not None
+    assert ("adoption findings" in routed.drafted.text) is from_passages
+    assert searched == ([("k",), ("s",)] if from_passages else [])
+    assert routed.source == ("passages" if from_passages else "judgements table")
