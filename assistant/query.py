@@ -281,7 +281,10 @@ class QueryAnalyzer:
             ):
                 continue
             nearest = places.nearest(lower, _max_distance(lower))
-            if nearest:
+            # a slip rarely hits the first letter ("Suton" is Sutton, not Luton); two
+            # names as close either way are a guess
+            nearest = [w for w in nearest if w[0] == lower[0]] or nearest
+            if len(nearest) == 1:
                 fixes.append(_Fix(m.start(), m.end(), word, self._place_case[nearest[0]]))
         if not fixes:
             return []

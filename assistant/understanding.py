@@ -72,6 +72,7 @@ EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&.-]*[A-Za-z]|[A-Za-z]")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 class QuestionReader:
@@ -266,7 +267,7 @@ class QuestionReader:
             return question
         out = question
         for m in reversed(list(_WORD.finditer(question))):
-            typed = m.group()
+            typed = _POSSESSIVE.sub("", m.group())  # "Deon's" is "Deon", a slip of Devon
             low = re.sub(r"['’]", "", typed).lower()
             if (
                 not 4 <= len(low) <= 8
@@ -284,7 +285,7 @@ class QuestionReader:
             if read is not None:
                 name, how = read
                 found.setdefault(name, AuthorityRef(name, typed, SPELLING, how))
-                out = out[: m.start()] + name + out[m.end() :]
+                out = out[: m.start()] + name + out[m.start() + len(typed) :]
         return out
 
     def _misspelt_phrases(

@@ -36,6 +36,8 @@ def reader() -> QuestionReader:
         ("what did ofsted say abt windsor and maidenhead", "Windsor and Maidenhead", "lower case"),
         ("summarise the latest kent report", "Kent", "lower case"),
         ("Westminister 2006 APA grades", "Westminster", "spelling"),
+        # a slip nearer one name by its first letter ("Luton" is as near)
+        ("whats Suton's rating", "Sutton", "spelling"),
         ("Telford latest inspection", "Telford and Wrekin", "name"),
         ("bury's care leavers", "Bury", "name in context"),
         ("what grade did ofsted give to bury?", "Bury", "name in context"),
@@ -347,6 +349,11 @@ def test_names_written_short_by_dropping_letters(reader_with_words, question, na
     und = reader_with_words.read(question)
     assert und.names == (name,)
     assert und.authorities[0].how == "contraction"
+
+
+def test_a_slip_before_a_possessive_is_read(reader_with_words):
+    assert reader_with_words.read("whats dvon's rating").names == ("Devon",)
+    assert reader_with_words.read("whats Deon's rating").names == ("Devon",)
 
 
 @pytest.mark.parametrize(
