@@ -123,7 +123,7 @@ class ExtractiveAnswerer:
         prompts: PromptSet,
         *,
         min_score: float = 0.25,
-        min_coverage: float = 0.34,
+        min_coverage: float = 0.27,
         max_missing: float = 0.5,
         max_quotes: int = 4,
         max_words: int = 160,
@@ -250,8 +250,12 @@ class ExtractiveAnswerer:
             "missing_share": len(missing) / len(key) if key else 1.0,
             "missing_count": float(min(len(missing), 4)),
             # the sum asked for must be in a sentence about the topic, not anywhere
+            # (not of a question read as asking what something is: "whats the next venture
+            # fund, some budget care leavers run themselves?")
             "money_gap": float(
-                asks_for_money(question) and not any(has_money(c.unit.text) for c in candidates[:5])
+                intent != "other"
+                and asks_for_money(question)
+                and not any(has_money(c.unit.text) for c in candidates[:5])
             ),
             "person_gap": float(asks_for_person(question) and not has_person(body)),
             "best_coverage": max((c.coverage for c in candidates), default=0.0),

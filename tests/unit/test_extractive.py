@@ -791,3 +791,16 @@ def test_a_count_paid_for_is_not_refused_for_stating_no_sum(answerer):
     question = "How many social work apprenticeships did the council get DfE money for?"
     drafted = answerer.answer(question, chunks)
     assert not drafted.refused and "20 social work apprenticeships" in drafted.text
+
+
+def test_a_money_word_in_a_question_asking_what_something_is_asks_no_sum(answerer):
+    # "budget" describes the fund asked about; no sum is asked, none need be quoted
+    question = "whats the next venture fund, some budget care leavers run themselves?"
+    chunks = [
+        chunk(
+            "The Next Venture Fund is an annual budget going directly to the care leavers "
+            "group to help them develop discrete areas of the service."
+        )
+    ]
+    assert not answerer.answer(question, chunks, intent="other").refused
+    assert answerer.answer(question, chunks, intent="number").refused  # a sum asked: none
