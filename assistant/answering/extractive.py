@@ -41,11 +41,13 @@ from assistant.answering.intent import (
     asks_for_name,
     asks_for_number,
     asks_for_person,
+    asks_for_time,
     has_figure,
     has_money,
     has_person,
     is_grade_unit,
     states_quantity,
+    states_time,
     years_in,
 )
 from assistant.answering.phrases import question_phrases, said_otherwise
@@ -199,6 +201,8 @@ class ExtractiveAnswerer:
         # alone, a guess, only brings the sentences with figures forward)
         if asks_for_number(question) and not any(states_quantity(x.text, question) for x in quotes):
             return self._refuse(question)
+        if asks_for_time(question) and not any(states_time(x.text) for x in quotes):
+            return self._refuse(question)  # "when was …" and no year or month quoted
         text, citations = cited(quotes, self.prompts.render("lead"))
         return Drafted(text=text, citations=citations, refused=False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, QUANTITY_ASKED
+from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, MONTHS, QUANTITY_ASKED
 
 _GRADE_QUESTION = re.compile(
     r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|scored?|scores|"
@@ -210,6 +210,26 @@ _NAMED_THING = re.compile(
     r"pathway|offer|process|council|[A-Z]{2,}s?)\b"
 )
 _WHEN = re.compile(r"\b(?:when|dates?|how long)\b", re.IGNORECASE)
+# asking when something happened or will ("when was …", "what year …"); not how often
+# or at what point something usually happens ("when do leavers meet advisers?")
+_TIME_ASKED = re.compile(
+    r"\bwhen (?:was|were|did|will|has|had)\b|\bwhen is\b[^?.]{0,60}?\b(?:due|next)\b|"
+    r"\b(?:what|which) (?:date|year|month)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    rf"\b(?:(?:19|20)\d\d|{'|'.join(sorted(MONTHS, key=len, reverse=True))})\b", re.IGNORECASE
+)
+
+
+def asks_for_time(question: str) -> bool:
+    """True when the question asks when something happened or will ("when was …")."""
+    return bool(_TIME_ASKED.search(question))
+
+
+def states_time(text: str) -> bool:
+    """True when the text states a year, a month or a figure ("from 16 to 25")."""
+    return bool(_TIME.search(text)) or has_figure(text)
 
 
 def asks_for_name(question: str) -> bool:

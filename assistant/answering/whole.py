@@ -133,6 +133,13 @@ _ANOTHER_ROLE = re.compile(
     re.I,
 )
 
+# An inspection or visit other than the report's own: the next one, or another kind
+_ANOTHER_EVENT = re.compile(
+    r"\b(?:next|again|upcoming|due|focused visits?|monitoring visits?|jtais?|"
+    r"joint targeted)\b",
+    re.I,
+)
+
 
 class WholeReportAnswerer:
     """Answers from one stored document's full text (see the module docstring)."""
@@ -337,6 +344,10 @@ class WholeReportAnswerer:
             and not _ANOTHER_ROLE.search(question)
         ):
             wanted = [k for k, p in (("lead", _WHO), ("dates", _WHEN)) if p.search(question)]
+        if _ANOTHER_EVENT.search(question) and not _ANOTHER_EVENT.search(facts.title or ""):
+            # "when is kent's next inspection due", "when was bolton's last focused visit":
+            # not this report's inspection, whose dates would read as the answer
+            wanted = [k for k in wanted if k != "dates"]
         if "people" in wanted and "lead" not in wanted:
             wanted.append("lead")  # who wrote an inspection report: its inspectors
         if "lead" in wanted:

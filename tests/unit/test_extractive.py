@@ -804,3 +804,30 @@ def test_a_money_word_in_a_question_asking_what_something_is_asks_no_sum(answere
     ]
     assert not answerer.answer(question, chunks, intent="other").refused
     assert answerer.answer(question, chunks, intent="number").refused  # a sum asked: none
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("Social workers screen all concerns and consider history to inform next steps.", True),
+        ("The next inspection of the service is due in March 2027 under the framework.", False),
+    ],
+)
+def test_a_when_question_is_answered_only_by_a_quote_stating_a_time(answerer, text, refused):
+    question = "when is the next inspection of the service due"
+    assert answerer.answer(question, [chunk(text)]).refused is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("when was the focused visit", True),
+        ("what year did the MASH open", True),
+        ("When kids go missing, are the chats afterwards any good?", False),  # a conjunction
+        ("how are care leavers supported", False),
+    ],
+)
+def test_asks_for_a_time(question, asks):
+    from assistant.answering.intent import asks_for_time
+
+    assert asks_for_time(question) is asks

@@ -63,6 +63,21 @@ def test_who_led_it_is_answered_with_the_inspection_it_was():
     ]
 
 
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("when was quillshire inspected", True),
+        ("when is quillshire's next ofsted inspection due", False),
+        ("when will quillshire be inspected again", False),
+        ("when was quillshire's last focused visit", False),
+    ],
+)
+def test_the_dates_answer_only_of_this_reports_inspection(question, answered):
+    # the next inspection, or another kind of visit: this report's dates are no answer
+    drafted = _answerer(COVER).front_matter("d1", question)
+    assert (drafted is not None and "2 to 6 June 2025" in drafted.text) is answered
+
+
 def test_the_dates_alone_do_not_answer_who_led_it():
     no_lead = COVER.replace("Lead inspector: Ann Example, His Majesty's Inspector\n", "")
     assert _answerer(no_lead).front_matter("d1", "who was the lead inspector") is None
