@@ -306,7 +306,9 @@ class JudgementAnswerer:
             "none_at", authority=rows[0].authority or "The", levels=" or ".join(names)
         )
         drafted = self._draft(rows)
-        return TableAnswer(Drafted(f"{note}\n{drafted.text}", drafted.citations, False), tuple(rows))
+        return TableAnswer(
+            Drafted(f"{note}\n{drafted.text}", drafted.citations, False), tuple(rows)
+        )
 
     def _earlier_judging(
         self, rows: list[GradeRow], latest: GradeRow, areas: tuple[set[str], set[str]]

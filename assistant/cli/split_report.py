@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from assistant.cli.tables import figure, table
-from assistant.eval_splits import DISAGREEMENTS, HEADLINE, Figures, SplitFigures, SplitReport, difference
+from assistant.eval_splits import (
+    DISAGREEMENTS,
+    HEADLINE,
+    Figures,
+    SplitFigures,
+    SplitReport,
+    difference,
+)
 
 
 def _count(hits: int, total: int) -> str:

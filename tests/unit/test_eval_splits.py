@@ -535,10 +535,13 @@ def test_render_split_report_shows_splits_side_by_side():
         "0/3",
         "1/2",
     ]
-    assert text.count(
-        "not consistent: 1 (refused in some wordings 1, answer kinds differ 0,"
-        " first-cited report differs 0)"
-    ) == 2
+    assert (
+        text.count(
+            "not consistent: 1 (refused in some wordings 1, answer kinds differ 0,"
+            " first-cited report differs 0)"
+        )
+        == 2
+    )
     assert "answerable wordings refused: passages: not covered 1" in lines
     assert "unanswerable wordings answered: passages 1" in lines
 
