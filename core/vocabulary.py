@@ -167,8 +167,8 @@ QUESTION_WORDS = frozenset(
     previou current newest inspect inspected ilacs year compare compared comparison vs versus
     against differ differs differences similar similarity similarities alike contrast
     contrasted side common between both neighbour neighbours each result results outcome
-    outcomes one ones either rank ranked ranking region regions regional north south east west midlands london lb rb
-    royal borough boroughs county city metropolitan district cc mbc""".split()
+    outcomes one ones either rank ranked ranking region regions regional north south east
+    west midlands london lb rb royal borough boroughs county city metropolitan district cc mbc""".split()
 )
 """Words that frame a question rather than name its topic (stems as ``terms`` gives them)."""
 
