@@ -168,7 +168,8 @@ QUESTION_WORDS = frozenset(
     against differ differs differences similar similarity similarities alike contrast
     contrasted side common between both neighbour neighbours each result results outcome
     outcomes one ones either rank ranked ranking region regions regional north south east
-    west midlands london lb rb royal borough boroughs county city metropolitan district cc mbc""".split()
+    west midlands london lb rb royal borough boroughs county city metropolitan district cc
+    mbc""".split()
 )
 """Words that frame a question rather than name its topic (stems as ``terms`` gives them)."""
 
