@@ -133,6 +133,11 @@ _ANOTHER_ROLE = re.compile(
     re.I,
 )
 
+NOT_WHO_LED = (
+    "the report does not say who led that inspection or visit; it names only its own inspectors."
+)
+# a question asking two things ("who led it, and when was the previous one?")
+_TWO_ASKS = re.compile(r"\band\b|[&+,;]")
 # An inspection or visit other than the report's own: the next one, or another kind
 _ANOTHER_EVENT = re.compile(
     r"\b(?:next|again|upcoming|due|focused visits?|monitoring visits?|jtais?|"
@@ -344,7 +349,14 @@ class WholeReportAnswerer:
             and not _ANOTHER_ROLE.search(question)
         ):
             wanted = [k for k, p in (("lead", _WHO), ("dates", _WHEN)) if p.search(question)]
-        if _ANOTHER_EVENT.search(question) and not _ANOTHER_EVENT.search(facts.title or ""):
+        another = _ANOTHER_EVENT.search(question) and not _ANOTHER_EVENT.search(facts.title or "")
+        # who led the inspection before this one ("who was the lead inspector at bolton's
+        # previous inspection"; not "who led it, and when was the previous one?") or
+        # another visit: the report names only its own inspectors, and never says
+        one_ask = not _TWO_ASKS.search(question)
+        if "lead" in wanted and one_ask and (another or ("previous" in wanted and not this_one)):
+            return Drafted(f"{_label(facts)}: {NOT_WHO_LED}", (), True)
+        if another:
             # "when is kent's next inspection due", "when was bolton's last focused visit":
             # not this report's inspection, whose dates would read as the answer
             wanted = [k for k in wanted if k != "dates"]

@@ -78,6 +78,36 @@ def test_the_dates_answer_only_of_this_reports_inspection(question, answered):
     assert (drafted is not None and "2 to 6 June 2025" in drafted.text) is answered
 
 
+PREVIOUS = COVER + "Since the last inspection in 2019, leaders have improved services.\n"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who was the lead inspector at quillshire's previous inspection",
+        "who led quillshire's last focused visit",
+    ],
+)
+def test_who_led_another_inspection_is_refused_not_this_ones_inspector(question):
+    drafted = _answerer(PREVIOUS).front_matter("d1", question)
+    assert drafted is not None and drafted.refused
+    assert "Ann Example" not in drafted.text and not drafted.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when was quillshire's previous inspection",
+        # two asks: who led this one, and when the one before was
+        "who led quillshire's inspection, and when was the previous inspection?",
+    ],
+)
+def test_the_previous_inspection_is_the_reports_account_of_it(question):
+    drafted = _answerer(PREVIOUS).front_matter("d1", question)
+    assert drafted is not None and not drafted.refused
+    assert "last inspection in 2019" in drafted.text
+
+
 def test_the_dates_alone_do_not_answer_who_led_it():
     no_lead = COVER.replace("Lead inspector: Ann Example, His Majesty's Inspector\n", "")
     assert _answerer(no_lead).front_matter("d1", "who was the lead inspector") is None
