@@ -311,6 +311,10 @@ EVERYDAY_WORDS: dict[str, str] = {
     "ppl": "people",
     "avg": "average",
     "no. of": "number of",
+    "b&b": "bed and breakfast",
+    "b&bs": "bed and breakfasts",
+    "b and b": "bed and breakfast",
+    "b and bs": "bed and breakfasts",
 }
 """Words staff type that reports do not use, and the report's word (lower case)."""
 

@@ -25,6 +25,7 @@ def reader() -> QuestionReader:
         ("B&NES grades", "Bath and North East Somerset", "name"),
         ("how did kensington do", "Kensington and Chelsea", "short form"),
         ("K&C front door", "Kensington and Chelsea", "short form"),
+        ("manc foster carer training 2025", "Manchester", "short form"),
         # "&" initials in lower case are no ordinary word ("mk" and "som" are)
         ("k&c ofsted grade", "Kensington and Chelsea", "short form"),
         ("what grade did h&f get", "Hammersmith and Fulham", "short form"),
@@ -404,6 +405,8 @@ def test_no_contractions_without_the_librarys_words(reader):
         ("Kids in care in Kent", ["Children in care"], []),
         ("kent care leavers at uni", ["at university"], []),
         ("skids and unity in kent", [], ["skids", "unity"]),
+        ("kent care leavers in B&Bs", ["Bed and breakfasts"], []),
+        ("any kent CLs in hotels or b and bs?", ["bed and breakfasts"], []),
     ],
 )
 def test_everyday_words_are_read_as_the_reports_write_them(reader, question, written, kept):
