@@ -236,11 +236,17 @@ def asks_for_name(question: str) -> bool:
     """True when the answer must name someone ("dorset DCS name", "warks lead inspector")."""
     if _WHEN.search(question):
         return False
+    # a post's word as the verb of "who" asks who does it, which a role answers as well as
+    # a person ("who chairs them?": "chaired by child protection conference chairs")
+    posts = [m for m in _POST.finditer(question) if not _WHO_BEFORE.search(question[: m.start()])]
     return bool(
         _LEAD_INSPECTOR.search(question)
-        or (_POST.search(question) and _WHO_OR_NAME.search(question))
+        or (posts and _WHO_OR_NAME.search(question))
         or (_NAME.search(question) and not _NAMED_THING.search(question))
     )
+
+
+_WHO_BEFORE = re.compile(r"\bwho\s+$", re.IGNORECASE)
 
 
 def has_person(text: str) -> bool:

@@ -504,7 +504,10 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
         ("newham RAA name", False),  # an agency's name, not a person's
         ("whats the name of the family hubs scheme in kent", False),
         ("name of the social worker who led the audit", True),
-        ("who chairs the safeguarding partnership in kent", True),
+        # a post's word as the verb of "who": a role answers it as well as a name
+        ("who chairs the safeguarding partnership in kent", False),
+        ("what r my safety meetings in glos, who chairs them", False),
+        ("who is the chair of the safeguarding partnership in kent", True),
         ("what did the DCS say about recruitment", False),
         ("when did the lead inspector visit", False),
         # "who" of a relative clause asks for no one
