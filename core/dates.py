@@ -113,7 +113,8 @@ def called_years(dates: Iterable[str | None], named: int | None = None) -> set[i
 
 
 _SHORT_YEAR = re.compile(
-    rf"(?<![\w'’])((?:{'|'.join(MONTHS)})\.?\s+|(?:ofsted|ilacs|inspection|report|visit)\s+|['’])"
+    rf"(?<![\w'’])((?:{'|'.join(MONTHS)})\.?\s+|"
+    r"(?:ofsted|ilacs|inspection|report|visit|spring|summer|autumn|winter)\s+|['’])"
     r"(\d\d)(?![\w%'’:./-])(?!\s*,?\s*(?:19|20)\d\d)",
     re.I,
 )
@@ -122,7 +123,7 @@ _SHORT_YEAR = re.compile(
 def full_years(text: str) -> str:
     """Two-digit years as staff type them written in full: "july 24", "ofsted 23", "'23".
 
-    Only after a month, a word naming the inspection, or an apostrophe, and only 05–29
+    Only after a month or season, a word naming the inspection, or an apostrophe, and only 05–29
     ("may 25" is 2025; "june 16 2024" is a day; "aged 16" is no year).
     """
 
