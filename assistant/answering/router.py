@@ -163,7 +163,14 @@ class IntentRouter:
                 drafted = self.whole.front_matter(
                     doc, und.corrected, previous=earlier, this_one=held
                 )
-                if drafted is None and earlier:
+                # asked for the grade alone, its account of that inspection must state
+                # one ("since the last inspection in 2018, … good-quality services" states
+                # none); asked when as well, when it was answers that part
+                ungraded = drafted is None or (
+                    not _ASKS_WHEN.search(und.corrected)
+                    and not _STATES_A_GRADE.search(drafted.text)
+                )
+                if earlier and ungraded:
                     drafted = Drafted(NO_PREVIOUS_GRADE, (), True)
             case "other":  # "what is X?": where the report first names it
                 typed = set(terms(und.normalised))
@@ -335,6 +342,15 @@ class IntentRouter:
 
 _ASKS_WHO = re.compile(r"\bwho\b|\binspectors?\b|\bhmi\b|\bled\b|\bleads?\b", re.IGNORECASE)
 _GRADE_STATED = re.compile(rf"\b(?:{GRADE_WORDS})\b", re.IGNORECASE)
+_ASKS_WHEN = re.compile(r"\b(?:when|dates?|years?)\b", re.IGNORECASE)
+# a grade stated as a judgement ("judged to require improvement", "the judgement was good",
+# "when they required improvement"), not a grade word describing something ("made good
+# progress", "good-quality services")
+_STATES_A_GRADE = re.compile(
+    rf"\b(?:judged|found|rated|graded|was|were|be|remained)\s+(?:as\s+|to\s+be\s+|to\s+)?"
+    rf"(?:{GRADE_WORDS})\b|\brequired improvement\b",
+    re.IGNORECASE,
+)
 
 
 # what a comparison of results compares ("bolton and barnsley - same results?")

@@ -168,6 +168,34 @@ class _Silent:
         return None
 
 
+class _UngradedAccount:
+    """A report whose account of the inspection before it gives its year, not its grade."""
+
+    def front_matter(self, doc_id, question, previous=False, this_one=False):
+        line = "- Since the last inspection in 2018, Bolton has provided good-quality services. [1]"
+        return Drafted(f"Bolton:\n{line}", (_citation(doc_id),), False)
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("what grade did bolton get at its previous inspection", True),
+        ("bolton previous ofsted grade", True),
+        # asked when as well: the year answers that part
+        ("when was bolton's previous inspection and what grade did it get", False),
+    ],
+)
+def test_a_previous_grade_is_answered_only_by_an_account_stating_one(reader, question, refused):
+    from assistant.answering.router import NO_PREVIOUS_GRADE
+
+    router = IntentRouter(_UngradedAccount(), None, passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read(question)
+    scope = Scope(authorities=("Bolton",), doc_ids=("b",), by_authority={"Bolton": ("b",)})
+    routed = router.route(und, scope, [_chunk("b", "Bolton", 0)], Filters())
+    assert routed is not None and routed.drafted.refused is refused
+    assert (routed.drafted.text == NO_PREVIOUS_GRADE) is refused
+
+
 def test_a_previous_grade_the_report_does_not_state_quotes_no_other_grade(reader):
     from assistant.answering.router import NO_PREVIOUS_GRADE
 
