@@ -360,22 +360,38 @@ def test_a_previous_grade_of_an_inspection_not_held_is_the_reports_own_account(
     sample_data_dir,
 ):
     # the library holds one Kent report (2022): its grades are not "the previous" ones;
-    # what it says of the inspection before it answers
+    # what it says of the inspection before it answers, and it states no grade of it
+    # ("the areas identified at the last inspection in 2017"): none is quoted
+    from assistant.answering.router import NO_PREVIOUS_GRADE
+
     data = json.loads(
         grades_like(
             "ask", "kent previous ofsted rating", "--json", "--data-dir", str(sample_data_dir)
         )
     )
     assert data["answered_from"] != "judgements table"
-    assert "the last inspection in 2017" in data["answer"]
+    assert data["refused"] and data["answer"] == NO_PREVIOUS_GRADE
     assert "Outstanding [" not in data["answer"]
+    # asked when as well, its account gives the year
+    data = json.loads(
+        grades_like(
+            "ask",
+            "when was kent's previous inspection and what was the grade",
+            "--json",
+            "--data-dir",
+            str(sample_data_dir),
+        )
+    )
+    assert not data["refused"] and "the last inspection in 2017" in data["answer"]
 
 
 def test_a_grade_before_a_years_report_is_that_reports_account_of_the_one_before(
     sample_data_dir,
 ):
     data = json.loads(
-        grades_like("ask", "kent grade before 2022", "--json", "--data-dir", str(sample_data_dir))
+        grades_like(
+            "ask", "kent year and grade before 2022", "--json", "--data-dir", str(sample_data_dir)
+        )
     )
     assert data["answered_from"] != "judgements table"
     assert "the last inspection in 2017" in data["answer"]
