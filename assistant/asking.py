@@ -475,4 +475,5 @@ class Asking:
             answered_from=answered_from,
             refusal_reason=refusal_reason if drafted.refused else None,
             fallback_reason=drafted.fallback,
+            refusal_detail=drafted.detail if drafted.refused else None,
         )

@@ -69,6 +69,7 @@ class AskedResult:
     answer_intent: str | None
     answered_from: str | None = None
     refusal_reason: str | None = None
+    refusal_detail: str | None = None
     # for a question about several authorities: the first report cited for each of them
     first_by_authority: tuple[str, ...] | None = None
 
@@ -84,6 +85,7 @@ class AskedResult:
             "answer_intent": self.answer_intent,
             "answered_from": self.answered_from,
             "refusal_reason": self.refusal_reason,
+            "refusal_detail": self.refusal_detail,
         }
 
 
@@ -222,6 +224,7 @@ def evaluate_splits(
                     answer_intent=answer_intent(answer),
                     answered_from=getattr(answer, "answered_from", None),
                     refusal_reason=getattr(answer, "refusal_reason", None),
+                    refusal_detail=getattr(answer, "refusal_detail", None),
                     first_by_authority=(
                         _first_by_authority(answer, about) if len(q.authorities) > 1 else None
                     ),
@@ -251,7 +254,7 @@ class Figures:
     paraphrased: int
     # inconsistent questions by the reason (a key of DISAGREEMENTS)
     disagreements: Mapping[str, int] = field(default_factory=dict)
-    # answerable wordings refused, by "<answered from>: <refusal reason>"
+    # answerable wordings refused, by "<answered from>: <refusal reason> (<detail>)"
     wrong_refusals_by: Mapping[str, int] = field(default_factory=dict)
     # unanswerable wordings answered, by where the answer came from
     answered_unanswerable_by: Mapping[str, int] = field(default_factory=dict)
@@ -302,6 +305,7 @@ def figures(asked: Sequence[AskedResult], paraphrases: Sequence[Paraphrase]) -> 
         disagreements=Counter(p.why_not for p in paraphrases if p.why_not),
         wrong_refusals_by=Counter(
             f"{a.answered_from}: {a.refusal_reason}"
+            + (f" ({a.refusal_detail})" if a.refusal_detail else "")
             for a in asked
             if a.result.answerable and a.result.refused
         ),

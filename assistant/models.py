@@ -76,6 +76,8 @@ class Answer:
     answered_from: str | None = None  # "judgements table", "whole report", "passages", "scope"
     refusal_reason: str | None = None  # "out of scope", "not covered", … when refused
     fallback_reason: str | None = None  # why the model did not answer, when it fell back
+    # which check refused it, when the offline answerer did ("a figure asked, none quoted")
+    refusal_detail: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The public ``ask --json`` object (extend it, never break it)."""
@@ -95,6 +97,7 @@ class Answer:
             "answered_from": self.answered_from,
             "refusal_reason": self.refusal_reason,
             "fallback_reason": self.fallback_reason,
+            "refusal_detail": self.refusal_detail,
         }
 
 

@@ -82,6 +82,23 @@ class Drafted:
     citations: tuple[Citation, ...]
     refused: bool
     fallback: str | None = None  # why the model did not answer (the quotes did), if it did not
+    detail: str | None = None  # when refused, which check refused it (``REFUSAL_DETAILS``)
+
+
+# Why the offline answerer refused, in the words ``ask --json`` gives (``refusal_detail``).
+REFUSAL_DETAILS = (
+    "no passage of the year asked",
+    "calibrated model",
+    "passages not close enough",
+    "a sum asked, none stated",
+    "no topic words",
+    "a name asked, none in the passages",
+    "key words missing from the passages",
+    "no sentence covers the question",
+    "a name asked, none quoted",
+    "a figure asked, none quoted",
+    "a time asked, none quoted",
+)
 
 
 @dataclass(frozen=True)
@@ -178,31 +195,33 @@ class ExtractiveAnswerer:
         if years:
             chunks = [c for c in chunks if fits_years(c, years)]
             if not chunks:
-                return self._refuse(question)
+                return self._refuse(question, "no passage of the year asked")
         q, units, candidates, features, missing = self._read(question, chunks, intent)
         if self.refusal_model is not None:
             if not candidates or not self.refusal_model.answers(features):
-                return self._refuse(question)
-        elif (
-            features["best_score"] < self.min_score
-            or features["money_gap"]
-            or not q.topic
-            or self._not_covered(q, features, missing)
-            or not candidates
-        ):
-            return self._refuse(question)
+                return self._refuse(question, "calibrated model")
+        else:
+            gap = self._gap(q, features, missing, bool(candidates))
+            if gap is not None:
+                return self._refuse(question, gap)
         chosen = self._quotes(self._choose(candidates), chunks, units, q.grades)
         quotes = fit(chosen, self.max_words, len(self.prompts.render("lead").split()))
         if asks_for_name(question):
             quotes = named(quotes, units)
             if not any(has_person(quote.text) for quote in quotes):
-                return self._refuse(question)  # a name was asked for and none is quoted
+                return self._refuse(question, "a name asked, none quoted")
         # a quantity asked for in so many words and none quoted (the understood intent
         # alone, a guess, only brings the sentences with figures forward)
         if asks_for_number(question) and not any(states_quantity(x.text, question) for x in quotes):
-            return self._refuse(question)
+            return self._refuse(question, "a figure asked, none quoted")
         if asks_for_time(question) and not any(states_time(x.text) for x in quotes):
-            return self._refuse(question)  # "when was …" and no year or month quoted
+            # a sentence almost as close that states one answers instead
+            best = candidates[0].coverage
+            timed = [c for c in candidates if c.coverage >= 0.5 * best and states_time(c.unit.text)]
+            if not timed:
+                return self._refuse(question, "a time asked, none quoted")
+            chosen = self._quotes(timed[: self.max_quotes], chunks, units, q.grades)
+            quotes = fit(chosen, self.max_words, len(self.prompts.render("lead").split()))
         text, citations = cited(quotes, self.prompts.render("lead"))
         return Drafted(text=text, citations=citations, refused=False)
 
@@ -269,19 +288,30 @@ class ExtractiveAnswerer:
         }
         return q, units, candidates, features, missing
 
-    def _refuse(self, question: str) -> Drafted:
-        return Drafted(self.prompts.render("refusal", question=question), (), True)
+    def _refuse(self, question: str, detail: str) -> Drafted:
+        return Drafted(self.prompts.render("refusal", question=question), (), True, detail=detail)
 
-    def _not_covered(self, q: _Question, features: dict[str, float], missing: list[str]) -> bool:
-        """Whether the passages plainly cannot answer (from the signals of :meth:`_read`).
+    def _gap(
+        self, q: _Question, features: dict[str, float], missing: list[str], candidates: bool
+    ) -> str | None:
+        """Why the passages plainly cannot answer (from the signals of :meth:`_read`), if so.
 
-        No personal name for a question asking who, or most key words absent. (A sum of
-        money asked for and stated nowhere is the ``money_gap`` signal, checked first.)
+        The best passage not close enough, a sum of money asked for and stated nowhere, no
+        topic, no personal name for a question asking who, most key words absent, or no
+        sentence covering enough of the question (a ``REFUSAL_DETAILS`` entry, else None).
         """
+        if features["best_score"] < self.min_score:
+            return "passages not close enough"
+        if features["money_gap"]:
+            return "a sum asked, none stated"
+        if not q.topic:
+            return "no topic words"
         if features["person_gap"]:
-            return True
+            return "a name asked, none in the passages"
         key = [t for t in q.topic if t not in GENERIC_QUESTION and not t.isdigit()]
-        return len(missing) >= 2 and len(missing) >= self.max_missing * len(key)
+        if len(missing) >= 2 and len(missing) >= self.max_missing * len(key):
+            return "key words missing from the passages"
+        return None if candidates else "no sentence covers the question"
 
     def _candidates(
         self, q: _Question, chunks: list[StoredChunk], units: dict[int, list[Unit]]

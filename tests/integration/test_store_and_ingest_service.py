@@ -142,6 +142,11 @@ def test_ask_json_contract(tmp_path, assistant):
     assert set(cit) == {"n", "source", "title", "page", "section", "quote", "score"}
     assert cit["quote"] == "Care leavers have personal advisers."
     assert set(data["retrieved"][0]) == {"source", "page", "section", "text", "score", "context"}
+    assert data["refusal_detail"] is None  # answered
+    # a refusal says which check refused it (an added field: nothing else changed)
+    refused = assistant.ask("How many care leavers have personal advisers?").to_json()
+    assert refused["refused"] and refused["refusal_reason"] == "not covered"
+    assert refused["refusal_detail"] == "a figure asked, none quoted"
 
 
 def test_resolve_unknown_document_is_an_input_error(assistant):

@@ -68,7 +68,10 @@ def test_document_dates_reads_the_metadata():
         ("liverpool - ofsted 23", "liverpool - ofsted 2023"),
         ("walsall caseloads sept 23", "walsall caseloads sept 2023"),
         ("kent '22 report", "kent 2022 report"),
-        ("dorset ofsted autumn 21 - what to work on", "dorset ofsted autumn 2021 - what to work on"),
+        (
+            "dorset ofsted autumn 21 - what to work on",
+            "dorset ofsted autumn 2021 - what to work on",
+        ),
         # a day before a year, an age, a range, a year in full, out of range: left alone
         ("visit on june 16 2024", "visit on june 16 2024"),
         ("homeless 16/17s aged 16", "homeless 16/17s aged 16"),

@@ -65,6 +65,7 @@ class IntentAnswer(FakeAnswer):
 class SourcedAnswer(FakeAnswer):
     answered_from: str | None = None
     refusal_reason: str | None = None
+    refusal_detail: str | None = None
 
 
 def question(
@@ -365,6 +366,7 @@ REFUSED = SourcedAnswer(
     refused=True,
     answered_from="passages",
     refusal_reason="not covered",
+    refusal_detail="no sentence covers the question",
 )
 
 
@@ -447,7 +449,9 @@ def test_splits_are_figured_apart_and_differenced():
     assert dict(dev.disagreements) == {"refused": 1}
     assert dict(held.disagreements) == {"refused": 1}
     # where the refusals of answerable wordings, and answers to unanswerable ones, came from
-    assert dict(held.wrong_refusals_by) == {"passages: not covered": 1}
+    assert dict(held.wrong_refusals_by) == {
+        "passages: not covered (no sentence covers the question)": 1
+    }
     assert dict(dev.answered_unanswerable_by) == {"passages": 1}
     assert not dev.wrong_refusals_by and not held.answered_unanswerable_by
     data = json.loads(json.dumps(report.to_json()))
@@ -542,7 +546,10 @@ def test_render_split_report_shows_splits_side_by_side():
         )
         == 2
     )
-    assert "answerable wordings refused: passages: not covered 1" in lines
+    assert (
+        "answerable wordings refused: passages: not covered (no sentence covers the question) 1"
+        in lines
+    )
     assert "unanswerable wordings answered: passages 1" in lines
 
 

@@ -834,3 +834,49 @@ def test_asks_for_a_time(question, asks):
     from assistant.answering.intent import asks_for_time
 
     assert asks_for_time(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "detail"),
+    [
+        (
+            "How much did the council spend on agency staff?",
+            "Agency staff are few.",
+            "a sum asked, none stated",
+        ),
+        (
+            "Which ferry operator handles harbour dredging?",
+            "Children in care are visited.",
+            "key words missing from the passages",
+        ),
+        (
+            "How many care leavers have advisers?",
+            "Care leavers have personal advisers.",
+            "a figure asked, none quoted",
+        ),
+        (
+            "When was the next inspection due?",
+            "The next inspection is planned.",
+            "a time asked, none quoted",
+        ),
+    ],
+)
+def test_a_refusal_says_which_check_refused_it(answerer, question, text, detail):
+    from assistant.answering.extractive import REFUSAL_DETAILS
+
+    drafted = answerer.answer(question, [chunk(text)])
+    assert drafted.refused and drafted.detail == detail and detail in REFUSAL_DETAILS
+
+
+def test_a_when_question_quotes_a_nearly_as_close_sentence_that_states_the_time():
+    # the closest sentence states no time; one half as close does: it is quoted instead
+    answerer = ExtractiveAnswerer(
+        load_prompts("extractive-v1"), min_score=0.25, max_quotes=1, follow_on=False
+    )
+    chunks = [
+        chunk("The council decided to bring the leaving care service back in house.", rank=0),
+        chunk("The leaving care service came back in house in July 2019.", rank=1, score=0.5),
+    ]
+    question = "when did the council bring the leaving care service in house"
+    drafted = answerer.answer(question, chunks)
+    assert not drafted.refused and "July 2019" in drafted.text
