@@ -204,8 +204,13 @@ class ExtractiveAnswerer:
             gap = self._gap(q, features, missing, bool(candidates))
             if gap is not None:
                 return self._refuse(question, gap)
-        chosen = self._quotes(self._choose(candidates), chunks, units, q.grades)
-        quotes = fit(chosen, self.max_words, len(self.prompts.render("lead").split()))
+        lead = self.prompts.render("lead")
+
+        def quoted(picked: list[_Candidate]) -> list[Quote]:
+            chosen = self._quotes(picked, chunks, units, q.grades)
+            return fit(chosen, self.max_words, len(lead.split()))
+
+        quotes = quoted(self._choose(candidates))
         if asks_for_name(question):
             quotes = named(quotes, units)
             if not any(has_person(quote.text) for quote in quotes):
@@ -220,9 +225,8 @@ class ExtractiveAnswerer:
             timed = [c for c in candidates if c.coverage >= 0.5 * best and states_time(c.unit.text)]
             if not timed:
                 return self._refuse(question, "a time asked, none quoted")
-            chosen = self._quotes(timed[: self.max_quotes], chunks, units, q.grades)
-            quotes = fit(chosen, self.max_words, len(self.prompts.render("lead").split()))
-        text, citations = cited(quotes, self.prompts.render("lead"))
+            quotes = quoted(timed[: self.max_quotes])
+        text, citations = cited(quotes, lead)
         return Drafted(text=text, citations=citations, refused=False)
 
     def features(self, question: str, chunks: list[StoredChunk]) -> dict[str, float]:

@@ -20,7 +20,7 @@ from assistant.answering.text_units import terms
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, GradeRow, StructuredData
-from core.vocabulary import AREA_ALSO, AREA_QUESTION_WORDS, GRADE_LEVELS, LATEST, MONTHS
+from core.vocabulary import AREA_ALSO, AREA_QUESTION_WORDS, GRADE_LEVELS, LATEST, MONTHS, SCALE
 
 PROMPT_NAME = "judgements-v1"
 
@@ -301,10 +301,8 @@ class JudgementAnswerer:
 
     def _none_at(self, rows: list[GradeRow], levels: set[int]) -> TableAnswer:
         """A report none of whose judgements is at the levels asked: saying so, then all."""
-        names = [next(w for w, n in GRADE_LEVELS.items() if n == level) for level in sorted(levels)]
-        note = self.prompts.render(
-            "none_at", authority=rows[0].authority or "The", levels=" or ".join(names)
-        )
+        names = " or ".join(SCALE[level] for level in sorted(levels))
+        note = self.prompts.render("none_at", authority=rows[0].authority or "The", levels=names)
         drafted = self._draft(rows)
         return TableAnswer(
             Drafted(f"{note}\n{drafted.text}", drafted.citations, False), tuple(rows)
