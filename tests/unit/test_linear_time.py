@@ -283,3 +283,21 @@ def test_a_name_that_is_a_word_as_a_verdicts_subject_on_a_2000_character_questio
     with no_hang():
         assert names_a_place(q, q.rindex("reading"), q.rindex("reading") + 7)
         assert not names_a_place(word, word.rindex("reading"), word.rindex("reading") + 7)
+
+
+@pytest.mark.parametrize("filler", FILLERS + ["who ", "judged  ", "when is "])
+def test_this_stops_question_patterns_on_a_2000_character_question(filler):
+    # a time asked, a post's word after "who", another event, a grade stated as a
+    # judgement, and a name opening the question before a dash
+    from assistant.answering.router import _STATES_A_GRADE
+    from assistant.answering.whole import _ANOTHER_EVENT
+
+    pad = (filler * 1000)[:1960]
+    with no_hang():
+        assert intent.asks_for_time(pad + " when was kent inspected")
+        assert intent.states_time(pad + " in July 2019")
+        assert not intent.asks_for_name(pad + " what r my safety meetings, who chairs them")
+        assert _ANOTHER_EVENT.search(pad + " when is the next inspection due")
+        assert _STATES_A_GRADE.search(pad + " when it was judged to require improvement")
+        q = "bury -" + pad + " grades"
+        names_a_place(q, 0, 4, whole=True)
