@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from assistant.answering.text_units import stem
 from core.errors import ConfigError
 
-_KINDS = ("abbreviation", "synonym")
+_KINDS = ("abbreviation", "synonym", "shorthand")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*|&")
 """Glossary tokens: words and numbers (with a possessive), and "&" read as "and"."""
+_LOWER_WORD = re.compile(r"(?<![\w'’&-])[a-z][a-z0-9]*(?![\w'’&-])")
+"""A word typed all in lower case, not part of a longer word or name ("b&nes", "x-ray")."""
 
 Key = tuple[str, ...]
 """A glossary phrase: ``("=LAC",)`` for a case-sensitive term, else its stems."""
@@ -72,17 +74,23 @@ class Glossary:
         self._members: list[list[Key]] = []
         self._exact: dict[str, Key] = {}
         self._exact_lower: set[str] = set()
+        self._lower_surface: dict[str, str] = {}  # "cic": "CiC"
         self._trie: dict = {}
         group_of_term: dict[Key, int] = {}
         for term, expansion, kind in rows:
             term, expansion, kind = term.strip(), expansion.strip(), kind.strip()
             if not term or not expansion or kind not in _KINDS:
                 raise ConfigError(f"glossary row {term!r}, {expansion!r}, {kind!r} is invalid")
-            a, b = self._add_form(term), self._add_form(expansion)
+            # shorthand's full form is not looked for in text on its account: the reports
+            # say "social worker" whether or not a question types "SW"
+            a, b = self._add_form(term), self._add_form(expansion, kind != "shorthand")
             if a == b:
                 continue
-            if kind == "abbreviation":
-                for x, y in ((a, b), (b, a)):
+            if kind in ("abbreviation", "shorthand"):
+                # staff's shorthand ("SW") is read as its full form; reports never write
+                # it, so the full form does not bring it in
+                pairs = ((a, b), (b, a)) if kind == "abbreviation" else ((a, b),)
+                for x, y in pairs:
                     links = self._links.setdefault(x, [])
                     if y not in links:
                         links.append(y)
@@ -117,21 +125,43 @@ class Glossary:
             raise ConfigError(f"cannot read glossary {path}: {exc}") from exc
         return cls(rows)
 
-    def _add_form(self, phrase: str) -> Key:
+    def _add_form(self, phrase: str, matched: bool = True) -> Key:
         if _is_exact(phrase):
             key: Key = ("=" + phrase,)
             self._exact[phrase] = key
             self._exact_lower.add(phrase.lower())
+            self._lower_surface.setdefault(phrase.lower(), phrase)
         else:
             key = tuple(_norm(t) for t in _TOKEN.findall(phrase))
             if not key:
                 raise ConfigError(f"glossary phrase {phrase!r} has no words")
-            node = self._trie
-            for part in key:
-                node = node.setdefault(part, {})
-            node["\0"] = key
+            if matched:
+                node = self._trie
+                for part in key:
+                    node = node.setdefault(part, {})
+                node["\0"] = key
         self._display.setdefault(key, phrase)
         return key
+
+    def cased(self, text: str, ordinary: Callable[[str], bool]) -> str:
+        """``text`` with abbreviations typed in lower case written as the glossary does.
+
+        "kent cic numbers" is "kent CiC numbers", "sgos" "SGOs": staff type short forms in
+        lower case, and the glossary matches them in their own case only. A word that
+        ``ordinary`` says is an everyday word ("send", "la") is left as typed.
+        """
+
+        def case(m: re.Match[str]) -> str:
+            typed = m.group()
+            plural = typed.endswith("s") and typed[:-1] in self._lower_surface
+            surface = self._lower_surface.get(typed) or (
+                self._lower_surface[typed[:-1]] + "s" if plural else None
+            )
+            if surface is None or ordinary(typed[:-1] if plural else typed):
+                return typed
+            return surface
+
+        return _LOWER_WORD.sub(case, text)
 
     def is_term(self, word: str) -> bool:
         """True if ``word`` is a case-sensitive glossary term in any case ("camhs")."""

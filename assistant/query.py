@@ -11,6 +11,8 @@ The glossary has columns ``term,expansion,kind``:
   "looked after children" and "looked after children" adds "LAC"). A term with several
   rows has several full forms. Links are one hop: a full form does not pass on to the other
   full forms of its abbreviation.
+* ``shorthand`` rows link staff's short form to its full form, one way ("SW" adds
+  "social worker"; reports never write "SW", so "social worker" does not add it).
 * ``synonym`` rows with the same ``term`` form one group (the term and its expansions); a
   phrase of a group adds the other members of every group it belongs to, and their
   abbreviations. Groups are not merged transitively, so a broad word can sit in two groups
@@ -19,7 +21,9 @@ The glossary has columns ``term,expansion,kind``:
 
 Single-word terms written in capitals ("LAC", "SEND") or with inner capitals ("CiC",
 "DfE") are matched case-sensitively on whole words (plural "s" and possessive allowed), so
-"send" and "black" never match. Every other phrase is matched case-insensitively on light
+"send" and "black" never match. Such a term typed all in lower case ("cic", "sgos") is
+read as the term unless it is an everyday English word ("send", "la":
+``core.everyday.ABBREVIATION_ZIPF``). Every other phrase is matched case-insensitively on light
 stems, ignoring hyphens and punctuation ("looked-after child" matches "looked after
 children"), and the longest phrase at a position wins.
 
@@ -42,6 +46,7 @@ from assistant.authority_forms import load_short_forms
 from assistant.glossary import Glossary as Glossary
 from assistant.spelling import MIN_TYPO_LENGTH, _max_distance, _Neighbourhood
 from assistant.spelling import _distance as _distance
+from core.everyday import is_everyday_word
 from core.vocabulary import LATEST, PREVIOUS
 from ingest.authorities import AuthorityIndex
 
@@ -173,6 +178,10 @@ class QueryAnalyzer:
     def vocabulary(self) -> Collection[str] | None:
         """The library's lower-case words (None when typo correction is off)."""
         return self._vocab()[0]
+
+    def cased(self, text: str) -> str:
+        """``text`` with abbreviations typed in lower case in their own case ("cic": "CiC")."""
+        return self._glossary.cased(text, is_everyday_word)
 
     def phrases(self, text: str) -> list[str]:
         """The glossary's phrases found in ``text`` ("county lines", "children's views")."""

@@ -24,6 +24,17 @@ EVERYDAY_ZIPF = 5.0
 # how much rarer (on the Zipf scale) the reports must use it: 0.5 is about three times
 RARER_IN_REPORTS = 0.5
 
+# Zipf frequency in English from which a lower-case word typed as a glossary abbreviation
+# is read as the word ("send", "la", "eh"), below which as the abbreviation ("cic", "mash",
+# "sw"); set on the development split (bench/RESULTS.md)
+ABBREVIATION_ZIPF = 4.0
+
+
+def is_everyday_word(word: str) -> bool:
+    """Whether a lower-case word is common enough in English to be meant as itself."""
+    return zipf(word) >= ABBREVIATION_ZIPF
+
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 

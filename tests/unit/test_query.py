@@ -64,8 +64,8 @@ def _rows() -> list[dict[str, str]]:
 
 def test_glossary_file_is_well_formed() -> None:
     rows = _rows()
-    assert 80 <= len(rows) <= 150
-    assert {r["kind"] for r in rows} == {"abbreviation", "synonym"}
+    assert 80 <= len(rows) <= 170
+    assert {r["kind"] for r in rows} == {"abbreviation", "synonym", "shorthand"}
     keys = [(r["term"], r["expansion"]) for r in rows]
     assert len(keys) == len(set(keys)), "duplicate rows"
     assert all(r["term"].strip() and r["expansion"].strip() for r in rows)
@@ -77,6 +77,43 @@ def test_glossary_file_is_well_formed() -> None:
 def test_every_abbreviation_expands_both_ways(glossary: Glossary, row: dict[str, str]) -> None:
     assert row["expansion"] in glossary.expand(f"What do inspectors say about {row['term']}?")
     assert row["term"] in glossary.expand(f"What do inspectors say about {row['expansion']}?")
+
+
+@pytest.mark.parametrize(
+    "row", [r for r in _rows() if r["kind"] == "shorthand"], ids=lambda r: r["term"]
+)
+def test_shorthand_expands_one_way(glossary: Glossary, row: dict[str, str]) -> None:
+    # staff type "SW"; reports write "social worker" and never "SW"
+    assert row["expansion"] in glossary.expand(f"What do inspectors say about {row['term']}?")
+    assert row["term"] not in glossary.expand(f"What do inspectors say about {row['expansion']}?")
+
+
+def test_shorthand_brings_no_phrase_of_its_own(glossary: Glossary) -> None:
+    # "social worker" is looked for in text for no row but the shorthand's: not at all
+    assert glossary.forms_in("the social worker visited") == frozenset()
+    assert glossary.forms_in("the care leavers said") != frozenset()
+
+
+@pytest.mark.parametrize(
+    ("typed", "cased"),
+    [
+        ("kent cic numbers", "kent CiC numbers"),
+        ("bolton cls and sgos", "bolton CLs and SGOs"),
+        ("lac", "LAC"),
+        ("send support and la duties", "send support and la duties"),  # everyday words
+        ("the cicada, b&nes, x-lac", "the cicada, b&nes, x-lac"),  # inside longer words
+        ("Kent LAC", "Kent LAC"),
+    ],
+)
+def test_lower_case_abbreviations_are_cased(glossary: Glossary, typed: str, cased: str) -> None:
+    assert glossary.cased(typed, lambda word: word in {"send", "la"}) == cased
+
+
+def test_the_analyzer_cases_abbreviations_that_are_no_everyday_word(glossary: Glossary) -> None:
+    analyzer = QueryAnalyzer(glossary, None)
+    assert (
+        analyzer.cased("how many lac and cic, send and la") == "how many LAC and CiC, send and la"
+    )
 
 
 def _covered(phrase: str, question: str, found: list[str]) -> bool:
