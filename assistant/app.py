@@ -116,10 +116,17 @@ def build_assistant(
         judgements=judgements,
         actions=ActionAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT)),
         local_server=local_server,
-        reader=_reader(analyzer, authorities, store.embeddings, store.authorities_using),
+        reader=_reader(analyzer, authorities, store.embeddings, _written(store)),
         holdings=Holdings(store.list_documents, lambda: store.lexical.signature),
         router=router,
     )
+
+
+def _written(store: Any) -> Any:
+    """How many authorities write a phrase's words together (see ``asks_what_a_local_term_is``)."""
+    from assistant.intents import LOCAL_TERM_AUTHORITIES
+
+    return lambda text: store.authorities_writing(text, LOCAL_TERM_AUTHORITIES)
 
 
 def _reader(

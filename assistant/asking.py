@@ -22,7 +22,7 @@ from assistant.answering.text_units import terms
 from assistant.answering.whole import front_matter_asked
 from assistant.models import Answer
 from assistant.retrieval import to_passage
-from assistant.scope import Scope, decide_scope, say_where_grades_come_from
+from assistant.scope import PAPER_KINDS, Scope, decide_scope, say_where_grades_come_from
 from assistant.understood import Understood
 from core.errors import InputError
 from core.vocabulary import COMPARING, INTENT_PATTERNS, INTENT_QUERY
@@ -153,6 +153,10 @@ class Asking:
             if self.holdings is not None
             else Scope()
         )
+        if und.intent == "plan_status" and not self._papers_in(scope):
+            # a plan's progress is asked of a council's own papers: with none in scope,
+            # "trafford health checks late??" asks what the reports found
+            und = dataclasses.replace(und, intent="finding")
         scoped = scope.filters(filters)
         if scope.refusal:
             return _Prepared(question, und, scope, scoped, began, None, [], time.perf_counter())
@@ -168,6 +172,16 @@ class Asking:
                 )
                 scope = dataclasses.replace(scope, refusal=said)
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
+
+    def _papers_in(self, scope: Scope) -> bool:
+        """Whether the scope holds a council's own paper (a board or committee paper)."""
+        if self.holdings is None:
+            return True
+        wanted = set(scope.doc_ids)
+        return any(
+            h.kind in PAPER_KINDS and (not wanted or h.doc_id in wanted)
+            for h in self.holdings.all()
+        )
 
     def _naming(
         self,

@@ -27,6 +27,7 @@ from core.vocabulary import (
     QUANTITY_WORDS,
     QUESTION_WORDS,
     SEASONS,
+    THING_WORDS,
     VERDICT_WORDS,
 )
 
@@ -165,9 +166,10 @@ def settle_intent(
 
 # A bare question ("norfolk FLOURISH", "kent VSK", "what's the clasp protocol co durham"): only
 # names, a time and a term, or "what is" it. When the
-# glossary does not know the term and the reports of at most this many authorities use it
-# (one at least: a term no report uses has nothing to define it), it is a council's own
-# name for something, and what it is is what is asked.
+# glossary does not know the term and the reports of at most this many authorities use it,
+# one of them writing its words together (one at least: a term no report uses has nothing
+# to define it; "youth justice pooling" is words that meet, not a name), it is a council's
+# own name for something, and what it is is what is asked.
 LOCAL_TERM_AUTHORITIES = 3
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")  # as ``terms`` splits words
 # "what's the clasp protocol": asked with nothing but what it is
@@ -177,7 +179,8 @@ _WHAT_IS = frozenset("what whats is are r the a an in of for at on".split())
 def asks_what_a_local_term_is(und: Understood, spread: Callable[[str], int | None]) -> bool:
     """Whether a bare finding question is about a council's own name for something.
 
-    ``spread`` tells how many authorities' reports use a phrase (None: it cannot tell).
+    ``spread`` tells how many authorities' reports use a phrase, 0 unless one writes its
+    words together (None: it cannot tell).
     """
     if und.intent != "finding" or not und.subject or und.analysis.expansions:
         return False
@@ -188,7 +191,13 @@ def asks_what_a_local_term_is(und: Understood, spread: Callable[[str], int | Non
         st = stem(word)
         if not (st in subject or st in named or st in LOCATING or st in _WHAT_IS or word.isdigit()):
             return False
-    used = spread(" ".join(w for w in typed if stem(w) in subject))
+    # the words from the first of the subject to the last, as typed ("voice 4 us"), or
+    # without a last word saying what kind of thing it is ("the clasp protocol")
+    at = [i for i, w in enumerate(typed) if stem(w) in subject]
+    span = typed[at[0] : at[-1] + 1] if at else []
+    used = spread(" ".join(span)) if span else None
+    if used == 0 and len(span) > 1 and span[-1].lower() in THING_WORDS:
+        used = spread(" ".join(span[:-1]))
     return used is not None and 1 <= used <= LOCAL_TERM_AUTHORITIES
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from assistant.answering.extractive import Drafted
 
 REPORT_KINDS = ("inspection report", "apa letter")
+PAPER_KINDS = ("board paper", "committee report")  # a council's own papers (its plans)
 
 
 @dataclass(frozen=True)

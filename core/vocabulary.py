@@ -197,6 +197,15 @@ _DEFINITION = (
     r"(?:[\w-]+ ){0,2}[\w-]+s\b"
 )
 
+THING_WORDS = frozenset(
+    """agency agencies team teams service services scheme schemes project projects programme
+    programmes program tool model hub hubs board partnership trust charity provider school
+    college unit panel panels group groups framework approach system strategy policy plan
+    initiative app door centre center network forum pathway offer process council protocol
+    booklet guide meeting meetings assessment assessments audit audits""".split()
+)
+"""Words saying what kind of thing a name is ("the Harbour programme", "CLASP protocol")."""
+
 QUANTITY_WORDS = tuple(
     """number numbers count counts total totals figure figures percentage percentages
     proportion proportions statistic statistics stats amount amounts quantity average

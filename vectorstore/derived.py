@@ -96,6 +96,30 @@ class DerivedIndexes(StoreReader):
         self.refresh_lexical()
         return self.lexical.authorities_using(text)
 
+    def authorities_writing(self, text: str, at_most: int) -> int | None:
+        """How many authorities' passages hold every term of ``text``, if one writes them together.
+
+        Together: one after another, with only stop words between ("progress to
+        permanent"); 0 when every passage holding them has them apart ("pooling ... youth
+        justice"). Above ``at_most`` authorities the count is given unread (None: cannot tell).
+        """
+        if self.lexical is None:
+            return None
+        self.refresh_lexical()
+        held = self.lexical.holding(text)
+        if held is None:
+            return None
+        count = len({a for r in held for a in r.authorities})
+        if count == 0 or count > at_most:
+            return count
+        wanted = self.lexical.analyzer(text)
+        for chunk in self.get_chunks([r.chunk_id for r in held]):
+            header = " ".join(x for x in (chunk.title, chunk.section, chunk.context) if x)
+            tokens = self.lexical.analyzer(f"{header}\n{chunk.text}")  # as indexed
+            if any(tokens[i : i + len(wanted)] == wanted for i in range(len(tokens))):
+                return count
+        return 0
+
     def search_within(
         self, query_vector: Sequence[float], k: int, flt: LexicalFilter | None = None
     ) -> list[StoredChunk]:

@@ -335,6 +335,11 @@ class LexicalIndex:
 
         None when the index cannot tell (empty, or its matrix is not BM25's sparse form).
         """
+        held = self.holding(text)
+        return None if held is None else len({a for r in held for a in r.authorities})
+
+    def holding(self, text: str) -> list[LexicalRecord] | None:
+        """The passages holding every term of ``text`` (None: the index cannot tell)."""
         with self._lock:
             bm25, records, vocab = self._bm25, self._records, self._vocab_ids
         if bm25 is None:
@@ -346,13 +351,13 @@ class LexicalIndex:
         held: set[int] | None = None
         for term in dict.fromkeys(self.analyzer(text)):
             if term not in vocab:
-                return 0
+                return []
             at = vocab[term]
             chunks = set(indices[indptr[at] : indptr[at + 1]].tolist())
             held = chunks if held is None else held & chunks
         if held is None:
             return None
-        return len({a for i in held for a in records[i].authorities})
+        return [records[i] for i in sorted(held)]
 
     def vocabulary(self) -> Counter[str]:
         """Surface words of the indexed text with their frequencies (for spelling)."""

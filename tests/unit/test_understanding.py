@@ -453,6 +453,11 @@ SPREAD = {
     "flourish": 15,
     "clasp protocol": 1,
     "tehs": 1,
+    # 0: every passage holding the words has them apart
+    "youth justice pooling": 0,
+    "leap booklet": 0,
+    "leap": 1,
+    "voice 4 us": 1,
 }
 
 
@@ -477,6 +482,11 @@ def spread_reader() -> QuestionReader:
         # or asked "what is it" in any order ("ofsted" and a month place the question)
         ("what's the clasp protocol co durham 2025", "other"),
         ("whats TEHS in the sutton ofsted june 2025", "other"),
+        # words that meet in one council's reports but are never written together
+        ("sutton youth justice pooling 2021", "finding"),
+        # a name with a word for what kind of thing it is, or typed with a figure
+        ("cornwall leap booklet", "other"),
+        ("cornwall voice4us", "other"),
     ],
 )
 def test_a_bare_question_about_a_local_name_asks_what_it_is(spread_reader, question, intent):

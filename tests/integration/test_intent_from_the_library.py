@@ -1,0 +1,133 @@
+"""What the library tells of a question's intent: the real store and lexical index.
+
+A bare question is about a council's own name for something only when some report writes
+its words one after another (``assistant.intents.asks_what_a_local_term_is``); a plan's status
+is asked of a council's own papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.app import build_assistant
+from core.documents import DocumentMeta, ParsedDocument
+from core.settings import Settings
+from tests.fakes import HashEmbeddings, line_chunks
+
+pytestmark = pytest.mark.integration
+
+TEXTS = {
+    "kent": "The Harbour programme works with families on the edge of care.\n"
+    "Budgets are pooled. Youth justice staff and social care share a building.",
+    "norfolk": "The Harbour programme is well regarded.\nStaff value youth justice training.",
+    "wigan": "Youth justice work is strong.\nSocial workers know children well.",
+}
+
+
+def load(path: Path, source: str) -> ParsedDocument:
+    name = path.stem
+    return ParsedDocument(
+        doc_id=f"id-{name}",
+        source=source,
+        file_type="txt",
+        text=path.read_text(),
+        meta=DocumentMeta(title=source, kind="inspection report", authorities=(name.title(),)),
+    )
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("spread")
+    docs = root / "docs"
+    docs.mkdir()
+    files = []
+    for name, text in TEXTS.items():
+        (docs / f"{name}.txt").write_text(text)
+        files.append((docs / f"{name}.txt", f"{name}.txt"))
+    assistant = build_assistant(
+        Settings(data_dir=root / "data"),
+        embeddings=HashEmbeddings(),
+        loader=load,
+        chunker=line_chunks,
+    )
+    assistant.ingest(files)
+    return assistant.store
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("harbour programme", 2),  # written together by Kent and Norfolk
+        ("edge of care", 1),  # stop words between the words are no gap
+        ("care edge", 0),  # the words meet, in another order
+        ("youth justice budgets", 0),  # in one passage, never together
+        ("flourish", 0),  # in no passage
+    ],
+)
+def test_authorities_writing_a_phrase(store, text, expected):
+    assert store.authorities_writing(text, 3) == expected
+
+
+def test_above_the_limit_the_count_is_not_read_for_phrases(store):
+    # three authorities' passages hold "youth justice"; with a limit of two, not read
+    assert store.authorities_writing("youth justice", 3) == 3
+    assert store.authorities_writing("justice youth", 2) == 3
+    assert store.authorities_writing("justice youth", 3) == 0
+
+
+# -- a plan's status is asked of a council's own papers ---------------------------------
+
+PAPERS = {
+    "kent": (
+        "inspection report",
+        "Kent inspection.\nHealth assessments for children in care are late.",
+    ),
+    "bromley": (
+        "committee report",
+        "Bromley improvement plan.\nAction 4: health assessments. Status: on track.",
+    ),
+}
+
+
+def load_paper(path: Path, source: str) -> ParsedDocument:
+    kind, _ = PAPERS[path.stem]
+    return ParsedDocument(
+        doc_id=f"id-{path.stem}",
+        source=source,
+        file_type="txt",
+        text=path.read_text(),
+        meta=DocumentMeta(title=source, kind=kind, authorities=(path.stem.title(),)),
+    )
+
+
+@pytest.fixture(scope="module")
+def papers(tmp_path_factory):
+    root = tmp_path_factory.mktemp("papers")
+    docs = root / "docs"
+    docs.mkdir()
+    files = []
+    for name, (_, text) in PAPERS.items():
+        (docs / f"{name}.txt").write_text(text)
+        files.append((docs / f"{name}.txt", f"{name}.txt"))
+    assistant = build_assistant(
+        Settings(data_dir=root / "data"),
+        embeddings=HashEmbeddings(),
+        loader=load_paper,
+        chunker=line_chunks,
+    )
+    assistant.ingest(files)
+    return assistant
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # no paper of Kent's is held: what its report found is asked
+        ("kent health assessments on track?", "finding"),
+        ("bromley health assessments on track?", "plan_status"),
+    ],
+)
+def test_plan_status_needs_a_council_paper_in_scope(papers, question, intent):
+    assert papers.understand(question).intent == "plan_status"  # as the words read
+    assert papers.ask(question).intent == intent
