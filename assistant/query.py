@@ -139,6 +139,11 @@ def _apply(text: str, fixes: Sequence[_Fix]) -> tuple[str, list[tuple[int, int]]
     return "".join(parts), spans
 
 
+# two words typed apart, each whole ("pre birth"), not part of a hyphenated word
+_WORD_PAIR = re.compile(r"(?<![\w-])([A-Za-z]+) (?=([A-Za-z]+)(?![\w-]))")
+_MIN_COMPOUND = 3  # uses of a hyphenated word before it is one the library writes
+
+
 class QueryAnalyzer:
     """Expands, corrects and reads authorities and years from questions."""
 
@@ -182,6 +187,28 @@ class QueryAnalyzer:
     def cased(self, text: str) -> str:
         """``text`` with abbreviations typed in lower case in their own case ("cic": "CiC")."""
         return self._glossary.cased(text, is_everyday_word)
+
+    def hyphenated(self, text: str) -> str:
+        """``text`` with two words written with a hyphen where the library writes them so.
+
+        "pre birth" is "pre-birth" and "multi agency" "multi-agency" when the reports use
+        the first word more often in that compound than alone (not "long term": "long" is
+        a word of its own). Needs word counts (a mapping); else ``text`` as it is.
+        """
+        counts = self.vocabulary()
+        if not isinstance(counts, Mapping):
+            return text
+
+        out = text
+        for m in reversed(list(_WORD_PAIR.finditer(text))):
+            first, second = m.group(1), m.group(2)
+            if first.lower() in STOPWORDS or second.lower() in STOPWORDS:
+                continue  # "in care": the library counts no stop word alone
+            compound = f"{first.lower()}-{second.lower()}"
+            used = counts.get(compound, 0)
+            if used >= _MIN_COMPOUND and used > counts.get(first.lower(), 0):
+                out = f"{out[: m.start()]}{first}-{out[m.end() :]}"
+        return out
 
     def phrases(self, text: str) -> list[str]:
         """The glossary's phrases found in ``text`` ("county lines", "children's views")."""

@@ -205,7 +205,7 @@ class QuestionReader:
         canonical name, how each replaced form was read.
         """
         question = full_years(everyday_words(question))
-        question = self._analyzer.cased(question)
+        question = self._analyzer.hyphenated(self._analyzer.cased(question))
         forms, pattern = self._ready()
         if pattern is None or self._authorities is None:
             return question, {}

@@ -154,7 +154,8 @@ SHORTFALL = re.compile(
 
 COMPARING = re.compile(
     r"\b(compar\w*|vs|v|versus|differ\w*|better|worse|both|side by side|against|same|"
-    r"similar\w*|contrast\w*|ahead of|behind|rank\w*)\b",
+    r"similar\w*|contrast\w*|ahead of|behind|rank\w*|higher|lower|best|worst|stronger|"
+    r"weaker|outperform\w*)\b",
     re.I,
 )
 """Words asking for a comparison in so many words (two authorities named may not be one)."""
@@ -319,6 +320,9 @@ EVERYDAY_WORDS: dict[str, str] = {
     "mgrs": "managers",
     "ppl": "people",
     "avg": "average",
+    "exec": "executive",
+    "execs": "executives",
+    "whos": "who is",
     "no. of": "number of",
     "b&b": "bed and breakfast",
     "b&bs": "bed and breakfasts",

@@ -284,7 +284,10 @@ class ExtractiveAnswerer:
                 and asks_for_money(question)
                 and not any(has_money(c.unit.text) for c in candidates[:5])
             ),
-            "person_gap": float(asks_for_person(question) and not has_person(body)),
+            # a plan's actions are led by posts ("Head of Learning"), not named people
+            "person_gap": float(
+                intent != "plan_status" and asks_for_person(question) and not has_person(body)
+            ),
             "best_coverage": max((c.coverage for c in candidates), default=0.0),
             "concentration": max(top.count(d) for d in top) / len(top) if top else 0.0,
             "key_terms": float(min(len(key), 8)),

@@ -139,7 +139,7 @@ _MONEY_QUESTION = re.compile(
 _MONEY = re.compile(r"£\s?\d|\b\d[\d,.]{0,15}\s?(?:million|billion|m|bn|k)\b", re.IGNORECASE)
 _PERSON_QUESTION = re.compile(
     r"^\s*who\s+(?:is|was|signed|chaired|chairs|wrote)\b|"
-    r"\bname of\b|\bwho (?:was|is) (?:the|its|their)\b",
+    r"\bname of\b|\bwho(?: was| is|['’]s) (?:the|its|their)\b",
     re.IGNORECASE,
 )
 # A personal name: an honorific and a name, or two or three capitalised words set off
@@ -186,7 +186,12 @@ _HOLDER = re.compile(r"\b(?:head|manager|officer|lead|leader|worker|adviser|advi
 
 # Asking for a person's name: the lead inspector, or who holds (or the name of) a post
 # one named person holds. "newham RAA name" asks for an agency's name, not a person's.
-_LEAD_INSPECTOR = re.compile(r"\blead (?:inspector|hmi)\b", re.IGNORECASE)
+_LEAD_INSPECTOR = re.compile(
+    r"\blead (?:inspector|hmi)\b|"
+    # "who did leicester's ofsted?", "who carried out the inspection"
+    r"\bwho (?:did|led|ran|carried out|conducted)\b[^?.]{0,40}?\b(?:ofsted|inspection|ilacs)\b",
+    re.IGNORECASE,
+)
 _POST = re.compile(
     r"\b(?:dcs|director|lead member|chief executive|portfolio holder|councillor|"
     r"cabinet member|chair|chairs|chairman|chairwoman|chairperson|principal social worker|"

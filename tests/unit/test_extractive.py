@@ -516,6 +516,10 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
         ("dorset DCS - who", True),
         ("director of childrens services kent who", True),
         ("tell me who the DCS is in kent", True),
+        # who carried out an inspection: its lead inspector
+        ("who did leicester's ofsted in 2017", True),
+        ("who carried out the 2019 inspection of kent", True),
+        ("who did the audits in kent", False),
     ],
 )
 def test_asks_for_a_persons_name(question, asks):
@@ -765,6 +769,8 @@ def test_anything_is_how_a_question_is_put():
         ("name of the head of learning in the plan", True),
         ("name of the kent DCS", True),
         ("name of the team manager", True),
+        ("who's the DCS in kent", True),
+        ("who is the DCS in kent", True),
     ],
 )
 def test_the_name_of_a_thing_is_no_person(question, person):
@@ -880,3 +886,12 @@ def test_a_when_question_quotes_a_nearly_as_close_sentence_that_states_the_time(
     question = "when did the council bring the leaving care service in house"
     drafted = answerer.answer(question, chunks)
     assert not drafted.refused and "July 2019" in drafted.text
+
+
+def test_a_plans_lead_may_be_a_post(answerer):
+    # "who is the lead" of a plan's action: the plan names posts, not people
+    passages = [chunk("Attainment at five: actions led by the Head of Learning. On track.")]
+    question = "attainment at five actions - who is the lead"
+    assert answerer.answer(question, passages).refused
+    assert answerer.answer(question, passages).detail == "a name asked, none in the passages"
+    assert not answerer.answer(question, passages, intent="plan_status").refused

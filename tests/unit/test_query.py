@@ -116,6 +116,30 @@ def test_the_analyzer_cases_abbreviations_that_are_no_everyday_word(glossary: Gl
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("how good r the pre birth assessments", "how good r the pre-birth assessments"),
+        ("kent multi agency working", "kent multi-agency working"),
+        ("long term plans", "long term plans"),  # "long" is mostly a word of its own
+        ("children in care", "children in care"),  # a stop word is never joined
+        ("step down", "step down"),  # the library writes "step-down" too rarely
+    ],
+)
+def test_two_words_are_written_as_the_library_hyphenates_them(
+    glossary: Glossary, typed: str, written: str
+) -> None:
+    counts = {"pre-birth": 39, "pre": 3, "birth": 80, "multi-agency": 720, "multi": 6}
+    counts |= {"long-term": 139, "long": 400, "in-care": 5, "care": 9000, "step-down": 2}
+    analyzer = QueryAnalyzer(glossary, None, lambda: counts)
+    assert analyzer.hyphenated(typed) == written
+
+
+def test_without_word_counts_nothing_is_hyphenated(glossary: Glossary) -> None:
+    analyzer = QueryAnalyzer(glossary, None, lambda: {"pre-birth", "pre"})
+    assert analyzer.hyphenated("pre birth") == "pre birth"
+
+
 def _covered(phrase: str, question: str, found: list[str]) -> bool:
     """``phrase`` was added (maybe inside a longer phrase) or the question has its stems."""
     return any(phrase.lower() in f.lower() for f in found) or set(terms(phrase)) <= set(

@@ -130,6 +130,7 @@ _TWO = [
         "How do Harrow's and Enfield's Ofsted grades compare?",
         "harrow vs enfield ofsted",
         "harrow and enfield childrens services - who got the better rating",
+        "harrow n enfield childrens services - who's rated higher",
     ],
 )
 def test_a_comparison_with_an_authority_not_held_is_refused(reader, question):
