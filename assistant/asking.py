@@ -161,7 +161,7 @@ class Asking:
         if scope.refusal:
             return _Prepared(question, und, scope, scoped, began, None, [], time.perf_counter())
         table = self._from_table(question, filters, und, scope)
-        query = f"{und.normalised} {INTENT_QUERY.get(und.intent, '')}".strip()
+        query = f"{_with_expansions(und)} {INTENT_QUERY.get(und.intent, '')}".strip()
         chunks = self.retriever.search(query, k, scoped, und.analysis)
         if scope.mentions_only and len(scope.by_authority) == 1:
             chunks = self._naming(scope.mentions_only[0], und, scope.by_authority, chunks, k)
@@ -491,3 +491,12 @@ class Asking:
             fallback_reason=drafted.fallback,
             refusal_detail=drafted.detail if drafted.refused else None,
         )
+
+
+def _with_expansions(und: Understood) -> str:
+    """The question with the glossary's forms of its phrases ("LADO" and "designated officer").
+
+    Embedded so, a question of abbreviations is as close to the passages that spell them
+    out as a question in words.
+    """
+    return " ".join([und.normalised, *und.analysis.expansions])

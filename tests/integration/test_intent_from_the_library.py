@@ -131,3 +131,15 @@ def papers(tmp_path_factory):
 def test_plan_status_needs_a_council_paper_in_scope(papers, question, intent):
     assert papers.understand(question).intent == "plan_status"  # as the words read
     assert papers.ask(question).intent == intent
+
+
+def test_the_dense_query_carries_the_abbreviations_full_forms(papers, monkeypatch):
+    # a question of abbreviations ("kent LADO") is embedded with what they stand for
+    asked = []
+    kind = type(papers.retriever)
+    search = kind.search
+    monkeypatch.setattr(
+        kind, "search", lambda self, q, *a, **kw: asked.append(q) or search(self, q, *a, **kw)
+    )
+    papers.ask("kent LADO")
+    assert asked and "designated officer" in asked[0]
