@@ -258,7 +258,8 @@ def short_name(low: str, alone: dict[str, str]) -> tuple[str, str] | None:
     one letter in one such word reads as it ("spelling": "suton", "brnt"; never as a
     contraction of a longer name: Southampton, Barnet); else a word that keeps the first
     and the last letter of exactly one of them, drops a third to three fifths of it and
-    keeps the rest in order ("contraction": "Nottm", "Lpool", "B'ham").
+    keeps the rest in order ("contraction": "Nottm", "Lpool", "B'ham"); else the start of
+    exactly one of them, two fifths of it at least ("truncation": "Sheff", "Peterboro").
     """
     near = {
         name for word, name in alone.items() if word[0] == low[0] and _distance(low, word, 1) == 1
@@ -273,4 +274,12 @@ def short_name(low: str, alone: dict[str, str]) -> tuple[str, str] | None:
         and 0.4 * len(word) <= len(low) <= 0.7 * len(word)
         and in_order(low, word)
     }
-    return (fits.pop(), "contraction") if len(fits) == 1 else None
+    if fits:
+        return (fits.pop(), "contraction") if len(fits) == 1 else None
+    # cut short ("Sheff", "Peterboro"): the start of one name alone
+    cut = {
+        name
+        for word, name in alone.items()
+        if 0.4 * len(word) <= len(low) < len(word) and word.startswith(low)
+    }
+    return (cut.pop(), "truncation") if len(cut) == 1 else None

@@ -60,7 +60,7 @@ from assistant.query import (
 from assistant.spelling import everyday_words
 from assistant.understood import AuthorityRef, Understood
 from core.dates import full_years, year_before
-from core.everyday import zipf
+from core.everyday import is_everyday_word, zipf
 from core.vocabulary import (
     KIND_WORDS,
     LOWERCASE_AMBIGUOUS,
@@ -256,10 +256,11 @@ class QuestionReader:
     def _contractions(self, question: str, found: dict[str, AuthorityRef]) -> str:
         """Names written short by dropping letters ("Nottm", "Lpool", "B'ham"), or slipped.
 
-        A word the library does not use, of four to eight letters and not in capitals,
-        that keeps the first and the last letter of one authority's name (or of the first
-        word that names it alone), drops a third to three fifths of it and keeps the rest
-        in order, reads as that authority when no other authority fits.
+        A word the library does not use, of four to twelve letters, not in capitals and no
+        everyday English word, that keeps the first and the last letter of one authority's
+        name (or of the first word that names it alone), drops a third to three fifths of
+        it and keeps the rest in order, or that is the start of one such name ("Sheff"),
+        reads as that authority when no other authority fits.
         """
         if self._authorities is None:
             return question
@@ -271,8 +272,9 @@ class QuestionReader:
             typed = _POSSESSIVE.sub("", m.group())  # "Deon's" is "Deon", a slip of Devon
             low = re.sub(r"['’]", "", typed).lower()
             if (
-                not 4 <= len(low) <= 8
+                not 4 <= len(low) <= 12
                 or not low.isalpha()
+                or is_everyday_word(low)  # "sand" is no Sandwell
                 or typed.isupper()  # an abbreviation ("GCSE")
                 or low in STOPWORDS
                 or low in vocabulary
@@ -339,6 +341,11 @@ class QuestionReader:
         self, question: str, analysis: QueryAnalysis, extra: dict[str, AuthorityRef]
     ) -> tuple[AuthorityRef, ...]:
         fixed = {fixed.lower(): typed for typed, fixed in analysis.corrections}
+        # how each name was written ("RBKC", "Stockton"): its words are no topic
+        written: dict[str, str] = {}
+        if self._authorities is not None:
+            for span in self._authorities.spans(question):
+                written.setdefault(span.name, question[span.start : span.end])
         out: list[AuthorityRef] = []
         for name in analysis.authorities:
             if name in extra:
@@ -348,7 +355,7 @@ class QuestionReader:
             if typed is not None:
                 out.append(AuthorityRef(name, typed, SPELLING, "spelling"))
             else:
-                out.append(AuthorityRef(name, name, EXACT, "name"))
+                out.append(AuthorityRef(name, written.get(name, name), EXACT, "name"))
         return tuple(out)
 
 

@@ -114,7 +114,8 @@ def fits_years(chunk: StoredChunk, years: set[int]) -> bool:
 def topic_terms(question: str, chunks: list[StoredChunk]) -> list[str]:
     """The question's content words less the authority names, years and locating words."""
     wanted = list(dict.fromkeys(terms(question)))
-    names = {t for c in chunks for name in c.authorities for t in terms(name)}
+    # "Stockton" of "Stockton-on-Tees" too
+    names = with_parts({t for c in chunks for name in c.authorities for t in terms(name)})
     topic = [
         t
         for t in wanted

@@ -895,3 +895,10 @@ def test_a_plans_lead_may_be_a_post(answerer):
     assert answerer.answer(question, passages).refused
     assert answerer.answer(question, passages).detail == "a name asked, none in the passages"
     assert not answerer.answer(question, passages, intent="plan_status").refused
+
+
+def test_a_word_of_a_hyphenated_authority_name_is_no_topic():
+    from assistant.answering.coverage import topic_terms
+
+    passages = [chunk("Family hubs are open.", authorities=("Stockton-on-Tees",))]
+    assert topic_terms("Stockton family hubs", passages) == ["family", "hub"]

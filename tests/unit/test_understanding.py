@@ -352,6 +352,45 @@ def test_names_written_short_by_dropping_letters(reader_with_words, question, na
     assert und.authorities[0].how == "contraction"
 
 
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("sheff care leavers 2023", "Sheffield"),
+        ("peterboro front door", "Peterborough"),
+        ("wolverh kids in care", "Wolverhampton"),
+    ],
+)
+def test_names_cut_short(reader_with_words, question, name):
+    und = reader_with_words.read(question)
+    assert und.names == (name,)
+    assert und.authorities[0].how == "truncation"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "notting care leavers",  # the start of Nottingham and of Nottinghamshire
+        "sand front door",  # an everyday word, not the start of Sandwell
+    ],
+)
+def test_a_start_of_several_names_or_an_everyday_word_is_no_name(reader_with_words, question):
+    assert reader_with_words.read(question).names == ()
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [("wolves care leavers", "Wolverhampton"), ("soton front door", "Southampton")],
+)
+def test_listed_nicknames(reader_with_words, question, name):
+    assert reader_with_words.read(question).names == (name,)
+
+
+def test_a_name_read_from_its_alias_keeps_how_it_was_typed(reader):
+    und = reader.read("RBKC family hubs")
+    assert [(r.name, r.typed) for r in und.authorities] == [("Kensington and Chelsea", "RBKC")]
+    assert "rbkc" not in und.topic
+
+
 def test_a_slip_before_a_possessive_is_read(reader_with_words):
     assert reader_with_words.read("whats dvon's rating").names == ("Devon",)
     assert reader_with_words.read("whats Deon's rating").names == ("Devon",)
