@@ -115,7 +115,9 @@ def called_years(dates: Iterable[str | None], named: int | None = None) -> set[i
 _SHORT_YEAR = re.compile(
     rf"(?<![\w'’])((?:{'|'.join(MONTHS)})\.?\s+|"
     r"(?:ofsted|ilacs|inspection|report|visit|spring|summer|autumn|winter)\s+|['’])"
-    r"(\d\d)(?![\w%'’:./-])(?!\s*,?\s*(?:19|20)\d\d)",
+    r"(\d\d)(?![\w%'’:./-])(?!\s*,?\s*(?:19|20)\d\d)"
+    # "in 17?", "since 23 -": at the end of the question or of a clause
+    r"|(?<![\w'’])((?:in|since)\s+)(\d\d)(?=\s*(?:[?!;,)]|\s[-–]\s|\.?\s*$))",
     re.I,
 )
 
@@ -123,14 +125,16 @@ _SHORT_YEAR = re.compile(
 def full_years(text: str) -> str:
     """Two-digit years as staff type them written in full: "july 24", "ofsted 23", "'23".
 
-    Only after a month or season, a word naming the inspection, or an apostrophe, and only 05–29
-    ("may 25" is 2025; "june 16 2024" is a day; "aged 16" is no year).
+    Only after a month or season, a word naming the inspection, or an apostrophe, or after
+    "in" or "since" at the end of the question or a clause ("checking referrals in 17?"),
+    and only 05–29 ("may 25" is 2025; "june 16 2024" is a day; "aged 16" is no year; "in 17
+    homes" is a count).
     """
 
     def full(m: re.Match[str]) -> str:
-        yy = int(m.group(2))
-        before = "" if m.group(1) in "'’" else m.group(1)
-        return f"{before}20{m.group(2)}" if 5 <= yy <= 29 else m.group()
+        lead, digits = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
+        before = "" if lead in "'’" else lead
+        return f"{before}20{digits}" if 5 <= int(digits) <= 29 else m.group()
 
     return _SHORT_YEAR.sub(full, text)
 

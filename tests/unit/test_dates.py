@@ -77,6 +77,11 @@ def test_document_dates_reads_the_metadata():
         ("homeless 16/17s aged 16", "homeless 16/17s aged 16"),
         ("kent 2022/23 ilacs 2023", "kent 2022/23 ilacs 2023"),
         ("report 3 of may 31", "report 3 of may 31"),
+        # after "in" or "since" closing the question or a clause: a year; before a noun, a count
+        ("checking referrals properly in 17?", "checking referrals properly in 2017?"),
+        ("inadequate since 23 - whats changed", "inadequate since 2023 - whats changed"),
+        ("placed in 17 homes", "placed in 17 homes"),
+        ("care leavers aged 16 in 17 weeks?", "care leavers aged 16 in 17 weeks?"),
     ],
 )
 def test_two_digit_years_as_staff_type_them_are_written_in_full(typed, full):

@@ -385,6 +385,17 @@ def test_listed_nicknames(reader_with_words, question, name):
     assert reader_with_words.read(question).names == (name,)
 
 
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("how many cornish care leavers stayed put", "Cornwall"),
+        ("mancunian front door", "Manchester"),
+    ],
+)
+def test_the_people_of_a_place_name_it(reader, question, name):
+    assert reader.read(question).names == (name,)
+
+
 def test_a_name_read_from_its_alias_keeps_how_it_was_typed(reader):
     und = reader.read("RBKC family hubs")
     assert [(r.name, r.typed) for r in und.authorities] == [("Kensington and Chelsea", "RBKC")]
