@@ -26,7 +26,8 @@ RARER_IN_REPORTS = 0.5
 
 # Zipf frequency in English from which a lower-case word typed as a glossary abbreviation
 # is read as the word ("send", "la", "eh"), below which as the abbreviation ("cic", "mash",
-# "sw"); set on the development split (bench/RESULTS.md)
+# "sw"); chosen so that everyday words staff type ("send", "la", "pa") stay words, not
+# tuned on an evaluation set
 ABBREVIATION_ZIPF = 4.0
 
 

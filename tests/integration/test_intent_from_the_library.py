@@ -25,34 +25,32 @@ TEXTS = {
 }
 
 
-def load(path: Path, source: str) -> ParsedDocument:
-    name = path.stem
-    return ParsedDocument(
-        doc_id=f"id-{name}",
-        source=source,
-        file_type="txt",
-        text=path.read_text(),
-        meta=DocumentMeta(title=source, kind="inspection report", authorities=(name.title(),)),
-    )
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("spread")
+def library(root: Path, documents: dict[str, tuple[str, str]]):
+    """An assistant over text files by authority name: ``{name: (kind, text)}``."""
     docs = root / "docs"
     docs.mkdir()
-    files = []
-    for name, text in TEXTS.items():
+    for name, (_, text) in documents.items():
         (docs / f"{name}.txt").write_text(text)
-        files.append((docs / f"{name}.txt", f"{name}.txt"))
+
+    def load(path: Path, source: str) -> ParsedDocument:
+        kind = documents[path.stem][0]
+        meta = DocumentMeta(title=source, kind=kind, authorities=(path.stem.title(),))
+        return ParsedDocument(f"id-{path.stem}", source, "txt", path.read_text(), meta=meta)
+
     assistant = build_assistant(
         Settings(data_dir=root / "data"),
         embeddings=HashEmbeddings(),
         loader=load,
         chunker=line_chunks,
     )
-    assistant.ingest(files)
-    return assistant.store
+    assistant.ingest([(docs / f"{name}.txt", f"{name}.txt") for name in documents])
+    return assistant
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    reports = {name: ("inspection report", text) for name, text in TEXTS.items()}
+    return library(tmp_path_factory.mktemp("spread"), reports).store
 
 
 @pytest.mark.parametrize(
@@ -90,34 +88,9 @@ PAPERS = {
 }
 
 
-def load_paper(path: Path, source: str) -> ParsedDocument:
-    kind, _ = PAPERS[path.stem]
-    return ParsedDocument(
-        doc_id=f"id-{path.stem}",
-        source=source,
-        file_type="txt",
-        text=path.read_text(),
-        meta=DocumentMeta(title=source, kind=kind, authorities=(path.stem.title(),)),
-    )
-
-
 @pytest.fixture(scope="module")
 def papers(tmp_path_factory):
-    root = tmp_path_factory.mktemp("papers")
-    docs = root / "docs"
-    docs.mkdir()
-    files = []
-    for name, (_, text) in PAPERS.items():
-        (docs / f"{name}.txt").write_text(text)
-        files.append((docs / f"{name}.txt", f"{name}.txt"))
-    assistant = build_assistant(
-        Settings(data_dir=root / "data"),
-        embeddings=HashEmbeddings(),
-        loader=load_paper,
-        chunker=line_chunks,
-    )
-    assistant.ingest(files)
-    return assistant
+    return library(tmp_path_factory.mktemp("papers"), PAPERS)
 
 
 @pytest.mark.parametrize(

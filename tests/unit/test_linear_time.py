@@ -301,3 +301,19 @@ def test_this_stops_question_patterns_on_a_2000_character_question(filler):
         assert _STATES_A_GRADE.search(pad + " when it was judged to require improvement")
         q = "bury -" + pad + " grades"
         names_a_place(q, 0, 4, whole=True)
+
+
+@pytest.mark.parametrize("filler", FILLERS + ["in ", "who did ", "multi ", "cic "])
+def test_the_eleventh_stops_question_patterns_on_a_2000_character_question(filler):
+    # abbreviations in lower case, words the library hyphenates, a year after "in", who
+    # carried out an inspection, "who's the"
+    from assistant.query import Glossary, QueryAnalyzer
+
+    pad = (filler * 1000)[:1960]
+    analyzer = QueryAnalyzer(Glossary.load(), None, lambda: {"multi-agency": 9, "multi": 1})
+    with no_hang():
+        assert analyzer.cased(pad + " kent cic").endswith("kent CiC")
+        assert analyzer.hyphenated(pad + " multi agency").endswith("multi-agency")
+        assert full_years(pad + " checking referrals in 17?").endswith("in 2017?")
+        assert intent.asks_for_name(pad + " who did leicester's ofsted")
+        assert intent.asks_for_person(pad + " who's the DCS")
