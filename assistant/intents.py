@@ -158,6 +158,10 @@ def settle_intent(
     intent = patterns
     if model is not None and evidence is not None and patterns != "compare":
         intent = model.decide(evidence, patterns, vector)
+        # a summary is of a whole report: the model does not make one of a question about
+        # something that no word asks to summarise ("derbyshire closing the loop audits")
+        if intent == "summary" and patterns != "summary" and und.beyond_judgements:
+            intent = patterns
     # "what's bolton's ofsted?": what it is is nothing but the council's report
     if intent == "other" and not und.topic:
         return "summary"

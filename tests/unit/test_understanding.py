@@ -590,3 +590,32 @@ def test_a_what_is_of_nothing_but_the_councils_report_is_a_summary(reader):
 )
 def test_an_authority_set_aside_is_not_in_the_question(reader, question, names):
     assert [r.name for r in reader.read(question).authorities] == names
+
+
+class _SaysSummary:
+    """An intent model sure of a summary, whatever it is asked."""
+
+    @staticmethod
+    def decide(evidence, patterns, vector=None):
+        return "summary"
+
+
+@pytest.mark.parametrize(
+    ("question", "patterns", "intent"),
+    [
+        # a subject no word asks to summarise: the patterns' reading stands
+        ("derbyshire closing the loop audits", "finding", "finding"),
+        # asked for in so many words, or nothing but the council: a summary
+        ("derbyshire closing the loop audits summary", "summary", "summary"),
+        ("derbyshire ofsted", "finding", "summary"),
+    ],
+)
+def test_the_model_makes_no_summary_of_a_subject(reader, question, patterns, intent):
+    from assistant.intents import settle_intent
+
+    und = reader.read(question)
+    assert settle_intent(patterns, set(), und, _SaysSummary()) == intent
+
+
+def test_what_needs_fixing_asks_what_to_improve():
+    assert classify_intent("worcestershire LADO - what needs fixing per ofsted 23", 1) == "improve"
