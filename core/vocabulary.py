@@ -279,7 +279,9 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(^\s*who\b|\bwho (?:led|was|were|is|are|did|wrote|presented|signed|inspected|chaired)\b|"
         r"\blead inspector\b|\binspectors? (?:were|was|names?)\b|^\s*when\b|\bwhen (?:was|were|"
         r"did|is|does|will)\b|\bwhat dates?\b|\bwhich dates?\b|\bdates? of\b|\bhow long ago\b|"
-        r"\blast inspected\b|\bpublished\b|\bpublication date\b|\bdated\b|\bwhat year\b|"
+        # not "the inspection published in January 2017", which says which report
+        r"\blast inspected\b|\bpublished\b(?!\s+(?:in|on)\s+(?:\w+\s+){0,2}(?:19|20)\d\d\b)|"
+        r"\bpublication date\b|\bdated\b|\bwhat year\b|"
         r"\bwhich year\b|\bdates\b|\binspection date\b|\blead HMI\b|\bauthors?\b|\bpresenter\b|"
         r"\bpresented by\b|\bwritten by\b|\bsignator(?:y|ies)\b|\breporting inspector\b|"
         r"\bhow long did .{0,60}?(?:inspection|ilacs) (?:last|take)\b|"
@@ -291,7 +293,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     "number": re.compile(rf"({_QUANTITY_ASKED}|\bcaseloads?\b)", re.I),
     "grade": re.compile(
         r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|rate|scored?|"
-        r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"
+        r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|good or (?:not|bad)|"
         r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on)|"
         r"how (?:was|were|is|are) .{1,60}? (?:judged|rated|graded)|"
         r"where (?:does|do|did) .{1,60}? stand\b|"

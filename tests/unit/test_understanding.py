@@ -619,3 +619,20 @@ def test_the_model_makes_no_summary_of_a_subject(reader, question, patterns, int
 
 def test_what_needs_fixing_asks_what_to_improve():
     assert classify_intent("worcestershire LADO - what needs fixing per ofsted 23", 1) == "improve"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # "published in <date>" says which report; "when was it published" asks when
+        (
+            "What grade did Worcestershire get for adoption in the inspection published in "
+            "January 2017?",
+            "grade",
+        ),
+        ("when was the kent report published", "who_when"),
+        ("newcastle adoption - good or not? 2017 ofsted", "grade"),
+    ],
+)
+def test_which_report_and_a_verdict_asked_casually(question, intent):
+    assert classify_intent(question, 1) == intent
