@@ -293,7 +293,8 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     "number": re.compile(rf"({_QUANTITY_ASKED}|\bcaseloads?\b)", re.I),
     "grade": re.compile(
         r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|rate|scored?|"
-        r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|good or (?:not|bad)|"
+        r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"
+        r"good or (?:not|bad)|"
         r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on)|"
         r"how (?:was|were|is|are) .{1,60}? (?:judged|rated|graded)|"
         r"where (?:does|do|did) .{1,60}? stand\b|"
