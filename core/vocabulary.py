@@ -198,6 +198,12 @@ _DEFINITION = (
     r"(?:[\w-]+ ){0,2}[\w-]+s\b"
 )
 
+WHO_INSPECTED = (
+    r"\bwho (?:did|led|ran|carried out|conducted|was in charge of)\b[^?.]{0,40}?"
+    r"\b(?:ofsted|inspection|ilacs)\b"
+)
+"""Who carried out an inspection ("who did leicester's ofsted?"): its lead inspector."""
+
 THING_WORDS = frozenset(
     """agency agencies team teams service services scheme schemes project projects programme
     programmes program tool model hub hubs board partnership trust charity provider school

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, MONTHS, QUANTITY_ASKED
+from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, MONTHS, QUANTITY_ASKED, WHO_INSPECTED
 
 _GRADE_QUESTION = re.compile(
     r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|scored?|scores|"
@@ -186,12 +186,7 @@ _HOLDER = re.compile(r"\b(?:head|manager|officer|lead|leader|worker|adviser|advi
 
 # Asking for a person's name: the lead inspector, or who holds (or the name of) a post
 # one named person holds. "newham RAA name" asks for an agency's name, not a person's.
-_LEAD_INSPECTOR = re.compile(
-    r"\blead (?:inspector|hmi)\b|"
-    # "who did leicester's ofsted?", "who carried out the inspection"
-    r"\bwho (?:did|led|ran|carried out|conducted)\b[^?.]{0,40}?\b(?:ofsted|inspection|ilacs)\b",
-    re.IGNORECASE,
-)
+_LEAD_INSPECTOR = re.compile(rf"\blead (?:inspector|hmi)\b|{WHO_INSPECTED}", re.IGNORECASE)
 _POST = re.compile(
     r"\b(?:dcs|director|lead member|chief executive|portfolio holder|councillor|"
     r"cabinet member|chair|chairs|chairman|chairwoman|chairperson|principal social worker|"
@@ -212,7 +207,7 @@ _NAMED_THING = re.compile(
     r"\b(?:agency|agencies|team|service|services|scheme|project|programme|program|tool|model|"
     r"hub|board|partnership|trust|charity|provider|school|college|unit|panel|group|framework|"
     r"approach|system|strategy|policy|plan|initiative|app|door|centre|center|network|forum|"
-    r"pathway|offer|process|council|[A-Z]{2,}s?)\b"
+    r"pathway|offer|process|council|[A-Z][a-z]*[A-Z][A-Za-z]*)\b"
 )
 _WHEN = re.compile(r"\b(?:when|dates?|how long)\b", re.IGNORECASE)
 # asking when something happened or will ("when was …", "what year …"); not how often

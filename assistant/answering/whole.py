@@ -36,7 +36,7 @@ from assistant.drafting.extract import (
 )
 from assistant.models import Citation
 from core.documents import ParsedDocument
-from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, SHORTFALL
+from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, SHORTFALL, WHO_INSPECTED
 from ingest.authorities import AuthorityIndex
 
 # a grade stated just after a heading ("Grade 4 (inadequate)", "… in this area is good")
@@ -93,6 +93,7 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
     "lead": re.compile(
         r"\b(lead inspector|reporting inspector|"
         r"who (?:led|inspected|carried out|did) the inspection|who (?:led|inspected)|"
+        rf"{WHO_INSPECTED}|"
         r"inspectors?\b.{0,60}?\b(?:names?|who)|which inspectors?|HMI|"
         r"names? of (?:the )?(?:lead )?inspectors?)\b",
         re.I,

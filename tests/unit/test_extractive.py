@@ -520,6 +520,8 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
         ("who did leicester's ofsted in 2017", True),
         ("who carried out the 2019 inspection of kent", True),
         ("who did the audits in kent", False),
+        ("who was in charge of liverpool's ofsted in may/june 2014", True),
+        ("newcastle CiCC name - voices 4 choices what is it", False),  # a council's name
     ],
 )
 def test_asks_for_a_persons_name(question, asks):

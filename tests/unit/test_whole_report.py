@@ -54,8 +54,16 @@ Overall effectiveness Good
 """
 
 
-def test_who_led_it_is_answered_with_the_inspection_it_was():
-    drafted = _answerer(COVER).front_matter("d1", "who was the lead inspector")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who was the lead inspector",
+        "who was in charge of quillshire's ofsted in june 2025",
+        "who did the quillshire ilacs",
+    ],
+)
+def test_who_led_it_is_answered_with_the_inspection_it_was(question):
+    drafted = _answerer(COVER).front_matter("d1", question)
     assert drafted is not None
     assert [c.quote.split(":")[0] for c in drafted.citations] == [
         "Lead inspector",
