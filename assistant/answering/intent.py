@@ -234,8 +234,8 @@ def states_time(text: str) -> bool:
 
 def asks_for_name(question: str) -> bool:
     """True when the answer must name someone ("dorset DCS name", "warks lead inspector")."""
-    if _WHEN.search(question):
-        return False
+    if _WHEN.search(question) and not _WHO_FIRST.search(question):
+        return False  # "when did the lead inspector visit", not "who was the DCS when …"
     # a post's word as the verb of "who" asks who does it, which a role answers as well as
     # a person ("who chairs them?": "chaired by child protection conference chairs")
     posts = [m for m in _POST.finditer(question) if not _WHO_BEFORE.search(question[: m.start()])]
@@ -247,6 +247,24 @@ def asks_for_name(question: str) -> bool:
 
 
 _WHO_BEFORE = re.compile(r"\bwho\s+$", re.IGNORECASE)
+_WHO_FIRST = re.compile(r"^\W*who\b", re.IGNORECASE)
+
+
+def asks_for_a_council_post(question: str) -> bool:
+    """Whether the question asks who holds a council's post ("who was the DCS when inspected").
+
+    A report's front matter names its inspectors only: it does not answer this.
+    """
+    posts = [
+        m
+        for m in _POST.finditer(question)
+        if m.group().lower() not in _INSPECTOR_POSTS
+        and not _WHO_BEFORE.search(question[: m.start()])  # "who chairs": a role answers
+    ]
+    return bool(posts) and bool(_WHO_OR_NAME.search(question))
+
+
+_INSPECTOR_POSTS = frozenset({"inspector", "inspectors", "hmi"})
 
 
 def has_person(text: str) -> bool:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.extractive import Drafted
+from assistant.answering.intent import asks_for_a_council_post
 from assistant.answering.judgements import (
     FRAME_WORDS,
     JudgementAnswerer,
@@ -147,6 +148,8 @@ class IntentRouter:
                 drafted = self.whole.improve(doc)
             case "summary":
                 drafted = self.whole.summary(doc)
+            case "who_when" if asks_for_a_council_post(und.corrected):
+                drafted = None  # the front matter names inspectors only: the passages
             case "who_when" | "grade" if und.intent == "who_when" or und.recency == "previous":
                 # the report's front matter; a grade of the inspection before it (not
                 # held), however worded: what this report says of it, and when it says

@@ -522,6 +522,7 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
         ("who did the audits in kent", False),
         ("who was in charge of liverpool's ofsted in may/june 2014", True),
         ("newcastle CiCC name - voices 4 choices what is it", False),  # a council's name
+        ("who was the DCS in kent when inspected", True),  # "when" places it: who is asked
     ],
 )
 def test_asks_for_a_persons_name(question, asks):

@@ -140,6 +140,25 @@ def test_the_front_matter_is_read_for_the_question_as_corrected():
     assert "lead inspector" in whole.asked[0].lower()  # "inspecter" is read as corrected
 
 
+@pytest.mark.parametrize(
+    ("question", "front"),
+    [
+        ("who was the lead inspector for harrow", True),
+        # a council's post holder: the front matter names inspectors only
+        ("who was the DCS in harrow when inspected", False),
+        ("who was harrow's chief executive when ofsted inspected", False),
+    ],
+)
+def test_the_front_matter_answers_who_inspected_not_who_held_a_post(reader, question, front):
+    whole = _FrontMatter()
+    router = IntentRouter(whole, None, passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read(question)
+    assert und.intent == "who_when"
+    scope = Scope(authorities=("Harrow",), doc_ids=("h",), by_authority={"Harrow": ("h",)})
+    routed = router.route(und, scope, [_chunk("h", "Harrow", 0)], Filters())
+    assert (routed is not None and routed.source == "whole report") is front
+
+
 class _NoGradeWhole:
     """A later report whose account of 2022 states the year, not the judgement."""
 
