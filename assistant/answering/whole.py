@@ -84,7 +84,7 @@ FRONT_MATTER: dict[str, re.Pattern[str]] = {
 _ASKS_FRONT: dict[str, re.Pattern[str]] = {
     "previous": re.compile(
         r"\b(previous(?:ly)? (?:[\w-]+ ){0,2}?(?:inspection|inspected|judged|grade|ilacs|"
-        r"rating|judge?ment)|last inspected|"
+        r"rating|judge?ment|report)|last inspected|"
         r"prior inspection|inspection before|before (?:this|the latest) (?:one|inspection)|"
         r"before (?:19|20)\d\d|earlier (?:inspection|focused visit|visit)|"
         r"last (?:ilacs|full|standard) inspection|(?:inspected|judged) .{0,30}?before)\b",

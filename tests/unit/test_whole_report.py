@@ -295,3 +295,13 @@ def test_the_front_matter_in_the_words_staff_use(question, expected):
 
 def test_a_focused_visit_date_is_not_this_inspections_dates():
     assert _answerer(COVER).front_matter("d1", "quillshire focused visit date") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what date was quillshire's previous report published", "quillshire previous ILACS grade"],
+)
+def test_the_previous_report_is_asked_of_as_the_previous_inspection(question):
+    from assistant.answering.whole import front_matter_asked
+
+    assert "previous" in front_matter_asked(question)
