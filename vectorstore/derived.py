@@ -24,9 +24,15 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from vectorstore.filters import Filters
-from vectorstore.lexical import BuiltIndex, LexicalFilter, LexicalIndex, LexicalRecord
+from vectorstore.lexical import (
+    BuiltIndex,
+    LexicalFilter,
+    LexicalIndex,
+    LexicalRecord,
+    authorities_of,
+)
 from vectorstore.reading import StoreReader
-from vectorstore.records import StoredChunk, lexical_item
+from vectorstore.records import StoredChunk, indexed_text, lexical_item
 
 Visible = Callable[[], AbstractContextManager[Any]]
 
@@ -89,13 +95,6 @@ class DerivedIndexes(StoreReader):
         self.refresh_lexical()
         return self.lexical.search(terms, k, flt)
 
-    def authorities_using(self, text: str) -> int | None:
-        """How many authorities' passages hold every term of ``text`` (None: cannot tell)."""
-        if self.lexical is None:
-            return None
-        self.refresh_lexical()
-        return self.lexical.authorities_using(text)
-
     def authorities_writing(self, text: str, at_most: int) -> int | None:
         """How many authorities' passages hold every term of ``text``, if one writes them together.
 
@@ -109,13 +108,12 @@ class DerivedIndexes(StoreReader):
         held = self.lexical.holding(text)
         if held is None:
             return None
-        count = len({a for r in held for a in r.authorities})
+        count = len(authorities_of(held))
         if count == 0 or count > at_most:
             return count
         wanted = self.lexical.analyzer(text)
-        for chunk in self.get_chunks([r.chunk_id for r in held]):
-            header = " ".join(x for x in (chunk.title, chunk.section, chunk.context) if x)
-            tokens = self.lexical.analyzer(f"{header}\n{chunk.text}")  # as indexed
+        for c in self.get_chunks([r.chunk_id for r in held]):
+            tokens = self.lexical.analyzer(indexed_text(c.text, c.title, c.section, c.context))
             if any(tokens[i : i + len(wanted)] == wanted for i in range(len(tokens))):
                 return count
         return 0

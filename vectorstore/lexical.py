@@ -336,7 +336,7 @@ class LexicalIndex:
         None when the index cannot tell (empty, or its matrix is not BM25's sparse form).
         """
         held = self.holding(text)
-        return None if held is None else len({a for r in held for a in r.authorities})
+        return None if held is None else len(authorities_of(held))
 
     def holding(self, text: str) -> list[LexicalRecord] | None:
         """The passages holding every term of ``text`` (None: the index cannot tell)."""
@@ -386,3 +386,8 @@ class LexicalIndex:
             if score > 0:
                 out.append((records[int(i)].chunk_id, float(score)))
         return out
+
+
+def authorities_of(records: Iterable[LexicalRecord]) -> set[str]:
+    """The authorities some of ``records`` are about."""
+    return {a for r in records for a in r.authorities}

@@ -243,5 +243,10 @@ def lexical_item(cid: str, text: str, m: dict[str, Any]) -> tuple[LexicalRecord,
         kind=m.get("kind", "unknown"),
         date=int(m.get("date", 0)),
     )
-    header = " ".join(str(m[key]) for key in ("title", "section", "context") if m.get(key))
-    return record, f"{header}\n{text}"
+    return record, indexed_text(text, m.get("title"), m.get("section"), m.get("context"))
+
+
+def indexed_text(text: str, title: Any, section: Any, context: Any) -> str:
+    """The text the lexical index reads for a chunk: its title, section and context, then it."""
+    header = " ".join(str(x) for x in (title, section, context) if x)
+    return f"{header}\n{text}"

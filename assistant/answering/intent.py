@@ -236,12 +236,9 @@ def asks_for_name(question: str) -> bool:
     """True when the answer must name someone ("dorset DCS name", "warks lead inspector")."""
     if _WHEN.search(question) and not _WHO_FIRST.search(question):
         return False  # "when did the lead inspector visit", not "who was the DCS when …"
-    # a post's word as the verb of "who" asks who does it, which a role answers as well as
-    # a person ("who chairs them?": "chaired by child protection conference chairs")
-    posts = [m for m in _POST.finditer(question) if not _WHO_BEFORE.search(question[: m.start()])]
     return bool(
         _LEAD_INSPECTOR.search(question)
-        or (posts and _WHO_OR_NAME.search(question))
+        or (_posts_asked(question) and _WHO_OR_NAME.search(question))
         or (_NAME.search(question) and not _NAMED_THING.search(question))
     )
 
@@ -255,13 +252,19 @@ def asks_for_a_council_post(question: str) -> bool:
 
     A report's front matter names its inspectors only: it does not answer this.
     """
-    posts = [
-        m
-        for m in _POST.finditer(question)
-        if m.group().lower() not in _INSPECTOR_POSTS
-        and not _WHO_BEFORE.search(question[: m.start()])  # "who chairs": a role answers
-    ]
+    posts = [p for p in _posts_asked(question) if p.lower() not in _INSPECTOR_POSTS]
     return bool(posts) and bool(_WHO_OR_NAME.search(question))
+
+
+def _posts_asked(question: str) -> list[str]:
+    """The posts a question names as held by someone.
+
+    Not a post's word as the verb of "who", which asks who does it, which a role answers
+    as well as a person ("who chairs them?": "chaired by child protection conference chairs").
+    """
+    return [
+        m.group() for m in _POST.finditer(question) if not _WHO_BEFORE.search(question[: m.start()])
+    ]
 
 
 _INSPECTOR_POSTS = frozenset({"inspector", "inspectors", "hmi"})
