@@ -9,6 +9,7 @@ passages writes the answer, and :meth:`Asking._answer` types it.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import time
 import uuid
@@ -16,10 +17,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.answering.extractive import Drafted, ExtractiveAnswerer
+from assistant.answering.coverage import close_forms
+from assistant.answering.extractive import NAME_NOT_HELD, Drafted, ExtractiveAnswerer
 from assistant.answering.judgements import TableAnswer, asks_about_grades, unfounded
 from assistant.answering.text_units import terms
 from assistant.answering.whole import front_matter_asked
+from assistant.intents import asked_name
 from assistant.models import Answer
 from assistant.retrieval import to_passage
 from assistant.scope import PAPER_KINDS, Scope, decide_scope, say_where_grades_come_from
@@ -360,6 +363,11 @@ class Asking:
             yield drafted.text
             yield self._answer(id, p, drafted, "scope", refusal_reason="out of scope")
             return
+        unnamed = self._name_not_held(p)
+        if unnamed is not None:
+            yield unnamed.text
+            yield self._answer(id, p, unnamed, "passages", refusal_reason="not covered")
+            return
         if note:
             yield note
         why = p.und.intent == "why"
@@ -412,6 +420,37 @@ class Asking:
         if first is not None:
             drafted = _combined(first, drafted)
         yield self._answer(id, p, _noted(note, drafted), "passages", model_used=True)
+
+    def _name_not_held(self, p: _Prepared) -> Drafted | None:
+        """The refusal of a "what is X?" question whose name no report in scope writes.
+
+        Any passage would do to quote about something the reports never name ("what is
+        Salford's Bright Futures service?" answered with a sentence on bright futures).
+        """
+        forms = asked_name(p.und)
+        writes = getattr(self.store, "writes_together", None)
+        if not forms or writes is None or self.store.lexical is None:
+            return None
+        # a word no report uses may be a slip for one they use ("harbor", "familys",
+        # "suport"): a slip in the name is no sign the reports never name it
+        words = self.store.lexical.vocabulary()
+        for form in forms:
+            spellings = [close_forms(w.lower(), words) or [w] for w in form.split()]
+            for written in itertools.islice(itertools.product(*spellings), 9):
+                # the reports' index keeps a hyphenated word whole: "pre birth" is
+                # looked for as "pre-birth" too, and "edge-of-care" as "edge of care"
+                spaced = " ".join(written)
+                for joined in {spaced, "-".join(written), spaced.replace("-", " ")}:
+                    if writes(joined, p.filters) is not False:
+                        return None
+        where = " and ".join(p.scope.authorities)
+        reports = (
+            f"The library's reports on {where} never name"
+            if where
+            else "No report in the library names"
+        )
+        text = f"{reports} “{forms[0]}”, so they cannot say what it is."
+        return Drafted(text, (), True, detail=NAME_NOT_HELD)
 
     def _from_passages(self, p: _Prepared, history: str | None) -> Iterator[str]:
         """The answerer's pieces over the scoped passages; returns the drafted answer."""

@@ -24,6 +24,7 @@ from core.vocabulary import (
     INTENT_PATTERNS,
     KIND_WORDS,
     MONTHS,
+    NAMING_WORDS,
     QUANTITY_WORDS,
     QUESTION_WORDS,
     SEASONS,
@@ -203,6 +204,77 @@ def asks_what_a_local_term_is(und: Understood, spread: Callable[[str], int | Non
     if used == 0 and len(span) > 1 and span[-1].lower() in THING_WORDS:
         used = spread(" ".join(span[:-1]))
     return used is not None and 1 <= used <= LOCAL_TERM_AUTHORITIES
+
+
+# words saying a name is asked about ("toxic trio meaning"), and those that put the
+# question ("what is", "who are"): neither is part of the name
+_NAMING = frozenset(stem(w) for w in NAMING_WORDS)
+_JOINING = frozenset("of for and & 4 the".split())  # inside a name: "circles of support"
+_ASKS_WHAT = (("what", "is"), ("what", "are"), ("who", "are"), ("what", "does"), ("what", "do"))
+_ASKED_AFTER = (("what", "is", "it"), ("what", "are", "they"), ("what", "do", "they"))
+
+
+def asked_name(und: Understood) -> tuple[str, ...]:
+    """The name a "what is X?" question asks about, in the forms a report would write it.
+
+    The question's subject words typed one after another (a joining word between
+    them: "voices 4 choices"), when they are its only subject and the question puts
+    them as a name: after "what is" / "who are" ("what is Salford's Bright Futures
+    service?"), before a word asking what a name means ("CLASP meaning", "... - what is
+    it"), or alone beside an authority, a date and placing words ("worcs SHINE team").
+    The forms: the name as typed (first); every two words of it next to each other (a
+    user may add a word a report does not write beside it: "the new family hub",
+    "harbour edge of care thing"; the name is held when one form is); and a name of one
+    word and a word saying what kind of thing it is without that word ("SHINE team":
+    "SHINE"). Empty when it asks no such name, or a short form the glossary knows (it
+    may be written in full).
+    """
+    if und.intent != "other" or not und.subject or und.analysis.expansions:
+        return ()
+    named = {t for r in und.authorities for n in (r.typed, r.name) for t in terms(n)}
+    typed = [re.sub(r"['’]s$", "", w.rstrip("'’-")) for w in _TOKEN.findall(und.normalised)]
+    low = [w.lower() for w in typed]
+    subject = set(und.subject) - _NAMING - named
+    runs: list[tuple[int, int]] = []  # [start, end) of each run of subject words
+    start = end = -1
+    for i, word in enumerate(low):
+        if stem(word) in subject and not word.isdigit():
+            if end < 0 or i > end + 1:
+                if end >= 0:
+                    runs.append((start, end))
+                start = i
+            end = i + 1
+        elif end >= 0 and not (i == end and word in _JOINING):
+            runs.append((start, end))
+            start = end = -1
+    if end >= 0:
+        runs.append((start, end))
+    if len(runs) != 1:
+        return ()
+    start, end = runs[0]
+    name = typed[start:end]
+    others = low[:start] + low[end:]
+    # the authority's name may come between ("what is Salford's …", "… cornwall meaning")
+    before = [w for w in low[:start] if stem(w) not in named and w not in ("the", "a", "an")]
+    after = [w for w in low[end:] if stem(w) not in named]
+    framed = (
+        tuple(before[-2:]) in _ASKS_WHAT
+        or before[-1:] in (["whats"], ["what's"])
+        or (bool(after) and stem(after[0]) in _NAMING)
+        or tuple(after[:3]) in _ASKED_AFTER
+        or all(
+            w.isdigit() or w in _WHAT_IS or stem(w) in named | LOCATING | _NAMING for w in others
+        )
+    )
+    if not framed:
+        return ()
+    # every two words of it next to each other, the joining words between kept as typed
+    content = [i for i, w in enumerate(name) if w.lower() not in _JOINING]
+    forms = [" ".join(name)]
+    forms += [" ".join(name[a : b + 1]) for a, b in zip(content, content[1:], strict=False)]
+    if len(content) == 2 and name[content[1]].lower() in THING_WORDS:
+        forms.append(name[content[0]])
+    return tuple(forms)
 
 
 def classify_intent(question: str, n_authorities: int = 0) -> str:

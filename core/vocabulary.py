@@ -213,6 +213,12 @@ THING_WORDS = frozenset(
 )
 """Words saying what kind of thing a name is ("the Harbour programme", "CLASP protocol")."""
 
+NAMING_WORDS = frozenset(
+    """mean meaning means meant stand stands define defined definition acronym abbreviation
+    term called call mention mentioned referred refer described describe""".split()
+)
+"""Words asking what a name is, not part of it ("toxic trio meaning", "the CRT referred to")."""
+
 QUANTITY_WORDS = tuple(
     """number numbers count counts total totals figure figures percentage percentages
     proportion proportions statistic statistics stats amount amounts quantity average

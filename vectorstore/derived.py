@@ -111,12 +111,30 @@ class DerivedIndexes(StoreReader):
         count = len(authorities_of(held))
         if count == 0 or count > at_most:
             return count
+        return count if self._together(text, held) else 0
+
+    def writes_together(self, text: str, flt: LexicalFilter | None = None) -> bool | None:
+        """Whether a passage within ``flt`` writes the words of ``text`` together.
+
+        As :meth:`authorities_writing` reads together (None: the index cannot tell).
+        """
+        if self.lexical is None:
+            return None
+        self.refresh_lexical()
+        held = self.lexical.holding(text, flt)
+        return None if held is None else self._together(text, held)
+
+    def _together(self, text: str, held: Sequence[LexicalRecord]) -> bool:
+        """Whether one of the ``held`` passages has the terms of ``text`` one after another."""
+        assert self.lexical is not None
         wanted = self.lexical.analyzer(text)
+        if not wanted:
+            return False
         for c in self.get_chunks([r.chunk_id for r in held]):
             tokens = self.lexical.analyzer(indexed_text(c.text, c.title, c.section, c.context))
             if any(tokens[i : i + len(wanted)] == wanted for i in range(len(tokens))):
-                return count
-        return 0
+                return True
+        return False
 
     def search_within(
         self, query_vector: Sequence[float], k: int, flt: LexicalFilter | None = None

@@ -338,8 +338,8 @@ class LexicalIndex:
         held = self.holding(text)
         return None if held is None else len(authorities_of(held))
 
-    def holding(self, text: str) -> list[LexicalRecord] | None:
-        """The passages holding every term of ``text`` (None: the index cannot tell)."""
+    def holding(self, text: str, flt: LexicalFilter | None = None) -> list[LexicalRecord] | None:
+        """The passages (within ``flt``) holding every term of ``text`` (None: cannot tell)."""
         with self._lock:
             bm25, records, vocab = self._bm25, self._records, self._vocab_ids
         if bm25 is None:
@@ -357,6 +357,10 @@ class LexicalIndex:
             held = chunks if held is None else held & chunks
         if held is None:
             return None
+        if flt is not None and not flt.empty:
+            with self._lock:
+                allowed = self._mask(flt)
+            held = {i for i in held if allowed[i]}
         return [records[i] for i in sorted(held)]
 
     def vocabulary(self) -> Counter[str]:

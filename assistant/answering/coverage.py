@@ -6,7 +6,7 @@ Used by the extractive answerer to weigh units and to decide when to refuse.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from assistant.answering.intent import years_in
 from assistant.answering.text_units import stem, terms
@@ -75,6 +75,35 @@ def closest(term: str, vocabulary: Collection[str]) -> str | None:
         if abs(len(word) - len(term)) <= allowed and _edit_distance(term, word, allowed) <= allowed:
             return word
     return None
+
+
+def close_forms(term: str, counts: Mapping[str, int], n: int = 3) -> list[str]:
+    """``term`` if ``counts`` has it, else its ``n`` most used close forms there.
+
+    Close as in :func:`closest`; all of them, not the first in alphabetical order
+    ("suport": "support" as well as "sport").
+    """
+    if term in counts:
+        return [term]
+    if term.endswith("s") and term[:-1] in counts:  # "FRTs" of "FRT"
+        return [term[:-1]]
+    if len(term) < 4:
+        return []
+    allowed = 1 if len(term) < 8 else 2
+    near = [
+        word
+        for word in counts
+        if len(word) >= 4
+        and (
+            word.startswith(term)
+            or term.startswith(word)
+            or (
+                abs(len(word) - len(term)) <= allowed
+                and _edit_distance(term, word, allowed) <= allowed
+            )
+        )
+    ]
+    return sorted(near, key=lambda w: (-counts[w], w))[:n]
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:

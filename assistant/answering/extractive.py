@@ -99,6 +99,8 @@ REFUSAL_DETAILS = (
     "a figure asked, none quoted",
     "a time asked, none quoted",
 )
+# why a "what is X?" question is refused before any passage is read (``assistant.asking``)
+NAME_NOT_HELD = "the name asked about is in no report in scope"
 
 
 @dataclass(frozen=True)

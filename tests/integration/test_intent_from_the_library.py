@@ -11,16 +11,19 @@ from pathlib import Path
 import pytest
 
 from assistant.app import build_assistant
+from assistant.intents import asked_name
 from core.documents import DocumentMeta, ParsedDocument
 from core.settings import Settings
 from tests.fakes import HashEmbeddings, line_chunks
+from vectorstore.lexical import LexicalFilter
 
 pytestmark = pytest.mark.integration
 
 TEXTS = {
     "kent": "The Harbour programme works with families on the edge of care.\n"
     "Budgets are pooled. Youth justice staff and social care share a building.",
-    "norfolk": "The Harbour programme is well regarded.\nStaff value youth justice training.",
+    "norfolk": "The Harbour programme is well regarded.\nStaff value youth justice training.\n"
+    "The pre-birth team supports parents before their baby is born.",
     "wigan": "Youth justice work is strong.\nSocial workers know children well.",
 }
 
@@ -48,9 +51,14 @@ def library(root: Path, documents: dict[str, tuple[str, str]]):
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    reports = {name: ("inspection report", text) for name, text in TEXTS.items()}
-    return library(tmp_path_factory.mktemp("spread"), reports).store
+def reports(tmp_path_factory):
+    texts = {name: ("inspection report", text) for name, text in TEXTS.items()}
+    return library(tmp_path_factory.mktemp("spread"), texts)
+
+
+@pytest.fixture(scope="module")
+def store(reports):
+    return reports.store
 
 
 @pytest.mark.parametrize(
@@ -72,6 +80,91 @@ def test_above_the_limit_the_count_is_not_read_for_phrases(store):
     assert store.authorities_writing("youth justice", 3) == 3
     assert store.authorities_writing("justice youth", 2) == 3
     assert store.authorities_writing("justice youth", 3) == 0
+
+
+def test_a_phrase_written_together_within_the_filters(store):
+    kent, wigan = LexicalFilter(doc_ids=("id-kent",)), LexicalFilter(doc_ids=("id-wigan",))
+    assert store.writes_together("harbour programme") is True
+    assert store.writes_together("harbour programme", kent) is True
+    assert store.writes_together("harbour programme", wigan) is False
+    assert store.writes_together("care edge", kent) is False  # the words meet, apart
+    assert store.writes_together("youth justice", wigan) is True
+
+
+# -- a "what is X?" question of a name no report in scope writes ------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("What is Salford's 'Bright Futures' service?", "Bright Futures"),
+        ("worcs SHINE team - what is it", "SHINE team"),
+        ("shine team worcestershire what is it", "shine team"),
+        ("durham CLASP meaning", "CLASP"),
+        ("whats the new family hub in bolton", "new family hub"),
+    ],
+)
+def test_the_name_a_question_asks_about(reports, question, name):
+    und = reports.understand(question)
+    assert und.intent == "other"
+    forms = asked_name(und)
+    assert forms[0] == name
+    if name == "SHINE team":
+        assert "SHINE" in forms  # a kind-of-thing word dropped
+    if name == "new family hub":
+        assert "family hub" in forms  # a word a user adds beside the name
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is Walsall Right 4 Children and when did it start?",  # the run is no name
+        "2009 children's services ratings - the four levels",  # not asked as a name
+        "what does LADO mean in kent",  # a short form the glossary spells out
+        "What did Ofsted say about the Harbour programme in Wigan?",  # a finding
+    ],
+)
+def test_no_name_is_read_where_none_is_asked(reports, question):
+    assert asked_name(reports.understand(question)) == ()
+
+
+NOT_HELD = "the name asked about is in no report in scope"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the Harbour programme in Wigan?",
+        "wigan harbour programme - what is it",
+        "whats the harbour programme in wigan",
+    ],
+)
+def test_a_name_no_report_in_scope_writes_is_refused(reports, question):
+    answer = reports.ask(question)
+    assert answer.refused and answer.refusal_reason == "not covered"
+    assert answer.refusal_detail == NOT_HELD
+    assert "Wigan" in answer.text and "harbour programme" in answer.text.lower()
+    assert not answer.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the Harbour programme in Kent?",
+        "whats the harbor programme in kent",  # a slip in the name
+        "what is the pre birth team in norfolk",  # the report hyphenates it
+        "What did inspectors say about the Harbour programme in Wigan?",  # not a name asked
+    ],
+)
+def test_a_name_written_in_scope_is_not_refused_for_it(reports, question):
+    answer = reports.ask(question)
+    assert answer.refusal_detail != NOT_HELD
+
+
+def test_a_held_name_is_answered_from_its_report(reports):
+    answer = reports.ask("What is the Harbour programme in Kent?")
+    assert not answer.refused
+    assert {c.doc_id for c in answer.citations} == {"id-kent"}
 
 
 # -- a plan's status is asked of a council's own papers ---------------------------------

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answering.coverage import closest, is_furniture
+from assistant.answering.coverage import close_forms, closest, is_furniture
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.text_units import split_units, stem, terms
 from assistant.prompts import load_prompts
@@ -313,6 +313,21 @@ def test_refusal_signals(answerer, question, chunks, refused):
 )
 def test_closest_form_of_a_question_word(term, vocabulary, expected):
     assert closest(term, vocabulary) == expected
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("support", ["support"]),  # held as typed
+        ("suport", ["support", "sport"]),  # every close form, the most used first
+        ("frts", ["frt"]),  # a short form's plural
+        ("abc", []),  # too short to guess at
+        ("mockingbird", []),  # nothing close
+    ],
+)
+def test_close_forms_of_a_word_by_use(term, expected):
+    counts = {"support": 90, "sport": 3, "frt": 4, "supporter": 0}
+    assert close_forms(term, counts) == expected
 
 
 def test_misspelt_question_word_counts_as_its_passage_form(answerer):
