@@ -142,7 +142,9 @@ _TWO_ASKS = re.compile(r"\band\b|[&+,;]")
 # An inspection or visit other than the report's own: the next one, or another kind
 _ANOTHER_EVENT = re.compile(
     r"\b(?:next|again|upcoming|due|focused visits?|monitoring visits?|jtais?|"
-    r"joint targeted)\b",
+    r"joint targeted|(?:area )?send inspections?|send area|local area send|"
+    r"youth (?:justice|offending) inspections?|hmip|probation|cqc|peer reviews?|"
+    r"(?:fostering|adoption) (?:agency|service) inspections?)\b",
     re.I,
 )
 
@@ -359,8 +361,10 @@ class WholeReportAnswerer:
             return Drafted(f"{_label(facts)}: {NOT_WHO_LED}", (), True)
         if another:
             # "when is kent's next inspection due", "when was bolton's last focused visit":
-            # not this report's inspection, whose dates would read as the answer
-            wanted = [k for k in wanted if k != "dates"]
+            # not this report's inspection, whose dates (or, asked of nothing else, its
+            # account of the inspection before it) would read as the answer
+            dropped = ("dates", "previous") if one_ask else ("dates",)
+            wanted = [k for k in wanted if k not in dropped]
         if "people" in wanted and "lead" not in wanted:
             wanted.append("lead")  # who wrote an inspection report: its inspectors
         if "lead" in wanted:

@@ -78,6 +78,8 @@ def test_who_led_it_is_answered_with_the_inspection_it_was(question):
         ("when is quillshire's next ofsted inspection due", False),
         ("when will quillshire be inspected again", False),
         ("when was quillshire's last focused visit", False),
+        ("When was Quillshire's last SEND inspection?", False),
+        ("quillshire youth justice inspection date", False),
     ],
 )
 def test_the_dates_answer_only_of_this_reports_inspection(question, answered):
@@ -114,6 +116,19 @@ def test_the_previous_inspection_is_the_reports_account_of_it(question):
     drafted = _answerer(PREVIOUS).front_matter("d1", question)
     assert drafted is not None and not drafted.refused
     assert "last inspection in 2019" in drafted.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when was quillshire's last focused visit before 2025",
+        "when was the previous SEND inspection in quillshire",
+    ],
+)
+def test_the_inspection_before_is_no_answer_of_another_kind_of_visit(question):
+    # the report's account of the inspection before it is not a focused visit's date
+    drafted = _answerer(PREVIOUS).front_matter("d1", question)
+    assert drafted is None or "last inspection in 2019" not in drafted.text
 
 
 def test_the_dates_alone_do_not_answer_who_led_it():
