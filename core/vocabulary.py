@@ -344,6 +344,27 @@ EVERYDAY_WORDS: dict[str, str] = {
     "b&bs": "bed and breakfasts",
     "b and b": "bed and breakfast",
     "b and bs": "bed and breakfasts",
+    # contractions typed without their apostrophe ("theres a worry", "doesnt visit")
+    "theres": "there is",
+    "thats": "that is",
+    "theyre": "they are",
+    "youre": "you are",
+    "hows": "how is",
+    "wheres": "where is",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "isnt": "is not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "werent": "were not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "hadnt": "had not",
+    "cant": "cannot",
+    "couldnt": "could not",
+    "wouldnt": "would not",
+    "shouldnt": "should not",
 }
 """Words staff type that reports do not use, and the report's word (lower case)."""
 

@@ -457,6 +457,11 @@ def test_no_contractions_without_the_librarys_words(reader):
         ("skids and unity in kent", [], ["skids", "unity"]),
         ("kent care leavers in B&Bs", ["Bed and breakfasts"], []),
         ("any kent CLs in hotels or b and bs?", ["bed and breakfasts"], []),
+        # contractions typed without the apostrophe: "there" and "not" are no topic
+        ("how quick is kent when theres a worry", ["when there is a worry"], []),
+        ("why doesnt kent visit children", ["why does not Kent"], []),
+        ("kent cant find foster carers, theyre short", ["cannot find", "they are short"], []),
+        ("the cantilever and theresa in kent", [], ["cantilever", "theresa"]),
     ],
 )
 def test_everyday_words_are_read_as_the_reports_write_them(reader, question, written, kept):
