@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answering.coverage import close_forms
 from assistant.answering.extractive import NAME_NOT_HELD, Drafted, ExtractiveAnswerer
+from assistant.answering.intent import names_a_grade
 from assistant.answering.judgements import TableAnswer, asks_about_grades, unfounded
 from assistant.answering.text_units import terms
 from assistant.answering.whole import front_matter_asked
@@ -411,7 +412,12 @@ class Asking:
                 yield self._answer(id, p, _noted(note, drafted), source)
                 return
         drafted = yield from self._from_passages(p, history)
-        if drafted.refused and p.scope.years_mentioned:  # nothing said of the year asked
+        # nothing said of the year asked; for a grade, no grade said of it ("areas identified
+        # at the focused visit in 2019" is no grade of 2019)
+        unsaid = drafted.refused or (
+            p.und.intent == "grade" and not any(names_a_grade(c.quote) for c in drafted.citations)
+        )
+        if unsaid and p.scope.years_mentioned:
             refusal = Drafted(p.scope.note or drafted.text, (), True)
             yield self._answer(id, p, refusal, "scope", refusal_reason="out of scope")
             return

@@ -122,13 +122,23 @@ _SHORT_YEAR = re.compile(
 )
 
 
+# "their 19 inspection", "kent 22 ofsted": before a word naming one inspection or report
+# (not "the last 10 inspection reports", nor "12 reports")
+_SHORT_YEAR_BEFORE = re.compile(
+    r"(?<![\w'’.,:/-])(?<!\blast )(?<!\bfirst )(?<!\bpast )(?<!\bnext )(?<!\ball )"
+    r"(?<!\baged )(?<!\bunder )(?<!\bover )"
+    r"(\d\d)(?=\s(?:ofsted|ilacs|inspection|report|visit)\b(?!s))",
+    re.I,
+)
+
+
 def full_years(text: str) -> str:
     """Two-digit years as staff type them written in full: "july 24", "ofsted 23", "'23".
 
     Only after a month or season, a word naming the inspection, or an apostrophe, or after
     "in" or "since" at the end of the question or a clause ("checking referrals in 17?"),
-    and only 05–29 ("may 25" is 2025; "june 16 2024" is a day; "aged 16" is no year; "in 17
-    homes" is a count).
+    or before a word naming one inspection ("their 19 inspection"), and only 05–29 ("may
+    25" is 2025; "june 16 2024" is a day; "aged 16" is no year; "in 17 homes" is a count).
     """
 
     def full(m: re.Match[str]) -> str:
@@ -136,7 +146,10 @@ def full_years(text: str) -> str:
         before = "" if lead in "'’" else lead
         return f"{before}20{digits}" if 5 <= int(digits) <= 29 else m.group()
 
-    return _SHORT_YEAR.sub(full, text)
+    def named(m: re.Match[str]) -> str:
+        return f"20{m.group(1)}" if 5 <= int(m.group(1)) <= 29 else m.group()
+
+    return _SHORT_YEAR_BEFORE.sub(named, _SHORT_YEAR.sub(full, text))
 
 
 # "before 2025", "prior to nov 2025", "pre-2020": the time before that year's report

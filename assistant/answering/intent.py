@@ -33,6 +33,27 @@ def is_grade_unit(text: str) -> bool:
     return bool(_GRADE_UNIT.search(text.strip()))
 
 
+_GRADE_NAMED = re.compile(rf"\b(?:{GRADE_WORDS})\b", re.IGNORECASE)
+# a grade stated as a judgement ("judged to require improvement", "the judgement was good",
+# "when they required improvement"), not a grade word describing something ("made good
+# progress", "good-quality services")
+_STATES_A_GRADE = re.compile(
+    rf"\b(?:judged|found|rated|graded|was|were|be|remained)\s+(?:as\s+|to\s+be\s+|to\s+)?"
+    rf"(?:{GRADE_WORDS})\b|\brequired improvement\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_grade(text: str) -> bool:
+    """True when the text has a grade word at all ("good", "inadequate", ...)."""
+    return bool(_GRADE_NAMED.search(text))
+
+
+def states_a_grade(text: str) -> bool:
+    """True when the text states a grade as a judgement ("was judged inadequate")."""
+    return bool(_STATES_A_GRADE.search(text))
+
+
 # A figure: digits with thousands separators, decimals or a per cent sign, or a plain
 # number that is neither a paragraph number at the start of a line nor a year.
 _FIGURE = re.compile(

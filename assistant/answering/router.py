@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.extractive import Drafted
-from assistant.answering.intent import asks_for_a_council_post
+from assistant.answering.intent import asks_for_a_council_post, names_a_grade, states_a_grade
 from assistant.answering.judgements import (
     FRAME_WORDS,
     JudgementAnswerer,
@@ -35,7 +35,7 @@ from assistant.answering.whole import WholeReportAnswerer
 from assistant.intents import classify_intent
 from assistant.scope import YEAR_MENTION_INTENTS, Scope
 from assistant.understood import Understood
-from core.vocabulary import AREA_HEADINGS, GRADE_WORDS, INTENT_PATTERNS
+from core.vocabulary import AREA_HEADINGS, INTENT_PATTERNS
 from vectorstore.store import Filters, StoredChunk
 
 WHICH_AUTHORITY = (
@@ -170,8 +170,7 @@ class IntentRouter:
                 # one ("since the last inspection in 2018, … good-quality services" states
                 # none); asked when as well, when it was answers that part
                 ungraded = drafted is None or (
-                    not _ASKS_WHEN.search(und.corrected)
-                    and not _STATES_A_GRADE.search(drafted.text)
+                    not _ASKS_WHEN.search(und.corrected) and not states_a_grade(drafted.text)
                 )
                 if earlier and ungraded:
                     drafted = Drafted(NO_PREVIOUS_GRADE, (), True)
@@ -199,7 +198,7 @@ class IntentRouter:
             drafted = self.whole.earlier_inspection(doc, und.years)
             if drafted is None:
                 continue
-            if und.intent == "grade" and not _GRADE_STATED.search(drafted.text):
+            if und.intent == "grade" and not names_a_grade(drafted.text):
                 return None
             return Routed(drafted, "whole report")
         return None
@@ -344,16 +343,7 @@ class IntentRouter:
 
 
 _ASKS_WHO = re.compile(r"\bwho\b|\binspectors?\b|\bhmi\b|\bled\b|\bleads?\b", re.IGNORECASE)
-_GRADE_STATED = re.compile(rf"\b(?:{GRADE_WORDS})\b", re.IGNORECASE)
 _ASKS_WHEN = re.compile(r"\b(?:when|dates?|years?)\b", re.IGNORECASE)
-# a grade stated as a judgement ("judged to require improvement", "the judgement was good",
-# "when they required improvement"), not a grade word describing something ("made good
-# progress", "good-quality services")
-_STATES_A_GRADE = re.compile(
-    rf"\b(?:judged|found|rated|graded|was|were|be|remained)\s+(?:as\s+|to\s+be\s+|to\s+)?"
-    rf"(?:{GRADE_WORDS})\b|\brequired improvement\b",
-    re.IGNORECASE,
-)
 
 
 # what a comparison of results compares ("bolton and barnsley - same results?")

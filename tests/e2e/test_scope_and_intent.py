@@ -50,6 +50,22 @@ def test_a_year_not_held_says_what_is_held_instead(sample_assistant):
     assert answer.citations == ()
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Kent's 2022 report speaks of "the focused visit in 2019", and of no grade then
+        "kent ofsted result from 2019 inspection",
+        "how was kent rated at the 2019 focused visit",
+        "what did kent get in their 19 inspection",  # a two-digit year before "inspection"
+    ],
+)
+def test_a_grade_of_a_year_not_held_needs_a_grade_said_of_it(sample_assistant, question):
+    answer = sample_assistant.ask(question)
+    assert answer.refused and answer.refusal_reason == "out of scope"
+    assert "2019" in answer.text and "Kent" in answer.text
+    assert answer.citations == ()
+
+
 def test_a_year_not_held_is_answered_from_what_the_reports_say_of_it(sample_assistant):
     # Bromley's 2012 paper states its 2008 rating: said, with what is and is not held
     answer = sample_assistant.ask("how was bromley rated in 2008")

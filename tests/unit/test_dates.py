@@ -82,6 +82,12 @@ def test_document_dates_reads_the_metadata():
         ("inadequate since 23 - whats changed", "inadequate since 2023 - whats changed"),
         ("placed in 17 homes", "placed in 17 homes"),
         ("care leavers aged 16 in 17 weeks?", "care leavers aged 16 in 17 weeks?"),
+        # before a word naming one inspection or report: a year; a count of them is not
+        ("what did kent get in their 19 inspection", "what did kent get in their 2019 inspection"),
+        ("kent 22 ofsted grade", "kent 2022 ofsted grade"),
+        ("the last 10 inspection reports", "the last 10 inspection reports"),
+        ("the 19 inspections since 2010", "the 19 inspections since 2010"),
+        ("children aged 16 visit", "children aged 16 visit"),
     ],
 )
 def test_two_digit_years_as_staff_type_them_are_written_in_full(typed, full):
