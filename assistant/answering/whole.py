@@ -139,12 +139,22 @@ NOT_WHO_LED = (
 )
 # a question asking two things ("who led it, and when was the previous one?")
 _TWO_ASKS = re.compile(r"\band\b|[&+,;]")
+# Services Ofsted inspects on their own, apart from a council's children's services
+_SERVICE = (
+    r"(?:children['’]?s homes?|fostering(?: services?| agency)?|adoption (?:services?|agency)|"
+    r"youth (?:offending|justice) (?:services?|team)|yos|yot|schools?|nurser(?:y|ies)|"
+    r"secure (?:units?|children['’]?s homes?))\b"
+)
 # An inspection or visit other than the report's own: the next one, or another kind
 _ANOTHER_EVENT = re.compile(
     r"\b(?:next|again|upcoming|due|focused visits?|monitoring visits?|jtais?|"
     r"joint targeted|(?:area )?send inspections?|send area|local area send|"
     r"youth (?:justice|offending) inspections?|hmip|probation|cqc|peer reviews?|"
-    r"(?:fostering|adoption) (?:agency|service) inspections?)\b",
+    r"(?:fostering|adoption) (?:agency|service) inspections?)\b"
+    # a service inspected on its own: a children's home, a fostering or adoption service,
+    # a youth offending service, a school ("who inspected dorset's fostering service")
+    rf"|\b{_SERVICE}\s+(?:\w+\s+)?(?:last\s+)?(?:inspections?|inspected|visit(?:ed)?)\b"
+    rf"|\b(?:inspect\w*|visit\w*)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’]+\s+)?{_SERVICE}",
     re.I,
 )
 

@@ -80,6 +80,10 @@ def test_who_led_it_is_answered_with_the_inspection_it_was(question):
         ("when was quillshire's last focused visit", False),
         ("When was Quillshire's last SEND inspection?", False),
         ("quillshire youth justice inspection date", False),
+        # a service inspected on its own is not the council's children's services
+        ("what date was quillshire's last children's home inspection", False),
+        ("when was quillshire's adoption service last inspected", False),
+        ("when was the inspection of quillshire's children's services", True),
     ],
 )
 def test_the_dates_answer_only_of_this_reports_inspection(question, answered):
@@ -96,6 +100,8 @@ PREVIOUS = COVER + "Since the last inspection in 2019, leaders have improved ser
     [
         "who was the lead inspector at quillshire's previous inspection",
         "who led quillshire's last focused visit",
+        "who inspected quillshire's fostering service",
+        "who led the Ofsted inspection of Quillshire's children's homes",
     ],
 )
 def test_who_led_another_inspection_is_refused_not_this_ones_inspector(question):
