@@ -450,12 +450,9 @@ class Asking:
                     if writes(joined, p.filters) is not False:
                         return None
         where = " and ".join(p.scope.authorities)
-        reports = (
-            f"The library's reports on {where} never name"
-            if where
-            else "No report in the library names"
-        )
-        text = f"{reports} “{forms[0]}”, so they cannot say what it is."
+        which = f"the library's reports on {where}" if where else "no report in the library"
+        names = "never name" if where else "names"
+        text = f"The reports in the library do not cover this: {which} {names} “{forms[0]}”."
         return Drafted(text, (), True, detail=NAME_NOT_HELD)
 
     def _from_passages(self, p: _Prepared, history: str | None) -> Iterator[str]:
