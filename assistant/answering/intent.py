@@ -97,6 +97,7 @@ _AGE = (
     r"\b\d+[-–]?(?:\s*(?:and|to|or|-|–)\s*\d+)?[- ]years?[- ]olds?\b|"
     r"\b\d+ years of age\b|\bthey are \d+\b|"
     r"\b(?:approach|turn|reach)(?:es|ed|ing|s)? (?:1\d|2[0-5])\b|"
+    r"\bbec(?:ome|omes|ame|oming) (?:1\d|2[0-5])\b|"
     r"\b(?:under|over)[- ](?:1\d|2[0-5])s?\b"
 )
 _LABEL = (

@@ -892,6 +892,21 @@ def test_a_refusal_says_which_check_refused_it(answerer, question, text, detail)
     assert drafted.refused and drafted.detail == detail and detail in REFUSAL_DETAILS
 
 
+@pytest.mark.parametrize(
+    ("text", "answered"),
+    [
+        # an age is no count ("become 21")
+        ("When care leavers become 21 they no longer have a social worker.", False),
+        ("The council employs 271 social workers, of whom 45 are agency staff.", True),
+    ],
+)
+def test_an_age_is_no_count(answerer, text, answered):
+    drafted = answerer.answer("How many social workers does the council employ?", [chunk(text)])
+    assert drafted.refused is not answered
+    if not answered:
+        assert drafted.detail == "a figure asked, none quoted"
+
+
 def test_a_when_question_quotes_a_nearly_as_close_sentence_that_states_the_time():
     # the closest sentence states no time; one half as close does: it is quoted instead
     answerer = ExtractiveAnswerer(

@@ -289,7 +289,6 @@ def test_a_name_that_is_a_word_as_a_verdicts_subject_on_a_2000_character_questio
 def test_this_stops_question_patterns_on_a_2000_character_question(filler):
     # a time asked, a post's word after "who", another event, a grade stated as a
     # judgement, and a name opening the question before a dash
-    from assistant.answering.router import _STATES_A_GRADE
     from assistant.answering.whole import _ANOTHER_EVENT
 
     pad = (filler * 1000)[:1960]
@@ -298,7 +297,7 @@ def test_this_stops_question_patterns_on_a_2000_character_question(filler):
         assert intent.states_time(pad + " in July 2019")
         assert not intent.asks_for_name(pad + " what r my safety meetings, who chairs them")
         assert _ANOTHER_EVENT.search(pad + " when is the next inspection due")
-        assert _STATES_A_GRADE.search(pad + " when it was judged to require improvement")
+        assert intent.states_a_grade(pad + " when it was judged to require improvement")
         q = "bury -" + pad + " grades"
         names_a_place(q, 0, 4, whole=True)
 
@@ -317,3 +316,19 @@ def test_the_eleventh_stops_question_patterns_on_a_2000_character_question(fille
         assert full_years(pad + " checking referrals in 17?").endswith("in 2017?")
         assert intent.asks_for_name(pad + " who did leicester's ofsted")
         assert intent.asks_for_person(pad + " who's the DCS")
+
+
+@pytest.mark.parametrize("filler", FILLERS + ["19 ", "the 19 ", "inspection of ", "homes "])
+def test_the_twelfth_stops_question_patterns_on_a_2000_character_question(filler):
+    # a two-digit year before "inspection", a service inspected on its own, a contraction
+    # typed without its apostrophe
+    from assistant.answering.whole import _ANOTHER_EVENT
+    from assistant.spelling import everyday_words
+
+    pad = (filler * 1000)[:1960]
+    with no_hang():
+        assert full_years(pad + " in their 19 inspection").endswith("their 2019 inspection")
+        assert _ANOTHER_EVENT.search(pad + " who inspected dorset's fostering service")
+        assert _ANOTHER_EVENT.search(pad + " bolton's last children's home inspection")
+        assert everyday_words(pad + " theres a worry").endswith("there is a worry")
+        assert intent.names_a_grade(pad + " judged good")
