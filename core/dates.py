@@ -141,13 +141,15 @@ def full_years(text: str) -> str:
     25" is 2025; "june 16 2024" is a day; "aged 16" is no year; "in 17 homes" is a count).
     """
 
+    def in_full(m: re.Match[str], lead: str, digits: str) -> str:
+        return f"{lead}20{digits}" if 5 <= int(digits) <= 29 else m.group()
+
     def full(m: re.Match[str]) -> str:
         lead, digits = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
-        before = "" if lead in "'’" else lead
-        return f"{before}20{digits}" if 5 <= int(digits) <= 29 else m.group()
+        return in_full(m, "" if lead in "'’" else lead, digits)
 
     def named(m: re.Match[str]) -> str:
-        return f"20{m.group(1)}" if 5 <= int(m.group(1)) <= 29 else m.group()
+        return in_full(m, "", m.group(1))
 
     return _SHORT_YEAR_BEFORE.sub(named, _SHORT_YEAR.sub(full, text))
 

@@ -68,13 +68,23 @@ def closest(term: str, vocabulary: Collection[str]) -> str | None:
     if len(term) < 4:
         return None
     for word in sorted(vocabulary):
-        if len(word) >= 4 and (word.startswith(term) or term.startswith(word)):
+        if _inflected(term, word):
             return word
-    allowed = 1 if len(term) < 8 else 2
     for word in sorted(vocabulary):
-        if abs(len(word) - len(term)) <= allowed and _edit_distance(term, word, allowed) <= allowed:
+        if _misspelt(term, word):
             return word
     return None
+
+
+def _inflected(term: str, word: str) -> bool:
+    """Whether one of two stems (of four letters or more) begins the other."""
+    return len(word) >= 4 and (word.startswith(term) or term.startswith(word))
+
+
+def _misspelt(term: str, word: str) -> bool:
+    """Whether ``word`` is one letter off ``term`` (two for a word of eight or more)."""
+    allowed = 1 if len(term) < 8 else 2
+    return abs(len(word) - len(term)) <= allowed and _edit_distance(term, word, allowed) <= allowed
 
 
 def close_forms(term: str, counts: Mapping[str, int], n: int = 3) -> list[str]:
@@ -89,20 +99,7 @@ def close_forms(term: str, counts: Mapping[str, int], n: int = 3) -> list[str]:
         return [term[:-1]]
     if len(term) < 4:
         return []
-    allowed = 1 if len(term) < 8 else 2
-    near = [
-        word
-        for word in counts
-        if len(word) >= 4
-        and (
-            word.startswith(term)
-            or term.startswith(word)
-            or (
-                abs(len(word) - len(term)) <= allowed
-                and _edit_distance(term, word, allowed) <= allowed
-            )
-        )
-    ]
+    near = [w for w in counts if len(w) >= 4 and (_inflected(term, w) or _misspelt(term, w))]
     return sorted(near, key=lambda w: (-counts[w], w))[:n]
 
 
