@@ -116,7 +116,9 @@ def build_assistant(
         judgements=judgements,
         actions=ActionAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT)),
         local_server=local_server,
-        reader=_reader(analyzer, authorities, store.embeddings, _written(store)),
+        reader=_reader(
+            analyzer, authorities, store.embeddings, _written(store), store.authorities_naming
+        ),
         holdings=Holdings(store.list_documents, lambda: store.lexical.signature),
         router=router,
     )
@@ -130,7 +132,11 @@ def _written(store: Any) -> Any:
 
 
 def _reader(
-    analyzer: Any, authorities: AuthorityIndex, embeddings: Any, spread: Any = None
+    analyzer: Any,
+    authorities: AuthorityIndex,
+    embeddings: Any,
+    spread: Any = None,
+    naming: Any = None,
 ) -> QuestionReader:
     """The question reader with the shipped intent model.
 
@@ -151,7 +157,9 @@ def _reader(
                 )
             embeddings = MiniLMEmbeddings()
         embed = embeddings.embed_query
-    return QuestionReader(analyzer, authorities, intent_model=model, embed=embed, spread=spread)
+    return QuestionReader(
+        analyzer, authorities, intent_model=model, embed=embed, spread=spread, naming=naming
+    )
 
 
 def _store(settings: Settings, embeddings: Any, client: Any) -> ChromaStore:

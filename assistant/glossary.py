@@ -163,6 +163,13 @@ class Glossary:
 
         return _LOWER_WORD.sub(case, text)
 
+    def within_a_term(self, text: str) -> bool:
+        """Whether ``text`` is a glossary phrase or part of one ("youth justice" of YJS's)."""
+        key = tuple(_norm(t) for t in _TOKEN.findall(text))
+        if not key:
+            return False
+        return key in self._display or _inside_another(key, self._display)
+
     def is_term(self, word: str) -> bool:
         """True if ``word`` is a case-sensitive glossary term in any case ("camhs")."""
         return word.lower() in self._exact_lower

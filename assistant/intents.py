@@ -11,7 +11,7 @@ subject and which name a judgement area or grade (see
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Literal, get_args
 
 from assistant.answering.coverage import LOCATING
@@ -181,29 +181,107 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")  # as ``terms`` splits words
 _WHAT_IS = frozenset("what whats is are r the a an in of for at on".split())
 
 
-def asks_what_a_local_term_is(und: Understood, spread: Callable[[str], int | None]) -> bool:
-    """Whether a bare finding question is about a council's own name for something.
+def _named_words(und: Understood) -> set[str]:
+    """The stems of every word of the authorities' names, as typed and as written in full.
 
-    ``spread`` tells how many authorities' reports use a phrase, 0 unless one writes its
-    words together (None: it cannot tell).
+    Their joining words too: the question is read with the name written in full
+    ("Telford and Wrekin family connect"), and "and" there is no word of what is asked.
     """
-    if und.intent != "finding" or not und.subject or und.analysis.expansions:
+    return {
+        stem(w.rstrip("'’-").lower())
+        for r in und.authorities
+        for n in (r.typed, r.name)
+        for w in _TOKEN.findall(n)
+    }
+
+
+# A bare question's term is also a council's own name when the reports of at most this
+# many authorities write it with capitals inside a sentence ("Flourish", "Aspire": everyday
+# words that many reports use in lower case); a national scheme ("Staying Put",
+# "Mockingbird", "Signs of Safety") is capitalised by more.
+LOCAL_NAME_AUTHORITIES = 2
+
+
+def asks_what_a_local_term_is(
+    und: Understood,
+    spread: Callable[[str], int | None],
+    naming: Callable[[str], Collection[str] | None] | None = None,
+) -> bool:
+    """Whether a finding question is about a council's own name for something.
+
+    Asked bare ("norfolk FLOURISH") or opening with "what's" and the name ("whats the quad
+    in sutton, some drop in for care leavers?"). ``spread`` tells how many authorities'
+    reports use a phrase, 0 unless one writes its words together (None: it cannot tell);
+    ``naming``, which authorities' reports write it with capitals inside a sentence (see
+    :data:`LOCAL_NAME_AUTHORITIES`).
+    """
+    if und.intent != "finding" or not und.subject:
         return False
-    named = {t for r in und.authorities for n in (r.typed, r.name) for t in terms(n)}
+    named = _named_words(und)
     typed = [w.rstrip("'’-") for w in _TOKEN.findall(und.normalised)]
     subject = set(und.subject)
+    span = [] if und.analysis.expansions else _bare(typed, subject, named)
+    span = span or _opening(typed, subject, named)
+    if not span:
+        return False
+    # without a last word saying what kind of thing it is ("the clasp protocol")
+    phrases = [" ".join(span)]
+    if len(span) > 1 and span[-1].lower() in THING_WORDS:
+        phrases.append(" ".join(span[:-1]))
+    used = spread(phrases[0])
+    if used == 0 and len(phrases) > 1:
+        used = spread(phrases[1])
+    if used is not None and 1 <= used <= LOCAL_TERM_AUTHORITIES:
+        return True
+    if naming is None:
+        return False
+    # another council's name ("cornwall family connect", Telford's) is asked about too:
+    # the answer is that the council's reports never name it
+    return any(0 < len(naming(phrase) or ()) <= LOCAL_NAME_AUTHORITIES for phrase in phrases)
+
+
+def _bare(typed: list[str], subject: set[str], named: set[str]) -> list[str]:
+    """A bare question's words from the first of its subject to the last, as typed.
+
+    Empty unless every other word is of the authority, a place or time, "what is", or
+    says what kind of thing it is ("worcestershire anchor service").
+    """
     for word in typed:
         st = stem(word)
-        if not (st in subject or st in named or st in LOCATING or st in _WHAT_IS or word.isdigit()):
-            return False
-    # the words from the first of the subject to the last, as typed ("voice 4 us"), or
-    # without a last word saying what kind of thing it is ("the clasp protocol")
+        if not (
+            st in subject
+            or st in named
+            or st in LOCATING
+            or st in _WHAT_IS
+            or word.isdigit()
+            or word.lower() in THING_WORDS
+        ):
+            return []
     at = [i for i, w in enumerate(typed) if stem(w) in subject]
-    span = typed[at[0] : at[-1] + 1] if at else []
-    used = spread(" ".join(span)) if span else None
-    if used == 0 and len(span) > 1 and span[-1].lower() in THING_WORDS:
-        used = spread(" ".join(span[:-1]))
-    return used is not None and 1 <= used <= LOCAL_TERM_AUTHORITIES
+    return typed[at[0] : at[-1] + 1] if at else []
+
+
+# "what's the quad …", "whats harbour …", "what is kent's anchor service …"
+_OPENING = (("whats",), ("what's",), ("what", "is"), ("what", "are"), ("wots",), ("wot's",))
+
+
+def _opening(typed: list[str], subject: set[str], named: set[str]) -> list[str]:
+    """The subject words just after an opening "what's" (and the authority), as typed.
+
+    What follows them is the user's guess at it ("… in sutton, some drop in for care
+    leavers?"), not part of what is asked.
+    """
+    raw = [w.lower().replace("’", "'") for w in typed]
+    at = next((len(o) for o in _OPENING if tuple(raw[: len(o)]) == o), 0)
+    low = [re.sub(r"'s$", "", w) for w in raw]
+    if not at:
+        return []
+    while at < len(low) and (low[at] in ("the", "a", "an") or stem(low[at]) in named):
+        at += 1
+    end = at
+    while end < len(low) and stem(low[end]) in subject and not low[end].isdigit():
+        end += 1
+    return typed[at:end]
 
 
 # words saying a name is asked about ("toxic trio meaning"), and those that put the
@@ -231,7 +309,7 @@ def asked_name(und: Understood) -> tuple[str, ...]:
     """
     if und.intent != "other" or not und.subject or und.analysis.expansions:
         return ()
-    named = {t for r in und.authorities for n in (r.typed, r.name) for t in terms(n)}
+    named = _named_words(und)
     typed = [re.sub(r"['’]s$", "", w.rstrip("'’-")) for w in _TOKEN.findall(und.normalised)]
     low = [w.lower() for w in typed]
     subject = set(und.subject) - _NAMING - named

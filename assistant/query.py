@@ -214,6 +214,10 @@ class QueryAnalyzer:
         """The glossary's phrases found in ``text`` ("county lines", "children's views")."""
         return self._glossary.matches(text)
 
+    def of_the_field(self, text: str) -> bool:
+        """Whether ``text`` is, or is part of, a phrase of the glossary ("youth justice")."""
+        return self._glossary.within_a_term(text)
+
     def warm_up(self) -> None:
         """Build the typo indexes now rather than on the first question."""
         self._vocab()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from assistant.answering.coverage import closest
 from assistant.answering.text_units import STOPWORDS, terms
@@ -86,18 +86,21 @@ class QuestionReader:
         intent_model: IntentModel | None = None,
         embed: Callable[[str], Sequence[float]] | None = None,
         spread: Callable[[str], int | None] | None = None,
+        naming: Callable[[str], Collection[str] | None] | None = None,
     ) -> None:
         """Use the query analyzer (typos, glossary) and the authority index.
 
         ``intent_model``, when given, reads the intent (else the vocabulary's patterns);
         ``embed`` gives it the question's sentence vector when it reads one. ``spread``
         tells how many authorities' reports use a phrase: a bare question about a term
-        few of them use asks what it is (:func:`assistant.intents.asks_what_a_local_term_is`).
+        few of them use asks what it is (:func:`assistant.intents.asks_what_a_local_term_is`);
+        ``naming`` tells which authorities' reports write a phrase with capitals, as a name.
         """
         self._analyzer = analyzer
         self._intent_model = intent_model
         self._embed = embed
         self._spread = spread
+        self._naming = naming
         self._authorities = authorities
         self._short_forms = list(short_forms) if short_forms is not None else None
         self._lock = threading.Lock()
@@ -191,9 +194,21 @@ class QuestionReader:
         und = dataclasses.replace(
             und, intent=settle_intent(und.intent, evidence, und, model, vector)
         )
-        if self._spread is not None and asks_what_a_local_term_is(und, self._spread):
+        if self._spread is not None and asks_what_a_local_term_is(und, self._spread, self._names()):
             und = dataclasses.replace(und, intent="other")
         return und
+
+    def _names(self) -> Callable[[str], Collection[str] | None] | None:
+        """Which authorities write a phrase as a name; none for a phrase of the glossary's.
+
+        The field's own vocabulary ("youth justice", of the youth justice service) is
+        capitalised by some reports and is no council's name for anything.
+        """
+        naming = self._naming
+        of_the_field = getattr(self._analyzer, "of_the_field", None)
+        if naming is None or of_the_field is None:
+            return naming
+        return lambda phrase: () if of_the_field(phrase) else naming(phrase)
 
     def _normalise(self, question: str) -> tuple[str, dict[str, AuthorityRef]]:
         """The question with short forms and lower-case names written as the index knows them.

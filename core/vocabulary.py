@@ -301,8 +301,13 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"chief|head|managers?|lead|leaders?|officers?|members?|chair)\b)",
         re.I,
     ),
-    # a caseload is a measure: "norfolk IRO caseloads 2013" asks what it was
-    "number": re.compile(rf"({_QUANTITY_ASKED}|\bcaseloads?\b)", re.I),
+    # a caseload is a measure: "norfolk IRO caseloads 2013" asks what it was; a sum spent
+    # is a quantity: "barnsley agency spend 2023", "hampshire IRO investment £ 2024"
+    "number": re.compile(
+        rf"({_QUANTITY_ASKED}|\bcaseloads?\b|£|"
+        r"\b(?:spend|spent|spending|expenditure|overspend|underspend|costs?)\b)",
+        re.I,
+    ),
     "grade": re.compile(
         r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|rate|scored?|"
         r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"
@@ -340,6 +345,7 @@ EVERYDAY_WORDS: dict[str, str] = {
     "execs": "executives",
     "whos": "who is",
     "no. of": "number of",
+    "no of": "number of",
     "b&b": "bed and breakfast",
     "b&bs": "bed and breakfasts",
     "b and b": "bed and breakfast",

@@ -113,6 +113,17 @@ class DerivedIndexes(StoreReader):
             return count
         return count if self._together(text, held) else 0
 
+    def authorities_naming(self, text: str) -> frozenset[str] | None:
+        """The authorities whose passages write ``text`` with capitals inside a sentence.
+
+        A council's own name for something is written so (:mod:`vectorstore.names`);
+        None: the index cannot tell.
+        """
+        if self.lexical is None:
+            return None
+        self.refresh_lexical()
+        return self.lexical.naming(text)
+
     def writes_together(self, text: str, flt: LexicalFilter | None = None) -> bool | None:
         """Whether a passage within ``flt`` writes the words of ``text`` together.
 

@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from vectorstore.names import capitalised_names, name_key
+
 logger = logging.getLogger(__name__)
 
 Analyzer = Callable[[str], list[str]]
@@ -46,7 +48,7 @@ def _bm25s() -> Any:
 
 
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
-FORMAT = 2  # of the saved index: an index saved in another format is rebuilt on load
+FORMAT = 3  # of the saved index: an index saved in another format is rebuilt on load
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class BuiltIndex:
     vocab_ids: dict[str, int]
     words: Counter[str]
     vectors: np.ndarray | None
+    # the names written with capitals inside a sentence, by the authorities writing them
+    names: dict[str, frozenset[str]]
 
 
 class LexicalIndex:
@@ -100,6 +104,7 @@ class LexicalIndex:
         self._records: list[LexicalRecord] = []
         self._vocab_ids: dict[str, int] = {}
         self._words: Counter[str] = Counter()
+        self._names: dict[str, frozenset[str]] = {}
         self._cols: dict[str, Any] | None = None
         self._vectors: np.ndarray | None = None
         self.generation: str | None = None  # of the library the index was built from
@@ -133,10 +138,13 @@ class LexicalIndex:
         vocab: dict[str, int] = {}
         corpus: list[np.ndarray] = []
         words: Counter[str] = Counter()
+        names: dict[str, set[str]] = {}
         vectors: list[np.ndarray] | None = []
         for item in items:
             record, text = item[0], item[1]
             records.append(record)
+            for name in capitalised_names(text):
+                names.setdefault(name, set()).update(record.authorities)
             tokens = self.analyzer(text)
             corpus.append(
                 np.fromiter(
@@ -161,6 +169,7 @@ class LexicalIndex:
             vocab_ids=dict(bm25.vocab_dict) if corpus else {},
             words=words,
             vectors=matrix,
+            names={name: frozenset(a) for name, a in names.items()},
         )
 
     def install(self, built: BuiltIndex, generation: str | None) -> None:
@@ -173,6 +182,7 @@ class LexicalIndex:
             self._records = built.records
             self._vocab_ids = built.vocab_ids
             self._words = built.words
+            self._names = built.names
             self._cols = None
             self._vectors = built.vectors
             self.generation = generation
@@ -181,9 +191,9 @@ class LexicalIndex:
         """Write the index in use to its directory (replacing the saved one at once)."""
         with self._lock:
             bm25, records, words = self._bm25, self._records, self._words
-            vectors, generation = self._vectors, self.generation
+            vectors, generation, names = self._vectors, self.generation, self._names
         with self._save_lock:  # searches go on meanwhile; two saves do not mix their files
-            self._save(bm25, records, words, vectors, generation)
+            self._save(bm25, records, words, vectors, generation, names)
 
     def _save(
         self,
@@ -192,6 +202,7 @@ class LexicalIndex:
         words: Counter[str],
         vectors: np.ndarray | None,
         generation: str | None,
+        names: dict[str, frozenset[str]],
     ) -> None:
         tmp = self.directory.with_name(self.directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -205,6 +216,7 @@ class LexicalIndex:
                 [r.chunk_id, r.doc_id, list(r.authorities), r.kind, r.date] for r in records
             ],
             "words": dict(words),
+            "names": {name: sorted(a) for name, a in names.items()},
             "vectors": vectors is not None,
         }
         (tmp / "records.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -250,6 +262,7 @@ class LexicalIndex:
             self._bm25 = bm25
             self._vocab_ids = dict(bm25.vocab_dict) if bm25 is not None else {}
             self._words = Counter(meta.get("words", {}))
+            self._names = {n: frozenset(a) for n, a in meta.get("names", {}).items()}
             self._cols = None
             self._vectors = vectors
             self.generation = meta.get("generation")
@@ -362,6 +375,15 @@ class LexicalIndex:
                 allowed = self._mask(flt)
             held = {i for i in held if allowed[i]}
         return [records[i] for i in sorted(held)]
+
+    def naming(self, phrase: str) -> frozenset[str]:
+        """The authorities whose passages write ``phrase`` with capitals inside a sentence.
+
+        See :mod:`vectorstore.names` (empty when none does).
+        """
+        with self._lock:
+            names = self._names
+        return names.get(name_key(phrase), frozenset())
 
     def vocabulary(self) -> Counter[str]:
         """Surface words of the indexed text with their frequencies (for spelling)."""

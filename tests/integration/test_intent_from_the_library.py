@@ -91,6 +91,64 @@ def test_a_phrase_written_together_within_the_filters(store):
     assert store.writes_together("youth justice", wigan) is True
 
 
+# -- a council's own name, written with capitals inside a sentence -----------------------
+
+# "flourish" is in five councils' reports, too many for a council's own term; Kent's alone
+# write it as a name. "Staying Put", in four, is a national scheme, capitalised by three;
+# "Youth Justice Service" is the field's own phrase (the glossary's YJS).
+NAMES = {
+    "kent": "Care leavers are mentored through Flourish, a scheme of the council.\n"
+    "Young people use Staying Put. The Youth Justice Service is strong.\n"
+    "Flourish is mentioned again here, at the start of a sentence.",
+    "norfolk": "Children flourish in stable homes and Staying Put works.\n"
+    "Youth justice work is strong.",
+    "wigan": "Children flourish at school, and Staying Put is offered.\n"
+    "Staff value youth justice training.",
+    "dorset": "Babies flourish with the pre-birth team and youth justice staff.",
+    "sutton": "Care leavers flourish in their own homes or staying put.\n"
+    "The youth justice service is good.",
+    "bolton": "Social workers know children well.",
+}
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory):
+    texts = {name: ("inspection report", text) for name, text in NAMES.items()}
+    return library(tmp_path_factory.mktemp("names"), texts)
+
+
+def test_the_authorities_writing_a_name_with_capitals(named):
+    assert named.store.authorities_naming("flourish") == {"Kent"}
+    assert named.store.authorities_naming("FLOURISH") == {"Kent"}
+    assert named.store.authorities_naming("staying put") == {"Kent", "Norfolk", "Wigan"}
+    assert named.store.authorities_naming("children") == frozenset()  # starts sentences
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("kent flourish", "other"),  # Kent's own name for its mentoring
+        ("kent FLOURISH 2024", "other"),
+        ("bolton flourish", "other"),  # Kent's name, asked of another council
+        ("kent flourish scheme", "other"),  # with a word saying what kind of thing it is
+        ("whats flourish in kent - some mentoring thing?", "other"),  # and a guess at it
+        ("kent staying put", "finding"),  # a national scheme: three councils capitalise it
+        ("kent youth justice", "finding"),  # the glossary's phrase
+        ("What did Ofsted say about Flourish in Kent?", "finding"),  # not asked bare
+    ],
+)
+def test_a_bare_question_about_a_councils_own_name_asks_what_it_is(named, question, intent):
+    assert named.understand(question).intent == intent
+
+
+def test_another_councils_name_asked_bare_is_refused_for_it(named):
+    answer = named.ask("bolton flourish")
+    assert answer.refused and answer.refusal_detail == NOT_HELD
+    assert "Bolton" in answer.text and "flourish" in answer.text
+    kent = named.ask("kent flourish")
+    assert not kent.refused and {c.doc_id for c in kent.citations} == {"id-kent"}
+
+
 # -- a "what is X?" question of a name no report in scope writes ------------------------
 
 
