@@ -78,9 +78,9 @@ def _parts(run: list[str]) -> Iterator[str]:
     """
     words = [name_key(w) for w in run]
     capital = [i for i, w in enumerate(run) if w[0].isupper() and w.lower() not in _JOINING]
-    for a in capital:
-        for b in capital:
+    for n, a in enumerate(capital):
+        for b in capital[n : n + LONGEST]:  # a run may be long: parts are not
             if a == b and len(capital) > 1:
                 continue
-            if a <= b < a + LONGEST and all(words[a : b + 1]):
+            if b < a + LONGEST and all(words[a : b + 1]):
                 yield " ".join(words[a : b + 1])

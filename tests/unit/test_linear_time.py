@@ -332,3 +332,22 @@ def test_the_twelfth_stops_question_patterns_on_a_2000_character_question(filler
         assert _ANOTHER_EVENT.search(pad + " bolton's last children's home inspection")
         assert everyday_words(pad + " theres a worry").endswith("there is a worry")
         assert intent.names_a_grade(pad + " judged good")
+
+
+def test_the_thirteenth_stops_question_patterns_on_a_2000_character_question(filler):
+    # a sum spent asked for, a priority given to someone, the inspector asked for bare
+    pad = (filler * 1000)[:1960]
+    with no_hang():
+        assert classify_intent(pad + " kent agency spend £", 1) == "number"
+        assert classify_intent(pad + " do kent CLs get priority for housing", 1) != "improve"
+        assert classify_intent(pad + " scilly 2021 ofsted HMI?", 1) == "who_when"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", [" ", "Aa ", "Aa of ", "of ", "A", "'s ", ". A ", "4 "])
+def test_capitalised_names_on_a_1_mb_line(unit):
+    from vectorstore.names import capitalised_names
+
+    with no_hang():
+        found = capitalised_names("Title\n" + line(unit) + " and the Quad opens.")
+        assert "quad" in found

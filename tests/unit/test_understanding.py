@@ -218,6 +218,19 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ("where does bolton stand with ofsted", 1, "grade"),
         ("whats the name of the ealing director of childrens services", 1, "who_when"),
         ("what are they doing about care leavers in kent", 1, "finding"),
+        # a sum spent is a quantity; "no of" is "number of"
+        ("barnsley agency spend 2023", 1, "number"),
+        ("hampshire IRO investment £ 2024", 1, "number"),
+        # a priority given to someone is no list of what to improve; the older
+        # inspections' judgement "capacity to improve" is a grade
+        ("do ealing CLs get priority on the council housing list?", 1, "finding"),
+        ("care leaver accommodation priority banding in kent", 1, "finding"),
+        ("what are kent's priorities", 1, "improve"),
+        ("norfolk LAC inspection 2013 capacity to improve", 1, "finding"),
+        ("what was kent judged for capacity to improve", 1, "grade"),
+        # the inspector asked for, bare; not what an inspector said
+        ("isles of scilly 2021 ofsted HMI", 1, "who_when"),
+        ("what did HMI say about care leavers in kent", 1, "finding"),
     ],
 )
 def test_intent(question, n, intent):
@@ -462,6 +475,7 @@ def test_no_contractions_without_the_librarys_words(reader):
         ("why doesnt kent visit children", ["why does not Kent"], []),
         ("kent cant find foster carers, theyre short", ["cannot find", "they are short"], []),
         ("the cantilever and theresa in kent", [], ["cantilever", "theresa"]),
+        ("no of CL hubs in kent", ["number of CL hubs"], []),
     ],
 )
 def test_everyday_words_are_read_as_the_reports_write_them(reader, question, written, kept):
