@@ -179,6 +179,13 @@ LOCAL_TERM_AUTHORITIES = 3
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")  # as ``terms`` splits words
 # "what's the clasp protocol": asked with nothing but what it is
 _WHAT_IS = frozenset("what whats is are r the a an in of for at on".split())
+_ASKING = frozenset("is are r".split())  # "what is" it only after "what": "are babies safe?"
+
+
+def _framing(typed: Sequence[str]) -> frozenset[str]:
+    """The words that may put a bare question: "is" and "are" only with "what"."""
+    asks_what = any(w.lower() in ("what", "whats", "what's") for w in typed)
+    return _WHAT_IS if asks_what else _WHAT_IS - _ASKING
 
 
 def _named_words(und: Understood) -> set[str]:
@@ -246,13 +253,14 @@ def _bare(typed: list[str], subject: set[str], named: set[str]) -> list[str]:
     Empty unless every other word is of the authority, a place or time, "what is", or
     says what kind of thing it is ("worcestershire anchor service").
     """
+    framing = _framing(typed)
     for word in typed:
         st = stem(word)
         if not (
             st in subject
             or st in named
             or st in LOCATING
-            or st in _WHAT_IS
+            or st in framing
             or word.isdigit()
             or word.lower() in THING_WORDS
         ):
@@ -341,7 +349,8 @@ def asked_name(und: Understood) -> tuple[str, ...]:
         or (bool(after) and stem(after[0]) in _NAMING)
         or tuple(after[:3]) in _ASKED_AFTER
         or all(
-            w.isdigit() or w in _WHAT_IS or stem(w) in named | LOCATING | _NAMING for w in others
+            w.isdigit() or w in _framing(low) or stem(w) in named | LOCATING | _NAMING
+            for w in others
         )
     )
     if not framed:

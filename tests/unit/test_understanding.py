@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant.authority_forms import derived_forms
@@ -655,3 +657,40 @@ def test_what_needs_fixing_asks_what_to_improve():
 )
 def test_which_report_and_a_verdict_asked_casually(question, intent):
     assert classify_intent(question, 1) == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "local"),
+    [
+        ("kent babies safe", True),  # bare: a term few reports write together
+        ("whats babies safe in kent", True),
+        ("kent babies safe team", True),  # with a word saying what kind of thing it is
+        ("Telford and Wrekin babies safe", True),  # the name's joining words are its own
+        ("whats the babies safe in kent, some baby thing?", True),  # a guess after it
+        ("are babies safe in kent", False),  # a yes/no question, not "what are"
+        ("is babies safe good in kent", False),
+        ("what did ofsted say about babies safe in kent", False),  # not bare
+    ],
+)
+def test_a_local_term_is_read_bare_or_after_whats(reader, question, local):
+    from assistant.intents import asks_what_a_local_term_is
+
+    und = dataclasses.replace(reader.read(question), intent="finding")
+    assert asks_what_a_local_term_is(und, lambda phrase: 1) is local
+
+
+@pytest.mark.parametrize(
+    ("question", "expansion"),
+    [
+        ("what happens to kids who run away in kent", "missing from home"),
+        ("are teenagers groomed in kent", "child sexual exploitation"),
+        ("kent gangs", "child criminal exploitation"),
+        ("do kent kids see their brothers and sisters", "siblings"),
+        ("are kent children in danger", "at risk"),
+        ("home schooled children in kent", "elective home education"),
+        ("are there enough placements in kent", "sufficiency"),
+        ("do kent care leavers get jobs", "employment"),
+    ],
+)
+def test_everyday_words_for_practice_bring_the_reports_words(reader, question, expansion):
+    assert expansion in reader.read(question).analysis.expansions
