@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Literal, get_args
 
 from assistant.answering.coverage import LOCATING
-from assistant.answering.text_units import stem, terms
+from assistant.answering.text_units import STOPWORDS, stem, terms
 from assistant.intent_model import IntentModel, features
 from core.vocabulary import (
     APA_GRADE_WORDS,
@@ -216,8 +216,9 @@ def asks_what_a_local_term_is(
 ) -> bool:
     """Whether a finding question is about a council's own name for something.
 
-    Asked bare ("norfolk FLOURISH") or opening with "what's" and the name ("whats the quad
-    in sutton, some drop in for care leavers?"). ``spread`` tells how many authorities'
+    Asked bare ("norfolk FLOURISH"), bare before a guess at it ("route 29 salford - edge
+    of care thing?") or opening with "what's" and the name ("whats the quad in sutton,
+    some drop in for care leavers?"). ``spread`` tells how many authorities'
     reports use a phrase, 0 unless one writes its words together (None: it cannot tell);
     ``naming``, which authorities' reports write it with capitals inside a sentence (see
     :data:`LOCAL_NAME_AUTHORITIES`).
@@ -227,10 +228,26 @@ def asks_what_a_local_term_is(
     named = _named_words(und)
     typed = [w.rstrip("'’-") for w in _TOKEN.findall(und.normalised)]
     subject = set(und.subject)
-    span = [] if und.analysis.expansions else _bare(typed, subject, named)
-    span = span or _opening(typed, subject, named)
-    if not span:
-        return False
+    # "route 29 salford - edge of care service or fostering thing?": what follows a dash,
+    # a comma or a bracket is the user's guess at it, not part of what is asked
+    head, *tail = _GUESS.split(und.normalised, maxsplit=1)
+    spans = [
+        # not when what follows asks what was found ("… - what did ofsted think?")
+        _bare([w.rstrip("'’-") for w in _TOKEN.findall(head)], subject, named)
+        if tail and not _ASKS_FOUND.search(tail[0])
+        else [],
+        [] if und.analysis.expansions else _bare(typed, subject, named),
+        _opening(typed, subject, named),
+    ]
+    return any(_local(span, spread, naming) for span in spans if span)
+
+
+def _local(
+    span: list[str],
+    spread: Callable[[str], int | None],
+    naming: Callable[[str], Collection[str] | None] | None,
+) -> bool:
+    """Whether the words of ``span`` are a council's own name (see the two limits above)."""
     # without a last word saying what kind of thing it is ("the clasp protocol")
     phrases = [" ".join(span)]
     if len(span) > 1 and span[-1].lower() in THING_WORDS:
@@ -254,8 +271,13 @@ def _bare(typed: list[str], subject: set[str], named: set[str]) -> list[str]:
     says what kind of thing it is ("worcestershire anchor service").
     """
     framing = _framing(typed)
-    for word in typed:
+    at = [i for i, w in enumerate(typed) if stem(w) in subject]
+    if not at:
+        return []
+    for i, word in enumerate(typed):
         st = stem(word)
+        if at[0] < i < at[-1] and word.lower() in STOPWORDS:
+            continue  # inside the name: "language that cares", "always here"
         if not (
             st in subject
             or st in named
@@ -265,8 +287,14 @@ def _bare(typed: list[str], subject: set[str], named: set[str]) -> list[str]:
             or word.lower() in THING_WORDS
         ):
             return []
-    at = [i for i, w in enumerate(typed) if stem(w) in subject]
-    return typed[at[0] : at[-1] + 1] if at else []
+    return typed[at[0] : at[-1] + 1]
+
+
+_GUESS = re.compile(r"\s[-–—]+\s|[?,;(]")  # where a guess or an aside begins
+_ASKS_FOUND = re.compile(
+    r"\b(?:ofsted|inspectors?|say|said|think|thought|finds?|found|good|how|why|rated|grades?)\b",
+    re.IGNORECASE,
+)
 
 
 # "what's the quad …", "whats harbour …", "what is kent's anchor service …"

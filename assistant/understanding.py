@@ -75,6 +75,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’&.-]*[A-Za-z]|[A-Za-z]")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+_CITY = re.compile(r"\s+city\b", re.IGNORECASE)
+
+
 class QuestionReader:
     """Reads questions into :class:`Understood` (see the module docstring)."""
 
@@ -248,6 +251,10 @@ class QuestionReader:
                 name, how, conf = forms[key], "short form", SHORT_FORM
                 if len(typed) <= 3 and typed.isalpha() and typed.islower():
                     return typed  # "som", "mk": too likely an ordinary word ("k&c" is not)
+                # "notts city", "leics city": the city, not the county named after it
+                city = self._lower_names.get(name.lower().removesuffix("shire"))
+                if name.lower().endswith("shire") and city and _CITY.match(question, m.end()):
+                    name = city
             elif key in self._lower_names:
                 name, how, conf = self._lower_names[key], "lower case", LOWER_CASE
                 if typed[:1].isupper():

@@ -87,6 +87,10 @@ def reader() -> QuestionReader:
         ("bury - latest grade", "Bury", "name in context"),
         ("bury: overall effectiveness", "Bury", "name in context"),
         ("bury rated?", "Bury", "name in context"),
+        # a county's short form before "city": the city named like it
+        ("notts city 2022 - leaders judgement?", "Nottingham", "short form"),
+        ("leics city care leavers", "Leicester", "short form"),
+        ("notts care leavers", "Nottinghamshire", "short form"),
     ],
 )
 def test_authorities_in_the_forms_staff_type(reader, question, name, how):
@@ -667,6 +671,9 @@ def test_which_report_and_a_verdict_asked_casually(question, intent):
         ("kent babies safe team", True),  # with a word saying what kind of thing it is
         ("Telford and Wrekin babies safe", True),  # the name's joining words are its own
         ("whats the babies safe in kent, some baby thing?", True),  # a guess after it
+        ("babies safe kent - some baby thing? 2024", True),  # bare before the guess
+        ("babies safe kent - what did ofsted think?", False),  # what follows asks a finding
+        ("kent language that cares", True),  # stop words inside the name
         ("are babies safe in kent", False),  # a yes/no question, not "what are"
         ("is babies safe good in kent", False),
         ("what did ofsted say about babies safe in kent", False),  # not bare
