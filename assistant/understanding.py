@@ -75,7 +75,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’&.-]*[A-Za-z]|[A-Za-z]")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
-_CITY = re.compile(r"\s+city\b", re.IGNORECASE)
+_CITY = re.compile(r"city\b", re.IGNORECASE)  # read after the name and its spaces
 
 
 class QuestionReader:
@@ -253,7 +253,13 @@ class QuestionReader:
                     return typed  # "som", "mk": too likely an ordinary word ("k&c" is not)
                 # "notts city", "leics city": the city, not the county named after it
                 city = self._lower_names.get(name.lower().removesuffix("shire"))
-                if name.lower().endswith("shire") and city and _CITY.match(question, m.end()):
+                after = question[m.end() : m.end() + 40]
+                if (
+                    name.lower().endswith("shire")
+                    and city
+                    and after[:1].isspace()
+                    and _CITY.match(after.lstrip())
+                ):
                     name = city
             elif key in self._lower_names:
                 name, how, conf = self._lower_names[key], "lower case", LOWER_CASE

@@ -300,7 +300,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bpublication date\b|\bdated\b|\bwhat year\b|"
         r"\bwhich year\b|\bdates\b|\binspection date\b|\blead HMI\b|"
         # "scilly 2021 ofsted HMI": the inspector asked for, bare
-        r"\bHMIs?\s*\??\s*$|\bauthors?\b|\bpresenter\b|"
+        r"\bHMIs?[\s?]*$|\bauthors?\b|\bpresenter\b|"
         r"\bpresented by\b|\bwritten by\b|\bsignator(?:y|ies)\b|\breporting inspector\b|"
         r"\bhow long did .{0,60}?(?:inspection|ilacs) (?:last|take)\b|"
         r"\bnames? of (?:the |their |its )?(?:[\w'’]+ ){0,3}?(?:directors?|dcs|inspectors?|"
