@@ -334,6 +334,7 @@ def test_the_twelfth_stops_question_patterns_on_a_2000_character_question(filler
         assert intent.names_a_grade(pad + " judged good")
 
 
+@pytest.mark.parametrize("filler", FILLERS + ["HMI ", "? ", "get ", "gets priority "])
 def test_the_thirteenth_stops_question_patterns_on_a_2000_character_question(filler):
     # a sum spent asked for, a priority given to someone, the inspector asked for bare
     pad = (filler * 1000)[:1960]
