@@ -226,20 +226,26 @@ def asks_what_a_local_term_is(
     if und.intent != "finding" or not und.subject:
         return False
     named = _named_words(und)
-    typed = [w.rstrip("'’-") for w in _TOKEN.findall(und.normalised)]
+    typed = _typed(und.normalised)
     subject = set(und.subject)
     # "route 29 salford - edge of care service or fostering thing?": what follows a dash,
     # a comma or a bracket is the user's guess at it, not part of what is asked
     head, *tail = _GUESS.split(und.normalised, maxsplit=1)
     spans = [
         # not when what follows asks what was found ("… - what did ofsted think?")
-        _bare([w.rstrip("'’-") for w in _TOKEN.findall(head)], subject, named)
-        if tail and not _ASKS_FOUND.search(tail[0])
-        else [],
+        _bare(_typed(head), subject, named) if tail and not _ASKS_FOUND.search(tail[0]) else [],
         [] if und.analysis.expansions else _bare(typed, subject, named),
         _opening(typed, subject, named),
     ]
-    return any(_local(span, spread, naming) for span in spans if span)
+    # each phrase once: reading its spread may read passages ("norfolk FLOURISH?" and
+    # "norfolk FLOURISH" are one span)
+    distinct = dict.fromkeys(tuple(span) for span in spans if span)
+    return any(_local(list(span), spread, naming) for span in distinct)
+
+
+def _typed(text: str) -> list[str]:
+    """The words of ``text`` as typed, without a trailing apostrophe or hyphen."""
+    return [w.rstrip("'’-") for w in _TOKEN.findall(text)]
 
 
 def _local(
@@ -309,9 +315,9 @@ def _opening(typed: list[str], subject: set[str], named: set[str]) -> list[str]:
     """
     raw = [w.lower().replace("’", "'") for w in typed]
     at = next((len(o) for o in _OPENING if tuple(raw[: len(o)]) == o), 0)
-    low = [re.sub(r"'s$", "", w) for w in raw]
     if not at:
         return []
+    low = [re.sub(r"'s$", "", w) for w in raw]
     while at < len(low) and (low[at] in ("the", "a", "an") or stem(low[at]) in named):
         at += 1
     end = at
@@ -370,16 +376,14 @@ def asked_name(und: Understood) -> tuple[str, ...]:
     others = low[:start] + low[end:]
     # the authority's name may come between ("what is Salford's …", "… cornwall meaning")
     before = [w for w in low[:start] if stem(w) not in named and w not in ("the", "a", "an")]
+    framing = _framing(low)
     after = [w for w in low[end:] if stem(w) not in named]
     framed = (
         tuple(before[-2:]) in _ASKS_WHAT
         or before[-1:] in (["whats"], ["what's"])
         or (bool(after) and stem(after[0]) in _NAMING)
         or tuple(after[:3]) in _ASKED_AFTER
-        or all(
-            w.isdigit() or w in _framing(low) or stem(w) in named | LOCATING | _NAMING
-            for w in others
-        )
+        or all(w.isdigit() or w in framing or stem(w) in named | LOCATING | _NAMING for w in others)
     )
     if not framed:
         return ()

@@ -252,15 +252,9 @@ class QuestionReader:
                 if len(typed) <= 3 and typed.isalpha() and typed.islower():
                     return typed  # "som", "mk": too likely an ordinary word ("k&c" is not)
                 # "notts city", "leics city": the city, not the county named after it
-                city = self._lower_names.get(name.lower().removesuffix("shire"))
                 after = question[m.end() : m.end() + 40]
-                if (
-                    name.lower().endswith("shire")
-                    and city
-                    and after[:1].isspace()
-                    and _CITY.match(after.lstrip())
-                ):
-                    name = city
+                if name.endswith("shire") and after[:1].isspace() and _CITY.match(after.lstrip()):
+                    name = self._lower_names.get(name.lower().removesuffix("shire"), name)
             elif key in self._lower_names:
                 name, how, conf = self._lower_names[key], "lower case", LOWER_CASE
                 if typed[:1].isupper():

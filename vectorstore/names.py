@@ -33,6 +33,7 @@ _STARTS = frozenset(".!?:;•■●▪")  # after these a word is capitalised as
 _LINE_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _KEY_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_HEADING_JOINING = _JOINING | {"and"}  # a heading's small words ("Help and Protection")
 
 
 def name_key(phrase: str) -> str:
@@ -43,7 +44,7 @@ def name_key(phrase: str) -> str:
 
 def _heading(line: str) -> bool:
     """A line whose words, but for joining words, all start with a capital."""
-    words = [w for w in _LINE_WORD.findall(line) if w.lower() not in _JOINING | {"and"}]
+    words = [w for w in _LINE_WORD.findall(line) if w.lower() not in _HEADING_JOINING]
     return bool(words) and all(w[0].isupper() for w in words)
 
 
