@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 from assistant.answering.coverage import LOCATING
 from assistant.answering.text_units import STOPWORDS, stem, terms
 from assistant.intent_model import IntentModel, features
+from assistant.spelling import everyday_words
 from core.vocabulary import (
     APA_GRADE_WORDS,
     AREA_QUESTION_WORDS,
@@ -123,7 +124,8 @@ def intent_evidence(und: Understood, patterns: str | None = None) -> set[str]:
     has it; see :mod:`assistant.intent_model`).
     """
     names = [n for r in und.authorities for n in (r.typed, r.name)]
-    corrected = und.corrected
+    # "wat is it", "y outstanding?": the words as the patterns read them
+    corrected = everyday_words(und.corrected)
     rule = patterns or classify_intent(corrected, len(und.authorities))
     return features(corrected, names, len(und.authorities), rule)
 
@@ -134,7 +136,7 @@ def intent_text(und: Understood) -> str:
     Misspellings corrected and every authority named written "the council" (so nothing is
     learnt about a council).
     """
-    text = und.corrected
+    text = everyday_words(und.corrected)
     names = {n for r in und.authorities for n in (r.typed, r.name) if n}
     for name in sorted(names, key=len, reverse=True):
         text = re.sub(re.escape(name), "the council", text, flags=re.I)
@@ -214,33 +216,74 @@ def asks_what_a_local_term_is(
     spread: Callable[[str], int | None],
     naming: Callable[[str], Collection[str] | None] | None = None,
 ) -> bool:
-    """Whether a finding question is about a council's own name for something.
+    """Whether a finding question is about a council's own name (:func:`local_name`)."""
+    return bool(local_name(und, spread, naming))
+
+
+def local_name(
+    und: Understood,
+    spread: Callable[[str], int | None],
+    naming: Callable[[str], Collection[str] | None] | None = None,
+) -> tuple[str, ...]:
+    """The words of a council's own name a finding question asks about, as typed.
 
     Asked bare ("norfolk FLOURISH"), bare before a guess at it ("route 29 salford - edge
     of care thing?") or opening with "what's" and the name ("whats the quad in sutton,
     some drop in for care leavers?"). ``spread`` tells how many authorities'
     reports use a phrase, 0 unless one writes its words together (None: it cannot tell);
     ``naming``, which authorities' reports write it with capitals inside a sentence (see
-    :data:`LOCAL_NAME_AUTHORITIES`).
+    :data:`LOCAL_NAME_AUTHORITIES`). Empty when it asks about no such name.
     """
     if und.intent != "finding" or not und.subject:
-        return False
+        return ()
     named = _named_words(und)
     typed = _typed(und.normalised)
     subject = set(und.subject)
     # "route 29 salford - edge of care service or fostering thing?": what follows a dash,
     # a comma or a bracket is the user's guess at it, not part of what is asked
     head, *tail = _GUESS.split(und.normalised, maxsplit=1)
+    # not when what follows asks what was found ("… - what did ofsted think?")
+    guessed = bool(tail) and not _ASKS_FOUND.search(tail[0])
     spans = [
-        # not when what follows asks what was found ("… - what did ofsted think?")
-        _bare(_typed(head), subject, named) if tail and not _ASKS_FOUND.search(tail[0]) else [],
+        _bare(_typed(head), subject, named) if guessed else [],
         [] if und.analysis.expansions else _bare(typed, subject, named),
         _opening(typed, subject, named),
     ]
     # each phrase once: reading its spread may read passages ("norfolk FLOURISH?" and
     # "norfolk FLOURISH" are one span)
     distinct = dict.fromkeys(tuple(span) for span in spans if span)
-    return any(_local(list(span), spread, naming) for span in distinct)
+    found = next((span for span in distinct if _local(list(span), spread, naming)), ())
+    if found or naming is None:
+        return found
+    # a name of everyday words ("bracknell dogs for good", "worcestershire get safe",
+    # "solihull ambitious for children plan"): not all of them are subject words, so only
+    # a report writing them as a name says it is one
+    whole = _named_span(_typed(head) if guessed else typed if not tail else [], named)
+    if whole and tuple(whole) not in distinct:
+        if 0 < len(naming(" ".join(whole)) or ()) <= LOCAL_NAME_AUTHORITIES:
+            return tuple(whole)
+    return ()
+
+
+def _named_span(typed: list[str], named: set[str]) -> list[str]:
+    """A bare question's words from the first that is not of its framing to the last.
+
+    Framing: the authority, a place or time, "what is", a figure, or what kind of thing
+    it is ("… plan"); every word between counts, whatever it is ("dogs for good").
+    """
+    framing = _framing(typed)
+    at = [
+        i
+        for i, w in enumerate(typed)
+        if not (
+            (st := stem(w)) in named
+            or st in LOCATING
+            or st in framing
+            or w.isdigit()
+            or w.lower() in THING_WORDS
+        )
+    ]
+    return typed[at[0] : at[-1] + 1] if at else []
 
 
 def _typed(text: str) -> list[str]:

@@ -131,7 +131,10 @@ class _Neighbourhood:
         return [w for d, _, w in best if d == best[0][0]]
 
 
-_EVERYDAY = re.compile(rf"\b(?:{'|'.join(map(re.escape, EVERYDAY_WORDS))})\b", re.IGNORECASE)
+# not a letter of a pair ("y/n", "b/c")
+_EVERYDAY = re.compile(
+    rf"(?<!/)\b(?:{'|'.join(map(re.escape, EVERYDAY_WORDS))})\b(?!/)", re.IGNORECASE
+)
 
 
 def _everyday_word(m: re.Match[str]) -> str:

@@ -43,10 +43,10 @@ from assistant.authority_forms import (
 )
 from assistant.intent_model import IntentModel
 from assistant.intents import (
-    asks_what_a_local_term_is,
     classify_intent,
     intent_evidence,
     intent_text,
+    local_name,
     settle_intent,
     topic_and_subject,
 )
@@ -96,7 +96,7 @@ class QuestionReader:
         ``intent_model``, when given, reads the intent (else the vocabulary's patterns);
         ``embed`` gives it the question's sentence vector when it reads one. ``spread``
         tells how many authorities' reports use a phrase: a bare question about a term
-        few of them use asks what it is (:func:`assistant.intents.asks_what_a_local_term_is`);
+        few of them use asks what it is (:func:`assistant.intents.local_name`);
         ``naming`` tells which authorities' reports write a phrase with capitals, as a name.
         """
         self._analyzer = analyzer
@@ -197,8 +197,10 @@ class QuestionReader:
         und = dataclasses.replace(
             und, intent=settle_intent(und.intent, evidence, und, model, vector)
         )
-        if self._spread is not None and asks_what_a_local_term_is(und, self._spread, self._names()):
-            und = dataclasses.replace(und, intent="other")
+        if self._spread is not None:
+            name = local_name(und, self._spread, self._names())
+            if name:
+                und = dataclasses.replace(und, intent="other", name=name)
         return und
 
     def _names(self) -> Callable[[str], Collection[str] | None] | None:

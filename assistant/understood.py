@@ -50,6 +50,9 @@ class Understood:
     topic: tuple[str, ...] = field(default_factory=tuple)
     # the topic as typed, without the words asking how good it is ("verdict", "effective")
     subject: tuple[str, ...] = field(default_factory=tuple)
+    # a council's own name it asks about, as typed ("Dogs for Good"; see
+    # ``assistant.intents.local_name``)
+    name: tuple[str, ...] = ()
 
     @property
     def beyond_judgements(self) -> bool:

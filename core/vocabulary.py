@@ -192,7 +192,8 @@ _DEFINITION = (
     r"\bmeaning\b|\bdefin(?:e|ed|ition)\b|\bwhat is an? [a-z]+\b\s*\??$|\bacronym\b|"
     r"\babbreviation\b|\bshort for\b|\bwhat(?:'s| is) (?:the|an?) (?-i:[A-Z][A-Za-z-]*[A-Z])\b|"
     # asked after the term: "shine team trafford - what is it", "… what do they do"
-    r"\bwhat (?:is|are) (?:it|they)\s*\??$|\bwhat (?:does|do) (?:it|they) do\b|"
+    r"\bwhat(?:'s|s| is| are| was| were) (?:it|they|that|this)(?: (?:about|for))?"
+    r"(?=\s*(?:[?,;]|$)|\s+[-–]|\s+(?:and|n|&)\s)|\bwhat (?:does|do) (?:it|they) do\b|"
     # a role, not a person: "who are LCSOs?", "who are the care consultants in manchester?"
     r"^\s*who are (?:the )?(?![\w ]*\b(?:inspectors?|authors?|presenters?|hmis?)\b)"
     r"(?:[\w-]+ ){0,2}[\w-]+s\b"
@@ -350,6 +351,15 @@ EVERYDAY_WORDS: dict[str, str] = {
     "exec": "executive",
     "execs": "executives",
     "whos": "who is",
+    # text-speak ("wat is it?", "y outstanding again?", "new leaders b4 feb 24")
+    "wat": "what",
+    "wot": "what",
+    "wats": "whats",
+    "wots": "whats",
+    "y": "why",
+    "b4": "before",
+    "abt": "about",
+    "thru": "through",
     "no. of": "number of",
     "no of": "number of",
     "b&b": "bed and breakfast",

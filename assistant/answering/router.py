@@ -176,7 +176,11 @@ class IntentRouter:
                     drafted = Drafted(NO_PREVIOUS_GRADE, (), True)
             case "other":  # "what is X?": where the report first names it
                 typed = set(terms(und.normalised))
-                drafted = self.whole.first_mention(doc, [t for t in und.topic if t in typed])
+                # a council's own name read whole ("Foster with North East"), its
+                # words as they are, places too
+                name = " ".join(und.name)
+                wanted = terms(name) or [t for t in und.topic if t in typed]
+                drafted = self.whole.first_mention(doc, wanted, name or None)
             case _:
                 drafted = None
         return Routed(drafted, "whole report") if drafted is not None else None

@@ -290,25 +290,39 @@ class WholeReportAnswerer:
             out.improvements(self.max_items)
         return out.drafted() if out.citations else None
 
-    def first_mention(self, doc_id: str, topic: Sequence[str]) -> Drafted | None:
+    def first_mention(
+        self, doc_id: str, topic: Sequence[str], name: str | None = None
+    ) -> Drafted | None:
         """Where the report first names what a "what is X?" question asks about.
 
         A report introduces a team, a service or an abbreviation where it first uses
         it ("Family Connect, the multi-agency safeguarding hub, …"): the first sentence
-        holding every topic word, and the sentence after it.
+        holding every topic word, and the sentence after it. With the ``name`` asked
+        ("My Safety Meetings"), the first sentence writing it so, when one does.
         """
         facts = self.facts(doc_id)
         wanted = {t for t in topic if t not in _DEFINITION_WORDS}
         if facts is None or not wanted:
             return None
+        if name:
+            written = re.compile(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b", re.I)
+            named = self._first(facts, wanted, written.search)
+            if named is not None:
+                return named
+        return self._first(facts, wanted, lambda _: True)
+
+    def _first(
+        self, facts: DocumentFacts, wanted: set[str], writes: Callable[[str], object]
+    ) -> Drafted | None:
+        """The first sentence with every word ``wanted`` that ``writes`` accepts, and the next."""
         for start, line in lines_of(facts.doc.text):
-            if not wanted <= set(terms(line)) or is_furniture(line):
+            if not wanted <= set(terms(line)) or is_furniture(line) or not writes(line):
                 continue
             if is_grade_row(line) and not wanted & _GRADE_TERMS:
                 continue  # a judgement row names an area; it introduces nothing
             parts = sentences(line)
             for i, (_, _, sentence) in enumerate(parts):
-                if not wanted <= set(terms(sentence)):
+                if not wanted <= set(terms(sentence)) or not writes(sentence):
                     continue
                 out = _Writer(facts)
                 out.line(f"{_label(facts)}:")

@@ -482,6 +482,10 @@ def test_no_contractions_without_the_librarys_words(reader):
         ("kent cant find foster carers, theyre short", ["cannot find", "they are short"], []),
         ("the cantilever and theresa in kent", [], ["cantilever", "theresa"]),
         ("no of CL hubs in kent", ["number of CL hubs"], []),
+        # text-speak
+        ("kent KFT team - wat is it", ["what is it"], []),
+        ("kent 2024 - y good now? new leaders b4 2023", ["why good now", "before 2023"], []),
+        ("care leaver protected characteristic kent y/n", [], ["y/n"]),  # a pair of letters
     ],
 )
 def test_everyday_words_are_read_as_the_reports_write_them(reader, question, written, kept):
@@ -684,6 +688,52 @@ def test_a_local_term_is_read_bare_or_after_whats(reader, question, local):
 
     und = dataclasses.replace(reader.read(question), intent="finding")
     assert asks_what_a_local_term_is(und, lambda phrase: 1) is local
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        # everyday words, not all of them subject words: a report writing them as a
+        # name says they are one
+        ("kent dogs for good", ("dogs", "for", "good")),
+        ("kent get safe 2024", ("get", "safe")),
+        ("kent ambitious for children plan", ("ambitious", "for", "children")),
+        ("kent dogs for good - some pet scheme?", ("dogs", "for", "good")),
+        ("kent dogs for good - what did ofsted think?", ()),  # asks what was found
+        ("what did ofsted say about dogs for good in kent", ()),  # not bare
+        ("kent care leavers good", ()),  # no report writes it as a name
+    ],
+)
+def test_a_council_name_of_everyday_words_is_read_from_the_reports_capitals(
+    reader, question, name
+):
+    from assistant.intents import local_name
+
+    names = {"dogs for good": {"Kent"}, "get safe": {"Kent"}, "ambitious for children": {"Kent"}}
+    und = dataclasses.replace(reader.read(question), intent="finding")
+    found = local_name(und, lambda phrase: 0, lambda phrase: names.get(phrase.lower(), ()))
+    assert tuple(w.lower() for w in found) == name
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "harrow KFT team?? wat is it - ofsted feb 2020",
+        "newcastle swis team - whats that n is it working?",
+        "telford belonging strat - what is it about? 2020 report",
+        "kent 2017 ofsted - sense of belonging thing, what was it for?",
+    ],
+)
+def test_what_is_it_asked_after_the_term_with_more_after_it(reader, question):
+    assert reader.read(question).intent == "other"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is it like for care leavers in kent", "what were they told to improve in kent"],
+)
+def test_what_is_it_inside_a_question_is_no_definition(question):
+    assert classify_intent(question, 1) != "other"
 
 
 @pytest.mark.parametrize(

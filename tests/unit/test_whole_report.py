@@ -201,6 +201,19 @@ def test_a_judgement_row_introduces_nothing():
     assert graded is not None and "Outstanding (Grade 1)" in graded.text
 
 
+def test_a_name_asked_is_found_where_the_report_writes_it_so():
+    text = ILACS_COVER + (
+        "Safety plans are reviewed in meetings with families.\n"
+        "Multi-agency My Safety Meetings, chaired by conference chairs, oversee reviews.\n"
+    )
+    words = ["safety", "meeting"]
+    assert "Safety plans" in _answerer(text).first_mention("d1", words).text
+    named = _answerer(text).first_mention("d1", words, "my safety meetings")
+    assert named is not None and "My Safety Meetings, chaired" in named.text
+    # a name no sentence writes: the words wherever they are
+    assert "Safety plans" in _answerer(text).first_mention("d1", words, "safety huddles").text
+
+
 def test_the_previous_inspection_asked_in_other_words():
     text = (
         COVER + "Since the last inspection in 2019, when services were judged good, leaders have "
