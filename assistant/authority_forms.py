@@ -259,7 +259,8 @@ def short_name(low: str, alone: dict[str, str]) -> tuple[str, str] | None:
     contraction of a longer name: Southampton, Barnet); else a word that keeps the first
     and the last letter of exactly one of them, drops a third to three fifths of it and
     keeps the rest in order ("contraction": "Nottm", "Lpool", "B'ham"); else the start of
-    exactly one of them, two fifths of it at least ("truncation": "Sheff", "Peterboro").
+    exactly one of them, two fifths of it at least, an "s" after it or not ("truncation":
+    "Sheff", "Peterboro", "Northumbs").
     """
     near = {
         name for word, name in alone.items() if word[0] == low[0] and _distance(low, word, 1) == 1
@@ -276,10 +277,13 @@ def short_name(low: str, alone: dict[str, str]) -> tuple[str, str] | None:
     }
     if fits:
         return (fits.pop(), "contraction") if len(fits) == 1 else None
-    # cut short ("Sheff", "Peterboro"): the start of one name alone
+    # cut short ("Sheff", "Peterboro"), with an "s" after the cut as county short forms
+    # have it ("Northumbs", as "Staffs", "Warks")
+    stems = {low} | ({low[:-1]} if low.endswith("s") else set())
     cut = {
         name
         for word, name in alone.items()
-        if 0.4 * len(word) <= len(low) < len(word) and word.startswith(low)
+        for start in stems
+        if 0.4 * len(word) <= len(start) < len(word) and word.startswith(start)
     }
     return (cut.pop(), "truncation") if len(cut) == 1 else None

@@ -340,8 +340,9 @@ def _bare(typed: list[str], subject: set[str], named: set[str]) -> list[str]:
 
 
 _GUESS = re.compile(r"\s[-–—]+\s|[?,;(]")  # where a guess or an aside begins
+# (not "ofsted" alone: "starlac salford - camhs thing? nov 23 ofsted" places the report)
 _ASKS_FOUND = re.compile(
-    r"\b(?:ofsted|inspectors?|say|said|think|thought|finds?|found|good|how|why|rated|grades?)\b",
+    r"\b(?:say|said|think|thought|view|views|verdict|finds?|found|good|how|why|rated|grades?)\b",
     re.IGNORECASE,
 )
 
@@ -439,6 +440,9 @@ def asked_name(und: Understood) -> tuple[str, ...]:
     return tuple(forms)
 
 
+_WHEN_FIRST = re.compile(r"(?:since )?when\b", re.IGNORECASE)
+
+
 def classify_intent(question: str, n_authorities: int = 0) -> str:
     """The kind of answer a question wants (one of :data:`INTENTS`).
 
@@ -448,6 +452,10 @@ def classify_intent(question: str, n_authorities: int = 0) -> str:
     """
     if n_authorities >= 2 and not INTENT_PATTERNS["which"].search(question):
         return "compare"
+    # put with "when", it asks when, whatever else it names ("when did derbyshire appoint
+    # the director credited with its improvement?")
+    if _WHEN_FIRST.match(question.lstrip()):
+        return "who_when"
     for intent, pattern in INTENT_PATTERNS.items():
         if intent == "which":
             continue

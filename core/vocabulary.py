@@ -260,7 +260,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bbecause\b|\bexplain\b|\bwhat led to\b|\bhow come\b|\bjustif|\bbasis for\b|"
         r"\bwhat (?:was|were) behind\b|\bwhy\s*(?:\?\s*)?$|\band why\b|"
         r"\bwhat (?:got|made|earned) (?:them|it|the council)\b|\bwhat went wrong\b|"
-        r"\bwhat(?:'s| is| was| were)? behind\b|"
+        r"\bwhat(?:'s| is| was| were)? behind\b|\bwhat(?:'s|s| is| was) so (?:good|great|bad)\b|"
         r"\bwhat (?:got|made|earned|gave) [^?]{1,40}?(?:outstanding|good|inadequate|"
         r"requires? improvement|\bRI\b|grade|rating)|"
         r"\bevidence\b[^?]{0,50}?\b(?:grade|judgement|rating))",
@@ -280,7 +280,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"areas? (?:for|of|to) (?:development|improvement|focus|work on)|recommendations?|"
         r"recommended|told to|asked to|need(?:s|ed)? to "
         r"(?:do|fix|work on|address|change|get better|sort)|fix|fixing|weakness(?:es)?|"
-        r"shortcomings?|"
+        r"shortcomings?|put (?:things |it |that |this )?right|"
         r"what should .{1,60}? do|to[- ]do list|actions? (?:for|required|needed)|"
         # not a priority given to someone: "do care leavers get priority for housing?"
         r"(?<!\bget )(?<!\bgets )(?<!\bgiven )(?<!\bhave )(?<!\bhas )"
@@ -294,7 +294,8 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "who_when": re.compile(
         r"(^\s*who\b|\bwho (?:led|was|were|is|are|did|wrote|presented|signed|inspected|chaired)\b|"
-        r"\blead inspector\b|\binspectors? (?:were|was|names?)\b|^\s*when\b|\bwhen (?:was|were|"
+        r"\blead inspector\b|\binspectors? (?:were|was|names?)\b|^\s*when\b|\bsince when\b|"
+        r"\bwhen (?:was|were|"
         r"did|is|does|will)\b|\bwhat dates?\b|\bwhich dates?\b|\bdates? of\b|\bhow long ago\b|"
         # not "the inspection published in January 2017", which says which report
         r"\blast inspected\b|\bpublished\b(?!\s+(?:in|on)\s+(?:\w+\s+){0,2}(?:19|20)\d\d\b)|"
@@ -319,7 +320,7 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|rate|scored?|"
         r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"
         r"good or (?:not|bad)|"
-        r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on)|"
+        r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on|come out)|"
         r"how (?:was|were|is|are) .{1,60}? (?:judged|rated|graded)|"
         r"where (?:does|do|did) .{1,60}? stand\b|"
         r"what did .{1,60}? (?:get|give|receive|score)|results?|verdict|outcome|"

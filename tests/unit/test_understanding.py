@@ -377,6 +377,7 @@ def test_names_written_short_by_dropping_letters(reader_with_words, question, na
         ("sheff care leavers 2023", "Sheffield"),
         ("peterboro front door", "Peterborough"),
         ("wolverh kids in care", "Wolverhampton"),
+        ("sheffs care leavers", "Sheffield"),  # an "s" after the cut, as "Staffs" has
     ],
 )
 def test_names_cut_short(reader_with_words, question, name):
@@ -644,6 +645,20 @@ def test_the_model_makes_no_summary_of_a_subject(reader, question, patterns, int
 
     und = reader.read(question)
     assert settle_intent(patterns, set(), und, _SaysSummary()) == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("When did Kent appoint the director credited with its improvement?", "who_when"),
+        ("Since when has Kent had a settled leadership team?", "who_when"),
+        ("How did Kent's care leavers service come out in 2024?", "grade"),
+        ("kent h&p outstanding - whats so good?", "why"),
+        ("What did Kent need to put right after being judged inadequate?", "improve"),
+    ],
+)
+def test_questions_put_in_everyday_ways(question, intent):
+    assert classify_intent(question, 1) == intent
 
 
 def test_what_needs_fixing_asks_what_to_improve():
