@@ -191,6 +191,8 @@ _DEFINITION = (
     r"\bwhat (?:does|do|did|is meant by) .{1,50}?\b(?:mean|stand for)\b|\bstand(?:s)? for\b|"
     r"\bmeaning\b|\bdefin(?:e|ed|ition)\b|\bwhat is an? [a-z]+\b\s*\??$|\bacronym\b|"
     r"\babbreviation\b|\bshort for\b|\bwhat(?:'s| is) (?:the|an?) (?-i:[A-Z][A-Za-z-]*[A-Z])\b|"
+    # a name in quotes: "what was the 'Green fingers' project", "what's Kent's 'Harbour'"
+    r"\bwhat(?:'s|s| is| was| are| were) (?:the |an? |[\w-]+['’]s )?['‘\"“]|"
     # asked after the term: "shine team trafford - what is it", "… what do they do"
     r"\bwhat(?:'s|s| is| are| was| were) (?:it|they|that|this)(?: (?:about|for))?"
     r"(?=\s*(?:[?,;]|$)|\s+[-–]|\s+(?:and|n|&)\s)|\bwhat (?:does|do) (?:it|they) do\b|"

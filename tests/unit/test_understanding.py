@@ -655,6 +655,9 @@ def test_the_model_makes_no_summary_of_a_subject(reader, question, patterns, int
         ("How did Kent's care leavers service come out in 2024?", "grade"),
         ("kent h&p outstanding - whats so good?", "why"),
         ("What did Kent need to put right after being judged inadequate?", "improve"),
+        ("What was the 'Green fingers' project in Kent's 2017 report?", "other"),  # in quotes
+        ("What was Kent's 'sense of belonging' work about?", "other"),
+        ("what did ofsted say about kent's 'harbour' team", "finding"),  # not what it is
     ],
 )
 def test_questions_put_in_everyday_ways(question, intent):
