@@ -740,6 +740,8 @@ def test_a_council_name_of_everyday_words_is_read_from_the_reports_capitals(
         "newcastle swis team - whats that n is it working?",
         "telford belonging strat - what is it about? 2020 report",
         "kent 2017 ofsted - sense of belonging thing, what was it for?",
+        "foster w north east - what is it newcastle",  # after a dash, whatever follows
+        "what do manchester's care consultants do - ofsted 2025",
     ],
 )
 def test_what_is_it_asked_after_the_term_with_more_after_it(reader, question):
@@ -748,7 +750,11 @@ def test_what_is_it_asked_after_the_term_with_more_after_it(reader, question):
 
 @pytest.mark.parametrize(
     "question",
-    ["what is it like for care leavers in kent", "what were they told to improve in kent"],
+    [
+        "what is it like for care leavers in kent",
+        "what were they told to improve in kent",
+        "what does kent do to support care leavers",
+    ],
 )
 def test_what_is_it_inside_a_question_is_no_definition(question):
     assert classify_intent(question, 1) != "other"
