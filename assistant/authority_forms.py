@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
@@ -168,7 +168,7 @@ _PLACE_AFTER = re.compile(
 )
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|for|at|about|of|on|to|inspected|visited|grades?|ratings?|judgements?|results?|"
-    r"ofsted)\s+$",
+    r"ofsted|compare|comparing|versus|vs?)\s+$",
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\W*$")
@@ -192,7 +192,18 @@ def phrase_of(name: str) -> str:
     return " ".join(re.sub(r"[^a-z ]+", " ", name).split())
 
 
-def names_a_place(text: str, start: int, end: int, *, whole: bool = False) -> bool:
+# between two names of a comparison or a list: "west berks and reading", "slough or reading"
+_JOINED = re.compile(r"\s*(?:,|&|/|\+|\band\b|\bor\b|\bn\b|\bvs?\b\.?|\bversus\b)\s*", re.I)
+
+
+def names_a_place(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    whole: bool = False,
+    others: Sequence[tuple[int, int]] = (),
+) -> bool:
     """Whether a name that is also a word ("reading", "bury") is used as the place.
 
     "Reading's care leavers", "bury council", "grades for reading?", "how is Bury
@@ -200,8 +211,16 @@ def names_a_place(text: str, start: int, end: int, *, whole: bool = False) -> bo
     rated" (the subject of a verdict), "reading front door findings" (opening the
     question before a topic word, for a ``whole`` name: "tower blocks" is no Tower
     Hamlets) name the place; "what are you reading about" and "Reading the report, …"
-    do not.
+    do not. Joined to another name (``others``: where the question names authorities)
+    by "and", "or", "vs" or a comma, it is the place ("bolton and bury", "slough or
+    reading").
     """
+    if any(
+        (b <= start and _JOINED.fullmatch(text[b:start]))
+        or (end <= a and _JOINED.fullmatch(text[end:a]))
+        for a, b in others
+    ):
+        return True
     after, before = text[end:], text[:start]
     if text[start : start + 1].isupper() and before.strip() and not _SENTENCE_END.search(before):
         return True  # capitalised inside a sentence: "how is Bury doing?"

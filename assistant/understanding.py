@@ -235,6 +235,14 @@ class QuestionReader:
         # a slip in a short form ("warwks"), once contractions ("nottm") are read
         question = self._misspelt_phrases(question, found, {1: self._form_words})
         exact_spans = [(s.start, s.end) for s in self._authorities.spans(question)]
+        # where other names stand: "reading" joined to one ("west berks and reading") is one
+        named = exact_spans + [
+            (m.start(), m.end())
+            for m in pattern.finditer(question)
+            if (key := form_key(m.group())) in forms
+            or key in self._lower_names
+            or (key in self._first_words and key not in ORDINARY_FIRST_WORDS)
+        ]
 
         def swap(m: re.Match[str]) -> str:
             typed = m.group()
@@ -261,12 +269,14 @@ class QuestionReader:
                 name, how, conf = self._lower_names[key], "lower case", LOWER_CASE
                 if typed[:1].isupper():
                     return typed
-            elif key in self._ambiguous and names_a_place(question, m.start(), m.end(), whole=True):
+            elif key in self._ambiguous and names_a_place(
+                question, m.start(), m.end(), whole=True, others=named
+            ):
                 name, how, conf = self._ambiguous[key], "name in context", LOWER_CASE
             elif key in self._first_words and (
                 typed[:1].isupper()
                 or key not in ORDINARY_FIRST_WORDS
-                or names_a_place(question, m.start(), m.end())
+                or names_a_place(question, m.start(), m.end(), others=named)
             ):  # "Bracknell", "bracknell front door", "in tower": a name by its first word
                 name, how, conf = self._first_words[key], "first word", FIRST_WORD
             else:

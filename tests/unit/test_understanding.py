@@ -117,6 +117,25 @@ def test_ordinary_words_are_not_authorities(reader, question):
     assert reader.read(question).authorities == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        # a name that is a word, joined to another name: a comparison or a list
+        ("west berks and reading care leavers", ["West Berkshire", "Reading"]),
+        ("bolton and bury care leavers", ["Bolton", "Bury"]),
+        ("slough or reading - which is better", ["Slough", "Reading"]),
+        ("reading, wokingham and slough", ["Reading", "Wokingham", "Slough"]),
+        ("how do reading and bracknell compare", ["Reading", "Bracknell Forest"]),
+        ("compare reading and slough", ["Reading", "Slough"]),
+        # a word beside one name, joined by no "and", "or", "vs" or comma
+        ("kent reading age", ["Kent"]),
+        ("help with reading and writing in kent", ["Kent"]),
+    ],
+)
+def test_a_name_that_is_a_word_beside_another_name(reader, question, names):
+    assert [r.name for r in reader.read(question).authorities] == names
+
+
 def test_an_exact_name_is_never_read_as_a_near_one(reader):
     refs = reader.read("compare east sussex and west sussex for care leavers").authorities
     assert [r.name for r in refs] == ["East Sussex", "West Sussex"]
