@@ -193,7 +193,8 @@ def phrase_of(name: str) -> str:
 
 
 # between two names of a comparison or a list: "west berks and reading", "slough or reading"
-_JOINED = re.compile(r"\s*(?:,|&|/|\+|\band\b|\bor\b|\bn\b|\bvs?\b\.?|\bversus\b)\s*", re.I)
+# (the gap between them, stripped)
+_JOINED = re.compile(r",|,? ?(?:&|and|or|n|vs?\.?|versus)|/|\+", re.I)
 
 
 def names_a_place(
@@ -216,8 +217,8 @@ def names_a_place(
     reading").
     """
     if any(
-        (b <= start and _JOINED.fullmatch(text[b:start]))
-        or (end <= a and _JOINED.fullmatch(text[end:a]))
+        (b <= start and _JOINED.fullmatch(text[b:start].strip()))
+        or (end <= a and _JOINED.fullmatch(text[end:a].strip()))
         for a, b in others
     ):
         return True
