@@ -89,7 +89,9 @@ def derived_forms(
                     claim(first, a.name)
                 rest = m.group("rest").split()
                 if len(rest) == 1 and " and " in base:
-                    claim(f"{first[0]}&{rest[0][0]}", a.name)
+                    # "K&C", "K & C", "k and c"
+                    for joined in ("&", " & ", " and "):
+                        claim(f"{first[0]}{joined}{rest[0][0]}", a.name)
             for variant in _written_short(base):
                 claim(variant, a.name)
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}

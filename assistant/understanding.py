@@ -78,6 +78,8 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _CITY = re.compile(r"city\b", re.IGNORECASE)  # read after the name and its spaces
 
 
+_GLUED_AND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
+
 class QuestionReader:
     """Reads questions into :class:`Understood` (see the module docstring)."""
 
@@ -224,7 +226,8 @@ class QuestionReader:
         ("ofsted july 24": ``core.dates.full_years``). Returns the new text and, by
         canonical name, how each replaced form was read.
         """
-        question = full_years(everyday_words(question))
+        # "redcar&cleveland" as "redcar & cleveland" (not the initials "k&c", "b&b")
+        question = _GLUED_AND.sub(" & ", full_years(everyday_words(question)))
         question = self._analyzer.hyphenated(self._analyzer.cased(question))
         forms, pattern = self._ready()
         if pattern is None or self._authorities is None:

@@ -30,6 +30,9 @@ def reader() -> QuestionReader:
         ("manc foster carer training 2025", "Manchester", "short form"),
         # "&" initials in lower case are no ordinary word ("mk" and "som" are)
         ("k&c ofsted grade", "Kensington and Chelsea", "short form"),
+        ("K & C care leavers", "Kensington and Chelsea", "short form"),  # the initials spaced
+        ("k and c care leavers", "Kensington and Chelsea", "short form"),
+        ("kensington&chelsea care leavers", "Kensington and Chelsea", "short form"),  # glued
         ("what grade did h&f get", "Hammersmith and Fulham", "short form"),
         # compass letters written against the short form; "Saint" for "St."
         ("nlincs care leavers", "North Lincolnshire", "short form"),
