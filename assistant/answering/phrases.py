@@ -59,6 +59,8 @@ def question_phrases(
         return []
     vocabulary = set(words)
     topic, texts, weight_spelt = spelt_out
+    # a short abbreviation typed plural ("CLs", "SWs": stemming leaves short words whole)
+    topic = set(topic) | {t[:-1] for t in topic if len(t) <= 4 and t.endswith("s")}
     found: frozenset | None = None
     out = []
     for phrase, forms in glossary.concepts(question, abbreviations=True):

@@ -630,6 +630,25 @@ def test_an_abbreviation_the_passages_only_spell_out_is_answered_by_the_spelt_ou
     assert "letters to parents" in drafted.citations[0].quote
 
 
+def test_a_short_abbreviation_typed_plural_is_its_spelt_out_phrase():
+    from assistant.query import Glossary
+
+    chunks = [
+        chunk(
+            "Leaders have a clear plan for the year ahead.\n"
+            "As a result, 21 care leavers are studying for degrees.",
+            doc="d",
+        )
+    ]
+    answerer = ExtractiveAnswerer(
+        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
+    )
+    for question in ("how many CL are there", "how many CLs are there"):
+        drafted = answerer.answer(question, chunks)
+        assert not drafted.refused, question
+        assert "21 care leavers" in drafted.citations[0].quote
+
+
 def test_a_quantity_asked_for_and_stated_nowhere_is_refused(answerer):
     words = [chunk("Care leavers are supported into university and the offer is strong.")]
     assert answerer.answer("what percentage of care leavers go to university", words).refused
