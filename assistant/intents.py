@@ -258,7 +258,9 @@ def local_name(
     # a name of everyday words ("bracknell dogs for good", "worcestershire get safe",
     # "solihull ambitious for children plan"): not all of them are subject words, so only
     # a report writing them as a name says it is one
-    whole = _named_span(_typed(head) if guessed else typed if not tail else [], named)
+    # the words before a guess, or the whole question when it has no aside
+    asked = _typed(head) if guessed else [] if tail else typed
+    whole = _named_span(asked, named)
     if whole and tuple(whole) not in distinct:
         if 0 < len(naming(" ".join(whole)) or ()) <= LOCAL_NAME_AUTHORITIES:
             return tuple(whole)

@@ -80,6 +80,7 @@ _CITY = re.compile(r"city\b", re.IGNORECASE)  # read after the name and its spac
 
 _GLUED_AND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
 
+
 class QuestionReader:
     """Reads questions into :class:`Understood` (see the module docstring)."""
 

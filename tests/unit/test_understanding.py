@@ -744,9 +744,7 @@ def test_a_local_term_is_read_bare_or_after_whats(reader, question, local):
         ("kent care leavers good", ()),  # no report writes it as a name
     ],
 )
-def test_a_council_name_of_everyday_words_is_read_from_the_reports_capitals(
-    reader, question, name
-):
+def test_a_council_name_of_everyday_words_is_read_from_the_reports_capitals(reader, question, name):
     from assistant.intents import local_name
 
     names = {"dogs for good": {"Kent"}, "get safe": {"Kent"}, "ambitious for children": {"Kent"}}
