@@ -125,7 +125,7 @@ def build_assistant(
 
 
 def _written(store: Any) -> Any:
-    """How many authorities write a phrase's words together (see ``asks_what_a_local_term_is``)."""
+    """How many authorities write a phrase's words together (``assistant.intents.local_name``)."""
     from assistant.intents import LOCAL_TERM_AUTHORITIES
 
     return lambda text: store.authorities_writing(text, LOCAL_TERM_AUTHORITIES)

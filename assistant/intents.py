@@ -211,15 +211,6 @@ def _named_words(und: Understood) -> set[str]:
 LOCAL_NAME_AUTHORITIES = 2
 
 
-def asks_what_a_local_term_is(
-    und: Understood,
-    spread: Callable[[str], int | None],
-    naming: Callable[[str], Collection[str] | None] | None = None,
-) -> bool:
-    """Whether a finding question is about a council's own name (:func:`local_name`)."""
-    return bool(local_name(und, spread, naming))
-
-
 def local_name(
     und: Understood,
     spread: Callable[[str], int | None],
@@ -261,9 +252,8 @@ def local_name(
     # the words before a guess, or the whole question when it has no aside
     asked = _typed(head) if guessed else [] if tail else typed
     whole = _named_span(asked, named)
-    if whole and tuple(whole) not in distinct:
-        if 0 < len(naming(" ".join(whole)) or ()) <= LOCAL_NAME_AUTHORITIES:
-            return tuple(whole)
+    if whole and tuple(whole) not in distinct and _written_as_name(" ".join(whole), naming):
+        return tuple(whole)
     return ()
 
 
@@ -274,18 +264,24 @@ def _named_span(typed: list[str], named: set[str]) -> list[str]:
     it is ("… plan"); every word between counts, whatever it is ("dogs for good").
     """
     framing = _framing(typed)
-    at = [
-        i
-        for i, w in enumerate(typed)
-        if not (
-            (st := stem(w)) in named
-            or st in LOCATING
-            or st in framing
-            or w.isdigit()
-            or w.lower() in THING_WORDS
-        )
-    ]
+    at = [i for i, w in enumerate(typed) if not _frames(w, named, framing)]
     return typed[at[0] : at[-1] + 1] if at else []
+
+
+def _frames(word: str, named: set[str], framing: frozenset[str]) -> bool:
+    """Whether a word of a bare question only frames it.
+
+    Of the authority's name, a place or time, "what is" (``framing``), a figure, or what
+    kind of thing is asked about.
+    """
+    st = stem(word)
+    return (
+        st in named
+        or st in LOCATING
+        or st in framing
+        or word.isdigit()
+        or word.lower() in THING_WORDS
+    )
 
 
 def _typed(text: str) -> list[str]:
@@ -312,7 +308,12 @@ def _local(
         return False
     # another council's name ("cornwall family connect", Telford's) is asked about too:
     # the answer is that the council's reports never name it
-    return any(0 < len(naming(phrase) or ()) <= LOCAL_NAME_AUTHORITIES for phrase in phrases)
+    return any(_written_as_name(phrase, naming) for phrase in phrases)
+
+
+def _written_as_name(phrase: str, naming: Callable[[str], Collection[str] | None]) -> bool:
+    """Whether one to :data:`LOCAL_NAME_AUTHORITIES` authorities write ``phrase`` as a name."""
+    return 0 < len(naming(phrase) or ()) <= LOCAL_NAME_AUTHORITIES
 
 
 def _bare(typed: list[str], subject: set[str], named: set[str]) -> list[str]:
@@ -326,17 +327,9 @@ def _bare(typed: list[str], subject: set[str], named: set[str]) -> list[str]:
     if not at:
         return []
     for i, word in enumerate(typed):
-        st = stem(word)
         if at[0] < i < at[-1] and word.lower() in STOPWORDS:
             continue  # inside the name: "language that cares", "always here"
-        if not (
-            st in subject
-            or st in named
-            or st in LOCATING
-            or st in framing
-            or word.isdigit()
-            or word.lower() in THING_WORDS
-        ):
+        if not (stem(word) in subject or _frames(word, named, framing)):
             return []
     return typed[at[0] : at[-1] + 1]
 

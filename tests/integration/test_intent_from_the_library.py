@@ -1,7 +1,7 @@
 """What the library tells of a question's intent: the real store and lexical index.
 
 A bare question is about a council's own name for something only when some report writes
-its words one after another (``assistant.intents.asks_what_a_local_term_is``); a plan's status
+its words one after another (``assistant.intents.local_name``); a plan's status
 is asked of a council's own papers."""
 
 from __future__ import annotations

@@ -724,10 +724,10 @@ def test_which_report_and_a_verdict_asked_casually(question, intent):
     ],
 )
 def test_a_local_term_is_read_bare_or_after_whats(reader, question, local):
-    from assistant.intents import asks_what_a_local_term_is
+    from assistant.intents import local_name
 
     und = dataclasses.replace(reader.read(question), intent="finding")
-    assert asks_what_a_local_term_is(und, lambda phrase: 1) is local
+    assert bool(local_name(und, lambda phrase: 1)) is local
 
 
 @pytest.mark.parametrize(
