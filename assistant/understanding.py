@@ -24,6 +24,7 @@ vocabulary in :mod:`core.vocabulary`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -239,14 +240,18 @@ class QuestionReader:
         # a slip in a short form ("warwks"), once contractions ("nottm") are read
         question = self._misspelt_phrases(question, found, {1: self._form_words})
         exact_spans = [(s.start, s.end) for s in self._authorities.spans(question)]
+
         # where other names stand: "reading" joined to one ("west berks and reading") is one
-        named = exact_spans + [
-            (m.start(), m.end())
-            for m in pattern.finditer(question)
-            if (key := form_key(m.group())) in forms
-            or key in self._lower_names
-            or (key in self._first_words and key not in ORDINARY_FIRST_WORDS)
-        ]
+        # (read only when a name that is also a word is met, not for every question)
+        @functools.cache
+        def named() -> list[tuple[int, int]]:
+            return exact_spans + [
+                (m.start(), m.end())
+                for m in pattern.finditer(question)
+                if (key := form_key(m.group())) in forms
+                or key in self._lower_names
+                or (key in self._first_words and key not in ORDINARY_FIRST_WORDS)
+            ]
 
         def swap(m: re.Match[str]) -> str:
             typed = m.group()
@@ -274,13 +279,13 @@ class QuestionReader:
                 if typed[:1].isupper():
                     return typed
             elif key in self._ambiguous and names_a_place(
-                question, m.start(), m.end(), whole=True, others=named
+                question, m.start(), m.end(), whole=True, others=named()
             ):
                 name, how, conf = self._ambiguous[key], "name in context", LOWER_CASE
             elif key in self._first_words and (
                 typed[:1].isupper()
                 or key not in ORDINARY_FIRST_WORDS
-                or names_a_place(question, m.start(), m.end(), others=named)
+                or names_a_place(question, m.start(), m.end(), others=named())
             ):  # "Bracknell", "bracknell front door", "in tower": a name by its first word
                 name, how, conf = self._first_words[key], "first word", FIRST_WORD
             else:
