@@ -29,6 +29,16 @@ def answerer():
     return ExtractiveAnswerer(load_prompts("extractive-v1"), min_score=0.25)
 
 
+@pytest.fixture
+def glossary_answerer():
+    """The answerer with the glossary: phrases, synonyms and abbreviations weigh."""
+    from assistant.query import Glossary
+
+    return ExtractiveAnswerer(
+        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
+    )
+
+
 def test_split_units_keeps_table_rows_whole_and_offsets_exact():
     text = (
         "Areas for judgement | Grade\nCapacity to improve. Really | 4\nIt is good. It got better."
@@ -560,12 +570,7 @@ def test_casual_words_and_hyphenated_forms_do_not_make_a_topic_missing(answerer)
     assert "17-year-olds" in drafted.citations[0].quote
 
 
-def test_a_phrase_matches_its_synonyms_and_its_words_alone_match_nothing():
-    from assistant.query import Glossary
-
-    answerer = ExtractiveAnswerer(
-        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
-    )
+def test_a_phrase_matches_its_synonyms_and_its_words_alone_match_nothing(glossary_answerer):
     chunks = [
         chunk(
             "Managers are looking carefully after the section 47 enquiries.\n"
@@ -573,7 +578,7 @@ def test_a_phrase_matches_its_synonyms_and_its_words_alone_match_nothing():
             doc="d",
         )
     ]
-    drafted = answerer.answer("how are looked after children doing", chunks)
+    drafted = glossary_answerer.answer("how are looked after children doing", chunks)
     assert [c.quote for c in drafted.citations] == [
         "Children in care live in stable homes and see their social workers often."
     ]
@@ -583,9 +588,7 @@ def test_a_phrase_matches_its_synonyms_and_its_words_alone_match_nothing():
     assert any("looking carefully" in c.quote for c in drafted.citations)
 
 
-def test_a_phrase_said_in_another_form_is_not_missing():
-    from assistant.query import Glossary
-
+def test_a_phrase_said_in_another_form_is_not_missing(glossary_answerer):
     chunks = [
         chunk(
             "The multi-agency safeguarding hub responds to contacts quickly and thresholds "
@@ -596,17 +599,14 @@ def test_a_phrase_said_in_another_form_is_not_missing():
     question = "how well does the front door respond"
     plain = ExtractiveAnswerer(load_prompts("extractive-v1"), min_score=0.25)
     assert plain.answer(question, chunks).refused  # "front", "door": nowhere
-    answerer = ExtractiveAnswerer(
-        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
-    )
-    drafted = answerer.answer(question, chunks)
+    drafted = glossary_answerer.answer(question, chunks)
     assert not drafted.refused
     assert "multi-agency safeguarding hub" in drafted.citations[0].quote
 
 
-def test_an_abbreviation_the_passages_only_spell_out_is_answered_by_the_spelt_out_sentence():
-    from assistant.query import Glossary
-
+def test_an_abbreviation_the_passages_only_spell_out_is_answered_by_the_spelt_out_sentence(
+    glossary_answerer,
+):
     chunks = [
         chunk(
             "Leaders have a clear plan for the year ahead.\n"
@@ -616,23 +616,18 @@ def test_an_abbreviation_the_passages_only_spell_out_is_answered_by_the_spelt_ou
     ]
     plain = ExtractiveAnswerer(load_prompts("extractive-v1"), min_score=0.25)
     assert plain.answer("PLO findings", chunks).refused  # "PLO" is said nowhere
-    answerer = ExtractiveAnswerer(
-        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
-    )
-    drafted = answerer.answer("PLO findings", chunks)
+    drafted = glossary_answerer.answer("PLO findings", chunks)
     assert not drafted.refused
     assert [c.quote for c in drafted.citations] == [
         "Work under the public law outline is timely and letters to parents are clear."
     ]
     # an abbreviation said in no form at all weighs nothing against the other words
-    drafted = answerer.answer("EDT and letters to parents", chunks)
+    drafted = glossary_answerer.answer("EDT and letters to parents", chunks)
     assert not drafted.refused
     assert "letters to parents" in drafted.citations[0].quote
 
 
-def test_a_short_abbreviation_typed_plural_is_its_spelt_out_phrase():
-    from assistant.query import Glossary
-
+def test_a_short_abbreviation_typed_plural_is_its_spelt_out_phrase(glossary_answerer):
     chunks = [
         chunk(
             "Leaders have a clear plan for the year ahead.\n"
@@ -640,11 +635,8 @@ def test_a_short_abbreviation_typed_plural_is_its_spelt_out_phrase():
             doc="d",
         )
     ]
-    answerer = ExtractiveAnswerer(
-        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
-    )
     for question in ("how many CL are there", "how many CLs are there"):
-        drafted = answerer.answer(question, chunks)
+        drafted = glossary_answerer.answer(question, chunks)
         assert not drafted.refused, question
         assert "21 care leavers" in drafted.citations[0].quote
 
@@ -763,9 +755,8 @@ def test_an_age_answers_how_long_or_how_old(answerer):
     assert answerer.answer("how many care leavers do PAs support", [quote]).refused
 
 
-def test_a_phrase_said_but_for_one_word_counts_half():
+def test_a_phrase_said_but_for_one_word_counts_half(glossary_answerer):
     from assistant.answering.phrases import Phrase
-    from assistant.query import Glossary
 
     phrase = Phrase(frozenset(), frozenset({"emergency", "duty", "team"}), 3.0)
     assert phrase.share_said(frozenset(), {"emergency", "duty", "service"}) == 0.5
@@ -783,10 +774,7 @@ def test_a_phrase_said_but_for_one_word_counts_half():
             doc="d",
         )
     ]
-    answerer = ExtractiveAnswerer(
-        load_prompts("extractive-v1"), min_score=0.25, glossary=Glossary.load()
-    )
-    drafted = answerer.answer("emergency duty team", chunks)  # "EDT" in the glossary
+    drafted = glossary_answerer.answer("emergency duty team", chunks)  # "EDT" in the glossary
     assert not drafted.refused and "neighbouring boroughs" in drafted.citations[0].quote
 
 
