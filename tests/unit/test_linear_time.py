@@ -344,6 +344,23 @@ def test_the_thirteenth_stops_question_patterns_on_a_2000_character_question(fil
         assert classify_intent(pad + " scilly 2021 ofsted HMI?", 1) == "who_when"
 
 
+@pytest.mark.parametrize("filler", FILLERS + ["what do ", "- ", "& ", "and ", "y/"])
+def test_the_fourteenth_stops_question_patterns_on_a_2000_character_question(filler):
+    # "what is it" asked after the term, "what do X do", a name in quotes, text-speak,
+    # a name that is a word joined to another
+    from assistant.spelling import everyday_words
+
+    pad = (filler * 1000)[:1960]
+    with no_hang():
+        assert classify_intent(pad + " kent harbour - what is it", 1) == "other"
+        assert classify_intent(pad + " what do kent's care consultants do?", 1) == "other"
+        assert classify_intent(pad + " what was the 'green fingers' project", 1) == "other"
+        assert everyday_words(pad + " y good now").endswith("why good now")
+        q = pad + " bolton and reading"
+        at = q.rindex("reading")
+        assert names_a_place(q, at, at + 7, others=[(q.rindex("bolton"), at - 5)])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("unit", [" ", "Aa ", "Aa of ", "of ", "A", "'s ", ". A ", "4 "])
 def test_capitalised_names_on_a_1_mb_line(unit):
