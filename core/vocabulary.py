@@ -365,6 +365,9 @@ EVERYDAY_WORDS: dict[str, str] = {
     "b4": "before",
     "abt": "about",
     "thru": "through",
+    # northern English ("did ofsted say owt about it", "nowt on care leavers")
+    "owt": "anything",
+    "nowt": "nothing",
     "no. of": "number of",
     "no of": "number of",
     "b&b": "bed and breakfast",

@@ -509,6 +509,8 @@ def test_no_contractions_without_the_librarys_words(reader):
         ("kent KFT team - wat is it", ["what is it"], []),
         ("kent 2024 - y good now? new leaders b4 2023", ["why good now", "before 2023"], []),
         ("care leaver protected characteristic kent y/n", [], ["y/n"]),  # a pair of letters
+        ("did ofsted say owt about kent radicalisation", ["say anything about"], []),
+        ("nowt on care leavers in kent?", ["nothing on care leavers"], []),
     ],
 )
 def test_everyday_words_are_read_as_the_reports_write_them(reader, question, written, kept):
