@@ -53,7 +53,7 @@ FIELDS = {
     "years", "must_include", "sources",
 }  # fmt: skip
 OPTIONAL = {"note"}
-ID_PATTERN = {"heldout": re.compile(r"^h\d{4}$"), "dev": re.compile(r"^d\d{4}$")}
+ID_PATTERN = {"heldout": re.compile(r"^h\d{4}$"), "dev": re.compile(r"^d\d{4,5}$")}
 _WORD = re.compile(r"[a-z0-9]+")
 # A page-one judgement row ("Overall effectiveness Good") may be shorter than 4 words.
 _JUDGEMENT_ROW = re.compile(
