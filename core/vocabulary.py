@@ -224,6 +224,17 @@ NAMING_WORDS = frozenset(
 )
 """Words asking what a name is, not part of it ("toxic trio meaning", "the CRT referred to")."""
 
+INSPECTION_EVENT_WORDS = frozenset(
+    """lead led leads hmi hmis inspector inspectors inspect inspected inspection inspections
+    date dates dated day days visit visits visited take took taken place carried carry out
+    publish published publication charge exactly actual actually late early go went gone
+    time name names first per focus focused re-inspection reinspection deputy recently
+    back happen happened""".split()
+)
+"""Words a question uses of an inspection's own when and who ("when did it take place",
+"who was in charge of the inspection", "date of the visit"): what the report's front
+matter answers. A "when" question with other words asks when those happened."""
+
 QUANTITY_WORDS = tuple(
     """number numbers count counts total totals figure figures percentage percentages
     proportion proportions statistic statistics stats amount amounts quantity average

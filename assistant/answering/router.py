@@ -15,10 +15,12 @@ in which case the caller answers from the passages.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answering.coverage import closest
 from assistant.answering.extractive import Drafted
 from assistant.answering.intent import asks_for_a_council_post, names_a_grade, states_a_grade
 from assistant.answering.judgements import (
@@ -30,12 +32,12 @@ from assistant.answering.judgements import (
     levels_named,
 )
 from assistant.answering.merge import renumber
-from assistant.answering.text_units import terms
-from assistant.answering.whole import WholeReportAnswerer
+from assistant.answering.text_units import split_units, terms
+from assistant.answering.whole import WholeReportAnswerer, front_matter_asked
 from assistant.intents import classify_intent
 from assistant.scope import YEAR_MENTION_INTENTS, Scope
 from assistant.understood import Understood
-from core.vocabulary import AREA_HEADINGS, INTENT_PATTERNS
+from core.vocabulary import AREA_HEADINGS, INSPECTION_EVENT_WORDS, INTENT_PATTERNS
 from vectorstore.store import Filters, StoredChunk
 
 WHICH_AUTHORITY = (
@@ -74,6 +76,40 @@ def _named_in(question: str, councils: Sequence[str], scope: Scope) -> bool:
 _NAME_FILLER = frozenset(
     "north south east west central city county council borough upon with".split()
 )
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_INSPECTION_EVENT = frozenset(t for w in INSPECTION_EVENT_WORDS for t in terms(w))
+# the share of the event's words a dated sentence must hold
+EVENT_SHARE = 0.5
+
+
+def _dated_in_passages(und: Understood, doc: str, chunks: Sequence[StoredChunk]) -> bool:
+    """Whether a who/when question asks when something the report dates happened.
+
+    Not its inspection: it asks nothing of the front matter but (at most) dates, its
+    subject has words that are neither an inspection's when and who
+    (:data:`~core.vocabulary.INSPECTION_EVENT_WORDS`) nor the report's title ("looked
+    after children" of an inspection of services for them), and a sentence of the
+    report's passages holds at least half of those words and a year ("The MASH was relaunched in
+    April 2017"). Else the front matter answers, as before.
+    """
+    if set(front_matter_asked(und.corrected)) - {"dates"}:
+        return False
+    mine = [c for c in chunks if c.doc_id == doc]
+    if not mine:
+        return False
+    event = set(und.subject) - _INSPECTION_EVENT - set(terms(mine[0].title))
+    if not event:
+        return False
+    need = max(1, math.ceil(EVENT_SHARE * len(event)))
+    for chunk in mine:
+        for unit in split_units(chunk.text):
+            if _YEAR.search(unit.text):
+                have = set(terms(unit.text))  # in any inflection ("rising", "rise")
+                if sum(closest(t, have) is not None for t in event) >= need:
+                    return True
+    return False
 
 
 def _dominant(chunks: list[StoredChunk]) -> tuple[StoredChunk, int] | None:
@@ -150,6 +186,8 @@ class IntentRouter:
                 drafted = self.whole.summary(doc)
             case "who_when" if asks_for_a_council_post(und.corrected):
                 drafted = None  # the front matter names inspectors only: the passages
+            case "who_when" if _dated_in_passages(und, doc, chunks):
+                drafted = None  # "when was the MASH relaunched?": the passage that dates it
             case "who_when" | "grade" if und.intent == "who_when" or und.recency == "previous":
                 # the report's front matter; a grade of the inspection before it (not
                 # held), however worded: what this report says of it, and when it says

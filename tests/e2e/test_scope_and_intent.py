@@ -390,3 +390,26 @@ def test_a_mentioned_authoritys_case_study_answers_for_it(sample_assistant, ques
     answer = sample_assistant.ask(question)
     assert not answer.refused
     assert figure in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did caseloads start to rise in Kent, according to the 2022 inspection?",
+        "when did caseloads begin rising in kent, ofsted 2022",
+    ],
+)
+def test_when_something_the_report_dates_happened_is_its_passage_not_the_inspection_dates(
+    sample_assistant, question
+):
+    # Kent 2022: "Senior leaders report that caseloads began to rise in December 2021."
+    answer = sample_assistant.ask(question)
+    assert not answer.refused and answer.answered_from == "passages"
+    assert "December 2021" in answer.text and "Inspection dates" not in answer.text
+    assert _authorities_cited(sample_assistant, answer) == {"Kent"}
+
+
+def test_when_the_inspection_itself_was_is_still_its_front_matter(sample_assistant):
+    answer = sample_assistant.ask("when did ofsted inspect kent in 2022")
+    assert answer.answered_from == "whole report"
+    assert "9 to 20 May 2022" in answer.text
