@@ -47,7 +47,7 @@ from assistant.glossary import Glossary as Glossary
 from assistant.spelling import MIN_TYPO_LENGTH, _max_distance, _Neighbourhood
 from assistant.spelling import _distance as _distance
 from core.everyday import is_everyday_word
-from core.vocabulary import LATEST, PREVIOUS
+from core.vocabulary import EVERYDAY_WORDS, LATEST, PREVIOUS
 from ingest.authorities import AuthorityIndex
 
 logger = logging.getLogger(__name__)
@@ -351,6 +351,8 @@ class QueryAnalyzer:
                 or lower in known
                 or lower in self._listed_forms()
                 or lower in STOPWORDS
+                # typed so on purpose ("whats", "theres"): read as words, not as slips
+                or lower in EVERYDAY_WORDS
                 or self._glossary.is_term(word)
                 or any(s < m.end() and m.start() < e for s, e in protected)
             ):

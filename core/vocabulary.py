@@ -370,8 +370,8 @@ EVERYDAY_WORDS: dict[str, str] = {
     # text-speak ("wat is it?", "y outstanding again?", "new leaders b4 feb 24")
     "wat": "what",
     "wot": "what",
-    "wats": "whats",
-    "wots": "whats",
+    "wats": "what's",
+    "wots": "what's",
     "y": "why",
     "b4": "before",
     "abt": "about",
@@ -386,6 +386,7 @@ EVERYDAY_WORDS: dict[str, str] = {
     "b and b": "bed and breakfast",
     "b and bs": "bed and breakfasts",
     # contractions typed without their apostrophe ("theres a worry", "doesnt visit")
+    "whats": "what's",
     "theres": "there is",
     "thats": "that is",
     "theyre": "they are",

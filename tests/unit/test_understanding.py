@@ -510,6 +510,7 @@ def test_no_contractions_without_the_librarys_words(reader):
         ("kent 2024 - y good now? new leaders b4 2023", ["why good now", "before 2023"], []),
         ("care leaver protected characteristic kent y/n", [], ["y/n"]),  # a pair of letters
         ("did ofsted say owt about kent radicalisation", ["say anything about"], []),
+        ("whats a SGO in kent", ["what's a SGO"], []),
         ("nowt on care leavers in kent?", ["nothing on care leavers"], []),
     ],
 )
@@ -797,3 +798,19 @@ def test_what_is_it_inside_a_question_is_no_definition(question):
 )
 def test_everyday_words_for_practice_bring_the_reports_words(reader, question, expansion):
     assert expansion in reader.read(question).analysis.expansions
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # "whats" typed without its apostrophe is no slip for "what" ("What the 'waiting
+        # well' thing" read as a finding)
+        ("whats the 'waiting well' thing in kent?", "other"),
+        ("whats a SGO in kent", "other"),
+        ("whats happening with kent care leavers", "finding"),
+    ],
+)
+def test_whats_is_read_as_what_is_not_corrected_to_what(reader, question, intent):
+    und = reader.read(question)
+    assert "whats" in und.corrected.lower()  # left as typed, not "What"
+    assert und.intent == intent
