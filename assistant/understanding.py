@@ -61,7 +61,7 @@ from assistant.query import (
 from assistant.spelling import everyday_words
 from assistant.understood import AuthorityRef, Understood
 from core.dates import full_years, year_before
-from core.everyday import is_everyday_word, zipf
+from core.everyday import NO_WORD_ZIPF, is_everyday_word, zipf
 from core.vocabulary import (
     KIND_WORDS,
     LOWERCASE_AMBIGUOUS,
@@ -268,8 +268,13 @@ class QuestionReader:
             key = form_key(typed)
             if key in forms:
                 name, how, conf = forms[key], "short form", SHORT_FORM
-                if len(typed) <= 3 and typed.isalpha() and typed.islower():
-                    return typed  # "som", "mk": too likely an ordinary word ("k&c" is not)
+                if (
+                    len(typed) <= 3
+                    and typed.isalpha()
+                    and typed.islower()
+                    and zipf(typed) >= NO_WORD_ZIPF
+                ):
+                    return typed  # "som", "mk": too likely an ordinary word ("k&c", "bwd" not)
                 # "notts city", "leics city": the city, not the county named after it
                 after = question[m.end() : m.end() + 40]
                 if name.endswith("shire") and after[:1].isspace() and _CITY.match(after.lstrip()):

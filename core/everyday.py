@@ -30,6 +30,11 @@ RARER_IN_REPORTS = 0.5
 # tuned on an evaluation set
 ABBREVIATION_ZIPF = 4.0
 
+# Zipf frequency below which a word is no English word at all (under one use in a million
+# words): a council's short form of three letters typed in lower case ("bwd") is read as
+# the council only then, not when it is also a word or a common abbreviation ("mk", "som")
+NO_WORD_ZIPF = 3.0
+
 
 def is_everyday_word(word: str) -> bool:
     """Whether a lower-case word is common enough in English to be meant as itself."""

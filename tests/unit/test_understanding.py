@@ -30,6 +30,7 @@ def reader() -> QuestionReader:
         ("manc foster carer training 2025", "Manchester", "short form"),
         # "&" initials in lower case are no ordinary word ("mk" and "som" are)
         ("k&c ofsted grade", "Kensington and Chelsea", "short form"),
+        ("bwd ofsted 2025 lead inspector + dates", "Blackburn with Darwen", "short form"),
         ("K & C care leavers", "Kensington and Chelsea", "short form"),  # the initials spaced
         ("k and c care leavers", "Kensington and Chelsea", "short form"),
         ("kensington&chelsea care leavers", "Kensington and Chelsea", "short form"),  # glued
