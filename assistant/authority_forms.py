@@ -41,6 +41,9 @@ _COMPOUND = re.compile(
 )
 
 
+_JOINING = re.compile(r",?\s+(?:and|with|upon)\s+|,\s*")
+
+
 def derived_forms(
     index: AuthorityIndex,
     short_forms: Iterable[tuple[str, str]],
@@ -50,7 +53,7 @@ def derived_forms(
 
     Generic rules over the reference list: the listed short forms; for compound names
     ("X and Y", "X with Y", "X upon Y", "X-on-Y") the first place when no other authority
-    starts with it, and "X&Y" initials; compass words written short ("N Tyneside", "N
+    starts with it, "X&Y" initials, and the name without its joining words ("X Y"); compass words written short ("N Tyneside", "N
     Yorks"); a county word of a longer name in its listed short form ("N Lincs" for North
     Lincolnshire, "West Berks" for West Berkshire).
     A form claimed by two authorities is dropped. ``first_words``: the index's names by
@@ -92,6 +95,11 @@ def derived_forms(
                     # "K&C", "K & C", "k and c"
                     for joined in ("&", " & ", " and "):
                         claim(f"{first[0]}{joined}{rest[0][0]}", a.name)
+            # typed without its joining words ("windsor maidenhead", "bournemouth
+            # christchurch poole"): else its first word alone is read, the rest left over
+            bare = _JOINING.sub(" ", base)
+            if bare != " ".join(base.replace(",", " ").split()):
+                claim(bare, a.name)
             for variant in _written_short(base):
                 claim(variant, a.name)
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}

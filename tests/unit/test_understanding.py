@@ -815,3 +815,21 @@ def test_whats_is_read_as_what_is_not_corrected_to_what(reader, question, intent
     und = reader.read(question)
     assert "whats" in und.corrected.lower()  # left as typed, not "What"
     assert und.intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("windsor maidenhead front door", "Windsor and Maidenhead"),
+        ("bournemouth christchurch poole MASH findings?", "Bournemouth, Christchurch and Poole"),
+        ("blackburn darwen grade", "Blackburn with Darwen"),
+    ],
+)
+def test_a_compound_name_typed_without_its_joining_words_is_read_whole(reader, question, name):
+    und = reader.read(question)
+    # one authority, read from the whole name typed: no word of it is left over for
+    # the topic or the intent ("poole" was read as another council: a comparison)
+    assert [r.name for r in und.authorities] == [name]
+    typed = und.authorities[0].typed.lower()
+    assert all(w in typed for w in question.split()[:2])
+    assert und.intent != "compare"
