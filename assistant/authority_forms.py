@@ -53,7 +53,8 @@ def derived_forms(
 
     Generic rules over the reference list: the listed short forms; for compound names
     ("X and Y", "X with Y", "X upon Y", "X-on-Y") the first place when no other authority
-    starts with it, "X&Y" initials, and the name without its joining words ("X Y"); compass words written short ("N Tyneside", "N
+    starts with it, "X&Y" initials, and the name without its joining words
+    ("X Y"); compass words written short ("N Tyneside", "N
     Yorks"); a county word of a longer name in its listed short form ("N Lincs" for North
     Lincolnshire, "West Berks" for West Berkshire).
     A form claimed by two authorities is dropped. ``first_words``: the index's names by
