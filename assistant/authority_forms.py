@@ -41,7 +41,7 @@ _COMPOUND = re.compile(
 )
 
 
-_JOINING = re.compile(r",?\s+(?:and|with|upon)\s+|,\s*")
+_JOINING = frozenset({"and", "with", "upon"})
 
 
 def derived_forms(
@@ -98,9 +98,9 @@ def derived_forms(
                         claim(f"{first[0]}{joined}{rest[0][0]}", a.name)
             # typed without its joining words ("windsor maidenhead", "bournemouth
             # christchurch poole"): else its first word alone is read, the rest left over
-            bare = _JOINING.sub(" ", base)
-            if bare != " ".join(base.replace(",", " ").split()):
-                claim(bare, a.name)
+            words = base.replace(",", " ").split()
+            if any(w in _JOINING for w in words):
+                claim(" ".join(w for w in words if w not in _JOINING), a.name)
             for variant in _written_short(base):
                 claim(variant, a.name)
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
