@@ -176,12 +176,24 @@ _PERSON = re.compile(
 def asks_for_money(question: str) -> bool:
     """True when the question asks about spending, budgets, costs or funding.
 
-    Not when it counts something ("how many apprenticeships did the DfE money fund").
+    Not when it counts something ("how many apprenticeships did the DfE money fund"), nor
+    when it asks what the money is for ("what did the apprentices secure funding for?").
     """
-    return bool(_MONEY_QUESTION.search(question)) and not _HOW_MANY.search(question)
+    return (
+        bool(_MONEY_QUESTION.search(question))
+        and not _HOW_MANY.search(question)
+        and not _MONEY_FOR.search(question)
+    )
 
 
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+# what the money is for, not how much: "what did the apprentices secure funding for?",
+# "what was the grant spent on"
+_MONEY_FOR = re.compile(
+    r"\bwhat\b[^?]{0,80}?\b(?:funding|funded|money|budgets?|spent|spend|grants?)\s+(?:for|on)"
+    r"\s*(?:[?.!,;:–-]|$)",
+    re.IGNORECASE,
+)
 
 
 def has_money(text: str) -> bool:

@@ -812,6 +812,10 @@ def test_the_name_of_a_thing_is_no_person(question, person):
         ("kent children's services budget", True),
         # a count, whatever paid for it
         ("how many social work apprenticeships did oxfordshire get DfE money for", False),
+        # what it is for
+        ("What did Cornwall's apprentices secure funding for, according to ofsted?", False),
+        ("what was kent's DfE grant spent on", False),
+        ("what did kent spend on agency staff?", True),  # a sum: "on" what is named
     ],
 )
 def test_asks_for_a_sum_of_money(question, asks):
