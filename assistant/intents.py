@@ -422,7 +422,12 @@ def asked_name(und: Understood) -> tuple[str, ...]:
         or before[-1:] in (["whats"], ["what's"])
         or (bool(after) and stem(after[0]) in _NAMING)
         or tuple(after[:3]) in _ASKED_AFTER
-        or all(w.isdigit() or w in framing or stem(w) in named | LOCATING | _NAMING for w in others)
+        # beside it only the authority, a date, placing words and what kind of thing it
+        # is ("solihull next chapter service")
+        or all(
+            w.isdigit() or w in framing or w in THING_WORDS or stem(w) in named | LOCATING | _NAMING
+            for w in others
+        )
     )
     if not framed:
         return ()

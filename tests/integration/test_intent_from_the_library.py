@@ -160,6 +160,8 @@ def test_another_councils_name_asked_bare_is_refused_for_it(named):
         ("shine team worcestershire what is it", "shine team"),
         ("durham CLASP meaning", "CLASP"),
         ("whats the new family hub in bolton", "new family hub"),
+        # beside it only the council and what kind of thing it is
+        ("solihull next chapter service", "next chapter"),
     ],
 )
 def test_the_name_a_question_asks_about(reports, question, name):
