@@ -129,13 +129,22 @@ YEAR_OR_GRADE = re.compile(
 )
 
 
-def find_previous(text: str, facts: DocumentFacts, pattern: re.Pattern[str]) -> Located | None:
-    """The first sentence about the previous inspection (``pattern``) with a year or grade."""
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def find_previous(
+    text: str, facts: DocumentFacts, pattern: re.Pattern[str], *, dated: bool = False
+) -> Located | None:
+    """The first sentence about the previous inspection (``pattern``) with a year or grade.
+
+    ``dated``: with a year (asked when it was, a grade alone does not answer).
+    """
+    stated = YEAR if dated else YEAR_OR_GRADE
     for start, line in lines_of(text):
         if not pattern.search(line):
             continue
         for a, _, sentence in sentences(line):
-            if pattern.search(sentence) and YEAR_OR_GRADE.search(sentence):
+            if pattern.search(sentence) and stated.search(sentence):
                 return located(facts, sentence.strip(), start + a)
     return None
 

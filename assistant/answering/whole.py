@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.answering.coverage import is_furniture
 from assistant.answering.extractive import Drafted
+from assistant.answering.judgements import asks_about_grades
 from assistant.answering.quotes import is_grade_row
 from assistant.answering.report_text import (
     DATE,
@@ -134,6 +135,8 @@ _ANOTHER_ROLE = re.compile(
     re.I,
 )
 
+NOT_DATED_PREVIOUS = "the report does not say when the inspection before it took place."
+_ASKS_DATE = re.compile(r"\b(?:when|dates?|what year|which year)\b", re.I)
 NOT_WHO_LED = (
     "the report does not say who led that inspection or visit; it names only its own inspectors."
 )
@@ -389,6 +392,10 @@ class WholeReportAnswerer:
             # account of the inspection before it) would read as the answer
             dropped = ("dates", "previous") if one_ask else ("dates",)
             wanted = [k for k in wanted if k not in dropped]
+        if "previous" in wanted and not this_one and one_ask:
+            # "what year was it previously inspected": the date asked is the one before,
+            # not this report's inspection dates
+            wanted = [k for k in wanted if k != "dates"]
         if "people" in wanted and "lead" not in wanted:
             wanted.append("lead")  # who wrote an inspection report: its inspectors
         if "lead" in wanted:
@@ -398,6 +405,9 @@ class WholeReportAnswerer:
         asked = set(wanted)
         if "lead" in asked:  # which inspection it was: its dates, after what was asked
             wanted.append("dates")
+        # asked when the inspection before it was, and not how it was judged: only a
+        # sentence that dates it answers ("since the last inspection, … outstanding" does not)
+        when_only = bool(_ASKS_DATE.search(question)) and not asks_about_grades(question)
         out = _Writer(facts)
         out.line(f"{_label(facts)}:")
         text = facts.doc.text
@@ -406,7 +416,7 @@ class WholeReportAnswerer:
             if key == "inspectors" and "lead" in seen:
                 continue
             if key == "previous":
-                found = [find_previous(text, facts, FRONT_MATTER["previous"])]
+                found = [find_previous(text, facts, FRONT_MATTER["previous"], dated=when_only)]
             else:  # a publication line must give the date; a cover names several people
                 lines = find_lines(
                     text, FRONT_MATTER[key], facts, DATE if key == "published" else None
@@ -416,6 +426,8 @@ class WholeReportAnswerer:
                 if where is not None and where.quote not in {c.quote for c in out.citations}:
                     out.cited(f"- {where.text}", where)
                     seen.add(key)
+        if asked == {"previous"} and when_only and not seen:
+            return Drafted(f"{_label(facts)}: {NOT_DATED_PREVIOUS}", (), True)
         return out.drafted() if seen & asked else None  # the dates alone answer no "who"
 
 

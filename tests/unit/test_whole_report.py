@@ -124,6 +124,26 @@ def test_the_previous_inspection_is_the_reports_account_of_it(question):
     assert "last inspection in 2019" in drafted.text
 
 
+UNDATED = COVER + "Since the last inspection, leaders have maintained outstanding services.\n"
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("quillshire last inspected before 2025 when", True),
+        ("what year was quillshire previously inspected", True),
+        # asked how it was judged: the account states that
+        ("quillshire previous inspection grade", False),
+    ],
+)
+def test_when_the_previous_inspection_was_is_answered_only_by_a_date(question, refused):
+    # "since the last inspection, … outstanding" says how it was judged, not when
+    drafted = _answerer(UNDATED).front_matter("d1", question)
+    assert drafted is not None and drafted.refused is refused
+    if refused:
+        assert "does not say when" in drafted.text and drafted.citations == ()
+
+
 @pytest.mark.parametrize(
     "question",
     [
