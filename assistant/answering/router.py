@@ -32,6 +32,7 @@ from assistant.answering.judgements import (
     levels_named,
 )
 from assistant.answering.merge import renumber
+from assistant.answering.report_text import YEAR
 from assistant.answering.text_units import split_units, terms
 from assistant.answering.whole import WholeReportAnswerer, front_matter_asked
 from assistant.intents import classify_intent
@@ -78,7 +79,6 @@ _NAME_FILLER = frozenset(
 )
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _INSPECTION_EVENT = frozenset(t for w in INSPECTION_EVENT_WORDS for t in terms(w))
 # the share of the event's words a dated sentence must hold
 EVENT_SHARE = 0.5
@@ -105,7 +105,7 @@ def _dated_in_passages(und: Understood, doc: str, chunks: Sequence[StoredChunk])
     need = max(1, math.ceil(EVENT_SHARE * len(event)))
     for chunk in mine:
         for unit in split_units(chunk.text):
-            if _YEAR.search(unit.text):
+            if YEAR.search(unit.text):
                 have = set(terms(unit.text))  # in any inflection ("rising", "rise")
                 if sum(closest(t, have) is not None for t in event) >= need:
                     return True

@@ -181,9 +181,10 @@ def test_sigkill_during_ingest_leaves_every_document_whole_or_absent(tmp_path, e
 
     rng = random.Random(SEED)
     outcomes: Counter[str] = Counter()
-    last = {"data_dir": tmp_path / "trial-0"}
+    data_dir = tmp_path / "trial-0"
 
     def trial_run(trial: int, delay: float, scenario: str) -> None:
+        nonlocal data_dir
         # fresh: an empty library; resume: ingest again into the library the previous
         # trial's kill left; update: one file changed since a complete ingest
         if scenario == "fresh":
@@ -194,9 +195,7 @@ def test_sigkill_during_ingest_leaves_every_document_whole_or_absent(tmp_path, e
             shutil.copytree(baseline, data_dir)
             source_folder = changed
         else:  # kill the ingest that resumes the previous trial's killed one
-            data_dir = last["data_dir"]
             source_folder = folder
-        last["data_dir"] = data_dir
         finished = _kill_after(source_folder, data_dir, delay)
         half_done = _pending(data_dir)  # what opening the library must roll back
         present = _library(data_dir, embeddings, expected)
