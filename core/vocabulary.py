@@ -152,6 +152,14 @@ SHORTFALL = re.compile(
 """Words of a shortfall: what a report finds wrong ("too slow", "not consistently",
 "however")."""
 
+SHORT_OF_A_GRADE = re.compile(
+    r"\b(?:only|just|merely|still|rather than|instead of|short of|from being|not|never|"
+    r"(?:was|were|is|are|did|does)n'?t)\s+(?:\w+\s+){0,2}?(?:outstanding|good|better)\b",
+    re.I,
+)
+"""A question asking why a judgement was not higher ("why only good?", "good rather than
+outstanding", "why wasn't it outstanding"): its reasons are what fell short."""
+
 COMPARING = re.compile(
     r"\b(compar\w*|vs|v|versus|differ\w*|better|worse|both|side by side|against|same|"
     r"similar\w*|contrast\w*|ahead of|behind|rank\w*|higher|lower|best|worst|stronger|"

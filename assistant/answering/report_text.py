@@ -48,12 +48,20 @@ def judgement_section(
         if hits:
             found.append((-hits, i))
     # the best-named heading with paragraphs under it: a report may list its judgements
-    # first (a summary table of headings) and give each its section later
-    for _, i in sorted(found):
+    # first (a summary table of headings) and give each its section later; of two named
+    # alike, one that stands alone (a table row of page one has the other rows beside it,
+    # and then whatever paragraph comes next under it)
+    best: tuple[tuple[int, bool, int], str, list[Located]] | None = None
+    for hits, i in found:
         units = paragraphs_under(facts, lines, i, most)
-        if units:
-            return lines[i][1], units
-    return None
+        if not units:
+            continue
+        beside = [lines[j][1] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+        in_table = any(section_heading(line) for line in beside)
+        key = (hits, in_table, i)
+        if best is None or key < best[0]:
+            best = (key, lines[i][1], units)
+    return None if best is None else (best[1], best[2])
 
 
 def paragraphs_under(

@@ -38,7 +38,7 @@ from assistant.answering.whole import WholeReportAnswerer, front_matter_asked
 from assistant.intents import classify_intent
 from assistant.scope import YEAR_MENTION_INTENTS, Scope
 from assistant.understood import Understood
-from core.vocabulary import AREA_HEADINGS, INSPECTION_EVENT_WORDS, INTENT_PATTERNS
+from core.vocabulary import AREA_HEADINGS, INSPECTION_EVENT_WORDS, INTENT_PATTERNS, SHORT_OF_A_GRADE
 from vectorstore.store import Filters, StoredChunk
 
 WHICH_AUTHORITY = (
@@ -131,6 +131,11 @@ def _an_unnamed_councils_report(scope: Scope, chunks: list[StoredChunk], questio
         return False
     councils = dominant[0].authorities
     return bool(councils) and not _named_in(question, councils, scope)
+
+
+REASON_SENTENCES = 4
+"""How much of each point of a report's summary a "why overall" answer quotes: the
+summary's paragraphs state the judgement first and the reasons for it after."""
 
 
 @dataclass(frozen=True)
@@ -284,9 +289,14 @@ class IntentRouter:
             areas.discard("overall_effectiveness")
         if areas == {"overall_effectiveness"}:
             # below good, what needs to improve gives the reasons for the grade
-            return self.whole.summary(doc, judgements=False, improve=self.whole.below_good(doc))
+            return self.whole.summary(
+                doc,
+                judgements=False,
+                improve=self.whole.below_good(doc) or bool(SHORT_OF_A_GRADE.search(und.corrected)),
+                sentences=REASON_SENTENCES,
+            )
         words = [w for area in areas for w in AREA_HEADINGS.get(area, ())]
-        return self.whole.reasons(doc, words)
+        return self.whole.reasons(doc, words, und.corrected)
 
     def _areas_at_grade(self, und: Understood, scope: Scope, doc: str) -> set[str]:
         """The areas judged at the grade a question names, when the overall grade is not it.

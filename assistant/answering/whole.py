@@ -37,7 +37,13 @@ from assistant.drafting.extract import (
 )
 from assistant.models import Citation
 from core.documents import ParsedDocument
-from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, SHORTFALL, WHO_INSPECTED
+from core.vocabulary import (
+    APA_GRADE_WORDS,
+    GRADE_WORDS,
+    SHORT_OF_A_GRADE,
+    SHORTFALL,
+    WHO_INSPECTED,
+)
 from ingest.authorities import AuthorityIndex
 
 # a grade stated just after a heading ("Grade 4 (inadequate)", "… in this area is good")
@@ -210,9 +216,18 @@ class WholeReportAnswerer:
         return out.drafted()
 
     def summary(
-        self, doc_id: str, lead: str = "", *, judgements: bool = True, improve: bool = True
+        self,
+        doc_id: str,
+        lead: str = "",
+        *,
+        judgements: bool = True,
+        improve: bool = True,
+        sentences: int = 2,
     ) -> Drafted | None:
-        """The judgements, then the opening points of the report's summary, then what to improve."""
+        """The judgements, then the opening points of the report's summary, then what to improve.
+
+        ``sentences``: how much of each summary point is quoted.
+        """
         facts = self.facts(doc_id)
         if facts is None:
             return None
@@ -225,7 +240,7 @@ class WholeReportAnswerer:
                 Located(j.quote, j.quote, j.start, j.page, None),
             )
         for unit in facts.summary[: self.summary_points]:
-            out.cited(f"- {first_sentences(unit.text, 2)}", _prefix(unit, 2))
+            out.cited(f"- {first_sentences(unit.text, sentences)}", _prefix(unit, sentences))
         if facts.improvements and improve:
             out.line(f"{_improve_heading(facts)}:")
             out.improvements(3)
@@ -267,13 +282,15 @@ class WholeReportAnswerer:
                 return True
         return False
 
-    def reasons(self, doc_id: str, area_words: Sequence[str]) -> Drafted | None:
+    def reasons(self, doc_id: str, area_words: Sequence[str], question: str = "") -> Drafted | None:
         """The opening paragraphs of the section that gives the judgement on ``area_words``.
 
         Inspection reports head each judgement's section with the judgement itself
         ("The experiences and progress of care leavers: requires improvement"); the
-        paragraphs under it give the reasons. Below good, the report's list of what
-        needs to improve follows: the shortfalls it names are the reasons for the grade.
+        paragraphs under it give the reasons. Below good, or when the ``question`` asks
+        why the grade was no higher ("good rather than outstanding"), the paragraphs that
+        say what falls short, and the report's list of what needs to improve: the
+        shortfalls it names are the reasons for the grade.
         """
         facts = self.facts(doc_id)
         if facts is None or not area_words:
@@ -283,7 +300,7 @@ class WholeReportAnswerer:
         if found is None:
             return None
         heading, units = found
-        below_good = bool(_BELOW_GOOD.search(heading))
+        below_good = bool(_BELOW_GOOD.search(heading) or SHORT_OF_A_GRADE.search(question))
         out = _Writer(facts)
         out.line(f'From the section "{heading}":')
         for unit in _reasons_of(units, below_good):

@@ -333,6 +333,65 @@ def test_the_reasons_for_a_grade_below_good_are_its_sections_shortfalls():
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "why were quillshire's children in care good rather than outstanding",
+        "why was care only good in quillshire",
+        "why wasn't quillshire cic outstanding",
+    ],
+)
+def test_asked_why_a_grade_was_no_higher_the_reasons_are_what_fell_short(question):
+    drafted = _answerer(_section("good")).reasons("d1", ["in care"], question)
+    assert drafted is not None
+    quoted = [c.quote[:20] for c in drafted.citations]
+    assert quoted == ["Children in care in ", "However, decisions a", "Assessments of kinsh"]
+    # asked plainly why it was good, the opening paragraphs
+    plain = _answerer(_section("good")).reasons("d1", ["in care"], "why was cic good")
+    assert plain is not None and plain.citations[1].quote.startswith("Most children live")
+
+
+# Page one's table row names the judgement as its section heading does; the table's last
+# row is followed by the report's summary, not by the section.
+TABLE_THEN_SECTION = (
+    COVER
+    + "The experiences and progress of children in care Requires improvement to be good\n"
+    + "Children in Quillshire have benefited from strong leadership since the last inspection, "
+    "and most services have improved.\n"
+    + "Leaders know their services well and have a clear plan for what remains to be done.\n"
+    + "The experiences and progress of children in care: requires improvement to be good\n"
+    + "Too many children in care wait too long for decisions about where they will live.\n"
+)
+
+
+def test_the_reasons_come_from_the_section_not_page_ones_table_row():
+    drafted = _answerer(TABLE_THEN_SECTION).reasons("d1", ["in care"])
+    assert drafted is not None
+    assert drafted.citations[0].quote.startswith("Too many children in care wait")
+    assert all("strong leadership" not in c.quote for c in drafted.citations)
+
+
+SUMMARY = (
+    COVER
+    + "Headline findings\n"
+    + "Children in Quillshire receive good help. Leaders are ambitious for them. Social "
+    "workers stay, because caseloads are manageable. Investment in early help has reduced "
+    "the number of children who need a child protection plan.\n"
+)
+
+
+def test_a_why_overall_answer_quotes_more_of_each_summary_point_than_a_summary_does():
+    answerer = _answerer(SUMMARY)
+    facts = answerer.facts("d1")
+    assert facts is not None and facts.summary, "the summary is read"
+    brief = answerer.summary("d1", judgements=False)
+    reasons = answerer.summary("d1", judgements=False, sentences=4)
+    assert brief is not None and reasons is not None
+    assert "caseloads" not in brief.text
+    assert "caseloads are manageable" in reasons.text and "Investment in early help" in reasons.text
+    assert reasons.citations[0].quote in SUMMARY  # still an exact quote
+
+
+@pytest.mark.parametrize(
     ("question", "expected"),
     [
         ("quillshire last ofsted date", "2 to 6 June 2025"),
