@@ -69,6 +69,7 @@ def read_rows(paths: list[str]) -> list[dict]:
                 raise SystemExit(f"{path}: a {row['split']} question; train on dev only")
             if any(phrase_of(a) in held for a in row.get("authorities") or ()):
                 raise SystemExit(f"{path}: {row['id']} names a held-out authority; dev only")
+            row["_file"] = Path(path).name
             rows.append(row)
     return rows
 
@@ -92,6 +93,7 @@ def load(rows: list[dict], assistant, *, extra: bool = False) -> list[dict]:
                     "rule": settle_intent(patterns, features, und, None),
                     "group": row["id"],
                     "authority": authority,
+                    "file": row.get("_file", ""),
                     "named": {phrase_of(a) for a in named},
                     "extra": extra,
                 }
@@ -127,24 +129,30 @@ def fit_on(examples: list[dict], l2: float, scale: float | None) -> IntentModel:
 
 
 def cross_validate(
-    examples: list[dict], folds: int, l2: float, scale: float | None
+    examples: list[dict], folds: int, l2: float, scale: float | None, by: str = "authority"
 ) -> dict[tuple[float, float], list[str]]:
-    """Each example's intent from a model fitted without its authority's questions, at
-    each pair of thresholds (no pattern matched, one did) below which the patterns'
-    intent stands."""
+    """Each example's intent from a model fitted without its authority's questions (or,
+    ``by="file"``, without its file's: one writer's questions each, so a writer's habits
+    are never both trained on and judged), at each pair of thresholds (no pattern
+    matched, one did) below which the patterns' intent stands."""
     judged = [e for e in examples if not e["extra"]]
-    authorities = sorted({e["authority"] for e in judged})
-    random.Random(0).shuffle(authorities)
-    fold_of = {a: i % folds for i, a in enumerate(authorities)}
+    keys = sorted({e[by] for e in judged})
+    random.Random(0).shuffle(keys)
+    fold_of = {a: i % folds for i, a in enumerate(keys)}
+    if by == "file":
+        fold_of = {a: i for i, a in enumerate(keys)}
+        folds = len(keys)
     predicted = {pair: [""] * len(judged) for pair in PAIRS}
     for fold in range(folds):
         held = {a for a, f in fold_of.items() if f == fold}
-        train = [e for e in judged if fold_of[e["authority"]] != fold] + [
-            e for e in examples if e["extra"] and not (e["named"] | {e["authority"]}) & held
+        train = [e for e in judged if fold_of[e[by]] != fold] + [
+            e
+            for e in examples
+            if e["extra"] and (by == "file" or not (e["named"] | {e["authority"]}) & held)
         ]
         model = fit_on(train, l2, scale)
         for i, e in enumerate(judged):
-            if fold_of[e["authority"]] == fold:
+            if fold_of[e[by]] == fold:
                 for pair in PAIRS:
                     at = replace(model, threshold=pair[1], fallback_threshold=pair[0])
                     predicted[pair][i] = settle_intent(
@@ -163,6 +171,12 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--vector-scale", type=float, default=6.0)
     parser.add_argument("--no-vectors", action="store_true")
+    parser.add_argument(
+        "--group-by",
+        choices=("authority", "file"),
+        default="authority",
+        help="cross-validate by authority (--folds folds) or leave one file (writer) out",
+    )
     args = parser.parse_args()
     scale = None if args.no_vectors else args.vector_scale
     rows = read_rows(args.files)
@@ -176,13 +190,16 @@ def main() -> None:
     if len(judged) < len(examples):
         print(f"{len(examples) - len(judged)} more wordings trained on only (--extra)")
     rules = judge(judged, [e["rule"] for e in judged])
-    print(f"{args.folds}-fold cross-validation grouped by authority:")
+    how = f"{args.folds}-fold" if args.group_by == "authority" else "leave-one-file-out"
+    print(f"{how} cross-validation grouped by {args.group_by}:")
     print("| intent read by | accuracy | wordings agree |")
     print("| --- | ---: | ---: |")
     print(f"| patterns | {rules[0]:.2f} | {rules[1]:.2f} |")
     scored = {}
     reads = "words" if scale is None else f"words + vectors x{scale:g}"
-    for pair, predicted in cross_validate(examples, args.folds, args.l2, scale).items():
+    for pair, predicted in cross_validate(
+        examples, args.folds, args.l2, scale, args.group_by
+    ).items():
         scored[pair] = judge(judged, predicted)
         accuracy, agree = scored[pair]
         print(

@@ -112,14 +112,26 @@ _NOT_COUNTED = re.compile(_LABEL, re.IGNORECASE)
 _ASKS_AGE = re.compile(r"\bhow long\b|\bhow old\b|\bages?\b|\buntil when\b", re.I)
 
 
-def states_quantity(text: str, question: str = "") -> bool:
-    """True when the text states a figure (see :func:`has_figure`) or a number in words.
+# A quantity stated without a number: none at all ("there were no private fostering
+# arrangements"), or a change by a factor ("halved")
+_QUANTITY_PHRASE = re.compile(
+    r"\b(?:there (?:is|are|was|were|had been|has been|have been) no|zero|"
+    r"halved|doubled|tripled|trebled)\b",
+    re.IGNORECASE,
+)
 
-    Key stages and numbered labels are no quantity of anything, nor ages, unless the
-    ``question`` asks how long or how old.
+
+def states_quantity(text: str, question: str = "") -> bool:
+    """True when the text states a quantity, in figures or in words.
+
+    A figure (see :func:`has_figure`), a number in words, or a quantity in words ("there
+    were no …", "halved"). Key stages and numbered labels are no quantity of anything,
+    nor ages, unless the ``question`` asks how long or how old.
     """
     text = (_NOT_COUNTED if _ASKS_AGE.search(question) else _NOT_QUANTITY).sub(" ", text)
-    return has_figure(text) or bool(_NUMBER_WORD.search(text))
+    return (
+        has_figure(text) or bool(_NUMBER_WORD.search(text)) or bool(_QUANTITY_PHRASE.search(text))
+    )
 
 
 _LIST_QUESTION = re.compile(

@@ -946,3 +946,25 @@ def test_a_word_of_a_hyphenated_authority_name_is_no_topic():
 
     passages = [chunk("Family hubs are open.", authorities=("Stockton-on-Tees",))]
     assert topic_terms("Stockton family hubs", passages) == ["family", "hub"]
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        (
+            "how many private fostering arrangements were there",
+            "At the time of this inspection, there were no private fostering arrangements.",
+        ),
+        (
+            "by how much did child protection plans fall",
+            "The number of children on child protection plans has halved since 2022.",
+        ),
+    ],
+)
+def test_none_at_all_or_a_change_by_a_factor_answers_a_how_many(answerer, question, quote):
+    from assistant.answering.intent import states_quantity
+
+    assert states_quantity(quote)
+    assert not answerer.answer(question, [chunk(quote)]).refused
+    # "none identified" in a list is no count of anything
+    assert not states_quantity("Making a positive contribution: none identified.")

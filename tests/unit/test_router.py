@@ -161,7 +161,10 @@ def test_the_front_matter_answers_who_inspected_not_who_held_a_post(reader, ques
 
 def _harrow(text: str) -> StoredChunk:
     return stored_chunk(
-        text, "h", 0, title="Inspection of Harrow local authority children's services",
+        text,
+        "h",
+        0,
+        title="Inspection of Harrow local authority children's services",
         authorities=("Harrow",),
     )
 
@@ -171,18 +174,27 @@ def _harrow(text: str) -> StoredChunk:
     [
         # an event the report dates: the passage that dates it
         ("when was harrow's MASH relaunched?", "The MASH was relaunched in May 2019.", False),
-        ("when did harrow's leadership team settle, per ofsted", "Since 2018 the leadership "
-         "team has been settled and stable.", False),
+        (
+            "when did harrow's leadership team settle, per ofsted",
+            "Since 2018 the leadership team has been settled and stable.",
+            False,
+        ),
         # the same words undated in the passages: the front matter, as before
         ("when was harrow's MASH relaunched?", "The MASH was relaunched and is effective.", True),
         # the inspection's own when, in any words, and the report's title
         ("when did ofsted visit harrow", "Leaders visited schools in 2019.", True),
         ("when did the harrow inspection take place", "A new place opened in 2019.", True),
-        ("when was harrow's children's services inspection", "Children's services were "
-         "restructured in 2019.", True),
+        (
+            "when was harrow's children's services inspection",
+            "Children's services were restructured in 2019.",
+            True,
+        ),
         # asked who as well: the front matter
-        ("who led harrow's inspection and when was the MASH relaunched", "The MASH was "
-         "relaunched in May 2019.", True),
+        (
+            "who led harrow's inspection and when was the MASH relaunched",
+            "The MASH was relaunched in May 2019.",
+            True,
+        ),
     ],
 )
 def test_when_an_event_the_report_dates_happened_is_read_from_its_passages(
