@@ -78,6 +78,7 @@ def build_assistant(
 
     ``chat`` (a LangChain chat model) replaces the model of the openai/local modes.
     """
+    from assistant.abbreviations import LibraryAbbreviations
     from assistant.answering.router import IntentRouter
     from assistant.answering.whole import WholeReportAnswerer
     from assistant.query import Glossary, QueryAnalyzer
@@ -96,8 +97,19 @@ def build_assistant(
     structured = StructuredData(
         settings.data_dir / "structured" / f"{store.chunks_name}.sqlite", store, authorities
     )
+    learnt = LibraryAbbreviations(
+        glossary,
+        lambda: [d.doc_id for d in store.list_documents()],
+        store.document_text,
+        lambda: store.lexical.signature,
+        settings.cache_dir / "abbreviations.json",
+    )
     retriever = LibraryRetriever(
-        store=store, analyzer=analyzer, authorities=authorities, k=settings.retrieval.k
+        store=store,
+        analyzer=analyzer,
+        authorities=authorities,
+        k=settings.retrieval.k,
+        learn=learnt.refresh,
     )
     judgements = JudgementAnswerer(structured, load_prompts(JUDGEMENTS_PROMPT))
     router = IntentRouter(

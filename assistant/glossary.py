@@ -7,6 +7,7 @@ how phrases are matched.
 
 from __future__ import annotations
 
+import copy
 import csv
 import re
 from collections.abc import Callable, Iterable
@@ -103,6 +104,34 @@ class Glossary:
                 if b not in self._members[group]:
                     self._members[group].append(b)
                     self._groups.setdefault(b, []).append(group)
+
+    def add_abbreviations(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Add ``(short form, long form)`` abbreviations (the library's own, learnt).
+
+        The tables are changed on copies that then replace them, so a question read in
+        another thread meanwhile never meets a table half-changed.
+        """
+        building = copy.copy(self)  # the same tables: replaced by copies below
+        building._display = dict(self._display)
+        building._links = {k: list(v) for k, v in self._links.items()}
+        building._exact = dict(self._exact)
+        building._exact_lower = set(self._exact_lower)
+        building._lower_surface = dict(self._lower_surface)
+        building._trie = copy.deepcopy(self._trie)
+        for short, long in pairs:
+            a, b = building._add_form(short), building._add_form(long)
+            if a == b:
+                continue
+            for x, y in ((a, b), (b, a)):
+                links = building._links.setdefault(x, [])
+                if y not in links:
+                    links.append(y)
+        self._trie = building._trie
+        self._display = building._display
+        self._links = building._links
+        self._exact = building._exact
+        self._exact_lower = building._exact_lower
+        self._lower_surface = building._lower_surface
 
     @classmethod
     def load(cls, path: Traversable | None = None) -> Glossary:

@@ -16,6 +16,7 @@ with plain, JSON-serialisable metadata (see :func:`to_document`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from langchain_core.callbacks import (
@@ -108,6 +109,8 @@ class LibraryRetriever(BaseRetriever):
     lexical: bool = True
     coverage_weight: float = 2.0
     heading_weight: float = 1.0
+    # called before each question is read: teaches the glossary what the library defines
+    learn: Callable[[], None] | None = None
     _bag_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = PrivateAttr(default_factory=dict)
 
     def _bags(self, chunk: StoredChunk) -> tuple[frozenset[str], frozenset[str]]:
@@ -129,6 +132,8 @@ class LibraryRetriever(BaseRetriever):
             return QueryAnalysis(question, question, (), (), (), ())
         if self.lexical:
             self.store.refresh_lexical()  # its vocabulary serves spelling correction
+        if self.learn is not None:
+            self.learn()  # the abbreviations the library's reports define
         return self.analyzer.analyze(question)
 
     def search(

@@ -1,0 +1,36 @@
+"""A short form a report defines is read as its long form, once the report is in the library.
+
+Real report: Cornwall's 2019 inspection (development data), which writes "children's
+rights advocates (CRAs)"; the shipped glossary does not know the short form.
+"""
+
+import shutil
+
+import pytest
+
+from assistant.app import build_assistant
+from core.settings import Settings
+from ingest.loader import iter_files
+
+pytestmark = pytest.mark.e2e
+
+CORNWALL = "80454_cornwall/children's services inspection - 05 november 2019.pdf"
+
+
+def test_a_short_form_the_report_defines_finds_its_passages(shared_dir, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(shared_dir / "ilacs" / CORNWALL, folder / "cornwall-2019.pdf")
+    assistant = build_assistant(Settings(data_dir=tmp_path / "index"))
+    question = "cornwall CRAs - what do they do"
+    assert "children’s rights advocates" not in assistant.understand(question).analysis.expansions
+    report = assistant.ingest(iter_files([folder]))
+    assert [o.status for o in report.outcomes] == ["added"]
+    # the same assistant learns it once the library has changed
+    assert "children’s rights advocates" in assistant.understand(question).analysis.expansions
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert "rights advocate" in answer.text.lower()
+    assert {c.source for c in answer.citations} == {"cornwall-2019.pdf"}
+    # kept on disk for the next start
+    assert (tmp_path / "index" / "cache" / "abbreviations.json").is_file()
