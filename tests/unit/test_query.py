@@ -180,6 +180,8 @@ def test_every_synonym_expands_both_ways(glossary: Glossary, row: dict[str, str]
         pytest.param("CiC council", "children in care", id="inner-capital"),
         pytest.param("KS4 results", "key stage 4", id="digits"),
         pytest.param("Quality of S47 enquiries", "section 47 enquiry", id="S47"),
+        pytest.param("do CLs go to the CPB", "corporate parenting board", id="CPB"),
+        pytest.param("MACE meetings", "multi-agency child exploitation", id="MACE"),
     ],
 )
 def test_abbreviations_expand(glossary: Glossary, question: str, expected: str) -> None:
