@@ -165,6 +165,11 @@ class Asking:
         if scope.refusal:
             return _Prepared(question, und, scope, scoped, began, None, [], time.perf_counter())
         table = self._from_table(question, filters, und, scope)
+        if und.intent == "why" and table is not None and unfounded(und.corrected, table):
+            found = self._report_of_the_grade(question, filters, und, scope)
+            if found is not None:
+                table, scope = found
+                scoped = scope.filters(filters)
         query = f"{_with_expansions(und)} {INTENT_QUERY.get(und.intent, '')}".strip()
         chunks = self.retriever.search(query, k, scoped, und.analysis)
         if scope.mentions_only and len(scope.by_authority) == 1:
@@ -176,6 +181,31 @@ class Asking:
                 )
                 scope = dataclasses.replace(scope, refusal=said)
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
+
+    def _report_of_the_grade(
+        self, question: str, filters: Filters | None, und: Understood, scope: Scope
+    ) -> tuple[TableAnswer, Scope] | None:
+        """The newest earlier report that gave the judgement a "why" question names.
+
+        "Why was X inadequate?", asked with no year of a council whose latest report
+        judged otherwise: that report's judgements, and the scope narrowed to it (said in
+        the note). None when no report of it gave that judgement.
+        """
+        if und.years or und.recency or len(scope.by_authority) != 1:
+            return None
+        ((name, ids),) = scope.by_authority.items()
+        for doc in ids[1:]:
+            narrowed = dataclasses.replace(
+                scope,
+                doc_ids=(doc,),
+                by_authority={name: (doc,)},
+                note=(f"{scope.note}\n" if scope.note else "")
+                + f"{name}'s latest report gives no such judgement; its earlier report does.",
+            )
+            table = self._from_table(question, filters, und, narrowed)
+            if table is not None and table.rows and unfounded(und.corrected, table) is None:
+                return table, narrowed
+        return None
 
     def _papers_in(self, scope: Scope) -> bool:
         """Whether the scope holds a council's own paper (a board or committee paper)."""
