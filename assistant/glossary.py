@@ -82,9 +82,9 @@ class Glossary:
             term, expansion, kind = term.strip(), expansion.strip(), kind.strip()
             if not term or not expansion or kind not in _KINDS:
                 raise ConfigError(f"glossary row {term!r}, {expansion!r}, {kind!r} is invalid")
-            # shorthand's full form is not looked for in text on its account: the reports
-            # say "social worker" whether or not a question types "SW"
-            a, b = self._add_form(term), self._add_form(expansion, kind != "shorthand")
+            # a shorthand's full form is found in text like any other ("focused visit" in
+            # a passage covers "FV" typed); it only never brings the shorthand in
+            a, b = self._add_form(term), self._add_form(expansion)
             if a == b:
                 continue
             if kind in ("abbreviation", "shorthand"):

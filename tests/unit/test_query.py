@@ -88,10 +88,12 @@ def test_shorthand_expands_one_way(glossary: Glossary, row: dict[str, str]) -> N
     assert row["term"] not in glossary.expand(f"What do inspectors say about {row['expansion']}?")
 
 
-def test_shorthand_brings_no_phrase_of_its_own(glossary: Glossary) -> None:
-    # "social worker" is looked for in text for no row but the shorthand's: not at all
-    assert glossary.forms_in("the social worker visited") == frozenset()
-    assert glossary.forms_in("the care leavers said") != frozenset()
+def test_a_shorthands_full_form_is_found_in_text_and_brings_no_shorthand(
+    glossary: Glossary,
+) -> None:
+    # "social worker" in a passage covers "SW" typed; typed itself it expands to nothing
+    assert glossary.forms_in("the social worker visited") != frozenset()
+    assert glossary.expand("what do social workers say") == []
 
 
 @pytest.mark.parametrize(
@@ -503,3 +505,10 @@ def test_typos_are_corrected_against_a_large_vocabulary(
     assert len(misspelt) > 150
     assert [pair for pair in misspelt if pair not in corrected] == []
     assert {("Westminister", "Westminster"), ("Lancashre", "Lancashire")} <= corrected
+
+
+def test_a_shorthands_full_form_in_a_passage_covers_it_one_way(glossary: Glossary) -> None:
+    ((_, forms),) = glossary.concepts("trafford FV year", abbreviations=True)
+    assert forms & glossary.forms_in("Since the focused visit in 2024, services improved.")
+    # the full form typed never brings the shorthand in
+    assert "FV" not in glossary.expand("when was the focused visit")
