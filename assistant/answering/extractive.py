@@ -209,7 +209,7 @@ class ExtractiveAnswerer:
         lead = self.prompts.render("lead")
 
         def quoted(picked: list[_Candidate]) -> list[Quote]:
-            chosen = self._quotes(picked, chunks, units, q.grades)
+            chosen = self._quotes(picked, chunks, units, q.grades, question=question)
             return fit(chosen, self.max_words, len(lead.split()))
 
         quotes = quoted(self._choose(candidates))
@@ -424,10 +424,15 @@ class ExtractiveAnswerer:
         chunks: list[StoredChunk],
         units: dict[int, list[Unit]],
         grades: bool = False,
+        question: str = "",
     ) -> list[Quote]:
         """Quotes for the chosen units: lists extended, neighbours merged, within the budget.
 
-        For a question about grades, a chosen judgement row brings the rows after it.
+        For a question about grades, a chosen judgement row brings the rows after it. For
+        a ``question`` asking for a quantity in so many words, a sentence stating none brings the
+        sentences after it in its paragraph up to the one that states one (at most
+        :data:`FIGURE_REACH`): "The 'Staying Put' arrangements enable … This is a strong
+        feature … Currently 52 young people are benefitting from this scheme".
         """
         budget = self.max_words - len(self.prompts.render("lead").split())
         taken: dict[int, set[int]] = {}  # chunk -> unit indexes already quoted
@@ -461,6 +466,7 @@ class ExtractiveAnswerer:
         # Words left over go to the sentence after a single quoted sentence, in its paragraph
         # (the "because" or the figure often follows the sentence that matched).
         # A sentence that qualifies the one before ("However, ...") always comes with it.
+        figure = asks_for_number(question)
         for chunk, group in spans:
             if not self.follow_on:
                 continue
@@ -477,7 +483,42 @@ class ExtractiveAnswerer:
             room = budget + (self.qualifier_words if qualifies else 0)
             if "\n" in gap or n_words > room or is_furniture(chunk_units[nxt].text):
                 continue
-            group.append(nxt)
-            have.add(nxt)
-            budget -= n_words
+            reach = [nxt]
+            if figure and not states_quantity(chunk_units[group[0]].text, question):
+                reach = _to_a_figure(chunk, chunk_units, nxt, have, room, question)
+            for j in reach:
+                group.append(j)
+                have.add(j)
+                budget -= len(chunk_units[j].text.split())
         return merge(spans, units)
+
+
+FIGURE_REACH = 3
+"""How many sentences after one that matched a quantity question may be quoted to reach
+the figure (in its paragraph, within the words left)."""
+
+
+def _to_a_figure(
+    chunk: StoredChunk,
+    chunk_units: list[Unit],
+    first: int,
+    have: set[int],
+    room: int,
+    question: str,
+) -> list[int]:
+    """The sentences from ``first`` on, in its paragraph, up to one that states a quantity.
+
+    Only ``first`` when none within :data:`FIGURE_REACH` does (or the words run out).
+    """
+    out: list[int] = []
+    words = 0
+    for j in range(first, min(first + FIGURE_REACH, len(chunk_units))):
+        unit = chunk_units[j]
+        gap = chunk.text[chunk_units[j - 1].end : unit.start]
+        words += len(unit.text.split())
+        if j in have or "\n" in gap or words > room or is_furniture(unit.text):
+            break
+        out.append(j)
+        if states_quantity(unit.text, question):
+            return out
+    return [first]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.text_units import stem
 from core.vocabulary import APA_GRADE_WORDS, GRADE_WORDS, MONTHS, QUANTITY_ASKED, WHO_INSPECTED
 
 _GRADE_QUESTION = re.compile(
@@ -112,25 +113,39 @@ _NOT_COUNTED = re.compile(_LABEL, re.IGNORECASE)
 _ASKS_AGE = re.compile(r"\bhow long\b|\bhow old\b|\bages?\b|\buntil when\b", re.I)
 
 
-# A quantity stated without a number: none at all ("there were no private fostering
-# arrangements"), or a change by a factor ("halved")
-_QUANTITY_PHRASE = re.compile(
-    r"\b(?:there (?:is|are|was|were|had been|has been|have been) no|zero|"
-    r"halved|doubled|tripled|trebled)\b",
+# A quantity stated without a number: a change by a factor ("halved"), or none at all of
+# what the question counts ("there were no private fostering arrangements"; not "there is
+# no pressure to leave" asked how many care leavers stay)
+_FACTOR = re.compile(r"\b(?:zero|halved|doubled|tripled|trebled)\b", re.IGNORECASE)
+_NONE_OF = re.compile(
+    r"\bthere (?:is|are|was|were|had been|has been|have been) no ((?:[\w'’-]+\s+)?[\w'’-]+)",
     re.IGNORECASE,
 )
+
+
+def _none_of_what_is_counted(text: str, question: str) -> bool:
+    """Whether ``text`` says there were none of something the ``question`` names."""
+    asked = {stem(w) for w in re.findall(r"[a-z]{3,}", question.lower())}
+    return any(
+        asked & {stem(w) for w in re.findall(r"[a-z]{3,}", m.group(1).lower())}
+        for m in _NONE_OF.finditer(text)
+    )
 
 
 def states_quantity(text: str, question: str = "") -> bool:
     """True when the text states a quantity, in figures or in words.
 
-    A figure (see :func:`has_figure`), a number in words, or a quantity in words ("there
-    were no …", "halved"). Key stages and numbered labels are no quantity of anything,
-    nor ages, unless the ``question`` asks how long or how old.
+    A figure (see :func:`has_figure`), a number in words, a factor ("halved"), or none at
+    all of what the ``question`` counts ("there were no …"). Key stages and numbered
+    labels are no quantity of anything, nor ages, unless the ``question`` asks how long or
+    how old.
     """
     text = (_NOT_COUNTED if _ASKS_AGE.search(question) else _NOT_QUANTITY).sub(" ", text)
     return (
-        has_figure(text) or bool(_NUMBER_WORD.search(text)) or bool(_QUANTITY_PHRASE.search(text))
+        has_figure(text)
+        or bool(_NUMBER_WORD.search(text))
+        or bool(_FACTOR.search(text))
+        or _none_of_what_is_counted(text, question)
     )
 
 

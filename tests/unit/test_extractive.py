@@ -964,7 +964,24 @@ def test_a_word_of_a_hyphenated_authority_name_is_no_topic():
 def test_none_at_all_or_a_change_by_a_factor_answers_a_how_many(answerer, question, quote):
     from assistant.answering.intent import states_quantity
 
-    assert states_quantity(quote)
+    assert states_quantity(quote, question)
     assert not answerer.answer(question, [chunk(quote)]).refused
-    # "none identified" in a list is no count of anything
-    assert not states_quantity("Making a positive contribution: none identified.")
+    # "none identified" in a list is no count of anything, nor "no pressure" of children
+    assert not states_quantity("Making a positive contribution: none identified.", question)
+    assert not states_quantity(
+        "There is no pressure to end care leavers' engagement.", "how many children in care"
+    )
+
+
+def test_a_figure_a_sentence_or_two_after_the_matching_one_is_quoted_with_it(answerer):
+    passage = (
+        "The 'Staying Put' arrangements enable some young people to remain with their foster "
+        "carers after the age of 18. This is a strong feature of the local authority's "
+        "response. Currently 52 young people are benefitting from this scheme."
+    )
+    drafted = answerer.answer("how many young people are in staying put", [chunk(passage)])
+    assert not drafted.refused
+    assert "Currently 52 young people" in drafted.text
+    # asked for no quantity, the sentence after the match only
+    found = answerer.answer("what about staying put arrangements", [chunk(passage)])
+    assert "52" not in found.text
