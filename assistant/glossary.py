@@ -90,11 +90,7 @@ class Glossary:
             if kind in ("abbreviation", "shorthand"):
                 # staff's shorthand ("SW") is read as its full form; reports never write
                 # it, so the full form does not bring it in
-                pairs = ((a, b), (b, a)) if kind == "abbreviation" else ((a, b),)
-                for x, y in pairs:
-                    links = self._links.setdefault(x, [])
-                    if y not in links:
-                        links.append(y)
+                self._link(a, b, both_ways=kind == "abbreviation")
             else:
                 group = group_of_term.get(a)
                 if group is None:
@@ -120,18 +116,21 @@ class Glossary:
         building._trie = copy.deepcopy(self._trie)
         for short, long in pairs:
             a, b = building._add_form(short), building._add_form(long)
-            if a == b:
-                continue
-            for x, y in ((a, b), (b, a)):
-                links = building._links.setdefault(x, [])
-                if y not in links:
-                    links.append(y)
+            if a != b:
+                building._link(a, b, both_ways=True)
         self._trie = building._trie
         self._display = building._display
         self._links = building._links
         self._exact = building._exact
         self._exact_lower = building._exact_lower
         self._lower_surface = building._lower_surface
+
+    def _link(self, a: Key, b: Key, *, both_ways: bool) -> None:
+        """Make ``b`` a form ``a`` is read as (and, ``both_ways``, the reverse)."""
+        for x, y in ((a, b), (b, a)) if both_ways else ((a, b),):
+            links = self._links.setdefault(x, [])
+            if y not in links:
+                links.append(y)
 
     @classmethod
     def load(cls, path: Traversable | None = None) -> Glossary:

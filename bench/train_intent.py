@@ -138,10 +138,9 @@ def cross_validate(
     judged = [e for e in examples if not e["extra"]]
     keys = sorted({e[by] for e in judged})
     random.Random(0).shuffle(keys)
-    fold_of = {a: i % folds for i, a in enumerate(keys)}
     if by == "file":
-        fold_of = {a: i for i, a in enumerate(keys)}
-        folds = len(keys)
+        folds = len(keys)  # one fold per file
+    fold_of = {a: i % folds for i, a in enumerate(keys)}
     predicted = {pair: [""] * len(judged) for pair in PAIRS}
     for fold in range(folds):
         held = {a for a, f in fold_of.items() if f == fold}

@@ -478,14 +478,18 @@ class ExtractiveAnswerer:
             qualifies = bool(QUALIFIER.match(chunk_units[nxt].text))
             if len(group) != 1 and not qualifies:
                 continue
-            gap = chunk.text[chunk_units[group[-1]].end : chunk_units[nxt].start]
-            n_words = len(chunk_units[nxt].text.split())
             room = budget + (self.qualifier_words if qualifies else 0)
-            if "\n" in gap or n_words > room or is_furniture(chunk_units[nxt].text):
-                continue
-            reach = [nxt]
-            if figure and not states_quantity(chunk_units[group[0]].text, question):
-                reach = _to_a_figure(chunk, chunk_units, nxt, have, room, question)
+            # asked for a quantity the matched sentence does not state: on to the figure
+            to_figure = figure and not states_quantity(chunk_units[group[0]].text, question)
+            after = _in_paragraph(
+                chunk, chunk_units, nxt, have, room, FIGURE_REACH if to_figure else 1
+            )
+            reach = after[:1]
+            if to_figure:
+                stated = [
+                    k for k, j in enumerate(after) if states_quantity(chunk_units[j].text, question)
+                ]
+                reach = after[: stated[0] + 1] if stated else reach
             for j in reach:
                 group.append(j)
                 have.add(j)
@@ -498,27 +502,21 @@ FIGURE_REACH = 3
 the figure (in its paragraph, within the words left)."""
 
 
-def _to_a_figure(
-    chunk: StoredChunk,
-    chunk_units: list[Unit],
-    first: int,
-    have: set[int],
-    room: int,
-    question: str,
+def _in_paragraph(
+    chunk: StoredChunk, chunk_units: list[Unit], first: int, have: set[int], room: int, most: int
 ) -> list[int]:
-    """The sentences from ``first`` on, in its paragraph, up to one that states a quantity.
+    """Up to ``most`` sentences from ``first`` on that may follow a quote.
 
-    Only ``first`` when none within :data:`FIGURE_REACH` does (or the words run out).
+    Each in the quote's paragraph, not quoted yet, not report furniture, and together
+    within ``room`` words.
     """
     out: list[int] = []
     words = 0
-    for j in range(first, min(first + FIGURE_REACH, len(chunk_units))):
+    for j in range(first, min(first + most, len(chunk_units))):
         unit = chunk_units[j]
         gap = chunk.text[chunk_units[j - 1].end : unit.start]
         words += len(unit.text.split())
         if j in have or "\n" in gap or words > room or is_furniture(unit.text):
             break
         out.append(j)
-        if states_quantity(unit.text, question):
-            return out
-    return [first]
+    return out
