@@ -26,8 +26,9 @@ from assistant.answering.whole import front_matter_asked
 from assistant.intents import asked_name
 from assistant.models import Answer
 from assistant.retrieval import to_passage
-from assistant.scope import PAPER_KINDS, Scope, decide_scope, say_where_grades_come_from
-from assistant.understood import Understood
+from assistant.scope import PAPER_KINDS, Scope, decide_scope, fits, say_where_grades_come_from
+from assistant.understanding import SHORT_FORM
+from assistant.understood import AuthorityRef, Understood
 from core.errors import InputError
 from core.vocabulary import COMPARING, INTENT_PATTERNS, INTENT_QUERY
 from vectorstore.store import Filters, StoredChunk
@@ -65,6 +66,12 @@ def _combined(first: Drafted, second: Drafted) -> Drafted:
     text = _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", second.text)
     citations = tuple(dataclasses.replace(c, n=c.n + offset) for c in second.citations)
     return Drafted(f"{first.text}\n{text}", first.citations + citations, False)
+
+
+def _either(names: Sequence[str], joiner: str = "or") -> str:
+    """Names in a sentence: "A", "A or B", "A, B or C"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {joiner} " + names[-1]
 
 
 def _noted(note: str, drafted: Drafted) -> Drafted:
@@ -152,11 +159,18 @@ class Asking:
         question = self.checked_question(question)
         began = time.perf_counter()
         und = self.understand(question)
+        und, read_as, asked_back = self._initials(und, filters)
         scope = (
             decide_scope(und, self.holdings, self._mentions, filters, self._stating_years)
             if self.holdings is not None
             else Scope()
         )
+        if asked_back is not None:
+            scope = Scope(refusal=asked_back, unsure=und.unsure)
+        elif read_as is not None:
+            scope = dataclasses.replace(
+                scope, note=read_as + (f"\n{scope.note}" if scope.note else "")
+            )
         if und.intent == "plan_status" and not self._papers_in(scope):
             # a plan's progress is asked of a council's own papers: with none in scope,
             # "trafford health checks late??" asks what the reports found
@@ -181,6 +195,46 @@ class Asking:
                 )
                 scope = dataclasses.replace(scope, refusal=said)
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
+
+    def _initials(
+        self, und: Understood, filters: Filters | None
+    ) -> tuple[Understood, str | None, str | None]:
+        """Initials several councils share ("WCC"), typed in a question naming no authority.
+
+        When the library holds one of those councils, the question is read as about it and
+        a note says so; else the answer asks which council is meant (never a guess among
+        councils the library holds). Returns the question as read, the note, and the
+        question asked back.
+        """
+        if not und.unsure or und.authorities or self.holdings is None:
+            return und, None, None
+        if filters is not None and filters.authorities:
+            return und, None, None
+        typed, names = und.unsure[0]
+        held = [n for n in names if self.holdings.about(n)]
+        # of those, the ones with a report of the year asked ("wcc 2006 APA")
+        dated = [n for n in held if any(fits(h, und.years) for h in self.holdings.about(n))]
+        for only, of_what in ((held, ""), (dated if und.years else [], " from that year")):
+            if len(only) == 1:
+                ref = AuthorityRef(only[0], typed, SHORT_FORM, "initials")
+                note = (
+                    f"“{typed}” is read as {only[0]}, the only council of those initials the "
+                    f"library holds a report on{of_what}."
+                )
+                return dataclasses.replace(und, authorities=(ref,)), note, None
+        could = _either(names)
+        if held:
+            asked = (
+                f"Which council do you mean by “{typed}”? It could be {could}; the library "
+                f"holds reports on {_either(held, 'and')}. Name the council (or choose it in "
+                "the filters)."
+            )
+        else:
+            asked = (
+                f"Which council do you mean by “{typed}”? It could be {could}, and the "
+                "library holds no report on any of them."
+            )
+        return und, None, asked
 
     def _report_of_the_grade(
         self, question: str, filters: Filters | None, und: Understood, scope: Scope
@@ -392,7 +446,8 @@ class Asking:
         if p.scope.refusal:
             drafted = Drafted(p.scope.refusal, (), True)
             yield drafted.text
-            yield self._answer(id, p, drafted, "scope", refusal_reason="out of scope")
+            reason = "no authority named" if p.scope.unsure else "out of scope"
+            yield self._answer(id, p, drafted, "scope", refusal_reason=reason)
             return
         unnamed = self._name_not_held(p)
         if unnamed is not None:

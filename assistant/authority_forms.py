@@ -106,6 +106,89 @@ def derived_forms(
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
 
 
+def _reference_path(name: str) -> Traversable:
+    return files("core.reference") / name
+
+
+def council_names(index: AuthorityIndex) -> dict[str, set[str]]:
+    """Each authority's council as it calls itself, by canonical name ("Kent County Council").
+
+    From the reference list's types: a county is "X County Council", a London borough
+    "London Borough of X", an ONS name "X, City of" "X City Council"; the aliases
+    "Royal Borough of X" and "… City Council"; and the city councils of
+    ``council_names.csv`` (a city's status is in no column of the list).
+    """
+    out: dict[str, set[str]] = {}
+
+    def add(name: str | None, council: str) -> None:
+        if name is not None:
+            out.setdefault(name, set()).add(council)
+
+    path = _reference_path("local_authorities.csv")
+    if path.is_file():
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            for row in csv.DictReader(f):
+                authority = index.get(row["local_authority_ons_name"].strip())
+                if authority is None:
+                    continue
+                name, kind = authority.name, row.get("ons_la_type", "").strip()
+                if kind == "County":
+                    add(name, f"{name} County Council")
+                elif kind == "London Borough":
+                    add(name, f"London Borough of {name}")
+                if name.endswith(", City of"):
+                    add(name, f"{name.removesuffix(', City of')} City Council")
+    for a in index.all():
+        for alias in a.aliases:
+            if alias.startswith("Royal Borough of ") or alias.endswith(" City Council"):
+                add(a.name, alias)
+    path = _reference_path("council_names.csv")
+    if path.is_file():
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            for row in csv.DictReader(f):
+                found = index.resolve(row["name"].strip())
+                add(found.name if found else None, row["council"].strip())
+    return out
+
+
+# words a council's initials skip ("Brighton and Hove City Council": BHCC)
+_UNINITIALLED = frozenset({"and", "of", "upon", "on", "with", "the", "in"})
+
+
+def initials(council: str) -> set[str]:
+    """The initials a council is written with, lower case ("kcc", "lbbd", "rbkt", "rbk").
+
+    The first letter of each word but the joining ones, hyphenated words as their parts;
+    a borough "of X upon Y" also without its second place ("RBK" for the Royal Borough of
+    Kingston upon Thames).
+    """
+    out = set()
+    texts = [council]
+    if council.startswith(("Royal Borough of ", "London Borough of ")):
+        texts.append(re.sub(r"\s+upon\s+\S+", "", council))
+    for text in texts:
+        words = [w for w in re.split(r"[\s-]+", text) if w and w.lower() not in _UNINITIALLED]
+        letters = "".join(w[0] for w in words if w[0].isalpha())
+        if len(letters) >= 3:
+            out.add(letters.lower())
+    return out
+
+
+def council_initials(index: AuthorityIndex) -> dict[str, frozenset[str]]:
+    """Initials staff type for a council ("KCC", "WCC", "LBH") → the authorities they fit.
+
+    One authority: the initials name it. Several (WCC: Warwickshire, Westminster,
+    Worcestershire): the question must say which (:class:`assistant.understanding.Understood`
+    ``unsure``).
+    """
+    out: dict[str, set[str]] = {}
+    for name, councils in council_names(index).items():
+        for council in councils:
+            for letters in initials(council):
+                out.setdefault(letters, set()).add(name)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def form_key(typed: str) -> str:
     """A name as typed, looked up among the forms: lower case, hyphens and commas as gaps."""
     return " ".join(typed.replace("-", " ").replace(",", " ").split()).lower()

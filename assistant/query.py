@@ -318,6 +318,9 @@ class QueryAnalyzer:
                 or lower in self._listed_forms()
                 or lower in STOPWORDS
                 or (vocab is not None and lower in vocab)
+                # an everyday English word is meant as itself, whatever the library's
+                # words: "needs" is no slip of Leeds, nor "survey" of Surrey
+                or is_everyday_word(lower)
             ):
                 continue
             nearest = places.nearest(lower, _max_distance(lower))

@@ -134,6 +134,8 @@ class Scope:
     # ("kent's previous grade"): in scope, that report speaks of itself, not of the one
     # before it
     at_previous: tuple[str, ...] = ()
+    # initials typed that several councils share, asked back (``Understood.unsure``)
+    unsure: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def limited(self) -> bool:
@@ -161,7 +163,11 @@ class Scope:
             "documents": list(self.doc_ids),
             "missing": list(self.missing),
             "note": self.note,
-        }
+        } | (
+            {"unsure": [{"typed": t, "could_be": list(n)} for t, n in self.unsure]}
+            if self.unsure
+            else {}
+        )
 
 
 def _years_text(years: Sequence[int]) -> str:
@@ -176,7 +182,8 @@ def _kind_word(docs: Sequence[Held]) -> str:
     return "report" if len(docs) == 1 else "reports"
 
 
-def _fits(doc: Held, years: Sequence[int]) -> bool:
+def fits(doc: Held, years: Sequence[int]) -> bool:
+    """Whether a document is of one of the ``years`` (an inspection late in a year: the next)."""
     wanted = set(years)
     if doc.year is None:
         return False
@@ -196,7 +203,7 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
     """
     years = und.years_of(name)
     if years:
-        chosen = [d for d in docs if _fits(d, years)]
+        chosen = [d for d in docs if fits(d, years)]
         if not chosen:
             held = sorted({d.year for d in docs if d.year})
             return (
@@ -310,7 +317,7 @@ def decide_scope(
     if not names:
         if not und.years:
             return Scope(recency=und.recency)
-        docs = [h for h in holdings.all() if _fits(h, und.years)]
+        docs = [h for h in holdings.all() if fits(h, und.years)]
         if not docs:
             held = sorted({h.year for h in holdings.all() if h.year})
             span = f"{held[0]} to {held[-1]}" if held else "no year"

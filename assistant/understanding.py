@@ -32,6 +32,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from assistant.answering.coverage import closest
 from assistant.answering.text_units import STOPWORDS, terms
 from assistant.authority_forms import (
+    council_initials,
     derived_forms,
     first_word_forms,
     form_key,
@@ -42,6 +43,7 @@ from assistant.authority_forms import (
     phrase_of,
     short_name,
 )
+from assistant.glossary import Glossary
 from assistant.intent_model import IntentModel
 from assistant.intents import (
     classify_intent,
@@ -79,6 +81,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _CITY = re.compile(r"city\b", re.IGNORECASE)  # read after the name and its spaces
 
 
+_INITIALS = re.compile(r"\b[A-Za-z]{3,6}\b")
 _GLUED_AND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
 
 
@@ -121,6 +124,7 @@ class QuestionReader:
         # multi-word names as compared (see _phrase), by their number of words
         self._phrases: dict[int, dict[str, str]] = {}
         self._form_words: dict[str, str] = {}  # one-word short forms ("warks")
+        self._unsure: dict[str, tuple[str, ...]] = {}  # initials several councils share
 
     # -- building (on first use) ------------------------------------------------------
 
@@ -150,6 +154,16 @@ class QuestionReader:
                     self._form_words = {
                         k: n for k, n in self._forms.items() if k.isalpha() and len(k) >= 5
                     }
+                    # a council's initials ("KCC"); those several councils share ("WCC")
+                    # are asked back (``Understood.unsure``)
+                    shipped = Glossary.load()  # "PCC" is the police and crime commissioner
+                    for key, names in council_initials(self._authorities).items():
+                        if key in self._forms or shipped.is_term(key):
+                            continue
+                        if len(names) == 1:
+                            self._forms[key] = next(iter(names))
+                        else:
+                            self._unsure[key] = tuple(sorted(names))
                     for word, name in first_word_forms(self._authorities, by_first).items():
                         if word not in self._forms and word not in self._lower_names:
                             self._first_words[word] = name
@@ -176,8 +190,10 @@ class QuestionReader:
         # the question itself (for retrieval and the answer) keeps the user's case
         analysis = self._analyzer.analyze(self._capitalise_unknown(normalised))
         refs = _not_excluded(self._refs(question, analysis, extra), normalised)
+        unsure = () if refs else self._unsure_initials(normalised)
         years = extract_years(normalised)  # "july 24" written in full
         named = {w for r in refs for w in (*terms(r.name), *terms(r.typed))}
+        named |= {w for typed, _ in unsure for w in terms(typed)}
         phrases = [p for p in self._analyzer.phrases(normalised) if len(p.split()) > 1]
         topic, subject = topic_and_subject(analysis.expanded, normalised, named, phrases)
         und = Understood(
@@ -192,6 +208,7 @@ class QuestionReader:
             kinds=tuple(kind for kind, words in KIND_WORDS.items() if words.search(question)),
             topic=topic,
             subject=subject,
+            unsure=unsure,
         )
         model = self._intent_model
         evidence = intent_evidence(und, und.intent) if model is not None else None
@@ -206,6 +223,20 @@ class QuestionReader:
             if name:
                 und = dataclasses.replace(und, intent="other", name=name)
         return und
+
+    def _unsure_initials(self, question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Initials typed that several councils share ("WCC"), with the councils.
+
+        Not one typed in lower case that is an everyday word ("lbs").
+        """
+        self._ready()
+        out: dict[str, tuple[str, ...]] = {}
+        for m in _INITIALS.finditer(question):
+            typed = m.group()
+            names = self._unsure.get(typed.lower())
+            if names and not (typed.islower() and is_everyday_word(typed)):
+                out.setdefault(typed, names)
+        return tuple(out.items())
 
     def _names(self) -> Callable[[str], Collection[str] | None] | None:
         """Which authorities write a phrase as a name; none for a phrase of the glossary's.

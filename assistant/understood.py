@@ -53,6 +53,9 @@ class Understood:
     # a council's own name it asks about, as typed ("Dogs for Good"; see
     # ``assistant.intents.local_name``)
     name: tuple[str, ...] = ()
+    # initials typed that several councils share ("WCC"), with those councils; read only
+    # when the question names no authority
+    unsure: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def beyond_judgements(self) -> bool:

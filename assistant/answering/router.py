@@ -122,15 +122,17 @@ def _dominant(chunks: list[StoredChunk]) -> tuple[StoredChunk, int] | None:
 
 
 def _an_unnamed_councils_report(scope: Scope, chunks: list[StoredChunk], question: str) -> bool:
-    """Whether a question naming no authority found mostly one unnamed council's report.
+    """Whether a question naming no authority found mostly councils' reports, none it names.
 
-    Mostly: three of the top five passages; unnamed: no word of its name in the question.
+    Mostly: three of the top five passages are about councils (one council's or several:
+    a summary or a list of what to improve drawn from several would read as one report's);
+    none it names: no word of the most frequent one's name in the question.
     """
-    dominant = None if scope.by_authority else _dominant(chunks)
-    if dominant is None or dominant[1] < 3:
+    if scope.by_authority or sum(1 for c in chunks[:5] if c.authorities) < 3:
         return False
-    councils = dominant[0].authorities
-    return bool(councils) and not _named_in(question, councils, scope)
+    dominant = _dominant(chunks)
+    councils = dominant[0].authorities if dominant is not None else ()
+    return not (councils and _named_in(question, councils, scope))
 
 
 REASON_SENTENCES = 4

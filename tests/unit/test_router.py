@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answering.extractive import Drafted
 from assistant.answering.judgements import TableAnswer
-from assistant.answering.router import WHICH_AUTHORITY_GRADE, IntentRouter
+from assistant.answering.router import WHICH_AUTHORITY, WHICH_AUTHORITY_GRADE, IntentRouter
 from assistant.query import Glossary, QueryAnalyzer
 from assistant.scope import Scope
 from assistant.understanding import QuestionReader
@@ -380,3 +380,32 @@ def test_a_compared_area_the_reports_do_not_judge_is_read_from_the_passages(
     assert ("adoption findings" in routed.drafted.text) is from_passages
     assert searched == ([("k",), ("s",)] if from_passages else [])
     assert routed.source == ("passages" if from_passages else "judgements table")
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        MOSTLY_READING,  # one council's report, not named
+        # several councils' reports, none most: a list from them would read as one report's
+        [
+            _chunk(d, a, n)
+            for d, a in (("r", "Reading"), ("b", "Bromley"), ("k", "Kent"))
+            for n in (1, 2)
+        ],
+    ],
+)
+def test_what_to_improve_asked_of_no_council_among_councils_reports_asks_which(reader, chunks):
+    router = IntentRouter(None, _Table(), passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read("what needs to improve ofsted latest")
+    assert und.intent == "improve" and not und.authorities
+    routed = router.route(und, Scope(), chunks, Filters())
+    assert routed is not None and routed.drafted.refused and routed.drafted.text == WHICH_AUTHORITY
+
+
+def test_what_to_improve_asked_of_documents_about_no_council_is_left_to_the_passages(reader):
+    national = [
+        stored_chunk(f"passage {n}: councils need to improve", f"n{n}", n) for n in range(4)
+    ]
+    router = IntentRouter(None, _Table(), passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read("what needs to improve ofsted latest")
+    assert router.route(und, Scope(), national + MOSTLY_READING[:1], Filters()) is None

@@ -833,3 +833,57 @@ def test_a_compound_name_typed_without_its_joining_words_is_read_whole(reader, q
     typed = und.authorities[0].typed.lower()
     assert all(w in typed for w in question.split()[:2])
     assert und.intent != "compare"
+
+
+def test_council_initials_name_one_council_or_several():
+    from assistant.authority_forms import council_initials, initials
+
+    assert initials("Kent County Council") == {"kcc"}
+    assert initials("Brighton and Hove City Council") == {"bhcc"}  # joining words skipped
+    # a royal borough "upon" a river is also written without it
+    assert initials("Royal Borough of Kingston upon Thames") == {"rbkt", "rbk"}
+    found = council_initials(AuthorityIndex.load())
+    assert found["kcc"] == {"Kent"}
+    assert found["nycc"] == {"North Yorkshire"}
+    assert found["lbbd"] == {"Barking and Dagenham"}
+    assert found["rbk"] == {"Kingston upon Thames"}
+    assert found["mcc"] == {"Manchester"}  # a city council (council_names.csv)
+    assert found["wcc"] == {"Warwickshire", "Westminster", "Worcestershire"}
+
+
+@pytest.mark.parametrize(
+    "question, name",
+    [
+        ("KCC number of CiC march 2017", "Kent"),
+        ("kcc ofsted", "Kent"),
+        ("RBK what to improve", "Kingston upon Thames"),
+        ("NYCC care leavers", "North Yorkshire"),
+    ],
+)
+def test_initials_one_council_has_name_it(reader, question, name):
+    und = reader.read(question)
+    assert [r.name for r in und.authorities] == [name]
+    assert und.unsure == ()
+
+
+def test_initials_several_councils_share_are_unsure_not_guessed(reader):
+    und = reader.read("wcc what needs to improve ofsted latest")
+    assert und.authorities == ()
+    ((typed, names),) = und.unsure
+    assert typed.lower() == "wcc" and names == ("Warwickshire", "Westminster", "Worcestershire")
+    assert "wcc" not in und.topic  # no topic word to find in the passages
+    # a shipped glossary term ("PCC": the police and crime commissioner) or an everyday
+    # word in lower case ("lbs") is no council's initials
+    assert reader.read("did the PCC fund the MASH").unsure == ()
+    assert reader.read("lbs of paperwork").unsure == ()
+    # with an authority named, initials are not read as another
+    assert reader.read("kent and the PCC").unsure == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what needs to improve", "what did the staff survey say", "kent what needs to improve"],
+)
+def test_an_everyday_word_is_never_read_as_a_slip_of_a_place(reader, question):
+    # the reader of a library that does not use the word ("needs": Leeds, "survey": Surrey)
+    assert {r.name for r in reader.read(question).authorities} <= {"Kent"}
