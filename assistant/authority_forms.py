@@ -165,7 +165,7 @@ def initials(council: str) -> set[str]:
     out = set()
     texts = [council]
     if council.startswith(("Royal Borough of ", "London Borough of ")):
-        texts.append(re.sub(r"\s+upon\s+\S+", "", council))
+        texts.append(council.split(" upon ")[0])
     for text in texts:
         words = [w for w in re.split(r"[\s-]+", text) if w and w.lower() not in _UNINITIALLED]
         letters = "".join(w[0] for w in words if w[0].isalpha())

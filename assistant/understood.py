@@ -23,7 +23,7 @@ class AuthorityRef:
     name: str
     typed: str
     confidence: float
-    how: str  # "name", "short form", "lower case", "spelling"
+    how: str  # "name", "short form", "lower case", "spelling", "initials", …
 
     def to_json(self) -> dict[str, object]:
         """For the ``ask --json`` contract's ``scope``."""

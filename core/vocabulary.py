@@ -389,6 +389,9 @@ EVERYDAY_WORDS: dict[str, str] = {
     "nowt": "nothing",
     "no. of": "number of",
     "no of": "number of",
+    # inspection shorthand ("derbyshire AFIs 2024"): reports write it out
+    "afi": "area for improvement",
+    "afis": "areas for improvement",
     "b&b": "bed and breakfast",
     "b&bs": "bed and breakfasts",
     "b and b": "bed and breakfast",

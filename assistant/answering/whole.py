@@ -482,7 +482,7 @@ def _reasons_of(units: Sequence[Located], below_good: bool, n: int = 3) -> list[
 def _improve_heading(facts: DocumentFacts) -> str:
     """The report's own heading of its list of what to improve."""
     heading = facts.improve_heading.text if facts.improve_heading else "What needs to improve"
-    return heading.rstrip(":?")
+    return heading.rstrip(":?0123456789")  # and a footnote's number ("improve?1")
 
 
 def _label(facts: DocumentFacts) -> str:

@@ -81,9 +81,10 @@ class DocumentFacts:
 _BULLET = re.compile(r"^\s*(?:[-–■●•◼▪*]\s+)(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\s*(?:-\s+)?(?P<num>\d{1,3})\.\s+(?P<text>\S.*)$")
 _SUB = re.compile(r"^\s*[–-]\s+(?P<text>\S.*)$")
+# a footnote's number may follow the heading ("What needs to improve?1", the 2026 reports)
 _IMPROVE = re.compile(
     r"^(what needs to improve(?: in this area)?\??|areas? for (?:improvement|development)|"
-    r"recommendations)\s*:?$",
+    r"recommendations)(?:\d{1,2})?\s*:?$",
     re.I,
 )
 _SUMMARY = re.compile(r"^(summary|executive summary|key findings|main findings)$", re.I)

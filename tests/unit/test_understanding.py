@@ -602,6 +602,9 @@ def test_a_bare_question_about_a_local_name_asks_what_it_is(spread_reader, quest
 def test_the_intent_is_read_from_the_question_in_the_reports_words(reader):
     # "no. of" is "number of", "kids" "children": a number question
     assert reader.read("surrey 2025 no. of kids in unregistered homes").intent == "number"
+    # "AFIs" is "areas for improvement": what they were told to improve
+    assert reader.read("derbyshire AFIs 2024").intent == "improve"
+    assert reader.read("kingston AFI").intent == "improve"
 
 
 @pytest.fixture(scope="module")

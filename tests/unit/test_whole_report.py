@@ -418,3 +418,17 @@ def test_the_previous_report_is_asked_of_as_the_previous_inspection(question):
     from assistant.answering.whole import front_matter_asked
 
     assert "previous" in front_matter_asked(question)
+
+
+def test_the_list_to_improve_is_found_under_a_heading_with_a_footnotes_number():
+    # the 2026 reports: "What needs to improve?1", the footnote on the national framework
+    text = COVER + (
+        "Children in Quillshire benefit from effective services.\n"
+        "What needs to improve?1\n"
+        "◼ The effectiveness of permanence planning, particularly early permanence.\n"
+        "1 The areas for improvement have been cross-referenced with the outcomes.\n"
+    )
+    drafted = _answerer(text).improve("d1")
+    assert drafted is not None and not drafted.refused
+    assert "What needs to improve:" in drafted.text  # the footnote's number is not shown
+    assert [c.quote[:31] for c in drafted.citations] == ["The effectiveness of permanence"]
