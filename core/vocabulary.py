@@ -324,6 +324,9 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\blast inspected\b|\bpublished\b(?!\s+(?:in|on)\s+(?:\w+\s+){0,2}(?:19|20)\d\d\b)|"
         r"\bpublication date\b|\bdated\b|\bwhat year\b|"
         r"\bwhich year\b|\bdates\b|\binspection date\b|\blead HMI\b|"
+        # "cumberland unitary start date", "AfC start year", "… in house date"
+        r"\b(?:start(?:ed)?|launch(?:ed)?|creation|go[- ]live|takeover)\s+(?:date|year)\b|"
+        r"\bdate[\s?]*$|"
         # "scilly 2021 ofsted HMI": the inspector asked for, bare
         r"\bHMIs?[\s?]*$|\bauthors?\b|\bpresenter\b|"
         r"\bpresented by\b|\bwritten by\b|\bsignator(?:y|ies)\b|\breporting inspector\b|"

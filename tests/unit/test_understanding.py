@@ -260,6 +260,11 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         # the inspector asked for, bare; not what an inspector said
         ("isles of scilly 2021 ofsted HMI", 1, "who_when"),
         ("what did HMI say about care leavers in kent", 1, "finding"),
+        # a date asked for, bare: when
+        ("cumberland unitary start date", 1, "who_when"),
+        ("AfC start year windsor and maidenhead", 1, "who_when"),
+        ("walsall right 4 children launch date", 1, "who_when"),
+        ("derbyshire care leavers in house date?", 1, "who_when"),
     ],
 )
 def test_intent(question, n, intent):
