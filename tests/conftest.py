@@ -13,6 +13,16 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLE = REPO / "data" / "sample"
 
+# the files that take a minute or more (bench/RESULTS.md, the suite's durations): run first,
+# so that `make test`'s workers (pytest-xdist, a file each at a time) do not end on them
+LONGEST_FILES = ("test_crash_safety.py", "test_concurrency.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest files first; every file's tests stay together and in their order."""
+    items.sort(key=lambda item: item.path.name not in LONGEST_FILES)
+
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 
