@@ -13,7 +13,9 @@ assistant itself stays stateless:
 
 A question is a follow-up when it refers back (their, they, it, that, this
 report, the same, ...), starts with "and", "what about" or "how about", or is short
-and names no authority, or has no topic of its own. Anything else passes through
+and names no authority, or has no topic of its own. Authorities are read as the
+question reader reads them (short forms, lower case, initials), so "notts care leavers"
+names its own. Anything else passes through
 unchanged. The rewritten question lives on the ``Turn`` (``Answer`` is a public
 contract); :mod:`assistant.conversation` keeps the turns.
 """
@@ -29,6 +31,7 @@ from typing import Any
 from assistant.answering.text_units import STOPWORDS
 from assistant.models import Answer
 from assistant.query import QueryAnalysis, extract_years
+from ingest.authorities import AuthoritySpan
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +122,25 @@ class FollowUpRewriter:
         return retriever.analyze(question)
 
     def _spans(self, text: str) -> list[Any]:
+        """Where ``text`` names authorities.
+
+        As the index finds names, and as the question reader reads them ("norfolk",
+        "notts", "KCC"), when the assistant has one.
+        """
         index = getattr(self._assistant, "authorities", None)
-        return list(index.spans(text)) if index is not None else []
+        spans = list(index.spans(text)) if index is not None else []
+        reader = getattr(self._assistant, "reader", None)
+        if reader is None:
+            return spans
+        und = reader.read(text)
+        typed = [(r.typed, r.name) for r in und.authorities] + [(t, t) for t, _ in und.unsure]
+        low = text.lower()
+        for form, name in typed:
+            at = low.find(form.lower()) if form else -1
+            end = at + len(form)
+            if at >= 0 and not any(s.start < end and at < s.end for s in spans):
+                spans.append(AuthoritySpan(name, at, end, False))
+        return sorted(spans, key=lambda s: s.start)
 
     def _cited_authorities(self, answer: Answer) -> tuple[str, ...]:
         """The one authority the cited documents are about, if there is exactly one."""
@@ -160,8 +180,22 @@ class FollowUpRewriter:
     def _read(self, question: str) -> _Reading:
         """The authorities, years and topic words of ``question``."""
         spans = self._spans(question)
-        named = self._analyze(question).authorities
+        named = self._named(question)
         return _Reading(spans, topic_words(question, spans), named, extract_years(question))
+
+    def _named(self, question: str) -> tuple[str, ...]:
+        """The authorities ``question`` names, read as the answer will read them.
+
+        By the assistant's question reader when it has one: a short form ("notts"), a
+        council's initials ("KCC"), even initials several councils share ("WCC", kept as
+        typed) name a council of the question's own, and no other carries over.
+        """
+        named = self._analyze(question).authorities  # also keeps the reader's words fresh
+        reader = getattr(self._assistant, "reader", None)
+        if reader is None:
+            return named
+        und = reader.read(question)
+        return und.names or tuple(typed for typed, _ in und.unsure) or named
 
     def _leans(self, question: str, read: _Reading) -> bool:
         """:meth:`is_follow_up` of a question already read."""

@@ -65,3 +65,23 @@ def test_initials_councils_share_name_the_one_held_and_say_so(
     assert data["scope"]["authorities"] == [authority]
     assert f"is read as {authority}" in data["answer"]
     assert _sources(data) and all(source in s.lower() for s in _sources(data))
+
+
+@pytest.mark.parametrize(
+    "question, authorities",
+    [
+        ("notts care leavers", ["Nottinghamshire"]),  # a short form: not held, not Kent
+        ("NCC care leavers", ["Norfolk"]),  # initials: the one council of them held
+    ],
+)
+def test_a_council_written_short_in_a_chat_is_the_questions_own(
+    sample_assistant, question, authorities
+):
+    from assistant.conversation import Conversation
+
+    chat = Conversation(sample_assistant)
+    chat.ask("kent grade")
+    answer = chat.ask(question)
+    assert chat.turns[-1].standalone == question  # not rewritten "… in Kent"
+    assert answer.scope["authorities"] == authorities
+    assert all("kent" not in c.source.lower() for c in answer.citations)

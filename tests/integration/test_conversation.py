@@ -139,6 +139,33 @@ REWRITES = [
         "What needs to improve in Kent?",
         id="latest-turn-wins",
     ),
+    # a council named as the answer will read it (a short form, lower case, initials, even
+    # initials several councils share) is the question's own: nothing carries over
+    pytest.param(
+        [turn("kent grade")],
+        "notts care leavers",
+        "notts care leavers",
+        id="short-form-is-its-own-authority",
+    ),
+    pytest.param(
+        [turn("kent grade")],
+        "KCC care leavers",
+        "KCC care leavers",
+        id="initials-are-their-own-authority",
+    ),
+    pytest.param(
+        [turn("What needs to improve in Kent?")],
+        "wcc what needs to improve",
+        "wcc what needs to improve",
+        id="shared-initials-are-not-kent",
+    ),
+    # and the previous question's council, however written, is what a follow-up replaces
+    pytest.param(
+        [turn("KCC care leavers")],
+        "and norfolk?",
+        "Norfolk care leavers",
+        id="initials-replaced-by-the-follow-up",
+    ),
 ]
 
 
