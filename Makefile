@@ -60,12 +60,13 @@ check-install:
 
 # the import contracts first (half a second: [tool.importlinter] in pyproject.toml), then the
 # non-editable install check, then every test, on TEST_WORKERS processes (pytest-xdist), each
-# taking a whole test file at a time so that a file's module fixtures are built once
+# taking a whole test file at a time so that a file's module fixtures are built once, in the
+# order collected (the longest files first: tests/conftest.py), not by their number of tests
 TEST_WORKERS ?= 2
 test: install browser
 	$(BIN)/lint-imports
 	PYTHON=$(PYTHON) bash tools/check_install.sh
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # the fast tier, to run on every change (about 30 s of CPU): the unit tests, on fakes only
 # (tests/unit/conftest.py fails one that uses Chroma, the model, a browser or a Python
