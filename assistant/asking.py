@@ -26,7 +26,14 @@ from assistant.answering.whole import front_matter_asked
 from assistant.intents import asked_name
 from assistant.models import Answer
 from assistant.retrieval import to_passage
-from assistant.scope import PAPER_KINDS, Scope, decide_scope, fits, say_where_grades_come_from
+from assistant.scope import (
+    PAPER_KINDS,
+    Scope,
+    decide_scope,
+    fits,
+    in_a_sentence,
+    say_where_grades_come_from,
+)
 from assistant.understanding import SHORT_FORM
 from assistant.understood import AuthorityRef, Understood
 from core.errors import InputError
@@ -66,12 +73,6 @@ def _combined(first: Drafted, second: Drafted) -> Drafted:
     text = _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", second.text)
     citations = tuple(dataclasses.replace(c, n=c.n + offset) for c in second.citations)
     return Drafted(f"{first.text}\n{text}", first.citations + citations, False)
-
-
-def _either(names: Sequence[str], joiner: str = "or") -> str:
-    """Names in a sentence: "A", "A or B", "A, B or C"."""
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {joiner} " + names[-1]
 
 
 def _noted(note: str, drafted: Drafted) -> Drafted:
@@ -211,9 +212,10 @@ class Asking:
         if filters is not None and filters.authorities:
             return und, None, None
         typed, names = und.unsure[0]
-        held = [n for n in names if self.holdings.about(n)]
+        docs = {n: self.holdings.about(n) for n in names}
+        held = [n for n in names if docs[n]]
         # of those, the ones with a report of the year asked ("wcc 2006 APA")
-        dated = [n for n in held if any(fits(h, und.years) for h in self.holdings.about(n))]
+        dated = [n for n in held if any(fits(h, und.years) for h in docs[n])]
         for only, of_what in ((held, ""), (dated if und.years else [], " from that year")):
             if len(only) == 1:
                 ref = AuthorityRef(only[0], typed, SHORT_FORM, "initials")
@@ -222,11 +224,11 @@ class Asking:
                     f"library holds a report on{of_what}."
                 )
                 return dataclasses.replace(und, authorities=(ref,)), note, None
-        could = _either(names)
+        could = in_a_sentence(names, "or")
         if held:
             asked = (
                 f"Which council do you mean by “{typed}”? It could be {could}; the library "
-                f"holds reports on {_either(held, 'and')}. Name the council (or choose it in "
+                f"holds reports on {in_a_sentence(held)}. Name the council (or choose it in "
                 "the filters)."
             )
         else:

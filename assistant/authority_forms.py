@@ -106,10 +106,6 @@ def derived_forms(
     return {form: next(iter(names)) for form, names in claims.items() if len(names) == 1}
 
 
-def _reference_path(name: str) -> Traversable:
-    return files("core.reference") / name
-
-
 def council_names(index: AuthorityIndex) -> dict[str, set[str]]:
     """Each authority's council as it calls itself, by canonical name ("Kent County Council").
 
@@ -124,25 +120,17 @@ def council_names(index: AuthorityIndex) -> dict[str, set[str]]:
         if name is not None:
             out.setdefault(name, set()).add(council)
 
-    path = _reference_path("local_authorities.csv")
-    if path.is_file():
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            for row in csv.DictReader(f):
-                authority = index.get(row["local_authority_ons_name"].strip())
-                if authority is None:
-                    continue
-                name, kind = authority.name, row.get("ons_la_type", "").strip()
-                if kind == "County":
-                    add(name, f"{name} County Council")
-                elif kind == "London Borough":
-                    add(name, f"London Borough of {name}")
-                if name.endswith(", City of"):
-                    add(name, f"{name.removesuffix(', City of')} City Council")
     for a in index.all():
+        if a.la_type == "County":
+            add(a.name, f"{a.name} County Council")
+        elif a.la_type == "London Borough":
+            add(a.name, f"London Borough of {a.name}")
+        if a.name.endswith(", City of"):
+            add(a.name, f"{a.name.removesuffix(', City of')} City Council")
         for alias in a.aliases:
             if alias.startswith("Royal Borough of ") or alias.endswith(" City Council"):
                 add(a.name, alias)
-    path = _reference_path("council_names.csv")
+    path = files("core.reference") / "council_names.csv"
     if path.is_file():
         with path.open(newline="", encoding="utf-8-sig") as f:
             for row in csv.DictReader(f):

@@ -31,6 +31,7 @@ from typing import Any
 from assistant.answering.text_units import STOPWORDS
 from assistant.models import Answer
 from assistant.query import QueryAnalysis, extract_years
+from assistant.understood import Understood
 from ingest.authorities import AuthoritySpan
 
 logger = logging.getLogger(__name__)
@@ -121,18 +122,22 @@ class FollowUpRewriter:
             return QueryAnalysis(question, question, (), (), extract_years(question), ())
         return retriever.analyze(question)
 
-    def _spans(self, text: str) -> list[Any]:
+    def _understood(self, text: str) -> Understood | None:
+        """``text`` as the assistant's question reader reads it (None without a reader)."""
+        reader = getattr(self._assistant, "reader", None)
+        return reader.read(text) if reader is not None else None
+
+    def _spans(self, text: str, und: Understood | None = None) -> list[Any]:
         """Where ``text`` names authorities.
 
         As the index finds names, and as the question reader reads them ("norfolk",
-        "notts", "KCC"), when the assistant has one.
+        "notts", "KCC"), when the assistant has one (``und``: ``text`` already read).
         """
         index = getattr(self._assistant, "authorities", None)
         spans = list(index.spans(text)) if index is not None else []
-        reader = getattr(self._assistant, "reader", None)
-        if reader is None:
+        und = und if und is not None else self._understood(text)
+        if und is None:
             return spans
-        und = reader.read(text)
         typed = [(r.typed, r.name) for r in und.authorities] + [(t, t) for t, _ in und.unsure]
         low = text.lower()
         for form, name in typed:
@@ -178,24 +183,19 @@ class FollowUpRewriter:
         return bool(question) and self._leans(question, self._read(question))
 
     def _read(self, question: str) -> _Reading:
-        """The authorities, years and topic words of ``question``."""
-        spans = self._spans(question)
-        named = self._named(question)
-        return _Reading(spans, topic_words(question, spans), named, extract_years(question))
+        """The authorities, years and topic words of ``question``.
 
-    def _named(self, question: str) -> tuple[str, ...]:
-        """The authorities ``question`` names, read as the answer will read them.
-
-        By the assistant's question reader when it has one: a short form ("notts"), a
-        council's initials ("KCC"), even initials several councils share ("WCC", kept as
-        typed) name a council of the question's own, and no other carries over.
+        The authorities as the answer will read them, by the assistant's question reader
+        when it has one: a short form ("notts"), a council's initials ("KCC"), even
+        initials several councils share ("WCC", kept as typed) name a council of the
+        question's own, and no other carries over.
         """
         named = self._analyze(question).authorities  # also keeps the reader's words fresh
-        reader = getattr(self._assistant, "reader", None)
-        if reader is None:
-            return named
-        und = reader.read(question)
-        return und.names or tuple(typed for typed, _ in und.unsure) or named
+        und = self._understood(question)
+        if und is not None:
+            named = und.names or tuple(typed for typed, _ in und.unsure) or named
+        spans = self._spans(question, und)
+        return _Reading(spans, topic_words(question, spans), named, extract_years(question))
 
     def _leans(self, question: str, read: _Reading) -> bool:
         """:meth:`is_follow_up` of a question already read."""

@@ -170,9 +170,14 @@ class Scope:
         )
 
 
+def in_a_sentence(words: Sequence[str], joiner: str = "and") -> str:
+    """Words listed in a sentence: "A", "A and B", "A, B and C" (or ``joiner`` "or")."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {joiner} " + words[-1]
+
+
 def _years_text(years: Sequence[int]) -> str:
-    ys = [str(y) for y in sorted(set(years))]
-    return ys[0] if len(ys) == 1 else ", ".join(ys[:-1]) + " and " + ys[-1]
+    return in_a_sentence([str(y) for y in sorted(set(years))])
 
 
 def _kind_word(docs: Sequence[Held]) -> str:
