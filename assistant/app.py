@@ -131,7 +131,9 @@ def build_assistant(
         reader=_reader(
             analyzer, authorities, store.embeddings, _written(store), store.authorities_naming
         ),
-        holdings=Holdings(store.list_documents, lambda: store.lexical.signature),
+        holdings=Holdings(
+            store.list_documents, lambda: store.lexical.signature, structured.frameworks
+        ),
         router=router,
     )
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant.understood import Understood
 from core.dates import called_years, year_in_file_name
-from core.vocabulary import COMPARING
+from core.vocabulary import COMPARING, FRAMEWORK_LABELS
 from vectorstore.store import DocumentRecord, Filters
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ class Held:
     date: str | None  # the inspection's last day, else the publication date (ISO)
     published: str | None = None
     named_year: int | None = None  # the year of a date in its file name
+    # the inspection framework its text shows ("ILACS short"; ``framework_of``), if any
+    framework: str | None = None
 
     @property
     def year(self) -> int | None:
@@ -88,10 +90,16 @@ class Holdings:
         self,
         documents: Callable[[], Sequence[DocumentRecord]],
         signature: Callable[[], Any] | None = None,
+        frameworks: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
-        """Read documents with ``documents()``; ``signature()`` tells when to read again."""
+        """Read documents with ``documents()``; ``signature()`` tells when to read again.
+
+        ``frameworks()``: the inspection framework of each report whose text shows one,
+        by document id (the structured store's reading).
+        """
         self._documents = documents
         self._signature = signature
+        self._frameworks = frameworks
         self._lock = threading.Lock()
         self._key: Any = object()
         self._held: list[Held] = []
@@ -101,7 +109,11 @@ class Holdings:
         key = self._signature() if self._signature else object()
         with self._lock:
             if key is None or key != self._key:
-                held = [held_from(r) for r in self._documents()]
+                framework = self._frameworks() if self._frameworks is not None else {}
+                held = [
+                    dataclasses.replace(held_from(r), framework=framework.get(r.doc_id))
+                    for r in self._documents()
+                ]
                 self._held = sorted(held, key=lambda h: h.date or "", reverse=True)
                 self._key = key
             return list(self._held)
@@ -226,6 +238,20 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
     named = [d for d in docs if d.kind in und.kinds]
     if named:  # "the APA letter", "the board paper": that kind of document
         docs = named
+    elif und.frameworks:  # "the SIF report": the inspections under that framework
+        under = [d for d in docs if any((d.framework or "").startswith(f) for f in und.frameworks)]
+        if not under:
+            held = sorted({d.year for d in docs if d.year})
+            label = " or ".join(FRAMEWORK_LABELS[f] for f in und.frameworks)
+            return (
+                [],
+                f"The library holds {name}'s {_kind_word(docs)} of {_years_text(held)}, "
+                f"{'not' if len(docs) == 1 else 'none of them'} {label}."
+                if held
+                else None,
+                False,
+            )
+        docs = under
     reports = [d for d in docs if d.kind in REPORT_KINDS] or docs
     if und.recency == "latest":
         return reports[:1], None, False
@@ -273,7 +299,7 @@ def _documents_of(
                 at_previous.append(name)
             if chosen:
                 # its own documents first, then national reports that discuss it
-                general = [] if und.recency or und.years else found
+                general = [] if und.recency or und.years or und.frameworks else found
                 by_authority[name] = tuple(dict.fromkeys([d.doc_id for d in chosen] + general))
             elif why:
                 years = und.years_of(name)
@@ -281,7 +307,7 @@ def _documents_of(
                 # inspection in 2022, when …"), not that report's findings
                 stating = (
                     year_mentions([d.doc_id for d in docs], years)
-                    if year_mentions is not None and und.intent in YEAR_MENTION_INTENTS
+                    if year_mentions is not None and years and und.intent in YEAR_MENTION_INTENTS
                     else []
                 )
                 if stating:

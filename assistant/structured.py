@@ -210,6 +210,13 @@ class StructuredData:
                     ],
                 )
 
+    def frameworks(self) -> dict[str, str]:
+        """The inspection framework of each report whose text shows one, by document id."""
+        self.refresh()
+        with self._lock, closing(self._connect()) as db:
+            rows = db.execute("SELECT doc_id, framework FROM documents WHERE framework IS NOT NULL")
+            return {doc_id: framework for doc_id, framework in rows}
+
     def grades(
         self,
         *,

@@ -65,6 +65,7 @@ from assistant.understood import AuthorityRef, Understood
 from core.dates import full_years, year_before
 from core.everyday import NO_WORD_ZIPF, is_everyday_word, zipf
 from core.vocabulary import (
+    FRAMEWORK_WORDS,
     KIND_WORDS,
     LOWERCASE_AMBIGUOUS,
     ORDINARY_FIRST_WORDS,
@@ -206,6 +207,7 @@ class QuestionReader:
             recency="previous" if year_before(normalised) else recency_of(question),
             intent=classify_intent(corrected_text(normalised, analysis), len(refs)),
             kinds=tuple(kind for kind, words in KIND_WORDS.items() if words.search(question)),
+            frameworks=tuple(f for f, words in FRAMEWORK_WORDS.items() if words.search(question)),
             topic=topic,
             subject=subject,
             unsure=unsure,

@@ -47,6 +47,8 @@ class Understood:
     recency: Recency | None = None
     intent: str = "other"
     kinds: tuple[str, ...] = ()  # the kinds of document it names ("the APA letter")
+    # the inspection frameworks it names ("the SIF report": ``FRAMEWORK_WORDS``)
+    frameworks: tuple[str, ...] = ()
     topic: tuple[str, ...] = field(default_factory=tuple)
     # the topic as typed, without the words asking how good it is ("verdict", "effective")
     subject: tuple[str, ...] = field(default_factory=tuple)

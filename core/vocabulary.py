@@ -435,6 +435,26 @@ KIND_WORDS: dict[str, re.Pattern[str]] = {
 }
 """Words that name the kind of document a question means (``DocumentKind``)."""
 
+FRAMEWORK_WORDS: dict[str, re.Pattern[str]] = {
+    "single inspection framework": re.compile(
+        r"\bsif\b|\bsingle inspection(?: framework)?\b", re.I
+    ),
+    "ILACS": re.compile(r"\bilacs\b", re.I),
+    "looked after children inspection": re.compile(
+        r"\b(?:lac|cla|looked[- ]after child(?:ren)?(?:'s)?(?: services)?) inspection\b", re.I
+    ),
+}
+"""Words that name the inspection framework a question means ("the SIF report"), by the
+framework's name as ingest reads it from a report (``structured_rows.framework_of``; a
+name read there starts with one of these keys: "ILACS short")."""
+
+FRAMEWORK_LABELS = {
+    "single inspection framework": "under the single inspection framework (SIF)",
+    "ILACS": "an ILACS inspection",
+    "looked after children inspection": "a looked after children inspection",
+}
+"""How an answer names a framework that none of an authority's reports is under."""
+
 
 INTENT_QUERY: dict[str, str] = {
     "improve": "what needs to improve recommendations areas for improvement",

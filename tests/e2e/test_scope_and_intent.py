@@ -51,6 +51,30 @@ def test_a_year_not_held_says_what_is_held_instead(sample_assistant):
 
 
 @pytest.mark.parametrize(
+    "question, said",
+    [
+        ("kent SIF grades", "Kent's inspection of 2022, not under the single inspection framework"),
+        ("what did norfolks ILACS say about care leavers", "Norfolk's inspection of 2013, not an"),
+    ],
+)
+def test_a_framework_not_held_says_what_is_held_instead(sample_assistant, question, said):
+    # (the library's Kent report is an ILACS one, its Norfolk one a looked after children
+    # inspection: their grades are not the other framework's)
+    answer = sample_assistant.ask(question)
+    assert answer.refused and answer.refusal_reason == "out of scope"
+    assert said in answer.text
+    assert answer.citations == ()
+
+
+def test_a_framework_named_is_answered_from_its_inspection(sample_assistant):
+    records = {d.doc_id: d for d in sample_assistant.documents()}
+    answer = sample_assistant.ask("norfolk LAC inspection - how were care leavers doing")
+    assert not answer.refused and answer.citations
+    assert {records[c.doc_id].meta.inspected[:4] for c in answer.citations} == {"2013"}
+    assert not sample_assistant.ask("kent ILACS care leavers").refused
+
+
+@pytest.mark.parametrize(
     "question",
     [
         # Kent's 2022 report speaks of "the focused visit in 2019", and of no grade then

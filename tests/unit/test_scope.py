@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.query import Glossary, QueryAnalyzer
-from assistant.scope import Held, _pick, decide_scope
+from assistant.scope import Held, Holdings, _pick, decide_scope
 from assistant.understanding import QuestionReader
 from core.dates import year_in_file_name
 from ingest.authorities import AuthorityIndex
@@ -36,6 +36,72 @@ def test_a_kind_of_document_named_in_the_question_is_the_one_meant(reader, quest
     docs, why, _ = _pick(DOCS, und, "Westminster")
     assert why is None
     assert [d.doc_id for d in docs] == chosen
+
+
+KENT = [
+    Held(
+        "k22",
+        "Inspection of Kent",
+        ("Kent",),
+        "inspection report",
+        "2022-05-20",
+        None,
+        None,
+        "ILACS standard",
+    ),
+    Held(
+        "k17",
+        "Inspection of Kent",
+        ("Kent",),
+        "inspection report",
+        "2017-03-02",
+        None,
+        None,
+        "single inspection framework",
+    ),
+    Held("kp", "Kent board paper", ("Kent",), "board paper", "2017-06-01"),
+]
+
+
+@pytest.mark.parametrize(
+    "question, chosen",
+    [
+        ("kent SIF recommendations", ["k17"]),
+        ("what did the single inspection framework report say about kent care leavers", ["k17"]),
+        ("kent ILACS care leavers", ["k22"]),
+        ("kent care leavers", ["k22", "k17", "kp"]),  # no framework named: all of them
+        ("the kent board paper on the SIF recs", ["kp"]),  # a kind named rules
+    ],
+)
+def test_a_framework_named_in_the_question_keeps_to_its_inspections(reader, question, chosen):
+    docs, why, _ = _pick(KENT, reader.read(question), "Kent")
+    assert why is None
+    assert [d.doc_id for d in docs] == chosen
+
+
+@pytest.mark.parametrize(
+    "question, said",
+    [
+        ("kent 2022 SIF grades", "Kent's inspection of 2022, not under the single inspection"),
+        ("kent LAC inspection findings", "none of them a looked after children inspection"),
+    ],
+)
+def test_a_framework_not_held_says_what_is_held(reader, question, said):
+    docs, why, _ = _pick(KENT, reader.read(question), "Kent")
+    assert docs == [] and why is not None and said in why
+
+
+def test_holdings_read_each_reports_framework():
+    from core.documents import DocumentMeta
+    from vectorstore.records import DocumentRecord
+
+    kent = DocumentMeta(title="Inspection of Kent", authorities=("Kent",), kind="inspection report")
+    records = [
+        DocumentRecord("a", "a.pdf", "pdf", kent, 3, 9, "2026-01-01"),
+        DocumentRecord("b", "b.txt", "text", DocumentMeta(), 1, 0, "2026-01-01"),
+    ]
+    holdings = Holdings(lambda: records, None, lambda: {"a": "ILACS short"})
+    assert {h.doc_id: h.framework for h in holdings.all()} == {"a": "ILACS short", "b": None}
 
 
 def test_two_authorities_with_their_own_years_each_keep_their_own_report(reader):
