@@ -309,12 +309,13 @@ _WHO_FIRST = re.compile(r"^\W*who\b", re.IGNORECASE)
 
 
 def asks_for_a_council_post(question: str) -> bool:
-    """Whether the question asks who holds a council's post ("who was the DCS when inspected").
+    """Whether the question asks about a council's post, who holds it or since when.
 
-    A report's front matter names its inspectors only: it does not answer this.
+    "who was the DCS when inspected", "when did liverpool's DCS start", "DCS in post
+    since". A report's front matter names its inspectors and dates its inspections only: it
+    answers neither.
     """
-    posts = [p for p in _posts_asked(question) if p.lower() not in _INSPECTOR_POSTS]
-    return bool(posts) and bool(_WHO_OR_NAME.search(question))
+    return any(p.lower() not in _INSPECTOR_POSTS for p in _posts_asked(question))
 
 
 def _posts_asked(question: str) -> list[str]:

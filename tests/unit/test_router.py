@@ -147,6 +147,10 @@ def test_the_front_matter_is_read_for_the_question_as_corrected():
         # a council's post holder: the front matter names inspectors only
         ("who was the DCS in harrow when inspected", False),
         ("who was harrow's chief executive when ofsted inspected", False),
+        # since when a post holder served: the passages, not the inspection's dates
+        ("when did harrow's DCS start", False),
+        ("harrow director in post since when", False),
+        ("when was harrow inspected and who led it", True),
     ],
 )
 def test_the_front_matter_answers_who_inspected_not_who_held_a_post(reader, question, front):
