@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answering.coverage import close_forms
 from assistant.answering.extractive import NAME_NOT_HELD, Drafted, ExtractiveAnswerer
 from assistant.answering.intent import names_a_grade
-from assistant.answering.judgements import TableAnswer, asks_about_grades, unfounded
+from assistant.answering.judgements import TableAnswer, areas_named, asks_about_grades, unfounded
 from assistant.answering.text_units import terms
 from assistant.answering.whole import front_matter_asked
 from assistant.intents import asked_name
@@ -37,7 +37,7 @@ from assistant.scope import (
 from assistant.understanding import SHORT_FORM
 from assistant.understood import AuthorityRef, Understood
 from core.errors import InputError
-from core.vocabulary import COMPARING, INTENT_PATTERNS, INTENT_QUERY
+from core.vocabulary import COMPARING, INTENT_PATTERNS, INTENT_QUERY, SHORT_OF_A_GRADE
 from vectorstore.store import Filters, StoredChunk
 
 if TYPE_CHECKING:
@@ -175,6 +175,10 @@ class Asking:
         if und.intent == "plan_status" and not self._papers_in(scope):
             # a plan's progress is asked of a council's own papers: with none in scope,
             # "trafford health checks late??" asks what the reports found
+            und = dataclasses.replace(und, intent="finding")
+        elif und.intent == "why" and not asks_why_of_a_judgement(und):
+            # "why did the DCS leave?", "why r some kids waiting for CP conference": what the
+            # reports found of it, not a judgement's reasons
             und = dataclasses.replace(und, intent="finding")
         scoped = scope.filters(filters)
         if scope.refusal:
@@ -620,6 +624,34 @@ class Asking:
             fallback_reason=drafted.fallback,
             refusal_detail=drafted.detail if drafted.refused else None,
         )
+
+
+_VERDICT_ASKED = re.compile(
+    r"\b(?:judg\w*|grade\w*|rat(?:ed|ing)|ri|held\b.{0,30}\bback|declin\w*|drop\w*|"
+    r"improv\w*|went|gone|outcome|result|ofsted verdict)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_why_of_a_judgement(und: Understood) -> bool:
+    """Whether a "why" question asks the reasons for a judgement (its grade and section).
+
+    So it does when its subject is judgement areas and grades only, or when it names a
+    grade, an area or a judgement's rise or fall ("what held barnsley back", "why has
+    leicester declined"). Otherwise it asks why something the reports describe happened
+    ("why did westminster's DCS leave?", "leicester over 16s unregistered - reason"),
+    which the passages explain, if anything does.
+    """
+    if not und.beyond_judgements:
+        return True
+    text = und.corrected
+    return bool(
+        asks_about_grades(text)
+        or areas_named(text)
+        or SHORT_OF_A_GRADE.search(text)
+        or _VERDICT_ASKED.search(text)
+        or names_a_grade(text)
+    )
 
 
 def _with_expansions(und: Understood) -> str:

@@ -271,6 +271,15 @@ def test_why_a_grade_the_report_did_not_give_is_refused_with_the_grade_it_gave(
     assert not kept.refused
 
 
+def test_why_something_happened_is_not_answered_with_a_judgements_reasons(sample_assistant):
+    # no grade, judgement area or judgement's rise or fall named: what the reports say of
+    # it, never the judgements table and its sections
+    answer = sample_assistant.ask("why did worcestershire's director of children's services leave?")
+    assert answer.intent == "finding" and answer.answered_from != "judgements table"
+    graded = sample_assistant.ask("why was worcestershire judged requires improvement in 2019?")
+    assert graded.intent == "why" and graded.answered_from == "judgements table"
+
+
 def test_why_outstanding_lists_no_shortfalls(sample_assistant):
     answer = sample_assistant.ask("why was kent outstanding")
     assert answer.intent == "why" and "Outstanding" in answer.text

@@ -895,3 +895,24 @@ def test_initials_several_councils_share_are_unsure_not_guessed(reader):
 def test_an_everyday_word_is_never_read_as_a_slip_of_a_place(reader, question):
     # the reader of a library that does not use the word ("needs": Leeds, "survey": Surrey)
     assert {r.name for r in reader.read(question).authorities} <= {"Kent"}
+
+
+@pytest.mark.parametrize(
+    ("question", "of_a_judgement"),
+    [
+        ("why was kent judged good", True),
+        ("dorset 2025 outstanding why", True),
+        ("liverpool 2014 SIF - why RI", True),
+        ("what held barnsley back in its june 2014 inspection", True),
+        ("why has leicester declined since 2021", True),
+        ("why care leavers", True),  # a judgement area alone
+        # why something the reports describe happened: the passages explain it
+        ("why did westminster's director of children's services leave the council?", False),
+        ("why r some barnsley kids waiting for CP conference", False),
+        ("leicester over 16s unregistered placements reason", False),
+    ],
+)
+def test_a_why_asks_a_judgements_reasons_only_when_it_names_one(reader, question, of_a_judgement):
+    from assistant.asking import asks_why_of_a_judgement
+
+    assert asks_why_of_a_judgement(reader.read(question)) is of_a_judgement
