@@ -395,6 +395,7 @@ EVERYDAY_WORDS: dict[str, str] = {
     # inspection shorthand ("derbyshire AFIs 2024"): reports write it out
     "afi": "area for improvement",
     "afis": "areas for improvement",
+    "recs": "recommendations",  # "cornwall SIF recs"
     "b&b": "bed and breakfast",
     "b&bs": "bed and breakfasts",
     "b and b": "bed and breakfast",

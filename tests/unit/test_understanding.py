@@ -610,6 +610,7 @@ def test_the_intent_is_read_from_the_question_in_the_reports_words(reader):
     # "AFIs" is "areas for improvement": what they were told to improve
     assert reader.read("derbyshire AFIs 2024").intent == "improve"
     assert reader.read("kingston AFI").intent == "improve"
+    assert reader.read("cornwall 2016 recs").intent == "improve"  # recommendations
 
 
 @pytest.fixture(scope="module")
