@@ -216,7 +216,9 @@ def fits(doc: Held, years: Sequence[int]) -> bool:
 def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str | None, bool]:
     """The documents of one authority the question means, or why there are none.
 
-    And whether they are the report before the latest, picked by "previous".
+    And whether they are the report before the latest, picked by "previous". With an
+    inspection framework named and none of its inspections held, the documents held and
+    the sentence saying so (to go before the answer).
     """
     years = und.years_of(name)
     if years:
@@ -241,24 +243,29 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
     elif und.frameworks:  # "the SIF report": the inspections under that framework
         under = [d for d in docs if any((d.framework or "").startswith(f) for f in und.frameworks)]
         if not under:
+            # staff call an inspection "the ILACS" loosely: what is held answers, saying
+            # which inspection it is
             held = sorted({d.year for d in docs if d.year})
             label = " or ".join(FRAMEWORK_LABELS[f] for f in und.frameworks)
-            return (
-                [],
+            note = (
                 f"The library holds {name}'s {_kind_word(docs)} of {_years_text(held)}, "
                 f"{'not' if len(docs) == 1 else 'none of them'} {label}."
-                if held
-                else None,
-                False,
             )
+            return _latest_or_all(docs, und), note if held else None, False
         docs = under
-    reports = [d for d in docs if d.kind in REPORT_KINDS] or docs
+    if und.recency == "previous" and not years:
+        reports = [d for d in docs if d.kind in REPORT_KINDS] or docs
+        if len(reports) > 1:
+            # (with a year, "before 2025": that year's report says what came before it)
+            return reports[1:2], None, True
+    return _latest_or_all(docs, und), None, False
+
+
+def _latest_or_all(docs: list[Held], und: Understood) -> list[Held]:
+    """The newest report when the latest is asked for, else every one of ``docs``."""
     if und.recency == "latest":
-        return reports[:1], None, False
-    if und.recency == "previous" and len(reports) > 1 and not years:
-        # (with a year, "before 2025": that year's report says what came before it)
-        return reports[1:2], None, True
-    return docs, None, False
+        return ([d for d in docs if d.kind in REPORT_KINDS] or docs)[:1]
+    return docs
 
 
 YEAR_MENTION_INTENTS = ("grade", "who_when")
@@ -301,6 +308,8 @@ def _documents_of(
                 # its own documents first, then national reports that discuss it
                 general = [] if und.recency or und.years or und.frameworks else found
                 by_authority[name] = tuple(dict.fromkeys([d.doc_id for d in chosen] + general))
+                if why:  # a framework not held: said before the answer
+                    reasons.append(why)
             elif why:
                 years = und.years_of(name)
                 # a later report states an earlier grade or inspection ("since the last

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from assistant.answering.coverage import closest
 from assistant.answering.extractive import Drafted
-from assistant.answering.intent import asks_for_a_council_post, names_a_grade, states_a_grade
+from assistant.answering.intent import asks_for_a_council_post, states_a_grade
 from assistant.answering.judgements import (
     FRAME_WORDS,
     JudgementAnswerer,
@@ -247,7 +247,8 @@ class IntentRouter:
             drafted = self.whole.earlier_inspection(doc, und.years)
             if drafted is None:
                 continue
-            if und.intent == "grade" and not names_a_grade(drafted.text):
+            # "continued to provide good-quality services" names a grade word, states none
+            if und.intent == "grade" and not states_a_grade(drafted.text):
                 return None
             return Routed(drafted, "whole report")
         return None
