@@ -268,6 +268,9 @@ def _latest_or_all(docs: list[Held], und: Understood) -> list[Held]:
     return docs
 
 
+OWN_REPORT_INTENTS = ("improve", "summary")
+"""The intents only an authority's own report answers (not a national report naming it)."""
+
 YEAR_MENTION_INTENTS = ("grade", "who_when")
 """The intents a year not held may be answered for from a later report's mention of it."""
 
@@ -373,7 +376,13 @@ def decide_scope(
         names, und, holdings, mentions, year_mentions
     )
     notes = [f"The library has no report on {name}." for name in missing] + reasons
-    if mentioned:
+    if mentioned and und.intent in OWN_REPORT_INTENTS and set(by_authority) <= set(mentioned):
+        # what an inspection told a council to improve, or its summary, is in its own
+        # report: a national report that names the council holds neither
+        by_authority = {}
+        missing += mentioned
+        notes = [f"The library has no report on {name}." for name in missing] + reasons
+    elif mentioned:
         notes.append(
             f"The library has no report on {' or '.join(mentioned)}; this comes from "
             "documents that mention " + ("it." if len(mentioned) == 1 else "them.")

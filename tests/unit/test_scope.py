@@ -234,3 +234,22 @@ def test_a_second_authority_not_held_refuses_no_question_that_can_be_answered(re
     scope = decide_scope(reader.read(question), _Holdings(_TWO))
     assert scope.refusal is None and scope.missing == ("Enfield",)
     assert scope.note == "The library has no report on Enfield."
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("what did ofsted tell camden to improve", False),
+        ("camden ofsted summary", False),
+        ("camden virtual school", True),  # what the national report says of it
+    ],
+)
+def test_a_councils_own_report_is_not_read_from_a_national_report_naming_it(
+    reader, question, answered
+):
+    national = [Held("nat", "Outstanding services 2009", (), "national survey", "2010-08-01")]
+    scope = decide_scope(reader.read(question), _Holdings(national), mentions=lambda name: ["nat"])
+    assert (scope.refusal is None) is answered
+    if not answered:
+        assert scope.refusal.startswith("The library has no report on Camden.")
+        assert scope.missing == ("Camden",)
