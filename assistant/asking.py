@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.answering.coverage import close_forms
+from assistant.answering.coverage import close_forms, fits_years
 from assistant.answering.extractive import NAME_NOT_HELD, Drafted, ExtractiveAnswerer
 from assistant.answering.intent import names_a_grade
 from assistant.answering.judgements import TableAnswer, areas_named, asks_about_grades, unfounded
@@ -61,6 +61,10 @@ EMPTY_LIBRARY = (
     "answer from. Add reports with `ofsted-assistant ingest FOLDER` (or the window's "
     "Documents tab) and ask again."
 )
+
+
+# how many times ``k`` passages are searched for those stating a year not held
+YEAR_POOL = 4
 
 
 def _combined(first: Drafted, second: Drafted) -> Drafted:
@@ -191,6 +195,8 @@ class Asking:
                 scoped = scope.filters(filters)
         query = f"{_with_expansions(und)} {INTENT_QUERY.get(und.intent, '')}".strip()
         chunks = self.retriever.search(query, k, scoped, und.analysis)
+        if scope.years_mentioned:
+            chunks = self._stating_the_year(query, k, scoped, und, chunks)
         if scope.mentions_only and len(scope.by_authority) == 1:
             chunks = self._naming(scope.mentions_only[0], und, scope.by_authority, chunks, k)
             if not chunks and table is None:
@@ -200,6 +206,28 @@ class Asking:
                 )
                 scope = dataclasses.replace(scope, refusal=said)
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
+
+    def _stating_the_year(
+        self,
+        query: str,
+        k: int | None,
+        scoped: Filters | None,
+        und: Understood,
+        chunks: list[StoredChunk],
+    ) -> list[StoredChunk]:
+        """The passages of a later report that state the year asked, first.
+
+        A year the library holds no report of is answered from what the reports say of it
+        ("In 2007 the FSM gap was 33%"): the passages stating it are looked for among
+        more than ``k``, and come before the rest.
+        """
+        k = k or self.retriever.k
+        wider = self.retriever.search(query, k * YEAR_POOL, scoped, und.analysis)
+        years = set(und.years)
+        stating = [c for c in wider if fits_years(c, years)]
+        seen = {c.chunk_id for c in stating}
+        rest = [c for c in chunks if c.chunk_id not in seen]
+        return (stating + rest)[:k]
 
     def _initials(
         self, und: Understood, filters: Filters | None

@@ -271,8 +271,12 @@ def _latest_or_all(docs: list[Held], und: Understood) -> list[Held]:
 OWN_REPORT_INTENTS = ("improve", "summary")
 """The intents only an authority's own report answers (not a national report naming it)."""
 
-YEAR_MENTION_INTENTS = ("grade", "who_when")
-"""The intents a year not held may be answered for from a later report's mention of it."""
+YEAR_MENTION_INTENTS = ("grade", "who_when", "number")
+"""The intents a year not held may be answered for from a later report's mention of it.
+
+An earlier grade or inspection ("since the last inspection in 2022, when …"), or a figure
+of that year ("In 2010–11 it was 6.5%"); not a finding: what a later report found is of
+its own time."""
 
 YearMentions = Callable[[Sequence[str], Sequence[int]], list[str]]
 """``(document ids, years)`` → the ids of those documents whose text states one of the years."""

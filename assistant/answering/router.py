@@ -36,7 +36,7 @@ from assistant.answering.report_text import YEAR
 from assistant.answering.text_units import split_units, terms
 from assistant.answering.whole import WholeReportAnswerer, front_matter_asked
 from assistant.intents import classify_intent
-from assistant.scope import YEAR_MENTION_INTENTS, Scope
+from assistant.scope import Scope
 from assistant.understood import Understood
 from core.vocabulary import AREA_HEADINGS, INSPECTION_EVENT_WORDS, INTENT_PATTERNS, SHORT_OF_A_GRADE
 from vectorstore.store import Filters, StoredChunk
@@ -51,6 +51,10 @@ WHICH_AUTHORITY_GRADE = (
     "ask which councils were given a grade."
 )
 
+
+# the intents of a year not held that a later report's account of its inspection answers
+# (a figure of that year is answered from the passages that state it)
+EARLIER_INSPECTION_INTENTS = ("grade", "who_when")
 
 NO_PREVIOUS_GRADE = (
     "The library's reports do not state the grade of that earlier inspection: the report "
@@ -238,7 +242,7 @@ class IntentRouter:
         account gives the year and the overall judgement only: not who led it, nor an
         area's grade, and a grade only when it states one.
         """
-        if und.intent not in YEAR_MENTION_INTENTS or len(scope.by_authority) != 1:
+        if und.intent not in EARLIER_INSPECTION_INTENTS or len(scope.by_authority) != 1:
             return None
         asked = und.corrected
         if _ASKS_WHO.search(asked) or areas_named(asked) - {"overall_effectiveness"}:

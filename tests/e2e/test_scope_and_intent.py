@@ -100,6 +100,27 @@ def test_a_year_not_held_is_answered_from_what_the_reports_say_of_it(sample_assi
 
 
 @pytest.mark.parametrize(
+    "question", ["what was bromley's FSM gap in 2007?", "bromley fsm gap 2007 %"]
+)
+def test_a_figure_of_a_year_not_held_is_quoted_from_the_passage_that_states_it(
+    sample_assistant, question
+):
+    # Bromley's 2012 paper gives the gap of 2007 ("In 2007 the FSM/Non FSM gap was 33%")
+    answer = sample_assistant.ask(question)
+    assert not answer.refused and answer.intent == "number"
+    assert answer.text.startswith("The library holds Bromley's report of 2012, not one from 2007.")
+    assert answer.citations and "2007" in answer.citations[0].quote
+    assert "33%" in answer.citations[0].quote
+
+
+def test_a_figure_of_a_year_no_report_states_is_refused(sample_assistant):
+    answer = sample_assistant.ask("How many children were in care in Kent in 2019?")
+    assert answer.refused and answer.refusal_reason == "out of scope"
+    assert answer.text == "The library holds Kent's inspection of 2022, not one from 2019."
+    assert answer.citations == ()
+
+
+@pytest.mark.parametrize(
     "question, authority",
     [
         ("What needs to improve in Worcestshire?", "Worcestershire"),

@@ -193,6 +193,18 @@ def test_a_year_not_held_is_in_scope_through_the_reports_that_state_it(reader):
     assert silent.refusal == stating.note and not silent.years_mentioned
 
 
+def test_a_figure_of_a_year_not_held_is_in_scope_through_the_reports_that_state_it(reader):
+    # "In 2010-11 it was 6.5%": a later report gives the figures of earlier years
+    newham = [Held("n25", "Inspection of Newham", ("Newham",), "inspection report", "2025-11-14")]
+    und = reader.read("how many newham care leavers were in university in 2022")
+    assert und.intent == "number"
+    stating = decide_scope(und, _Holdings(newham), year_mentions=lambda ids, years: list(ids))
+    assert stating.refusal is None and stating.years_mentioned == ("Newham",)
+    assert stating.note == "The library holds Newham's inspection of 2025, not one from 2022."
+    silent = decide_scope(und, _Holdings(newham), year_mentions=lambda ids, years: [])
+    assert silent.refusal == stating.note and not silent.years_mentioned
+
+
 def test_a_later_reports_mention_of_a_year_answers_its_grade_not_its_findings(reader):
     newham = [Held("n25", "Inspection of Newham", ("Newham",), "inspection report", "2025-11-14")]
     und = reader.read("what did inspectors find about newham care leavers in 2022")
