@@ -98,6 +98,10 @@ class Paraphrase:
     intent: str
     consistent: bool
     why_not: str | None = None  # a key of DISAGREEMENTS when not consistent
+    # the answer kinds differ, but every wording was answered in the same form (table,
+    # passages, whole report …) from the same first-cited document: only the intent read
+    # differs ("finding" / "number" for "harrow SW caseloads"). Still not consistent.
+    label_only: bool = False
 
 
 def answer_intent(answer: Any) -> str | None:
@@ -169,6 +173,15 @@ def disagreement(answers: Sequence[AskedResult]) -> str | None:
     return None
 
 
+def label_only(answers: Sequence[AskedResult]) -> bool:
+    """Whether answers whose kinds differ share their form and first-cited document."""
+    return (
+        disagreement(answers) == "intent"
+        and len({a.answered_from for a in answers}) == 1
+        and len({a.first_by_authority or a.first_doc for a in answers}) == 1
+    )
+
+
 def consistent(answers: Sequence[AskedResult]) -> bool:
     """Whether several answers to one question's wordings agree (:func:`disagreement`)."""
     return disagreement(answers) is None
@@ -235,7 +248,9 @@ def evaluate_splits(
         asked.extend(mine)
         if len(mine) > 1:
             why_not = disagreement(mine)
-            paraphrases.append(Paraphrase(q.id, q.split, q.group, why_not is None, why_not))
+            paraphrases.append(
+                Paraphrase(q.id, q.split, q.group, why_not is None, why_not, label_only(mine))
+            )
     return asked, paraphrases
 
 
@@ -254,6 +269,8 @@ class Figures:
     paraphrased: int
     # inconsistent questions by the reason (a key of DISAGREEMENTS)
     disagreements: Mapping[str, int] = field(default_factory=dict)
+    # of the "intent" disagreements, those in one form from one first-cited document
+    label_only: int = 0
     # answerable wordings refused, by "<answered from>: <refusal reason> (<detail>)"
     wrong_refusals_by: Mapping[str, int] = field(default_factory=dict)
     # unanswerable wordings answered, by where the answer came from
@@ -287,6 +304,7 @@ class Figures:
             "paraphrased": self.paraphrased,
             "paraphrase_consistency": _round(self.paraphrase_consistency),
             "disagreements": {key: self.disagreements.get(key, 0) for key, _ in DISAGREEMENTS},
+            "intent_read_only": self.label_only,
             "wrong_refusals_by": dict(self.wrong_refusals_by),
             "answered_unanswerable_by": dict(self.answered_unanswerable_by),
         }
@@ -303,6 +321,7 @@ def figures(asked: Sequence[AskedResult], paraphrases: Sequence[Paraphrase]) -> 
         consistent=sum(1 for p in paraphrases if p.consistent),
         paraphrased=len(paraphrases),
         disagreements=Counter(p.why_not for p in paraphrases if p.why_not),
+        label_only=sum(1 for p in paraphrases if p.label_only),
         wrong_refusals_by=Counter(
             f"{a.answered_from}: {a.refusal_reason}"
             + (f" ({a.refusal_detail})" if a.refusal_detail else "")
@@ -405,7 +424,13 @@ class SplitReport:
             "splits": {s: f.to_json() for s, f in splits.items()},
             "answers": [a.to_json() for a in self.asked if a.split != "heldout"],
             "paraphrases": [
-                {"id": p.id, "intent": p.intent, "consistent": p.consistent, "why_not": p.why_not}
+                {
+                    "id": p.id,
+                    "intent": p.intent,
+                    "consistent": p.consistent,
+                    "why_not": p.why_not,
+                    "intent_read_only": p.label_only,
+                }
                 for p in self.paraphrases
                 if p.split != "heldout"
             ],

@@ -94,7 +94,13 @@ def _disagreements(f: Figures) -> list[str]:
     if f.consistent == f.paraphrased:
         return []
     reasons = ", ".join(f"{label} {f.disagreements.get(key, 0)}" for key, label in DISAGREEMENTS)
-    return ["", f"not consistent: {f.paraphrased - f.consistent} ({reasons})"]
+    lines = ["", f"not consistent: {f.paraphrased - f.consistent} ({reasons})"]
+    if f.label_only:
+        lines.append(
+            f"  of which answer kinds differ in the intent read only (the same form and "
+            f"first-cited document): {f.label_only}"
+        )
+    return lines
 
 
 def _unanswerable(f: SplitFigures) -> int:

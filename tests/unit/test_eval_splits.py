@@ -13,11 +13,13 @@ from assistant.cli.split_report import render_split_report
 from assistant.eval_set import EvalQuestion, GoldSource, load_eval_set, load_eval_sets
 from assistant.eval_splits import (
     AskedResult,
+    Paraphrase,
     SplitReport,
     answer_intent,
     consistent,
     disagreement,
     evaluate_splits,
+    label_only,
     wrong_authority,
 )
 from assistant.evaluation import QuestionResult, same_file
@@ -324,6 +326,36 @@ def test_consistent(answers, expected):
 )
 def test_disagreement_names_why_wordings_differ(answers, expected):
     assert disagreement(answers) == expected
+
+
+def test_kinds_differing_in_the_intent_read_only_are_counted_apart_but_not_consistent():
+    def passages(intent, first_doc="kent", answered_from="passages"):
+        return dataclasses.replace(
+            asked(intent=intent, first_doc=first_doc), answered_from=answered_from
+        )
+
+    # "harrow SW caseloads" read as a number, its other wordings as a finding: quotes of
+    # one report either way
+    read_only = [passages("finding"), passages("number"), passages("finding")]
+    assert not consistent(read_only) and label_only(read_only)
+    assert not label_only([passages("finding"), passages("improve", answered_from="whole report")])
+    assert not label_only([passages("finding"), passages("number", first_doc="norfolk")])
+    assert not label_only([passages("finding"), passages("finding", first_doc="norfolk")])
+    assert not label_only([passages("finding")] * 2)
+    # counted beside the reasons, and said under them
+    report = SplitReport(
+        files=("a.jsonl",),
+        k=4,
+        asked=tuple(read_only),
+        paraphrases=(Paraphrase("d1", "dev", "finding", False, "intent", True),),
+        only="dev",
+    )
+    assert "the intent read only (the same form and first-cited document): 1" in (
+        render_split_report(report)
+    )
+    overall = report.to_json()["splits"]["dev"]["overall"]
+    assert overall["intent_read_only"] == 1 and overall["disagreements"]["intent"] == 1
+    assert overall["paraphrase_consistency"] == 0.0
 
 
 class Kind(Enum):
