@@ -204,14 +204,28 @@ def first_word_forms(
 
     The first word of a name of two or more words, when no other authority's name starts
     with it and it is not a compass word or a stop word (lower-cased key → canonical
-    name). Compound names get theirs in :func:`derived_forms`. Questions use them only
+    name); and the place after "and" / "with" of a compound name when no other
+    authority's name holds it ("Maidenhead" for Windsor and Maidenhead). Compound names
+    get their first words in :func:`derived_forms`. Questions use these forms only
     capitalised or where the wording names a place ("bracknell 2022", "in tower").
     ``first_words`` as for :func:`derived_forms`.
     """
     first_words = first_words if first_words is not None else names_by_first_word(index)
     out: dict[str, str] = {}
+    # how many authorities' names hold each word, anywhere in the name
+    holding: dict[str, int] = {}
+    for a in index.all():
+        for word in {w.lower() for w in _WORD.findall(a.name)}:
+            holding[word] = holding.get(word, 0) + 1
     for a in index.all():
         words = a.name.replace(",", " ").split()
+        # the place after "and" / "with" of a compound name ("Maidenhead", "Dagenham",
+        # "Wrekin"), when no other authority's name holds it
+        last = _SECOND_PLACE.search(a.name)
+        if last is not None:
+            word = last.group(1).lower()
+            if len(word) >= 5 and holding.get(word) == 1 and index.get(word) is None:
+                out[word] = a.name
         if len(words) < 2 or _COMPOUND.match(a.name) or _COMPASS_WORDS.match(a.name):
             continue
         first = words[0].lower()
@@ -219,6 +233,10 @@ def first_word_forms(
             if len(first_words.get(first, ())) == 1 and index.get(words[0]) is None:
                 out[first] = a.name
     return out
+
+
+# the one place word after the joining word of a compound name ("… and Maidenhead")
+_SECOND_PLACE = re.compile(r"\s(?:and|with)\s+([A-Z][a-z]+)$")
 
 
 _COMPASS_WORDS = re.compile(r"\b(?:(?:North|South) (?:East|West)|North|South|East|West|Central)\b")

@@ -72,6 +72,10 @@ def reader() -> QuestionReader:
         ("bracknell 2022 - grade for CiC and care leavers?", "Bracknell Forest", "first word"),
         ("any areas for improvement for Bracknell in 2025?", "Bracknell Forest", "first word"),
         ("how are waltham's care leavers doing", "Waltham Forest", "first word"),
+        # the place after "and" / "with" that no other authority's name holds
+        ("maidenhead care leavers 2020", "Windsor and Maidenhead", "first word"),
+        ("What did Ofsted find about Dagenham's front door?", "Barking and Dagenham", "first word"),
+        ("darwen fostering ofsted", "Blackburn with Darwen", "first word"),
         # the "s" of "what's" or "it's" is no compass letter ("S Glos")
         ("what's gloucestershire's overall grade", "Gloucestershire", "lower case"),
         ("it's Gloucestershire I mean", "Gloucestershire", "name"),
