@@ -151,6 +151,16 @@ def model_slug(model_id: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", model_id.lower()).strip("-")
 
 
+# Chroma's reads (by the collection method's name) that are asked again, up to
+# READ_ATTEMPTS times in all, when they fail with one of TRANSIENT_READ_ERRORS: embedded
+# Chroma fails a paged read whose plan met a record another thread has just deleted
+# ("Error executing plan: Internal error: Error finding id"); asked again, it reads the
+# records that are there. Writes are never asked again.
+RETRIED_READS = frozenset({"get", "count", "query"})
+TRANSIENT_READ_ERRORS = ("Error finding id",)
+READ_ATTEMPTS = 3
+
+
 class ChromaBase:
     """A store's Chroma collections, journal and generation, and the one way to call them."""
 
@@ -216,17 +226,28 @@ class ChromaBase:
         return {doc_id for doc_id, _ in self._iter_doc_metas()}
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        try:
-            with self.gate.call():
-                return fn(*args, **kwargs)
-        except StoreError:
-            raise
-        except Exception as exc:
-            if "Nothing found on disk" in str(exc):
-                # embedded Chroma: another process wrote to the index this one has open
-                raise StoreError(
-                    "the index on disk was changed by another program while this one had it "
-                    "open; restart this program, or share one library between programs "
-                    "through a Chroma server (see the README)"
-                ) from exc
-            raise StoreError(f"the vector store failed: {exc}") from exc
+        # a read that met a record deleted under it (another thread's removal) is asked again
+        attempts = READ_ATTEMPTS if getattr(fn, "__name__", "") in RETRIED_READS else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.gate.call():
+                    return fn(*args, **kwargs)
+            except StoreError:
+                raise
+            except Exception as exc:
+                if attempt < attempts and any(t in str(exc) for t in TRANSIENT_READ_ERRORS):
+                    continue
+                raise self._failure(exc) from exc
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    @staticmethod
+    def _failure(exc: Exception) -> StoreError:
+        """The store's error for a failed Chroma call."""
+        if "Nothing found on disk" in str(exc):
+            # embedded Chroma: another process wrote to the index this one has open
+            return StoreError(
+                "the index on disk was changed by another program while this one had it "
+                "open; restart this program, or share one library between programs "
+                "through a Chroma server (see the README)"
+            )
+        return StoreError(f"the vector store failed: {exc}")
