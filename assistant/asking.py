@@ -194,9 +194,10 @@ class Asking:
                 table, scope = found
                 scoped = scope.filters(filters)
         query = f"{_with_expansions(und)} {INTENT_QUERY.get(und.intent, '')}".strip()
-        chunks = self.retriever.search(query, k, scoped, und.analysis)
         if scope.years_mentioned:
-            chunks = self._stating_the_year(query, k, scoped, und, chunks)
+            chunks = self._stating_the_year(query, k, scoped, und)
+        else:
+            chunks = self.retriever.search(query, k, scoped, und.analysis)
         if scope.mentions_only and len(scope.by_authority) == 1:
             chunks = self._naming(scope.mentions_only[0], und, scope.by_authority, chunks, k)
             if not chunks and table is None:
@@ -208,26 +209,19 @@ class Asking:
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
 
     def _stating_the_year(
-        self,
-        query: str,
-        k: int | None,
-        scoped: Filters | None,
-        und: Understood,
-        chunks: list[StoredChunk],
+        self, query: str, k: int | None, scoped: Filters | None, und: Understood
     ) -> list[StoredChunk]:
-        """The passages of a later report that state the year asked, first.
+        """The best ``k`` passages for a year not held, those of later reports stating it first.
 
         A year the library holds no report of is answered from what the reports say of it
         ("In 2007 the FSM gap was 33%"): the passages stating it are looked for among
-        more than ``k``, and come before the rest.
+        ``YEAR_POOL`` times ``k``, and come before the rest.
         """
         k = k or self.retriever.k
         wider = self.retriever.search(query, k * YEAR_POOL, scoped, und.analysis)
         years = set(und.years)
         stating = [c for c in wider if fits_years(c, years)]
-        seen = {c.chunk_id for c in stating}
-        rest = [c for c in chunks if c.chunk_id not in seen]
-        return (stating + rest)[:k]
+        return (stating + [c for c in wider if not fits_years(c, years)])[:k]
 
     def _initials(
         self, und: Understood, filters: Filters | None
