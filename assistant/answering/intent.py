@@ -107,8 +107,15 @@ _LABEL = (
     r"page|appendix|annex|recommendation|priority|objective|standard|regulation|chapter|part|"
     r"step|year|key stage) \d+\b|\b[A-Z][a-z]+ \d [A-Z][a-z]+\b"
 )
-_NOT_QUANTITY = re.compile(f"{_AGE}|{_LABEL}", re.IGNORECASE)
-_NOT_COUNTED = re.compile(_LABEL, re.IGNORECASE)
+# "one" that counts nothing: a pronoun ("no one", "want one", "one another", "one's") or
+# a kind of work ("one-to-one", "one-off", "one-stop")
+_PRONOUN_ONE = (
+    r"\b(?:no|any|some|every|each|this|that|the|which|a|an|wants?|wanted|needs?|needed|"
+    r"ha[sd]|have|gets?|got)[- ]one\b(?![- ](?:to[- ]one|off|stop))|\bone(?:\s+another|'s|’s)|"
+    r"\bone[- ](?:to[- ]one|off|stop)\b"
+)
+_NOT_QUANTITY = re.compile(f"{_AGE}|{_LABEL}|{_PRONOUN_ONE}", re.IGNORECASE)
+_NOT_COUNTED = re.compile(f"{_LABEL}|{_PRONOUN_ONE}", re.IGNORECASE)
 # a question answered by an age ("how long are care leavers supported": "to the age of 25")
 _ASKS_AGE = re.compile(r"\bhow long\b|\bhow old\b|\bages?\b|\buntil when\b", re.I)
 
