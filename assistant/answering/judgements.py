@@ -20,7 +20,15 @@ from assistant.answering.text_units import terms
 from assistant.models import Citation
 from assistant.prompts import PromptSet
 from assistant.structured import ActionRow, GradeRow, StructuredData
-from core.vocabulary import AREA_ALSO, AREA_QUESTION_WORDS, GRADE_LEVELS, LATEST, MONTHS, SCALE
+from core.vocabulary import (
+    AREA_ALSO,
+    AREA_QUESTION_WORDS,
+    FRAMEWORK_WORDS,
+    GRADE_LEVELS,
+    LATEST,
+    MONTHS,
+    SCALE,
+)
 
 PROMPT_NAME = "judgements-v1"
 
@@ -115,8 +123,19 @@ def unfounded(question: str, table: TableAnswer) -> Drafted | None:
 
 
 def areas_named(question: str) -> set[str]:
-    """The judgement areas a question names (empty: all of them)."""
+    """The judgement areas a question names (empty: all of them).
+
+    Not in the name of an inspection framework: "the looked after children inspection"
+    is the inspection, not its judgement on children in care.
+    """
     low = question.lower()
+    for framework in FRAMEWORK_WORDS.values():
+        low = framework.sub(" ", low)
+    return _areas_in(low)
+
+
+def _areas_in(low: str) -> set[str]:
+    """The judgement areas whose words are in lower-cased text."""
     return {area for area, words in _AREA_WORDS if re.search(words, low)}
 
 
@@ -284,6 +303,10 @@ class JudgementAnswerer:
         if not chosen and levels and not wanted:  # "which areas were outstanding?": none
             return self._none_at(of_report, levels)
         if not chosen and _unheld(subject, of_report):  # asked of more than the table holds
+            return None
+        # asked of a judgement of "the looked after children inspection" that the table does
+        # not hold ("… LAC inspection capacity to improve"): the passages answer
+        if not wanted and _areas_in(question.lower()) and _unheld(subject, of_report):
             return None
         if not chosen:  # the report states no judgement of the kind asked about
             first = of_report[0]

@@ -113,6 +113,19 @@ def test_a_figure_of_a_year_not_held_is_quoted_from_the_passage_that_states_it(
     assert "33%" in answer.citations[0].quote
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["norfolk looked after children inspection july 13 judgement", "norfolk LAC inspection grade"],
+)
+def test_the_judgement_of_a_looked_after_children_inspection_is_its_overall_one(
+    sample_assistant, question
+):
+    # "looked after children" names the 2013 inspection, not an area it did not judge
+    answer = sample_assistant.ask(question)
+    assert not answer.refused and answer.answered_from == "judgements table"
+    assert "Overall effectiveness: Inadequate" in answer.text
+
+
 def test_a_figure_of_a_year_no_report_states_is_refused(sample_assistant):
     answer = sample_assistant.ask("How many children were in care in Kent in 2019?")
     assert answer.refused and answer.refusal_reason == "out of scope"

@@ -31,6 +31,9 @@ def test_grade_questions(question, expected):
         ("What was the overall effectiveness?", {"overall_effectiveness"}),
         ("How was adoption rated?", {"adoption"}),
         ("What grade did the LSCB get?", {"lscb"}),
+        # the name of an inspection framework names no area of it
+        ("kent looked after children inspection july 13 judgement", set()),
+        ("norfolk LAC inspection care leavers grade", {"care_leavers", "in_care_and_care_leavers"}),
     ],
 )
 def test_areas_named(question, areas):
@@ -146,9 +149,19 @@ def _overall_only() -> JudgementAnswerer:
 def test_a_judgement_the_table_does_not_hold_is_left_to_the_passages(question, subject):
     table = _overall_only()
     assert table.answer(question, ["Kent"], [], force=True, subject=subject) is None
-    # without the subject (as before) the table said the report judges no such thing
+    # without the subject the table would give the report's one judgement, which is not
+    # what is asked ("looked after children" names the inspection, not an area of it)
     before = table.answer(question, ["Kent"], [], force=True)
-    assert before is not None and before.drafted.refused
+    assert before is not None and [r.area for r in before.rows] == ["overall_effectiveness"]
+
+
+def test_the_judgement_of_a_looked_after_children_inspection_is_its_overall_one():
+    answer = _overall_only().answer(
+        "kent looked after children inspection july 13 judgement", ["Kent"], [], force=True
+    )
+    assert answer is not None and not answer.drafted.refused
+    assert [r.area for r in answer.rows] == ["overall_effectiveness"]
+    assert "Adequate" in answer.drafted.text
 
 
 @pytest.mark.parametrize(
