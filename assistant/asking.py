@@ -220,8 +220,7 @@ class Asking:
         k = k or self.retriever.k
         wider = self.retriever.search(query, k * YEAR_POOL, scoped, und.analysis)
         years = set(und.years)
-        stating = [c for c in wider if fits_years(c, years)]
-        return (stating + [c for c in wider if not fits_years(c, years)])[:k]
+        return sorted(wider, key=lambda c: not fits_years(c, years))[:k]  # stable: rank kept
 
     def _initials(
         self, und: Understood, filters: Filters | None

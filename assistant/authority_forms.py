@@ -42,6 +42,8 @@ _COMPOUND = re.compile(
 
 
 _JOINING = frozenset({"and", "with", "upon"})
+# the one place word after the joining word of a compound name ("… and Maidenhead")
+_SECOND_PLACE = re.compile(r"\s(?:and|with)\s+([A-Z][a-z]+)$")
 
 
 def derived_forms(
@@ -233,10 +235,6 @@ def first_word_forms(
             if len(first_words.get(first, ())) == 1 and index.get(words[0]) is None:
                 out[first] = a.name
     return out
-
-
-# the one place word after the joining word of a compound name ("… and Maidenhead")
-_SECOND_PLACE = re.compile(r"\s(?:and|with)\s+([A-Z][a-z]+)$")
 
 
 _COMPASS_WORDS = re.compile(r"\b(?:(?:North|South) (?:East|West)|North|South|East|West|Central)\b")

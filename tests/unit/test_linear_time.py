@@ -182,6 +182,16 @@ def question(filler: str, words: str = "How are care leavers supported in Kent?"
 
 
 PLAIN = "How are care leavers supported in Kent?"
+
+
+@pytest.mark.slow
+def test_one_before_a_1_mb_run_of_spaces():
+    # "one another" across a long run of white space is still a pronoun, read once
+    with no_hang():
+        assert not intent.states_quantity("one" + line(" ") + "another")
+        assert intent.states_quantity("one" + line(" ") + "child")
+
+
 QUESTION_FUNCTIONS = [
     intent.asks_for_grades,
     intent.asks_for_number,
@@ -226,7 +236,10 @@ def test_passage_functions_on_a_1_mb_line(unit):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("unit", [" ", "1 ", "16-", "16- and ", "aged ", "Key ", "Cool ", "A 1 "])
+@pytest.mark.parametrize(
+    "unit",
+    [" ", "1 ", "16-", "16- and ", "aged ", "Key ", "Cool ", "A 1 ", "no one ", "one-to-one "],
+)
 def test_numbers_that_count_nothing_on_a_1_mb_line(unit):
     # the ages, key stages and labels blanked before a quantity is looked for
     with no_hang():
