@@ -125,7 +125,7 @@ def intent_evidence(und: Understood, patterns: str | None = None) -> set[str]:
     """
     names = [n for r in und.authorities for n in (r.typed, r.name)]
     # "wat is it", "y outstanding?": the words as the patterns read them
-    corrected = everyday_words(und.corrected)
+    corrected = everyday_words(und.asked)
     rule = patterns or classify_intent(corrected, len(und.authorities))
     return features(corrected, names, len(und.authorities), rule)
 
@@ -136,7 +136,7 @@ def intent_text(und: Understood) -> str:
     Misspellings corrected and every authority named written "the council" (so nothing is
     learnt about a council).
     """
-    text = everyday_words(und.corrected)
+    text = everyday_words(und.asked)
     names = {n for r in und.authorities for n in (r.typed, r.name) if n}
     for name in sorted(names, key=len, reverse=True):
         text = re.sub(re.escape(name), "the council", text, flags=re.I)

@@ -47,7 +47,7 @@ from assistant.glossary import Glossary as Glossary
 from assistant.spelling import MIN_TYPO_LENGTH, _max_distance, _Neighbourhood
 from assistant.spelling import _distance as _distance
 from core.everyday import is_everyday_word
-from core.vocabulary import EVERYDAY_WORDS, LATEST, PREVIOUS
+from core.vocabulary import EVERYDAY_WORDS, INTENT_PATTERNS, LATEST, PREVIOUS
 from ingest.authorities import AuthorityIndex
 
 logger = logging.getLogger(__name__)
@@ -387,6 +387,22 @@ def corrected_text(question: str, analysis: QueryAnalysis) -> str:
     for typed, fixed in analysis.corrections:
         question = re.sub(rf"\b{re.escape(typed)}\b", fixed, question, flags=re.I)
     return question
+
+
+def asked_text(question: str, analysis: QueryAnalysis) -> str:
+    """``question`` corrected, with the glossary's spelt-out phrases that ask something.
+
+    "dorset WNTI" asks "what needs to improve" as plainly as those words would. An
+    expansion that names a thing ("LAC": looked after children) is not added, nor a
+    one-word synonym ("excellent": "outstanding" is no question of a grade).
+    """
+    corrected = corrected_text(question, analysis)
+    asking = [
+        e
+        for e in analysis.expansions
+        if len(e.split()) > 1 and any(p.search(e) for p in INTENT_PATTERNS.values())
+    ]
+    return " ".join([corrected, *asking]) if asking else corrected
 
 
 def recency_of(question: str) -> Recency | None:

@@ -56,7 +56,7 @@ from assistant.intents import (
 from assistant.query import (
     QueryAnalysis,
     QueryAnalyzer,
-    corrected_text,
+    asked_text,
     extract_years,
     recency_of,
 )
@@ -205,7 +205,7 @@ class QuestionReader:
             years=years,
             # "harrow's grade before 2025": the one before that year's report
             recency="previous" if year_before(normalised) else recency_of(question),
-            intent=classify_intent(corrected_text(normalised, analysis), len(refs)),
+            intent=classify_intent(asked_text(normalised, analysis), len(refs)),
             kinds=tuple(kind for kind, words in KIND_WORDS.items() if words.search(question)),
             frameworks=tuple(f for f, words in FRAMEWORK_WORDS.items() if words.search(question)),
             topic=topic,

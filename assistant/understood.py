@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering.text_units import terms
 from assistant.intents import JUDGEMENT_STEMS
-from assistant.query import QueryAnalysis, Recency, corrected_text, extract_years
+from assistant.query import QueryAnalysis, Recency, asked_text, corrected_text, extract_years
 
 MIN_CONFIDENCE = 0.7
 """Authorities recognised with less confidence than this do not scope the answer."""
@@ -100,6 +100,11 @@ class Understood:
     def corrected(self) -> str:
         """The question as typed with its misspelt words corrected ("outstandng")."""
         return corrected_text(self.text, self.analysis)
+
+    @property
+    def asked(self) -> str:
+        """``corrected`` with the expansions that ask something ("WNTI"; ``asked_text``)."""
+        return asked_text(self.text, self.analysis)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -298,6 +298,23 @@ def test_a_finding_with_no_subject_is_a_summary(reader, question, intent):
     assert reader.read(question).intent == intent
 
 
+@pytest.mark.parametrize("question", ["dorset WNTI march 25", "lb sutton wnti"])
+def test_an_abbreviation_of_a_question_is_read_as_that_question(reader, question):
+    """"WNTI" stands for "what needs to improve": the question asks for that list."""
+    assert reader.read(question).intent == "improve"
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("what excellent practice did ofsted see in kent", "finding"),  # no grade asked
+        ("LAC numbers in kent", "number"),  # an expansion naming a thing changes nothing
+    ],
+)
+def test_an_expansion_that_asks_nothing_leaves_the_intent(reader, question, intent):
+    assert reader.read(question).intent == intent
+
+
 @pytest.mark.parametrize(
     "question, beyond",
     [
