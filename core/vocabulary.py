@@ -442,7 +442,7 @@ FRAMEWORK_WORDS: dict[str, re.Pattern[str]] = {
     ),
     "ILACS": re.compile(r"\bilacs\b", re.I),
     "looked after children inspection": re.compile(
-        r"\b(?:lac|cla|looked[- ]after child(?:ren)?(?:'s)?(?: services)?) inspection\b", re.I
+        r"\b(?:lac|cla|looked[- ]after child(?:ren)?(?:'s)?(?: services)?) inspections?\b", re.I
     ),
 }
 """Words that name the inspection framework a question means ("the SIF report"), by the

@@ -33,6 +33,7 @@ def test_grade_questions(question, expected):
         ("What grade did the LSCB get?", {"lscb"}),
         # the name of an inspection framework names no area of it
         ("kent looked after children inspection july 13 judgement", set()),
+        ("2013 cla inspections kent and norfolk grades side by side", set()),
         ("norfolk LAC inspection care leavers grade", {"care_leavers", "in_care_and_care_leavers"}),
     ],
 )
