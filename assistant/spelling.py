@@ -131,9 +131,9 @@ class _Neighbourhood:
         return [w for d, _, w in best if d == best[0][0]]
 
 
-# not a letter of a pair ("y/n", "b/c")
+# not a letter of a pair ("y/n", "b/c") or of initials ("R&D")
 _EVERYDAY = re.compile(
-    rf"(?<!/)\b(?:{'|'.join(map(re.escape, EVERYDAY_WORDS))})\b(?!/)", re.IGNORECASE
+    rf"(?<![/&])\b(?:{'|'.join(map(re.escape, EVERYDAY_WORDS))})\b(?![/&])", re.IGNORECASE
 )
 
 

@@ -228,9 +228,11 @@ THING_WORDS = frozenset(
 
 NAMING_WORDS = frozenset(
     """mean meaning means meant stand stands define defined definition acronym abbreviation
-    term called call mention mentioned referred refer described describe""".split()
+    term called call mention mentioned referred refer described describe name role roles
+    purpose""".split()
 )
-"""Words asking what a name is, not part of it ("toxic trio meaning", "the CRT referred to")."""
+"""Words asking what a name is or does, not part of it ("toxic trio meaning", "the CRT
+referred to", "glos ambassadors role", "… team name")."""
 
 INSPECTION_EVENT_WORDS = frozenset(
     """lead led leads hmi hmis inspector inspectors inspect inspected inspection inspections
@@ -377,6 +379,15 @@ EVERYDAY_WORDS: dict[str, str] = {
     "avg": "average",
     "exec": "executive",
     "execs": "executives",
+    "resi": "residential",  # "how many resi homes"
+    "mtg": "meeting",
+    "mtgs": "meetings",
+    "assmt": "assessment",
+    "assmts": "assessments",
+    "xmas": "christmas",
+    "info": "information",
+    "prev": "previous",
+    "perm": "permanent",
     "whos": "who is",
     # text-speak ("wat is it?", "y outstanding again?", "new leaders b4 feb 24")
     "wat": "what",
@@ -384,6 +395,8 @@ EVERYDAY_WORDS: dict[str, str] = {
     "wats": "what's",
     "wots": "what's",
     "y": "why",
+    "r": "are",  # "r they counted in the establishment?"
+    "u": "you",
     "b4": "before",
     "abt": "about",
     "thru": "through",

@@ -162,6 +162,9 @@ def test_another_councils_name_asked_bare_is_refused_for_it(named):
         ("whats the new family hub in bolton", "new family hub"),
         # beside it only the council and what kind of thing it is
         ("solihull next chapter service", "next chapter"),
+        # a word asking what it does or is called is no part of the name
+        ("worcs shine team role", "shine team"),
+        ("worcs SHINE team name", "SHINE team"),
     ],
 )
 def test_the_name_a_question_asks_about(reports, question, name):

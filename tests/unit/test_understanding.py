@@ -300,7 +300,7 @@ def test_a_finding_with_no_subject_is_a_summary(reader, question, intent):
 
 @pytest.mark.parametrize("question", ["dorset WNTI march 25", "lb sutton wnti"])
 def test_an_abbreviation_of_a_question_is_read_as_that_question(reader, question):
-    """"WNTI" stands for "what needs to improve": the question asks for that list."""
+    """ "WNTI" stands for "what needs to improve": the question asks for that list."""
     assert reader.read(question).intent == "improve"
 
 
@@ -539,6 +539,9 @@ def test_no_contractions_without_the_librarys_words(reader):
         ("did ofsted say owt about kent radicalisation", ["say anything about"], []),
         ("whats a SGO in kent", ["what's a SGO"], []),
         ("nowt on care leavers in kent?", ["nothing on care leavers"], []),
+        ("how many resi homes in kent", ["residential homes"], []),
+        ("kent ASYEs - r they supernumerary? CP mtgs", ["are they", "CP meetings"], []),
+        ("kent R&D and UASC", [], ["R&D"]),  # a letter inside a term stays
     ],
 )
 def test_everyday_words_are_read_as_the_reports_write_them(reader, question, written, kept):
