@@ -46,6 +46,7 @@ from assistant.authority_forms import load_short_forms
 from assistant.glossary import Glossary as Glossary
 from assistant.spelling import MIN_TYPO_LENGTH, _max_distance, _Neighbourhood
 from assistant.spelling import _distance as _distance
+from core.dates import without_starting_years
 from core.everyday import is_everyday_word
 from core.vocabulary import EVERYDAY_WORDS, INTENT_PATTERNS, LATEST, PREVIOUS
 from ingest.authorities import AuthorityIndex
@@ -91,10 +92,11 @@ def extract_years(text: str) -> tuple[int, ...]:
         text: a question or title ("March 2025", "9 to 20 May 2022", "2022/23").
 
     Returns:
-        Distinct years; "2022/23" and "2022-2023" give ``(2022, 2023)``.
+        Distinct years; "2022/23" and "2022-2023" give ``(2022, 2023)``. Not a year a
+        change is measured from ("since 2021": ``core.dates.without_starting_years``).
     """
     years: set[int] = set()
-    for match in _YEAR.finditer(text):
+    for match in _YEAR.finditer(without_starting_years(text)):
         first = int(match.group(1))
         years.add(first)
         second = match.group(2)

@@ -154,6 +154,23 @@ def full_years(text: str) -> str:
     return _SHORT_YEAR_BEFORE.sub(named, _SHORT_YEAR.sub(full, text))
 
 
+# "since 2021", "since the 2019 inspection", "since march 2022": where a change is
+# measured from, not the year asked about (not "in post since 2014 report": a report named)
+_SINCE_YEAR = re.compile(
+    rf"\bsince\s+(?:the\s+)?(?:(?:{'|'.join(MONTHS)})\.?\s+)?((?:19|20)\d\d)\b"
+    r"(?!\s*(?:ofsted\s+)?reports?\b)",
+    re.IGNORECASE,
+)
+
+
+def without_starting_years(question: str) -> str:
+    """``question`` without the years a change is measured from ("what changed since 2021").
+
+    Those years are not the time asked about: the reports after them answer.
+    """
+    return _SINCE_YEAR.sub(lambda m: m.group()[: m.start(1) - m.start()], question)
+
+
 # "before 2025", "prior to nov 2025", "pre-2020": the time before that year's report
 _BEFORE_YEAR = re.compile(
     r"\b(?:before|prior to|earlier than|pre)[\s-]+(?:the\s+)?(?:[a-z]{3,9}\.?\s+)?"

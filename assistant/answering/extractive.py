@@ -68,6 +68,7 @@ from assistant.answering.text_units import Unit, idf_weights, split_units, stem,
 from assistant.glossary import Glossary
 from assistant.models import Citation
 from assistant.prompts import PromptSet
+from core.dates import without_starting_years
 from core.everyday import Phrasing
 from vectorstore.store import StoredChunk
 
@@ -193,7 +194,7 @@ class ExtractiveAnswerer:
         ``intent``: the question's understood intent, when the asker has it ("number":
         the answer must quote a quantity, whatever the wording).
         """
-        years = years_in(question)
+        years = years_in(without_starting_years(question))
         if years:
             chunks = [c for c in chunks if fits_years(c, years)]
             if not chunks:
@@ -233,7 +234,7 @@ class ExtractiveAnswerer:
 
     def features(self, question: str, chunks: list[StoredChunk]) -> dict[str, float]:
         """The signals the answer-or-refuse decision reads (see ``calibration``)."""
-        years = years_in(question)
+        years = years_in(without_starting_years(question))
         if years:
             chunks = [c for c in chunks if fits_years(c, years)]
         return self._read(question, chunks)[3]
@@ -251,7 +252,7 @@ class ExtractiveAnswerer:
             asks_for_grades(question),
             asks_for_number(question) or intent == "number",
             asks_for_list(question),
-            frozenset(years_in(question)),
+            frozenset(years_in(without_starting_years(question))),
             intent in _NOT_GRADED and not asks_for_grades(question),
             # forgiven only within one council's reports: a library-wide answer on a few of
             # the question's words would quote whichever councils happen to use them

@@ -90,6 +90,14 @@ def test_a_grade_of_a_year_not_held_needs_a_grade_said_of_it(sample_assistant, q
     assert answer.citations == ()
 
 
+def test_a_year_a_change_is_measured_from_is_no_year_asked_about(sample_assistant):
+    # Kent 2022 is held, 2019 is not: "since 2019" asks what the reports after it say
+    assert sample_assistant.ask("kent care leavers in 2019").refusal_reason == "out of scope"
+    answer = sample_assistant.ask("what has changed for kent care leavers since 2019")
+    assert not answer.refused and answer.citations
+    assert _authorities_cited(sample_assistant, answer) == {"Kent"}
+
+
 def test_a_year_not_held_is_answered_from_what_the_reports_say_of_it(sample_assistant):
     # Bromley's 2012 paper states its 2008 rating: said, with what is and is not held
     answer = sample_assistant.ask("how was bromley rated in 2008")

@@ -108,3 +108,23 @@ def test_the_year_a_question_asks_about_the_time_before(question, year):
     from core.dates import year_before
 
     assert year_before(question) == year
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        # the year a change is measured from is not the time asked about
+        ("why has leicester declined since 2021 ofsted", ()),
+        ("salford CLs pathway plans - what changed since 2021 FV", ()),
+        ("How many DCSs has Cornwall had since the 2019 inspection?", ()),
+        ("kent UASC arrivals since January 2015 (2017 report)", (2017,)),
+        ("how many more PAs has liverpool got since 2023 - ofsted 2026", (2026,)),
+        # a report named after "since" is the one asked about
+        ("liverpool DCS in post since 2014 report", (2014,)),
+        ("kent care leavers 2022", (2022,)),
+    ],
+)
+def test_a_year_a_change_is_measured_from_is_not_a_year_asked_about(question, years):
+    from assistant.query import extract_years
+
+    assert extract_years(question) == years
