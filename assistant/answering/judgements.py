@@ -25,6 +25,7 @@ from core.vocabulary import (
     AREA_QUESTION_WORDS,
     FRAMEWORK_WORDS,
     GRADE_LEVELS,
+    GRADE_WORDS,
     LATEST,
     MONTHS,
     SCALE,
@@ -102,17 +103,22 @@ _WHICH_AT = re.compile(
 
 
 _NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n['’]t\b", re.IGNORECASE)
+# a grade moved away from ("get out of inadequate", "up from RI"): the earlier one
+_LEFT_GRADE = re.compile(
+    rf"\b(?:from|out of)\s+(?:being\s+)?(?:an?\s+)?(?:{GRADE_WORDS}|ri)\b", re.IGNORECASE
+)
 
 
 def unfounded(question: str, table: TableAnswer) -> Drafted | None:
     """The table's answer, refused, when the question presumes a judgement it does not give.
 
     "Why were Kingston's care leavers judged inadequate?" of a report that judged them
-    outstanding: every row of the areas named is at another grade than the one named.
+    outstanding: every row of the areas named is at another grade than the one named. A
+    grade moved away from ("what got them out of inadequate") is presumed of no row.
     """
     if _NEGATED.search(question):  # "why wasn't it good?" presumes what the table shows
         return None
-    levels = levels_named(question)
+    levels = levels_named(_LEFT_GRADE.sub(" ", question))
     areas = areas_named(question)
     asked = [r for r in table.rows if not areas or r.area in areas]
     if not levels or not asked or any(r.level in levels for r in asked):

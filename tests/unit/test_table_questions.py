@@ -249,6 +249,10 @@ def _judged(area: str, grade: str, level: int):
         ("why were kingston care leavers judged outstanding", False),
         ("why wasn't kingston judged inadequate for care leavers", False),  # negated
         ("why were kingston care leavers judged so well", False),  # no grade named
+        # a grade moved away from is presumed of no row
+        ("what got kingston care leavers out of inadequate", False),
+        ("why did kingston care leavers go up from RI", False),
+        ("why did kingston care leavers go from outstanding to inadequate", True),
     ],
 )
 def test_a_why_that_presumes_a_judgement_not_given_is_refused(question, refused):
