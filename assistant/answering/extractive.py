@@ -280,10 +280,11 @@ class ExtractiveAnswerer:
             "missing_share": len(missing) / len(key) if key else 1.0,
             "missing_count": float(min(len(missing), 4)),
             # the sum asked for must be in a sentence about the topic, not anywhere
-            # (not of a question read as asking what something is: "whats the next venture
-            # fund, some budget care leavers run themselves?")
+            # (not of a question read as asking what something is, "whats the next venture
+            # fund, some budget care leavers run themselves?", nor what was found of it,
+            # "durham care leavers own budget")
             "money_gap": float(
-                intent != "other"
+                intent not in ("other", "finding")
                 and asks_for_money(question)
                 and not any(has_money(c.unit.text) for c in candidates[:5])
             ),

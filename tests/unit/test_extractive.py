@@ -848,6 +848,19 @@ def test_a_money_word_in_a_question_asking_what_something_is_asks_no_sum(answere
     assert answerer.answer(question, chunks, intent="number").refused  # a sum asked: none
 
 
+def test_a_money_word_in_a_finding_asks_no_sum(answerer):
+    # what was found of the care leavers' own budget, not how much it is
+    question = "durham care leavers own budget"
+    chunks = [
+        chunk(
+            "The Next Venture Fund is an annual budget going directly to the care leavers "
+            "group to help them develop discrete areas of the service."
+        )
+    ]
+    assert not answerer.answer(question, chunks, intent="finding").refused
+    assert answerer.answer(question, chunks, intent="number").refused
+
+
 @pytest.mark.parametrize(
     ("text", "refused"),
     [
