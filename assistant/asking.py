@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.answering.coverage import close_forms, fits_years
+from assistant.answering.coverage import close_forms, fits_years, split_forms
 from assistant.answering.extractive import NAME_NOT_HELD, Drafted, ExtractiveAnswerer
 from assistant.answering.intent import names_a_grade
 from assistant.answering.judgements import TableAnswer, areas_named, asks_about_grades, unfounded
@@ -553,12 +553,18 @@ class Asking:
         # "suport"): a slip in the name is no sign the reports never name it
         words = self.store.lexical.vocabulary()
         for form in forms:
-            spellings = [close_forms(w.lower(), words) or [w] for w in form.split()]
+            # "aftercare" may be written "after-care" or "after care"
+            spellings = [
+                (close_forms(w.lower(), words) or [w]) + split_forms(w.lower(), words)
+                for w in form.split()
+            ]
             for written in itertools.islice(itertools.product(*spellings), 9):
                 # the reports' index keeps a hyphenated word whole: "pre birth" is
-                # looked for as "pre-birth" too, and "edge-of-care" as "edge of care"
+                # looked for as "pre-birth" too, "edge-of-care" as "edge of care", and
+                # two words as one ("make safe": "MAKESAFE")
                 spaced = " ".join(written)
-                for joined in {spaced, "-".join(written), spaced.replace("-", " ")}:
+                variants = {spaced, "-".join(written), spaced.replace("-", " "), "".join(written)}
+                for joined in variants:
                     if writes(joined, p.filters) is not False:
                         return None
         where = " and ".join(p.scope.authorities)

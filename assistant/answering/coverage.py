@@ -103,6 +103,21 @@ def close_forms(term: str, counts: Mapping[str, int], n: int = 3) -> list[str]:
     return sorted(near, key=lambda w: (-counts[w], w))[:n]
 
 
+def split_forms(term: str, counts: Mapping[str, int]) -> list[str]:
+    """A word written as two that ``counts`` holds, hyphenated and spaced.
+
+    "aftercare": "after-care", "after care" (each part three letters or more); a report
+    may write it either way though others write it whole.
+    """
+    if "-" in term:
+        return []
+    for at in range(3, len(term) - 2):
+        head, tail = term[:at], term[at:]
+        if head in counts and tail in counts:
+            return [f"{head}-{tail}", f"{head} {tail}"]
+    return []
+
+
 def _edit_distance(a: str, b: str, limit: int) -> int:
     """Levenshtein distance with transpositions, stopping early above ``limit``."""
     prev2: list[int] = []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answering.coverage import close_forms, closest, is_furniture
+from assistant.answering.coverage import close_forms, closest, is_furniture, split_forms
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.text_units import split_units, stem, terms
 from assistant.prompts import load_prompts
@@ -338,6 +338,20 @@ def test_closest_form_of_a_question_word(term, vocabulary, expected):
 def test_close_forms_of_a_word_by_use(term, expected):
     counts = {"support": 90, "sport": 3, "frt": 4, "supporter": 0}
     assert close_forms(term, counts) == expected
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("aftercare", ["after-care", "after care"]),  # held whole too: a report may split it
+        ("makesafe", ["make-safe", "make safe"]),
+        ("careers", []),  # "car" + "eers": no word
+        ("pre-birth", []),  # already two
+    ],
+)
+def test_a_word_written_as_two(term, expected):
+    counts = {"after": 9, "care": 90, "aftercare": 2, "make": 5, "safe": 7, "car": 1}
+    assert split_forms(term, counts) == expected
 
 
 def test_misspelt_question_word_counts_as_its_passage_form(answerer):
