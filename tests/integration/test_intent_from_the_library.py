@@ -25,7 +25,8 @@ TEXTS = {
     "norfolk": "The Harbour programme is well regarded.\nStaff value youth justice training.\n"
     "The pre-birth team supports parents before their baby is born.\n"
     "The after-care team stays in touch after young people leave.",
-    "wigan": "Youth justice work is strong.\nSocial workers know children well.",
+    "wigan": "Youth justice work is strong.\nSocial workers know children well.\n"
+    "Its aftercare is good.",
 }
 
 
@@ -217,7 +218,8 @@ def test_a_name_no_report_in_scope_writes_is_refused(reports, question):
         "What is the Harbour programme in Kent?",
         "whats the harbor programme in kent",  # a slip in the name
         "what is the pre birth team in norfolk",  # the report hyphenates it
-        "what is the aftercare team in norfolk",  # the report writes it in two
+        # the report writes it in two, another report whole
+        "what is the aftercare team in norfolk",
         "What did inspectors say about the Harbour programme in Wigan?",  # not a name asked
     ],
 )
