@@ -452,7 +452,6 @@ def test_a_start_of_several_names_or_an_everyday_word_is_no_name(reader_with_wor
         ("wolves care leavers", "Wolverhampton"),
         ("soton front door", "Southampton"),
         ("toon ilacs improvement areas", "Newcastle upon Tyne"),
-        ("boro care leavers", "Middlesbrough"),
     ],
 )
 def test_listed_nicknames(reader_with_words, question, name):
