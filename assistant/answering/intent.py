@@ -118,6 +118,10 @@ _NOT_QUANTITY = re.compile(f"{_AGE}|{_LABEL}|{_PRONOUN_ONE}", re.IGNORECASE)
 _NOT_COUNTED = re.compile(f"{_LABEL}|{_PRONOUN_ONE}", re.IGNORECASE)
 # a question answered by an age ("how long are care leavers supported": "to the age of 25")
 _ASKS_AGE = re.compile(r"\bhow long\b|\bhow old\b|\bages?\b|\buntil when\b", re.I)
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_SINCE_WHEN = re.compile(
+    rf"\bsince (?:(?:{'|'.join(MONTHS)})\.?\s+)?(?:19|20)\d\d\b", re.IGNORECASE
+)
 
 
 # A quantity stated without a number: a change by a factor ("halved"), or none at all of
@@ -145,9 +149,11 @@ def states_quantity(text: str, question: str = "") -> bool:
     A figure (see :func:`has_figure`), a number in words, a factor ("halved"), or none at
     all of what the ``question`` counts ("there were no …"). Key stages and numbered
     labels are no quantity of anything, nor ages, unless the ``question`` asks how long or
-    how old.
+    how old; asked how long, since when answers it ("in post since August 2012").
     """
     text = (_NOT_COUNTED if _ASKS_AGE.search(question) else _NOT_QUANTITY).sub(" ", text)
+    if _HOW_LONG.search(question) and _SINCE_WHEN.search(text):
+        return True  # "how long had the DCS been in post?": "in post since August 2012"
     return (
         has_figure(text)
         or bool(_NUMBER_WORD.search(text))
@@ -220,7 +226,9 @@ def asks_for_money(question: str) -> bool:
     )
 
 
-_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+# counting something: "how many apprenticeships did the DfE money fund", "dfe funded
+# social work apprentices number"
+_HOW_MANY = re.compile(r"\bhow many\b|\bnumbers?\b|\bno\.? of\b|\bcount\b", re.IGNORECASE)
 # what the money is for, not how much: "what did the apprentices secure funding for?",
 # "what was the grant spent on"
 _MONEY_FOR = re.compile(

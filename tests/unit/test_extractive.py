@@ -1004,6 +1004,23 @@ def test_none_at_all_or_a_change_by_a_factor_answers_a_how_many(answerer, questi
     )
 
 
+def test_since_when_answers_how_long(answerer):
+    from assistant.answering.intent import states_quantity
+
+    question = "How long had the DCS been in post at the inspection?"
+    quote = "The director of children's services has been in post since August 2012."
+    assert states_quantity(quote, question)
+    assert not answerer.answer(question, [chunk(quote)]).refused
+    assert not states_quantity(quote, "How many directors has the council had?")
+
+
+def test_a_count_of_what_money_paid_for_asks_no_sum(answerer):
+    from assistant.answering.intent import asks_for_money
+
+    assert not asks_for_money("oxfordshire dfe funded social work apprentices number 2024")
+    assert asks_for_money("kent agency spend 2022")
+
+
 def test_a_figure_a_sentence_or_two_after_the_matching_one_is_quoted_with_it(answerer):
     passage = (
         "The 'Staying Put' arrangements enable some young people to remain with their foster "
