@@ -849,30 +849,24 @@ def test_a_count_paid_for_is_not_refused_for_stating_no_sum(answerer):
     assert not drafted.refused and "20 social work apprenticeships" in drafted.text
 
 
-def test_a_money_word_in_a_question_asking_what_something_is_asks_no_sum(answerer):
-    # "budget" describes the fund asked about; no sum is asked, none need be quoted
-    question = "whats the next venture fund, some budget care leavers run themselves?"
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # "budget" describes the fund asked about: no sum is asked, none need be quoted
+        ("whats the next venture fund, some budget care leavers run themselves?", "other"),
+        # what was found of the care leavers' own budget, not how much it is
+        ("durham care leavers own budget", "finding"),
+    ],
+)
+def test_a_money_word_in_a_question_not_asking_a_number_asks_no_sum(answerer, question, intent):
     chunks = [
         chunk(
             "The Next Venture Fund is an annual budget going directly to the care leavers "
             "group to help them develop discrete areas of the service."
         )
     ]
-    assert not answerer.answer(question, chunks, intent="other").refused
+    assert not answerer.answer(question, chunks, intent=intent).refused
     assert answerer.answer(question, chunks, intent="number").refused  # a sum asked: none
-
-
-def test_a_money_word_in_a_finding_asks_no_sum(answerer):
-    # what was found of the care leavers' own budget, not how much it is
-    question = "durham care leavers own budget"
-    chunks = [
-        chunk(
-            "The Next Venture Fund is an annual budget going directly to the care leavers "
-            "group to help them develop discrete areas of the service."
-        )
-    ]
-    assert not answerer.answer(question, chunks, intent="finding").refused
-    assert answerer.answer(question, chunks, intent="number").refused
 
 
 @pytest.mark.parametrize(
