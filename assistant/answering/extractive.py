@@ -119,6 +119,11 @@ class _Candidate:
 _NOT_GRADED = frozenset({"finding", "number", "other", "who_when", "plan_status"})
 
 
+def _asked_years(question: str) -> set[int]:
+    """The years a question asks about: not one a change is measured from ("since 2021")."""
+    return years_in(without_starting_years(question))
+
+
 @dataclass(frozen=True)
 class _Question:
     text: str
@@ -194,7 +199,7 @@ class ExtractiveAnswerer:
         ``intent``: the question's understood intent, when the asker has it ("number":
         the answer must quote a quantity, whatever the wording).
         """
-        years = years_in(without_starting_years(question))
+        years = _asked_years(question)
         if years:
             chunks = [c for c in chunks if fits_years(c, years)]
             if not chunks:
@@ -234,7 +239,7 @@ class ExtractiveAnswerer:
 
     def features(self, question: str, chunks: list[StoredChunk]) -> dict[str, float]:
         """The signals the answer-or-refuse decision reads (see ``calibration``)."""
-        years = years_in(without_starting_years(question))
+        years = _asked_years(question)
         if years:
             chunks = [c for c in chunks if fits_years(c, years)]
         return self._read(question, chunks)[3]
@@ -252,7 +257,7 @@ class ExtractiveAnswerer:
             asks_for_grades(question),
             asks_for_number(question) or intent == "number",
             asks_for_list(question),
-            frozenset(years_in(without_starting_years(question))),
+            frozenset(_asked_years(question)),
             intent in _NOT_GRADED and not asks_for_grades(question),
             # forgiven only within one council's reports: a library-wide answer on a few of
             # the question's words would quote whichever councils happen to use them

@@ -382,3 +382,20 @@ def test_capitalised_names_on_a_1_mb_line(unit):
     with no_hang():
         found = capitalised_names("Title\n" + line(unit) + " and the Quad opens.")
         assert "quad" in found
+
+
+@pytest.mark.parametrize("filler", FILLERS + ["since ", "since the ", "from ", "out of being "])
+def test_the_twentieth_stops_question_patterns_on_a_2000_character_question(filler):
+    # a year a change is measured from, a grade moved away from, since when answering how
+    # long, a count of what money paid for, text-speak beside initials
+    from assistant.answering.judgements import _LEFT_GRADE
+    from assistant.query import extract_years
+    from assistant.spelling import everyday_words
+
+    pad = (filler * 1000)[:1960]
+    with no_hang():
+        assert extract_years(pad + " what changed since 2021 - ofsted 2024") == (2024,)
+        assert _LEFT_GRADE.sub(" ", pad + " out of inadequate").strip() == pad.strip()
+        assert intent.states_quantity(pad + " in post since August 2012", "how long in post")
+        assert not intent.asks_for_money(pad + " dfe funded apprentices number")
+        assert everyday_words(pad + " R&D r they").endswith("R&D are they")
