@@ -201,9 +201,15 @@ class Asking:
         if scope.mentions_only and len(scope.by_authority) == 1:
             chunks = self._naming(scope.mentions_only[0], und, scope.by_authority, chunks, k)
             if not chunks and table is None:
+                name = scope.mentions_only[0]
+                asked = sorted(set(und.years_of(name)))
+                years = in_a_sentence([str(y) for y in asked]) if asked else ""
                 said = (
-                    f"The library has no report on {scope.mentions_only[0]}, and the documents "
-                    "that mention it say nothing of what is asked."
+                    f"The library holds no report on {name} from {years}, and the documents "
+                    f"of {years} that mention {name} say nothing of what is asked."
+                    if years and self.holdings is not None and self.holdings.about(name)
+                    else f"The library has no report on {name}, and the documents that "
+                    "mention it say nothing of what is asked."
                 )
                 scope = dataclasses.replace(scope, refusal=said)
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())

@@ -293,10 +293,11 @@ def _documents_of(
 
     Returns the documents by authority, the names the library holds nothing on, the
     reasons nothing fits (a year not held), the names answered from documents that
-    mention them, and the names of a year not held whose reports state that year ("since
-    the last inspection in 2022, when …"; for a grade or a who/when question): those
-    reports are in scope, and the reason is said; and the names whose report before
-    the latest is the one asked about ("previous").
+    mention them (national reports: of an authority with no report, or with none of the
+    year asked, those of that year), and the names of a year not held whose reports
+    state that year ("since the last inspection in 2022, when …"; for a grade or a
+    who/when question): those reports are in scope, and the reason is said; and the
+    names whose report before the latest is the one asked about ("previous").
     """
     by_authority: dict[str, tuple[str, ...]] = {}
     missing: list[str] = []
@@ -329,6 +330,21 @@ def _documents_of(
                 if stating:
                     by_authority[name] = tuple(stating)
                     of_years.append(name)
+                    reasons.append(why)
+                    continue
+                # a national report of that year that names it ("what did the 2007
+                # narrowing the gap report say about norfolk?"), not for what only its own
+                # report holds
+                dated = {h.doc_id for h in holdings.all() if fits(h, years)}
+                national = [f for f in found if f in dated]
+                if und.intent in OWN_REPORT_INTENTS:
+                    national = []
+                if national:
+                    by_authority[name] = tuple(national)
+                    mentioned.append(name)
+                    why += (
+                        f" This comes from documents of {_years_text(years)} that mention {name}."
+                    )
                 reasons.append(why)
             continue
         if found:
@@ -386,10 +402,10 @@ def decide_scope(
         by_authority = {}
         missing += mentioned
         notes = [f"The library has no report on {name}." for name in missing] + reasons
-    elif mentioned:
+    elif unreported := [n for n in mentioned if not holdings.about(n)]:
         notes.append(
-            f"The library has no report on {' or '.join(mentioned)}; this comes from "
-            "documents that mention " + ("it." if len(mentioned) == 1 else "them.")
+            f"The library has no report on {' or '.join(unreported)}; this comes from "
+            "documents that mention " + ("it." if len(unreported) == 1 else "them.")
         )
     if not by_authority:
         held = len(holdings.authorities())

@@ -222,7 +222,7 @@ THING_WORDS = frozenset(
     programmes program tool model hub hubs board partnership trust charity provider school
     college unit panel panels group groups framework approach system strategy policy plan
     initiative app door centre center network forum pathway offer process council protocol
-    booklet guide meeting meetings assessment assessments audit audits""".split()
+    booklet guide meeting meetings assessment assessments audit audits thing things""".split()
 )
 """Words saying what kind of thing a name is ("the Harbour programme", "CLASP protocol")."""
 

@@ -300,6 +300,15 @@ class JudgementAnswerer:
         if wanted and not chosen:  # judged together with another area
             also = {a for w in wanted for a in AREA_ALSO.get(w, ())}
             chosen = [r for r in of_report if r.area in also]
+            if (
+                not chosen
+                and all(r.area == "overall_effectiveness" for r in of_report)
+                and wanted <= _areas_in((of_report[0].title or "").lower())
+            ):
+                # the report is an inspection of the area asked about alone ("Inspection of
+                # looked after children services"), judged as a whole: its overall judgement
+                # is that area's (not of a report whose title lists the areas it judges)
+                chosen = of_report
             if not chosen and not years and not LATEST.search(question):
                 # an area the latest report does not judge (the LSCB, adoption before
                 # 2018): the newest earlier report that judges it, said to be earlier

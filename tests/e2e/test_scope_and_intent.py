@@ -452,6 +452,29 @@ def test_an_authority_only_mentioned_is_answered_only_where_a_passage_about_it_a
     assert "Camden" in answered.citations[0].quote
 
 
+def test_a_year_not_held_is_answered_only_from_that_years_national_report_naming_it(
+    sample_assistant,
+):
+    # Norfolk's own reports are of 2013 onwards; Narrowing the gap (2007) has a case
+    # study of Norfolk: that, and nothing of Norfolk's own later reports, answers for 2007
+    records = {d.doc_id: d for d in sample_assistant.documents()}
+    answer = sample_assistant.ask("norfolk narrowing the gap 2007 young peoples views")
+    assert not answer.refused and answer.citations
+    assert answer.text.startswith("The library holds Norfolk's")
+    assert "not one from 2007. This comes from documents of 2007 that mention Norfolk." in (
+        answer.text
+    )
+    assert not any(records[c.doc_id].meta.authorities for c in answer.citations)
+    assert any("Norfolk" in c.quote for c in answer.citations)
+    # nothing of Norfolk in it on the subject: said, nothing quoted
+    none = sample_assistant.ask("norfolk 2007 caseloads")
+    assert none.refused and none.citations == ()
+    assert "documents of 2007 that mention Norfolk say nothing of what is asked" in none.text
+    # what a council was told to improve is only in its own report
+    own = sample_assistant.ask("what did norfolk need to improve in 2007")
+    assert own.refused and own.citations == () and "not one from 2007" in own.text
+
+
 @pytest.mark.parametrize(
     "question, figure",
     [

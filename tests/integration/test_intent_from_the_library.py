@@ -167,6 +167,8 @@ def test_another_councils_name_asked_bare_is_refused_for_it(named):
         # a word asking what it does or is called is no part of the name
         ("worcs shine team role", "shine team"),
         ("worcs SHINE team name", "SHINE team"),
+        # "thing" says what kind of thing it is: the name is held without it
+        ("what's norfolks flourish thing in the 2026 report", "flourish thing"),
     ],
 )
 def test_the_name_a_question_asks_about(reports, question, name):
@@ -176,6 +178,8 @@ def test_the_name_a_question_asks_about(reports, question, name):
     assert forms[0] == name
     if name == "SHINE team":
         assert "SHINE" in forms  # a kind-of-thing word dropped
+    if name == "flourish thing":
+        assert "flourish" in forms
     if name == "new family hub":
         assert "family hub" in forms  # a word a user adds beside the name
 

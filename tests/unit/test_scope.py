@@ -265,3 +265,57 @@ def test_a_councils_own_report_is_not_read_from_a_national_report_naming_it(
     if not answered:
         assert scope.refusal.startswith("The library has no report on Camden.")
         assert scope.missing == ("Camden",)
+
+
+_NORFOLK_AND_A_NATIONAL_REPORT = [
+    Held("n22", "Inspection of Norfolk", ("Norfolk",), "inspection report", "2022-11-04"),
+    Held("gap", "Narrowing the gap", (), "national survey", "2007-06-01"),
+    Held("nat10", "Outstanding services 2009", (), "national survey", "2010-08-01"),
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did the 2007 narrowing the gap report say about norfolk",
+        "norfolk narrowing the gap 2007 young peoples views",
+        "How did Norfolk make sure young people's views were heard in 2007?",
+    ],
+)
+def test_a_year_not_held_is_answered_from_that_years_national_report_naming_the_authority(
+    reader, question
+):
+    und = reader.read(question)
+    scope = decide_scope(
+        und, _Holdings(_NORFOLK_AND_A_NATIONAL_REPORT), mentions=lambda name: ["gap", "nat10"]
+    )
+    # only the national report of the year asked, never the council's report of another year
+    assert scope.refusal is None and scope.doc_ids == ("gap",)
+    assert scope.mentions_only == ("Norfolk",)
+    assert scope.note == (
+        "The library holds Norfolk's inspection of 2022, not one from 2007. This comes from "
+        "documents of 2007 that mention Norfolk."
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "mentions"),
+    [
+        ("what did norfolk need to improve in 2007", ["gap"]),  # only its own report says
+        ("norfolk 2007 summary", ["gap"]),
+        ("norfolk young peoples views 2007", []),  # no national report of 2007 names it
+        ("norfolk young peoples views 2005", ["gap"]),  # none of that year at all
+    ],
+)
+def test_a_year_not_held_stays_refused_without_a_national_report_of_it_that_can_answer(
+    reader, question, mentions
+):
+    scope = decide_scope(
+        reader.read(question),
+        _Holdings(_NORFOLK_AND_A_NATIONAL_REPORT),
+        mentions=lambda name: mentions,
+    )
+    assert scope.refusal is not None and scope.refusal.startswith(
+        "The library holds Norfolk's inspection of 2022, not one from 200"
+    )
+    assert "This comes from" not in scope.refusal

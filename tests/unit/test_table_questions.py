@@ -165,6 +165,61 @@ def test_the_judgement_of_a_looked_after_children_inspection_is_its_overall_one(
     assert "Adequate" in answer.drafted.text
 
 
+def _looked_after_children_inspection() -> JudgementAnswerer:
+    from dataclasses import replace
+
+    from assistant.prompts import load_prompts
+
+    title = "Inspection of looked after children services Kent County Council"
+    row = replace(_row("lac", "2013-07-19", "2013"), grade="Inadequate", level=4, title=title)
+    return JudgementAnswerer(_Table([row]), load_prompts("judgements-v1"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how did kent do for looked after children services in 2013, ofsted rating",
+        "why was kent LAC inadequate 2013",
+        "kent children in care grade 2013",
+    ],
+)
+def test_the_area_an_inspection_is_of_is_judged_by_its_overall_judgement(question):
+    # the report is an inspection of looked after children's services: its overall
+    # effectiveness is the judgement of them, not "no judgement of that kind"
+    answer = _looked_after_children_inspection().answer(question, ["Kent"], [2013], force=True)
+    assert answer is not None and not answer.drafted.refused
+    assert [r.area for r in answer.rows] == ["overall_effectiveness"]
+    assert "Inadequate" in answer.drafted.text
+
+
+def test_an_area_the_inspection_is_not_of_is_still_no_judgement_of_that_kind():
+    answer = _looked_after_children_inspection().answer(
+        "kent care leavers grade 2013", ["Kent"], [2013], force=True
+    )
+    assert answer is not None and answer.drafted.refused and not answer.rows
+
+
+def test_a_title_listing_the_areas_an_inspection_judges_gives_no_area_its_overall_judgement():
+    # "Inspection of services for children in need of help and protection, children looked
+    # after and care leavers": each area is judged on its own, and one not read is not
+    # the overall judgement
+    from dataclasses import replace
+
+    from assistant.prompts import load_prompts
+
+    title = (
+        "Inspection of services for children in need of help and protection, children "
+        "looked after and care leavers"
+    )
+    overall = replace(_row("sif", "2016-04-28", "2016"), title=title)
+    help_row = replace(
+        overall, area="help_and_protection", area_text="Children who need help and protection"
+    )
+    table = JudgementAnswerer(_Table([overall, help_row]), load_prompts("judgements-v1"))
+    answer = table.answer("kent 2016 CLA judgement", ["Kent"], [2016], force=True)
+    assert answer is not None and answer.drafted.refused and not answer.rows
+
+
 @pytest.mark.parametrize(
     ("question", "subject"),
     [
