@@ -264,7 +264,7 @@ _HOLDER = re.compile(r"\b(?:head|manager|officer|lead|leader|worker|adviser|advi
 # one named person holds. "newham RAA name" asks for an agency's name, not a person's.
 _LEAD_INSPECTOR = re.compile(rf"\blead (?:inspector|hmi)\b|{WHO_INSPECTED}", re.IGNORECASE)
 _POST = re.compile(
-    r"\b(?:dcs|director|lead member|chief executive|portfolio holder|councillor|"
+    r"\b(?:dcs|director|lead member|chief exec(?:utive)?|ceo|portfolio holder|councillor|"
     r"cabinet member|chair|chairs|chairman|chairwoman|chairperson|principal social worker|"
     r"psw|mayor|leader of the council|inspectors?|hmi)\b",
     re.IGNORECASE,
@@ -274,7 +274,7 @@ _POST = re.compile(
 _WHO_OR_NAME = re.compile(
     r"(?:^|[^\w\s’']\s*|\b(?:and|or|but|me|us|say|says|said|know|tell|ask|asks|asking|see|"
     r"check|show|shows|find|out|wondering|confirm|is|was|are|were)\s+)(?:who|whose)\b"
-    r"|\bwho\W*$|\bnames?\b",
+    r"|\bwho\W*$|\bwho(?:['’]s| is| was) (?:s?he|they|it)\b|\bnames?\b",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\bnames?\b", re.IGNORECASE)

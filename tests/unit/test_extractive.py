@@ -570,6 +570,20 @@ def test_asks_for_a_persons_name(question, asks):
     assert asks_for_name(question) is asks
 
 
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("glos dcs who is she", True),  # "who is she": asked of the post before it
+        ("salford corporate parenting board chair", False),
+        ("AfC chief exec RBWM 2024", False),
+    ],
+)
+def test_who_is_she_asks_for_a_name_and_a_bare_post_alone_does_not(question, asks):
+    from assistant.answering.intent import asks_for_name
+
+    assert asks_for_name(question) is asks
+
+
 def test_casual_words_and_hyphenated_forms_do_not_make_a_topic_missing(answerer):
     """'issues' asks how good, not about what; '17 year olds' is '17-year-olds' in text."""
     chunks = [
