@@ -319,7 +319,7 @@ def asks_for_name(question: str) -> bool:
     )
 
 
-_WHO_BEFORE = re.compile(r"\bwho\s+$", re.IGNORECASE)
+_WHO_BEFORE = re.compile(r"\bwho\s+(?:co-?)?$", re.IGNORECASE)  # "who co-chairs"
 _WHO_FIRST = re.compile(r"^\W*who\b", re.IGNORECASE)
 
 

@@ -545,6 +545,7 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
         ("name of the social worker who led the audit", True),
         # a post's word as the verb of "who": a role answers it as well as a name
         ("who chairs the safeguarding partnership in kent", False),
+        ("who co-chairs the corporate parenting board in kingston", False),
         ("what r my safety meetings in glos, who chairs them", False),
         ("who is the chair of the safeguarding partnership in kent", True),
         ("what did the DCS say about recruitment", False),
