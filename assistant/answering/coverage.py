@@ -21,7 +21,7 @@ GENERIC_QUESTION = frozenset(
     stem(w)
     for w in """get gets got getting want wanted stand stands name named thing things per made
     make happen happened receive received play role first second main key kind type way often
-    since ago new current currently overall like look looked note noted ofsted's
+    since ago new current currently overall like look looked note noted ofsted's time times
     grade grades graded rating ratings rated judgement judgements judgment judged what what's
     finding findings describe described description handle handles handled deal deals dealt
     doing going say said says anything anyone anybody something someone everything""".split()

@@ -819,6 +819,18 @@ def test_anything_is_how_a_question_is_put():
     assert missing_terms(question, ("anyth", "staff", "leav"), passages) == []
 
 
+def test_time_is_how_a_question_is_put():
+    # "time in post" asks how long: a sentence giving the months in post answers it
+    from assistant.answering.coverage import missing_terms
+    from assistant.answering.text_units import terms
+
+    question = "barnsley exec director time in post 2023"
+    passages = [chunk("The executive director has been in post for 14 months.")]
+    topic = tuple(t for t in terms(question) if t not in ("barnsley", "2023"))
+    assert "time" in topic
+    assert missing_terms(question, topic, passages) == []
+
+
 @pytest.mark.parametrize(
     ("question", "person"),
     [
