@@ -33,6 +33,7 @@ from assistant.scope import (
     fits,
     in_a_sentence,
     say_where_grades_come_from,
+    years_text,
 )
 from assistant.understanding import SHORT_FORM
 from assistant.understood import AuthorityRef, Understood
@@ -202,11 +203,11 @@ class Asking:
             chunks = self._naming(scope.mentions_only[0], und, scope.by_authority, chunks, k)
             if not chunks and table is None:
                 name = scope.mentions_only[0]
-                asked = sorted(set(und.years_of(name)))
-                years = in_a_sentence([str(y) for y in asked]) if asked else ""
+                years = und.years_of(name)
                 said = (
-                    f"The library holds no report on {name} from {years}, and the documents "
-                    f"of {years} that mention {name} say nothing of what is asked."
+                    f"The library holds no report on {name} from {years_text(years)}, and the "
+                    f"documents of {years_text(years)} that mention {name} say nothing of what "
+                    "is asked."
                     if years and self.holdings is not None and self.holdings.about(name)
                     else f"The library has no report on {name}, and the documents that "
                     "mention it say nothing of what is asked."

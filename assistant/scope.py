@@ -188,7 +188,8 @@ def in_a_sentence(words: Sequence[str], joiner: str = "and") -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {joiner} " + words[-1]
 
 
-def _years_text(years: Sequence[int]) -> str:
+def years_text(years: Sequence[int]) -> str:
+    """Years in a sentence, in order, each once: "2013, 2015 and 2017"."""
     return in_a_sentence([str(y) for y in sorted(set(years))])
 
 
@@ -228,9 +229,9 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
             return (
                 [],
                 (
-                    f"The library holds {name}'s {_kind_word(docs)} of {_years_text(held)}, "
+                    f"The library holds {name}'s {_kind_word(docs)} of {years_text(held)}, "
                     f"not one from "
-                    f"{_years_text(years)}."
+                    f"{years_text(years)}."
                 )
                 if held
                 else None,
@@ -248,7 +249,7 @@ def _pick(docs: list[Held], und: Understood, name: str) -> tuple[list[Held], str
             held = sorted({d.year for d in docs if d.year})
             label = " or ".join(FRAMEWORK_LABELS[f] for f in und.frameworks)
             note = (
-                f"The library holds {name}'s {_kind_word(docs)} of {_years_text(held)}, "
+                f"The library holds {name}'s {_kind_word(docs)} of {years_text(held)}, "
                 f"{'not' if len(docs) == 1 else 'none of them'} {label}."
             )
             return _latest_or_all(docs, und), note if held else None, False
@@ -335,16 +336,14 @@ def _documents_of(
                 # a national report of that year that names it ("what did the 2007
                 # narrowing the gap report say about norfolk?"), not for what only its own
                 # report holds
-                dated = {h.doc_id for h in holdings.all() if fits(h, years)}
-                national = [f for f in found if f in dated]
-                if und.intent in OWN_REPORT_INTENTS:
-                    national = []
+                national: list[str] = []
+                if found and und.intent not in OWN_REPORT_INTENTS:
+                    dated = {h.doc_id for h in holdings.all() if fits(h, years)}
+                    national = [f for f in found if f in dated]
                 if national:
                     by_authority[name] = tuple(national)
                     mentioned.append(name)
-                    why += (
-                        f" This comes from documents of {_years_text(years)} that mention {name}."
-                    )
+                    why += f" This comes from documents of {years_text(years)} that mention {name}."
                 reasons.append(why)
             continue
         if found:
@@ -387,7 +386,7 @@ def decide_scope(
             return Scope(
                 years=und.years,
                 refusal=(
-                    f"The library holds no document from {_years_text(und.years)} "
+                    f"The library holds no document from {years_text(und.years)} "
                     f"(its documents date from {span})."
                 ),
             )
