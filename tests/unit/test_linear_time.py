@@ -399,3 +399,13 @@ def test_the_twentieth_stops_question_patterns_on_a_2000_character_question(fill
         assert intent.states_quantity(pad + " in post since August 2012", "how long in post")
         assert not intent.asks_for_money(pad + " dfe funded apprentices number")
         assert everyday_words(pad + " R&D r they").endswith("R&D are they")
+
+
+@pytest.mark.parametrize("filler", FILLERS + ["who ", "who co-", "who is ", "chief exec "])
+def test_the_twenty_first_stops_question_patterns_on_a_2000_character_question(filler):
+    # "who is she" after a post, "chief exec" as a post, "who co-chairs" asking who does it
+    pad = (filler * 1000)[:1960]
+    with no_hang():
+        assert intent.asks_for_name(pad + " glos dcs who is she")
+        assert intent.asks_for_name(pad + " kent chief exec name")
+        assert not intent.asks_for_name(pad + " who co-chairs the corporate parenting board")
