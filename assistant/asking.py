@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answering.coverage import close_forms, fits_years, split_forms
 from assistant.answering.extractive import NAME_NOT_HELD, Drafted, ExtractiveAnswerer
 from assistant.answering.intent import names_a_grade
-from assistant.answering.judgements import TableAnswer, areas_named, asks_about_grades, unfounded
+from assistant.answering.judgements import TableAnswer, asks_about_grades, unfounded
 from assistant.answering.text_units import terms
 from assistant.answering.whole import front_matter_asked
 from assistant.intents import asked_name
@@ -661,8 +661,9 @@ class Asking:
 
 
 _VERDICT_ASKED = re.compile(
-    r"\b(?:judg\w*|grade\w*|rat(?:ed|ing)|ri|held\b.{0,30}\bback|declin\w*|drop\w*|"
-    r"improv\w*|went|gone|outcome|result|ofsted verdict)\b",
+    r"\b(?:judg\w*|(?:down)?grade\w*|rat(?:ed|ing)|ri|held\b.{0,30}\bback|"
+    r"mark(?:ed|s)?\b.{0,30}\bdown|declin\w*|drop\w*|improv\w*|went|gone|outcome|result|"
+    r"ofsted verdict)\b",
     re.IGNORECASE,
 )
 
@@ -681,7 +682,6 @@ def asks_why_of_a_judgement(und: Understood) -> bool:
     text = und.corrected
     return bool(
         asks_about_grades(text)
-        or areas_named(text)
         or SHORT_OF_A_GRADE.search(text)
         or _VERDICT_ASKED.search(text)
         or names_a_grade(text)

@@ -354,6 +354,25 @@ def _documents_of(
     return by_authority, missing, reasons, mentioned, of_years, at_previous
 
 
+def _base_name(name: str) -> str:
+    """An authority's name without "City of" and a county's "shire".
+
+    "Nottinghamshire": "nottingham"; "Bristol, City of": "bristol".
+    """
+    words = name.lower().replace(", city of", " ").replace("city of ", " ").split()
+    return " ".join(w.removesuffix("shire") for w in words)
+
+
+def _not_held(name: str, holdings: Holdings) -> str:
+    """That the library has no report on ``name``, and which held authority is named alike.
+
+    "Nottinghamshire" (typed "notts") when Nottingham's reports are held.
+    """
+    alike = sorted(a for a in holdings.authorities() if _base_name(a) == _base_name(name))
+    also = f" (it holds reports on {' and '.join(alike)})" if alike else ""
+    return f"The library has no report on {name}{also}."
+
+
 def decide_scope(
     und: Understood,
     holdings: Holdings,
@@ -394,13 +413,13 @@ def decide_scope(
     by_authority, missing, reasons, mentioned, of_years, at_previous = _documents_of(
         names, und, holdings, mentions, year_mentions
     )
-    notes = [f"The library has no report on {name}." for name in missing] + reasons
+    notes = [_not_held(name, holdings) for name in missing] + reasons
     if mentioned and und.intent in OWN_REPORT_INTENTS and set(by_authority) <= set(mentioned):
         # what an inspection told a council to improve, or its summary, is in its own
         # report: a national report that names the council holds neither
         by_authority = {}
         missing += mentioned
-        notes = [f"The library has no report on {name}." for name in missing] + reasons
+        notes = [_not_held(name, holdings) for name in missing] + reasons
     elif unreported := [n for n in mentioned if not holdings.about(n)]:
         notes.append(
             f"The library has no report on {' or '.join(unreported)}; this comes from "

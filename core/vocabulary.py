@@ -301,7 +301,9 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "improve": re.compile(
         # not the judgement "capacity to improve" of the older inspections
-        r"\b((?<!capacity to )improve|(?<!requires )(?<!require )improvements?|improving|"
+        r"\b((?<!capacity to )improve|(?<!requires )(?<!require )improvements?"
+        # a body named for improvement is not what is to improve ("improvement board chair")
+        r"(?! (?:board|partner|partnership|adviser|advisor|director|panel|team)s?\b)|improving|"
         r"areas? (?:for|of|to) (?:development|improvement|focus|work on)|recommendations?|"
         r"recommended|told to|asked to|need(?:s|ed)? to "
         r"(?:do|fix|work on|address|change|get better|sort)|fix|fixing|weakness(?:es)?|"
@@ -382,6 +384,8 @@ EVERYDAY_WORDS: dict[str, str] = {
     "resi": "residential",  # "how many resi homes"
     "mtg": "meeting",
     "mtgs": "meetings",
+    "strat": "strategy",  # "strat meetings", "strat discussion"
+    "strats": "strategies",
     "assmt": "assessment",
     "assmts": "assessments",
     "xmas": "christmas",

@@ -409,3 +409,18 @@ def test_the_twenty_first_stops_question_patterns_on_a_2000_character_question(f
         assert intent.asks_for_name(pad + " glos dcs who is she")
         assert intent.asks_for_name(pad + " kent chief exec name")
         assert not intent.asks_for_name(pad + " who co-chairs the corporate parenting board")
+
+
+@pytest.mark.parametrize(
+    "filler", FILLERS + ["mark ", "marked ", "down ", "improvement ", "improvements board "]
+)
+def test_the_twenty_second_stops_question_patterns_on_a_2000_character_question(filler):
+    # a grade "marked down" asks a judgement's reasons; a body named for improvement
+    # ("improvement board") is not what is to improve
+    from assistant.asking import _VERDICT_ASKED
+
+    pad = (filler * 1000)[:1960]
+    with no_hang():
+        assert _VERDICT_ASKED.search(pad + " why did ofsted mark ealing down")
+        intent_read = classify_intent(pad + " cumberland improvement board chair", 1)
+        assert intent_read == ("improve" if "improvement " in filler else "finding")

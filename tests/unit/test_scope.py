@@ -319,3 +319,25 @@ def test_a_year_not_held_stays_refused_without_a_national_report_of_it_that_can_
         "The library holds Norfolk's inspection of 2022, not one from 200"
     )
     assert "This comes from" not in scope.refusal
+
+
+_NOTTINGHAM = [
+    Held("nc22", "Inspection of Nottingham", ("Nottingham",), "inspection report", "2022-07-01"),
+    Held("k22", "Inspection of Kent", ("Kent",), "inspection report", "2022-05-20"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # "notts" is Nottinghamshire: the refusal stands, and names the council held alike
+        ("notts mash delays", "Nottinghamshire (it holds reports on Nottingham)."),
+        ("nottinghamshire care leavers", "Nottinghamshire (it holds reports on Nottingham)."),
+        ("leics grade", "Leicestershire."),  # nothing held alike: nothing more said
+        ("north yorkshire grade", "North Yorkshire."),  # a shared word is not a name alike
+    ],
+)
+def test_a_refusal_for_an_authority_not_held_names_a_held_one_named_alike(reader, question, said):
+    scope = decide_scope(reader.read(question), _Holdings(_NOTTINGHAM))
+    assert scope.refusal is not None
+    assert scope.refusal.startswith(f"The library has no report on {said}")
