@@ -143,6 +143,9 @@ def intent_text(und: Understood) -> str:
     return text
 
 
+_WHEN_PAST = re.compile(r"(?:since )?when (?:did|was|were)\b", re.IGNORECASE)
+
+
 def settle_intent(
     patterns: str,
     evidence: set[str] | None,
@@ -153,13 +156,17 @@ def settle_intent(
     """The intent an answer follows.
 
     The model's reading where it is sure enough, else the patterns' (``patterns``); two
-    or more authorities named stay a comparison; a finding with no subject, or a "what is"
+    or more authorities named stay a comparison, and a question opened with "when did",
+    "when was" or "when were" asks when; a finding with no subject, or a "what is"
     with no topic, is a summary ("what did Ofsted say about Bolton?", "how is Bolton
     doing?", "what's Bolton's ofsted?"). ``vector`` is the
     sentence vector of :func:`intent_text`, for a model that reads one.
     """
     intent = patterns
-    if model is not None and evidence is not None and patterns != "compare":
+    # "when did …", "when was …": a time is asked, whatever the model makes of the rest
+    # ("when did worcs adoption move to the regional agency" is no number question)
+    asks_when = patterns == "who_when" and bool(_WHEN_PAST.match(und.corrected.lstrip()))
+    if model is not None and evidence is not None and patterns != "compare" and not asks_when:
         intent = model.decide(evidence, patterns, vector)
         # a summary is of a whole report: the model does not make one of a question about
         # something that no word asks to summarise ("derbyshire closing the loop audits")

@@ -250,7 +250,9 @@ def asks_for_person(question: str) -> bool:
     """
     found = _PERSON_QUESTION.search(question)
     if found and found.group().lower().strip() == "name of":
-        named = " ".join(question[found.end() :].split()[:5])  # the words it names
+        # the words it names, to the end of the clause ("the name of Telford and Wrekin's
+        # children in care council, according to …")
+        named = " ".join(re.split(r"[,;?(]", question[found.end() :])[0].split()[:8])
         holder = _HOLDER.search(named) or _POST.search(named)
         return bool(holder) or not _NAMED_THING.search(named)
     return bool(found)

@@ -836,6 +836,9 @@ def test_time_is_how_a_question_is_put():
     [
         ("name of the salford front door", False),
         ("what's the name of the service for care leavers", False),
+        # the thing named may come after a long council name, to the end of the clause
+        ("What is the name of Telford and Wrekin's child in care council, per ofsted?", False),
+        ("name of Telford and Wrekin's director of children's services", True),
         ("name of the head of learning in the plan", True),
         ("name of the kent DCS", True),
         ("name of the team manager", True),

@@ -714,6 +714,33 @@ def test_the_model_makes_no_summary_of_a_subject(reader, question, patterns, int
     assert settle_intent(patterns, set(), und, _SaysSummary()) == intent
 
 
+class _SaysNumber:
+    """An intent model sure of a number question, whatever it is asked."""
+
+    @staticmethod
+    def decide(evidence, patterns, vector=None):
+        return "number"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # opened with "when did / was / were": a time is asked, whatever the model says
+        ("when did worcs adoption move to adoption central england", "who_when"),
+        ("When was Kent's MASH set up?", "who_when"),
+        # "when" as a conjunction, or of a time to come, is the model's to read
+        ("When kids go missing in kent, are the chats afterwards any good?", "number"),
+        ("when do kent care leavers get a PA", "number"),
+    ],
+)
+def test_a_question_opened_with_when_did_asks_a_time(reader, question, intent):
+    from assistant.intents import classify_intent, settle_intent
+
+    und = reader.read(question)
+    patterns = classify_intent(und.corrected, 1)
+    assert settle_intent(patterns, set(), und, _SaysNumber()) == intent
+
+
 @pytest.mark.parametrize(
     ("question", "intent"),
     [
