@@ -292,7 +292,9 @@ _WHEN = re.compile(r"\b(?:when|dates?|how long)\b", re.IGNORECASE)
 # or at what point something usually happens ("when do leavers meet advisers?")
 _TIME_ASKED = re.compile(
     r"\bwhen (?:was|were|did|will|has|had)\b|\bwhen is\b[^?.]{0,60}?\b(?:due|next)\b|"
-    r"\b(?:what|which) (?:date|year|month)\b",
+    r"\b(?:what|which) (?:date|year|month)\b|"
+    # asked bare: "ealing DCS start date", "walsall right 4 children launch date"
+    r"\b(?:start|starting|launch|opening|closure|closing|go-live|completion) (?:date|year)\b",
     re.IGNORECASE,
 )
 _TIME = re.compile(

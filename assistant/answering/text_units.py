@@ -20,6 +20,11 @@ STOPWORDS = frozenset(
     this those through to too under until up very was we were what when where which while who
     whom why will with would you your yours tell say said says give show describe explain
     find list many much please whether does did did according report reports ofsted""".split()
+) | frozenset(
+    # the same words contracted ("why weren't they seen": "weren't" is no topic)
+    """isn't aren't wasn't weren't don't doesn't didn't hasn't haven't hadn't won't wouldn't
+    can't couldn't shouldn't it's they're we're you're i'm they've we've i've you've he's
+    she's that's there's who's""".split()
 )
 
 
@@ -48,7 +53,7 @@ def terms(text: str) -> list[str]:
     out = []
     for match in _WORD.finditer(text):
         word = match.group(0).rstrip("'’-")  # ‘front door’: the closing quote is not the word's
-        if word.lower() in STOPWORDS:
+        if word.lower().replace("’", "'") in STOPWORDS:
             continue
         if len(word) < 2 and not word.isdigit():
             continue
