@@ -33,6 +33,7 @@ from assistant.answering.coverage import (
     missing_terms,
     of_the_time,
     topic_terms,
+    with_parts,
 )
 from assistant.answering.intent import (
     asks_for_grades,
@@ -332,7 +333,11 @@ class ExtractiveAnswerer:
     def _candidates(
         self, q: _Question, chunks: list[StoredChunk], units: dict[int, list[Unit]]
     ) -> list[_Candidate]:
-        unit_terms = {(id(c), u.start): set(terms(u.text)) for c in chunks for u in units[id(c)]}
+        # a hyphenated word holds its parts: "homeless 16 17 yr olds" covers "16- and
+        # 17-year-olds", "pre birth" covers "pre-birth"
+        unit_terms = {
+            (id(c), u.start): with_parts(set(terms(u.text))) for c in chunks for u in units[id(c)]
+        }
         idf = idf_weights([list(t) for t in unit_terms.values()])
         unseen = max(idf.values(), default=1.0) * 1.5 if idf else 1.0
         # A misspelt or differently inflected word counts as its form in the passages;

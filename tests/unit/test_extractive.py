@@ -65,6 +65,17 @@ def test_terms_drop_stopwords_keep_numbers():
     assert terms("What did Ofsted say about care leavers in 2006?") == ["care", "leaver", "2006"]
 
 
+@pytest.mark.parametrize("question", ["pre birth assessments", "newcastle pre birth assessmnts"])
+def test_a_hyphenated_word_is_covered_by_its_parts_typed_apart(answerer, question):
+    passages = [
+        chunk("Pre-birth assessments are thorough and timely. Some plans drift."),
+        chunk("Care leavers live in suitable homes.", rank=1),
+    ]
+    drafted = answerer.answer(question, passages)
+    assert not drafted.refused
+    assert drafted.citations[0].quote.startswith("Pre-birth assessments are thorough")
+
+
 def test_terms_drop_stopwords_contracted():
     # no passage writes "weren't": it is no key word a passage must hold
     assert terms("what % of harrow pupils weren't white british") == [
