@@ -689,12 +689,14 @@ def test_an_authority_set_aside_is_not_in_the_question(reader, question, names):
     assert [r.name for r in reader.read(question).authorities] == names
 
 
-class _SaysSummary:
-    """An intent model sure of a summary, whatever it is asked."""
+class _Says:
+    """An intent model sure of one intent, whatever it is asked."""
 
-    @staticmethod
-    def decide(evidence, patterns, vector=None):
-        return "summary"
+    def __init__(self, intent):
+        self.intent = intent
+
+    def decide(self, evidence, patterns, vector=None):
+        return self.intent
 
 
 @pytest.mark.parametrize(
@@ -711,15 +713,7 @@ def test_the_model_makes_no_summary_of_a_subject(reader, question, patterns, int
     from assistant.intents import settle_intent
 
     und = reader.read(question)
-    assert settle_intent(patterns, set(), und, _SaysSummary()) == intent
-
-
-class _SaysNumber:
-    """An intent model sure of a number question, whatever it is asked."""
-
-    @staticmethod
-    def decide(evidence, patterns, vector=None):
-        return "number"
+    assert settle_intent(patterns, set(), und, _Says("summary")) == intent
 
 
 @pytest.mark.parametrize(
@@ -738,7 +732,7 @@ def test_a_question_opened_with_when_did_asks_a_time(reader, question, intent):
 
     und = reader.read(question)
     patterns = classify_intent(und.corrected, 1)
-    assert settle_intent(patterns, set(), und, _SaysNumber()) == intent
+    assert settle_intent(patterns, set(), und, _Says("number")) == intent
 
 
 @pytest.mark.parametrize(
