@@ -23,7 +23,7 @@ from assistant.answering.intent import names_a_grade
 from assistant.answering.judgements import TableAnswer, asks_about_grades, unfounded
 from assistant.answering.text_units import terms
 from assistant.answering.whole import front_matter_asked
-from assistant.intents import asked_name
+from assistant.intents import asked_name, rare_names
 from assistant.models import Answer
 from assistant.retrieval import to_passage
 from assistant.scope import (
@@ -547,12 +547,17 @@ class Asking:
         yield self._answer(id, p, _noted(note, drafted), "passages", model_used=True)
 
     def _name_not_held(self, p: _Prepared) -> Drafted | None:
-        """The refusal of a "what is X?" question whose name no report in scope writes.
+        """The refusal of a question about a name no report in scope writes.
 
-        Any passage would do to quote about something the reports never name ("what is
-        Salford's Bright Futures service?" answered with a sentence on bright futures).
+        The name a "what is X?" question asks about, else a proper name the question
+        uses (:func:`rare_names`). Any passage would do to quote about something the
+        reports never name ("what is Salford's Bright Futures service?" answered with a
+        sentence on bright futures, "what did Bolton's inspection say about its Mockingbird
+        programme?" with one on fostering).
         """
-        forms = asked_name(p.und)
+        # a "what is X?" name, else a proper name the question uses ("its Mockingbird
+        # fostering programme"): the reports in scope never naming it cover nothing of it
+        forms = asked_name(p.und) or rare_names(p.und)
         writes = getattr(self.store, "writes_together", None)
         if not forms or writes is None or self.store.lexical is None:
             return None

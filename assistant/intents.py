@@ -380,6 +380,33 @@ _ASKS_WHAT = (("what", "is"), ("what", "are"), ("who", "are"), ("what", "does"),
 _ASKED_AFTER = (("what", "is", "it"), ("what", "are", "they"), ("what", "do", "they"))
 
 
+# a capitalised word inside a sentence: "its Mockingbird fostering programme"
+_CAPITALISED = re.compile(r"(?<=[\w,'’)]\s)[A-Z][a-z]{3,}\b")
+
+
+def rare_names(und: Understood) -> tuple[str, ...]:
+    """The proper names a question uses that are no everyday English word.
+
+    Capitalised inside a sentence and rare in English ("what did Bolton's inspection say
+    about its Mockingbird fostering programme?": "Mockingbird"): a scheme, a place or a
+    body. Not a sentence's first word, the authorities' names as typed or in full, a
+    month, nor words in capitals (abbreviations, which the glossary or the reports spell
+    out).
+    """
+    from core.everyday import NO_WORD_ZIPF, zipf
+
+    named = _named_words(und)
+    return tuple(
+        dict.fromkeys(
+            m.group()
+            for m in _CAPITALISED.finditer(und.text)
+            if stem(m.group()) not in named
+            and m.group().lower() not in MONTHS
+            and zipf(m.group()) < NO_WORD_ZIPF
+        )
+    )
+
+
 def asked_name(und: Understood) -> tuple[str, ...]:
     """The name a "what is X?" question asks about, in the forms a report would write it.
 

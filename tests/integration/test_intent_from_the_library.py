@@ -24,7 +24,8 @@ TEXTS = {
     "Budgets are pooled. Youth justice staff and social care share a building.",
     "norfolk": "The Harbour programme is well regarded.\nStaff value youth justice training.\n"
     "The pre-birth team supports parents before their baby is born.\n"
-    "The after-care team stays in touch after young people leave.",
+    "The after-care team stays in touch after young people leave.\n"
+    "Its Mockingbird hub links foster carers.",
     "wigan": "Youth justice work is strong.\nSocial workers know children well.\n"
     "Its aftercare is good.",
 }
@@ -230,6 +231,26 @@ def test_a_name_no_report_in_scope_writes_is_refused(reports, question):
 def test_a_name_written_in_scope_is_not_refused_for_it(reports, question):
     answer = reports.ask(question)
     assert answer.refusal_detail != NOT_HELD
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        # a proper name, no everyday word, that the council's reports never write
+        ("What did Wigan's inspection say about its Mockingbird hubs?", True),
+        ("Does Wigan run the Mockingbird model for foster carers?", True),
+        ("What did Norfolk's inspection say about its Mockingbird hub?", False),
+        # an everyday word capitalised is no such name ("Harbour")
+        ("What did inspectors say about the Harbour programme in Wigan?", False),
+        # nor the first word, nor a council's name ("Wigan")
+        ("Mockingbird hub in norfolk", False),
+    ],
+)
+def test_a_proper_name_no_report_in_scope_writes_is_refused(reports, question, refused):
+    answer = reports.ask(question)
+    assert (answer.refusal_detail == NOT_HELD) is refused
+    if refused:
+        assert "Wigan" in answer.text and "Mockingbird" in answer.text
 
 
 def test_a_held_name_is_answered_from_its_report(reports):
