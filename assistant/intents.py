@@ -18,6 +18,7 @@ from assistant.answering.coverage import LOCATING
 from assistant.answering.text_units import STOPWORDS, stem, terms
 from assistant.intent_model import IntentModel, features
 from assistant.spelling import everyday_words
+from core.everyday import NO_WORD_ZIPF, zipf
 from core.vocabulary import (
     APA_GRADE_WORDS,
     AREA_QUESTION_WORDS,
@@ -393,8 +394,6 @@ def rare_names(und: Understood) -> tuple[str, ...]:
     month, nor words in capitals (abbreviations, which the glossary or the reports spell
     out).
     """
-    from core.everyday import NO_WORD_ZIPF, zipf
-
     named = _named_words(und)
     return tuple(
         dict.fromkeys(

@@ -252,12 +252,13 @@ def asks_for_person(question: str) -> bool:
     if found and found.group().lower().strip() == "name of":
         # the words it names, to the end of the clause ("the name of Telford and Wrekin's
         # children in care council, according to …")
-        named = " ".join(re.split(r"[,;?(]", question[found.end() :])[0].split()[:8])
+        named = " ".join(_CLAUSE_END.split(question[found.end() :])[0].split()[:8])
         holder = _HOLDER.search(named) or _POST.search(named)
         return bool(holder) or not _NAMED_THING.search(named)
     return bool(found)
 
 
+_CLAUSE_END = re.compile(r"[,;?(]")
 # a person holding a post ("the name of the head of learning")
 _HOLDER = re.compile(r"\b(?:head|manager|officer|lead|leader|worker|adviser|advisor)\b", re.I)
 
