@@ -422,7 +422,7 @@ def test_the_twenty_first_stops_question_patterns_on_a_2000_character_question(f
         "improvements board ",
         "start ",
         "Its ",
-        "when ",
+        "did ",
     ],
 )
 def test_the_twenty_second_stops_question_patterns_on_a_2000_character_question(filler):
