@@ -236,7 +236,8 @@ class Asking:
 
         When the library holds one of those councils, the question is read as about it and
         a note says so; else the answer asks which council is meant (never a guess among
-        councils the library holds). Returns the question as read, the note, and the
+        councils the library holds). A name written short that several councils' names
+        fit ("h'shire") is always asked back. Returns the question as read, the note, and the
         question asked back.
         """
         if not und.unsure or und.authorities or self.holdings is None:
@@ -248,7 +249,14 @@ class Asking:
         held = [n for n in names if docs[n]]
         # of those, the ones with a report of the year asked ("wcc 2006 APA")
         dated = [n for n in held if any(fits(h, und.years) for h in docs[n])]
-        for only, of_what in ((held, ""), (dated if und.years else [], " from that year")):
+        # initials are read as the one council of them the library holds; a name written
+        # short is asked back ("h'shire" may be a council the library does not hold)
+        guessed = (
+            ()
+            if typed in und.written_short
+            else ((held, ""), (dated if und.years else [], " from that year"))
+        )
+        for only, of_what in guessed:
             if len(only) == 1:
                 ref = AuthorityRef(only[0], typed, SHORT_FORM, "initials")
                 note = (

@@ -372,19 +372,32 @@ def misspelt_phrases(
 def short_name(low: str, alone: dict[str, str]) -> tuple[str, str] | None:
     """The authority a lower-case word that is no ordinary word names, and how.
 
+    The one authority of :func:`short_names`, else None (none, or several).
+    """
+    read = short_names(low, alone)
+    if read is None or len(read[0]) != 1:
+        return None
+    return read[0][0], read[1]
+
+
+def short_names(low: str, alone: dict[str, str]) -> tuple[tuple[str, ...], str] | None:
+    """The authorities a lower-case word that is no ordinary word may name, and how.
+
     ``alone``: the first words that name one authority alone, with its name. A slip of
-    one letter in one such word reads as it ("spelling": "suton", "brnt"; never as a
+    one letter in such words reads as them ("spelling": "suton", "brnt"; never as a
     contraction of a longer name: Southampton, Barnet); else a word that keeps the first
-    and the last letter of exactly one of them, drops a third to three fifths of it and
-    keeps the rest in order ("contraction": "Nottm", "Lpool", "B'ham"); else the start of
-    exactly one of them, two fifths of it at least, an "s" after it or not ("truncation":
-    "Sheff", "Peterboro", "Northumbs").
+    and the last letter of them, drops a third to three fifths and keeps the rest in
+    order ("contraction": "Nottm", "Lpool", "B'ham"; "h'shire" may be Hampshire,
+    Herefordshire or Hertfordshire); else their start, two fifths at least, an "s" after
+    it as county short forms have it ("Northumbs", as "Staffs", "Warks") or the "o" or "y"
+    of a nickname ("Darlo", as "Donny") ("truncation": "Sheff", "Peterboro"). The names
+    of the first of these readings that fits any, sorted; None when none fits.
     """
     near = {
         name for word, name in alone.items() if word[0] == low[0] and _distance(low, word, 1) == 1
     }
     if near:
-        return (near.pop(), "spelling") if len(near) == 1 else None
+        return tuple(sorted(near)), "spelling"
     fits = {
         name
         for word, name in alone.items()
@@ -394,14 +407,12 @@ def short_name(low: str, alone: dict[str, str]) -> tuple[str, str] | None:
         and in_order(low, word)
     }
     if fits:
-        return (fits.pop(), "contraction") if len(fits) == 1 else None
-    # cut short ("Sheff", "Peterboro"), with an "s" after the cut as county short forms
-    # have it ("Northumbs", as "Staffs", "Warks")
-    stems = {low} | ({low[:-1]} if low.endswith("s") else set())
+        return tuple(sorted(fits)), "contraction"
+    stems = {low} | ({low[:-1]} if low.endswith(("s", "o", "y")) else set())
     cut = {
         name
         for word, name in alone.items()
         for start in stems
         if 0.4 * len(word) <= len(start) < len(word) and word.startswith(start)
     }
-    return (cut.pop(), "truncation") if len(cut) == 1 else None
+    return (tuple(sorted(cut)), "truncation") if cut else None

@@ -41,7 +41,7 @@ from assistant.authority_forms import (
     names_a_place,
     names_by_first_word,
     phrase_of,
-    short_name,
+    short_names,
 )
 from assistant.glossary import Glossary
 from assistant.intent_model import IntentModel
@@ -73,6 +73,9 @@ from core.vocabulary import (
 from ingest.authorities import AuthorityIndex
 
 EXACT, SHORT_FORM, LOWER_CASE, FIRST_WORD, SPELLING = 1.0, 0.9, 0.85, 0.8, 0.75
+# a word written short that this many authorities' names fit at most is asked back
+# ("h'shire": Hampshire, Herefordshire or Hertfordshire); more fit nothing in particular
+MAX_UNSURE = 4
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&.-]*[A-Za-z]|[A-Za-z]")
@@ -186,12 +189,12 @@ class QuestionReader:
 
     def read(self, question: str) -> Understood:
         """Understand one question (see :class:`Understood`)."""
-        normalised, extra = self._normalise(question)
+        normalised, extra, shortened = self._normalise(question)
         # misspelt place names typed in lower case are looked for as capitalised words;
         # the question itself (for retrieval and the answer) keeps the user's case
         analysis = self._analyzer.analyze(self._capitalise_unknown(normalised))
         refs = _not_excluded(self._refs(question, analysis, extra), normalised)
-        unsure = () if refs else self._unsure_initials(normalised)
+        unsure = () if refs else self._unsure_initials(normalised) + tuple(shortened.items())
         years = extract_years(normalised)  # "july 24" written in full
         named = {w for r in refs for w in (*terms(r.name), *terms(r.typed))}
         named |= {w for typed, _ in unsure for w in terms(typed)}
@@ -211,6 +214,7 @@ class QuestionReader:
             topic=topic,
             subject=subject,
             unsure=unsure,
+            written_short=tuple(t for t, _ in unsure if t in shortened),
         )
         model = self._intent_model
         evidence = intent_evidence(und, und.intent) if model is not None else None
@@ -252,24 +256,28 @@ class QuestionReader:
             return naming
         return lambda phrase: () if of_the_field(phrase) else naming(phrase)
 
-    def _normalise(self, question: str) -> tuple[str, dict[str, AuthorityRef]]:
+    def _normalise(
+        self, question: str
+    ) -> tuple[str, dict[str, AuthorityRef], dict[str, tuple[str, ...]]]:
         """The question with short forms and lower-case names written as the index knows them.
 
         Words staff type that reports do not use ("kids", "yrs") are written as the
         reports write them (``core.vocabulary.EVERYDAY_WORDS``), so that retrieval and the
         answer's coverage check look for the report's word, and two-digit years in full
         ("ofsted july 24": ``core.dates.full_years``). Returns the new text and, by
-        canonical name, how each replaced form was read.
+        canonical name, how each replaced form was read, and the words written short that
+        a few authorities' names fit ("h'shire"), with their names.
         """
         # "redcar&cleveland" as "redcar & cleveland" (not the initials "k&c", "b&b")
         question = _GLUED_AND.sub(" & ", full_years(everyday_words(question)))
         question = self._analyzer.hyphenated(self._analyzer.cased(question))
         forms, pattern = self._ready()
         if pattern is None or self._authorities is None:
-            return question, {}
+            return question, {}, {}
         found: dict[str, AuthorityRef] = {}
+        shortened: dict[str, tuple[str, ...]] = {}
         question = self._misspelt_phrases(question, found, self._phrases)
-        question = self._contractions(question, found)
+        question = self._contractions(question, found, shortened)
         # a slip in a short form ("warwks"), once contractions ("nottm") are read
         question = self._misspelt_phrases(question, found, {1: self._form_words})
         exact_spans = [(s.start, s.end) for s in self._authorities.spans(question)]
@@ -332,16 +340,22 @@ class QuestionReader:
             # a name that is also a word is written as the index knows it: with "Council"
             return f"{name} Council" if how == "name in context" else name
 
-        return pattern.sub(swap, question), found
+        return pattern.sub(swap, question), found, shortened
 
-    def _contractions(self, question: str, found: dict[str, AuthorityRef]) -> str:
+    def _contractions(
+        self,
+        question: str,
+        found: dict[str, AuthorityRef],
+        unsure: dict[str, tuple[str, ...]],
+    ) -> str:
         """Names written short by dropping letters ("Nottm", "Lpool", "B'ham"), or slipped.
 
         A word the library does not use, of four to twelve letters, not in capitals and no
         everyday English word, that keeps the first and the last letter of one authority's
         name (or of the first word that names it alone), drops a third to three fifths of
         it and keeps the rest in order, or that is the start of one such name ("Sheff"),
-        reads as that authority when no other authority fits.
+        reads as that authority when no other authority fits. When a few fit
+        (:data:`MAX_UNSURE` at most), the word and their names go in ``unsure``.
         """
         if self._authorities is None:
             return question
@@ -365,11 +379,15 @@ class QuestionReader:
                 or low in self._alone  # a name's own first word ("isle")
             ):
                 continue
-            read = short_name(low, self._alone)
-            if read is not None:
-                name, how = read
-                found.setdefault(name, AuthorityRef(name, typed, SPELLING, how))
-                out = out[: m.start()] + name + out[m.start() + len(typed) :]
+            read = short_names(low, self._alone)
+            if read is None:
+                continue
+            names, how = read
+            if len(names) == 1:
+                found.setdefault(names[0], AuthorityRef(names[0], typed, SPELLING, how))
+                out = out[: m.start()] + names[0] + out[m.start() + len(typed) :]
+            elif len(names) <= MAX_UNSURE:  # "h'shire": asked back, never guessed
+                unsure.setdefault(typed, names)
         return out
 
     def _misspelt_phrases(

@@ -55,9 +55,13 @@ class Understood:
     # a council's own name it asks about, as typed ("Dogs for Good"; see
     # ``assistant.intents.local_name``)
     name: tuple[str, ...] = ()
-    # initials typed that several councils share ("WCC"), with those councils; read only
-    # when the question names no authority
+    # initials typed that several councils share ("WCC"), or a name written short that
+    # several councils' names fit ("h'shire"), with those councils; read only when the
+    # question names no authority
     unsure: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # of those, names written short that several councils' names fit ("h'shire"): asked
+    # back even when the library holds only one of them
+    written_short: tuple[str, ...] = ()
 
     @property
     def beyond_judgements(self) -> bool:

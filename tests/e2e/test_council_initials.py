@@ -85,3 +85,26 @@ def test_a_council_written_short_in_a_chat_is_the_questions_own(
     assert chat.turns[-1].standalone == question  # not rewritten "… in Kent"
     assert answer.scope["authorities"] == authorities
     assert all("kent" not in c.source.lower() for c in answer.citations)
+
+
+def test_a_name_written_short_that_several_councils_fit_is_asked_back(sample_data_dir):
+    # "w'shire": Warwickshire, Wiltshire or Worcestershire. The library holds only
+    # Worcestershire, but unlike initials the name is not guessed: the user may mean a
+    # council it does not hold, and another council's grade would be the answer
+    data = _ask(sample_data_dir, "why did w'shire get inadequate")
+    assert data["refused"] and data["refusal_reason"] == "no authority named"
+    assert data["citations"] == []
+    assert "Which council do you mean by “w'shire”" in data["answer"]
+    (unsure,) = data["scope"]["unsure"]
+    assert unsure["could_be"] == ["Warwickshire", "Wiltshire", "Worcestershire"]
+    assert data["scope"]["authorities"] == []
+
+
+def test_a_nickname_cut_short_scopes_the_answer(sample_data_dir):
+    # "norf" (the start of Norfolk) names it: its report answers (or a national report
+    # naming it), never another council's
+    data = _ask(sample_data_dir, "norf care leavers")
+    assert data["scope"]["authorities"] == ["Norfolk"]
+    sources = [c["source"] for c in data["citations"]]
+    assert any("ilacs/norfolk/" in s for s in sources)
+    assert all("ilacs/norfolk/" in s or s.startswith("corpus/ofsted-") for s in sources)

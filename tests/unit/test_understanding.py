@@ -431,6 +431,8 @@ def test_names_written_short_by_dropping_letters(reader_with_words, question, na
         ("peterboro front door", "Peterborough"),
         ("wolverh kids in care", "Wolverhampton"),
         ("sheffs care leavers", "Sheffield"),  # an "s" after the cut, as "Staffs" has
+        ("darlo care leavers", "Darlington"),  # a nickname's "o" after the cut ("Donny")
+        ("care leavers in Darlo", "Darlington"),
     ],
 )
 def test_names_cut_short(reader_with_words, question, name):
@@ -448,6 +450,35 @@ def test_names_cut_short(reader_with_words, question, name):
 )
 def test_a_start_of_several_names_or_an_everyday_word_is_no_name(reader_with_words, question):
     assert reader_with_words.read(question).names == ()
+
+
+@pytest.mark.parametrize(
+    "question, typed, names",
+    [
+        (
+            "why did h'shire get inadequate ofsted",
+            "h'shire",
+            ("Hampshire", "Herefordshire", "Hertfordshire"),
+        ),
+        ("notting care leavers", "notting", ("Nottingham", "Nottinghamshire")),
+        ("barent front door", "barent", ("Barnet", "Brent")),  # a slip of either
+    ],
+)
+def test_a_name_written_short_that_several_names_fit_is_unsure(
+    reader_with_words, question, typed, names
+):
+    und = reader_with_words.read(question)
+    assert und.authorities == ()
+    assert und.unsure == ((typed, names),)
+    assert und.written_short == (typed,)  # asked back, never read as the one held
+
+
+def test_a_word_that_fits_no_name_or_is_everyday_is_not_unsure(reader_with_words):
+    assert reader_with_words.read("sand front door").unsure == ()
+    assert reader_with_words.read("kent care leavers").unsure == ()
+    # initials are unsure too, but not written short: the one council held may be read
+    und = reader_with_words.read("wcc what needs to improve")
+    assert und.unsure and und.written_short == ()
 
 
 @pytest.mark.parametrize(
