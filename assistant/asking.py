@@ -565,7 +565,8 @@ class Asking:
         """
         # a "what is X?" name, else a proper name the question uses ("its Mockingbird
         # fostering programme"): the reports in scope never naming it cover nothing of it
-        forms = asked_name(p.und) or rare_names(p.und)
+        of_the_field = self.reader.of_the_field if self.reader is not None else None
+        forms = asked_name(p.und) or rare_names(p.und, of_the_field)
         writes = getattr(self.store, "writes_together", None)
         if not forms or writes is None or self.store.lexical is None:
             return None

@@ -383,27 +383,45 @@ _ASKED_AFTER = (("what", "is", "it"), ("what", "are", "they"), ("what", "do", "t
 
 # a capitalised word inside a sentence: "its Mockingbird fostering programme"
 _CAPITALISED = re.compile(r"(?<=[\w,'’)]\s)[A-Z][a-z]{3,}\b")
+# capitalised words one after another inside a sentence, a joining word or none between
+# them: "its Staying Close scheme", "the Family Connect service"
+_CAPITALISED_RUN = re.compile(
+    r"(?<=[\w,'’)]\s)[A-Z][a-z]+(?:\s+(?:(?:for|of|and|the|in|to|on)\s+)?[A-Z][a-z]+)+\b"
+)
 
 
-def rare_names(und: Understood) -> tuple[str, ...]:
-    """The proper names a question uses that are no everyday English word.
+def rare_names(
+    und: Understood, of_the_field: Callable[[str], bool] | None = None
+) -> tuple[str, ...]:
+    """The proper names a question uses: no everyday English word, or several words.
 
     Capitalised inside a sentence and rare in English ("what did Bolton's inspection say
-    about its Mockingbird fostering programme?": "Mockingbird"): a scheme, a place or a
-    body. Not a sentence's first word, the authorities' names as typed or in full, a
-    month, nor words in capitals (abbreviations, which the glossary or the reports spell
-    out).
+    about its Mockingbird fostering programme?": "Mockingbird"), or capitalised words
+    one after another, everyday words each ("Bolton's Staying Close scheme": "Staying
+    Close"): a scheme, a place or a body. Not a sentence's first word, the authorities'
+    names as typed or in full, a month, nor words in capitals (abbreviations, which the
+    glossary or the reports spell out). ``of_the_field``, when given, tells the field's own
+    phrases ("Children in Care Council"), which reports word their own ways ("child in care
+    council", "CiCC"): no such name.
     """
     named = _named_words(und)
-    return tuple(
-        dict.fromkeys(
-            m.group()
-            for m in _CAPITALISED.finditer(und.text)
-            if stem(m.group()) not in named
-            and m.group().lower() not in MONTHS
-            and zipf(m.group()) < NO_WORD_ZIPF
+
+    def a_name(words: str) -> bool:
+        return not any(
+            stem(w.lower()) in named or w.lower() in MONTHS for w in _TOKEN.findall(words)
         )
-    )
+
+    rare = [
+        m.group()
+        for m in _CAPITALISED.finditer(und.text)
+        if a_name(m.group()) and zipf(m.group()) < NO_WORD_ZIPF
+    ]
+    runs = [
+        m.group()
+        for m in _CAPITALISED_RUN.finditer(und.text)
+        if a_name(m.group()) and not (of_the_field is not None and of_the_field(m.group()))
+    ]
+    return tuple(dict.fromkeys(rare + runs))
 
 
 def asked_name(und: Understood) -> tuple[str, ...]:

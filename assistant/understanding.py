@@ -244,6 +244,15 @@ class QuestionReader:
                 out.setdefault(typed, names)
         return tuple(out.items())
 
+    def of_the_field(self, text: str) -> bool:
+        """Whether ``text`` is, or is part of, a phrase of the glossary.
+
+        The field's own vocabulary ("Children in Care Council"), however a report words it
+        ("child in care council", "CiCC").
+        """
+        of_the_field = getattr(self._analyzer, "of_the_field", None)
+        return bool(of_the_field(text)) if of_the_field is not None else False
+
     def _names(self) -> Callable[[str], Collection[str] | None] | None:
         """Which authorities write a phrase as a name; none for a phrase of the glossary's.
 

@@ -283,10 +283,11 @@ _WHO_OR_NAME = re.compile(
 _NAME = re.compile(r"\bnames?\b", re.IGNORECASE)
 # what else has a name: "the RAA's name", "name of the service"
 _NAMED_THING = re.compile(
-    r"\b(?:agency|agencies|team|service|services|scheme|project|programme|program|tool|model|"
-    r"hub|board|partnership|trust|charity|provider|school|college|unit|panel|group|framework|"
-    r"approach|system|strategy|policy|plan|initiative|app|door|centre|center|network|forum|"
-    r"pathway|offer|process|council|[A-Z][a-z]*[A-Z][A-Za-z]*)\b"
+    # in any case ("Children in Care Council"); a word in capitals inside is one too
+    r"\b(?:(?i:agency|agencies|team|service|services|scheme|project|programme|program|tool|"
+    r"model|hub|board|partnership|trust|charity|provider|school|college|unit|panel|group|"
+    r"framework|approach|system|strategy|policy|plan|initiative|app|door|centre|center|"
+    r"network|forum|pathway|offer|process|council)|[A-Z][a-z]*[A-Z][A-Za-z]*)\b"
 )
 _WHEN = re.compile(r"\b(?:when|dates?|how long)\b", re.IGNORECASE)
 # asking when something happened or will ("when was …", "what year …"); not how often

@@ -860,6 +860,10 @@ def test_time_is_how_a_question_is_put():
         ("what's the name of the service for care leavers", False),
         # the thing named may come after a long council name, to the end of the clause
         ("What is the name of Telford and Wrekin's child in care council, per ofsted?", False),
+        # in capitals as a name is typed
+        ("What is the name of Telford and Wrekin's Children in Care Council?", False),
+        ("name of Kent's Virtual School", False),
+        ("name of the CiCC", False),  # a word in capitals inside: an abbreviation
         ("name of Telford and Wrekin's director of children's services", True),
         ("name of the head of learning in the plan", True),
         ("name of the kent DCS", True),

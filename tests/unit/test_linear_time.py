@@ -430,13 +430,15 @@ def test_the_twenty_second_stops_question_patterns_on_a_2000_character_question(
     # ("improvement board") is not what is to improve; a bare "start date" asks when; "the
     # name of" reads to the end of its clause
     from assistant.asking import _VERDICT_ASKED
-    from assistant.intents import _CAPITALISED, _WHEN_PAST
+    from assistant.intents import _CAPITALISED, _CAPITALISED_RUN, _WHEN_PAST
 
     pad = (filler * 1000)[:1960]
     with no_hang():
         assert _VERDICT_ASKED.search(pad + " why did ofsted mark ealing down")
         assert intent.asks_for_time(pad + " ealing dcs start date")
         assert _CAPITALISED.search(pad + " about its Mockingbird hubs")
+        assert _CAPITALISED_RUN.search(pad + " about its Staying Close scheme")
+        assert not intent.asks_for_person(pad + " the name of kent's Children in Care Council")
         assert _WHEN_PAST.match("when did " + pad) and not _WHEN_PAST.match(pad + "when did")
         assert not intent.asks_for_person(pad + " the name of kent's children in care council")
         intent_read = classify_intent(pad + " cumberland improvement board chair", 1)
