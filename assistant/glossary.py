@@ -20,8 +20,9 @@ from core.errors import ConfigError
 _KINDS = ("abbreviation", "synonym", "shorthand")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*|&")
 """Glossary tokens: words and numbers (with a possessive), and "&" read as "and"."""
-_LOWER_WORD = re.compile(r"(?<![\w'’&-])[a-z][a-z0-9]*(?![\w'’&-])")
-"""A word typed all in lower case, not part of a longer word or name ("b&nes", "x-ray")."""
+_LOWER_WORD = re.compile(r"(?<![\w'’&-])[a-z][a-z0-9]*(?=(?:['’]s)?(?![\w'’&-]))")
+"""A word typed all in lower case, not part of a longer word or name ("b&nes", "x-ray"); a
+possessive or a plural's "'s" may follow it ("dcs's")."""
 
 Key = tuple[str, ...]
 """A glossary phrase: ``("=LAC",)`` for a case-sensitive term, else its stems."""

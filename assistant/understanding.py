@@ -193,7 +193,7 @@ class QuestionReader:
         # misspelt place names typed in lower case are looked for as capitalised words;
         # the question itself (for retrieval and the answer) keeps the user's case
         analysis = self._analyzer.analyze(self._capitalise_unknown(normalised))
-        refs = _not_excluded(self._refs(question, analysis, extra), normalised)
+        refs = _not_excluded(self._refs(question, analysis, extra, normalised), normalised)
         unsure = () if refs else self._unsure_initials(normalised) + tuple(shortened.items())
         years = extract_years(normalised)  # "july 24" written in full
         named = {w for r in refs for w in (*terms(r.name), *terms(r.typed))}
@@ -446,14 +446,20 @@ class QuestionReader:
         return re.sub(r"\b[a-z]+\b", fix, text)
 
     def _refs(
-        self, question: str, analysis: QueryAnalysis, extra: dict[str, AuthorityRef]
+        self,
+        question: str,
+        analysis: QueryAnalysis,
+        extra: dict[str, AuthorityRef],
+        normalised: str = "",
     ) -> tuple[AuthorityRef, ...]:
         fixed = {fixed.lower(): typed for typed, fixed in analysis.corrections}
-        # how each name was written ("RBKC", "Stockton"): its words are no topic
+        # how each name was written ("RBKC", "Stockton"): its words are no topic; as typed,
+        # else as the question reads once normalised ("banes" is read as "BANES")
         written: dict[str, str] = {}
         if self._authorities is not None:
-            for span in self._authorities.spans(question):
-                written.setdefault(span.name, question[span.start : span.end])
+            for text in (question, normalised):
+                for span in self._authorities.spans(text):
+                    written.setdefault(span.name, text[span.start : span.end])
         out: list[AuthorityRef] = []
         for name in analysis.authorities:
             if name in extra:

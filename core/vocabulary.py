@@ -178,9 +178,10 @@ QUESTION_WORDS = frozenset(
     contrasted side common between both neighbour neighbours each result results outcome
     outcomes one ones either rank ranked ranking region regions regional north south east
     west midlands london lb rb royal borough boroughs county city metropolitan district cc
-    mbc""".split()
+    mbc meant supposed intended""".split()
 )
-"""Words that frame a question rather than name its topic (stems as ``terms`` gives them)."""
+"""Words that frame a question rather than name its topic (stems as ``terms`` gives them);
+"meant to", "supposed to" ask what something is for."""
 
 VERDICT_WORDS = frozenset(
     """verdict view views opinion feedback effective effectively effectiveness well badly

@@ -105,6 +105,8 @@ def test_a_shorthands_full_form_is_found_in_text_and_brings_no_shorthand(
         ("send support and la duties", "send support and la duties"),  # everyday words
         ("the cicada, b&nes, x-lac", "the cicada, b&nes, x-lac"),  # inside longer words
         ("Kent LAC", "Kent LAC"),
+        ("how many dcs's has cornwall had", "how many DCS's has cornwall had"),  # "'s" after
+        ("don't know", "don't know"),
     ],
 )
 def test_lower_case_abbreviations_are_cased(glossary: Glossary, typed: str, cased: str) -> None:

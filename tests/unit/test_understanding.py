@@ -283,6 +283,18 @@ def test_a_question_with_no_topic_about_an_authority_is_a_summary(reader):
     assert reader.read("what did ofsted say about bolton").intent == "summary"
 
 
+def test_a_name_read_once_normalised_is_no_topic(reader):
+    # "banes" is read as the short form "BANES": its word is the authority's, not the topic's
+    und = reader.read("glos vs banes ofsted 2025")
+    assert und.names == ("Gloucestershire", "Bath and North East Somerset")
+    assert und.subject == () and und.topic == ()
+
+
+def test_what_something_is_meant_to_do_frames_the_question(reader):
+    und = reader.read("what are pitstop meetings in derbyshire meant to achieve")
+    assert "meant" not in und.topic and "pitstop" in und.topic
+
+
 @pytest.mark.parametrize(
     "question, intent",
     [
