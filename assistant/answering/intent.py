@@ -90,11 +90,11 @@ def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(_PARAGRAPH_NUMBER.sub(" ", text)))
 
 
-# Numbers that count nothing: ages ("aged 16", "16- and 17-year-olds", "the age of 21"),
-# key stages, numbered labels ("Enabler 2", "outcome 3", "Table 1") and a digit inside a
-# name ("Cool 2 Care").
+# Numbers that count nothing: ages ("aged 16", "aged 16 and 17", "16- and 17-year-olds",
+# "the age of 21"), key stages, numbered labels ("Enabler 2", "outcome 3", "Table 1") and a
+# digit inside a name ("Cool 2 Care").
 _AGE = (
-    r"\b(?:aged?|age of|post-?)\s?\d+\b|"
+    r"\b(?:aged?|age of|post-?)\s?\d+(?:\s*(?:and|to|or|-|–)\s*\d+)?\b|"
     r"\b\d+[-–]?(?:\s*(?:and|to|or|-|–)\s*\d+)?[- ]years?[- ]olds?\b|"
     r"\b\d+ years of age\b|\bthey are \d+\b|"
     r"\b(?:approach|turn|reach)(?:es|ed|ing|s)? (?:1\d|2[0-5])\b|"

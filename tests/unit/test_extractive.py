@@ -770,6 +770,7 @@ def test_a_caseload_question_is_a_number_question_that_a_statement_may_answer(an
     "quote",
     [
         "Some children aged 16 who are subject to an order are not offered a service.",
+        "Children aged 16 and 17 who present as homeless receive a timely response.",
         "The response to 16- and 17-year-olds who are homeless has improved.",
         "Attainment at Key Stages 1 and 2 is above statistical neighbours.",
         "Leaders know where practice is weaker (Enabler 2, National Framework).",
