@@ -349,6 +349,8 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "grade": re.compile(
         r"\b(grades?|graded|grading|judge?ments?|judged|rated|ratings?|rate|scored?|"
+        # the verb, of those who judge ("how did ofsted judge …"; not a court's judge)
+        r"(?:ofsted|inspectors?|they|it) judge|"
         r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"
         r"good or (?:not|bad)|"
         r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on|come out)|"

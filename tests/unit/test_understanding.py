@@ -273,6 +273,9 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         ("AfC start year windsor and maidenhead", 1, "who_when"),
         ("walsall right 4 children launch date", 1, "who_when"),
         ("derbyshire care leavers in house date?", 1, "who_when"),
+        # "judge" the verb, of those who judge, asks a grade; a court's judge does not
+        ("how did ofsted judge help and protection in trafford", 1, "grade"),
+        ("what did the judge say about PLO delays in kent", 1, "finding"),
     ],
 )
 def test_intent(question, n, intent):
