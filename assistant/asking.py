@@ -504,6 +504,14 @@ class Asking:
             yield wrong.text
             yield self._answer(id, p, wrong, "judgements table", refusal_reason="no such judgement")
             return
+        if p.table is not None and p.table.drafted.refused and self.router is not None:
+            # an area the report says it did not judge ("Not Judged"): that, not "no
+            # judgement of that kind"
+            unjudged = self.router.not_judged(p.und, p.scope, p.chunks)
+            if unjudged is not None:
+                yield unjudged.text
+                yield self._answer(id, p, _noted(note, unjudged), "whole report")
+                return
         if p.table is not None and (not why or p.table.drafted.refused):
             yield p.table.drafted.text
             reason = "no such judgement" if p.table.drafted.refused else None

@@ -305,6 +305,19 @@ class IntentRouter:
         words = [w for area in areas for w in AREA_HEADINGS.get(area, ())]
         return self.whole.reasons(doc, words, und.corrected)
 
+    def not_judged(
+        self, und: Understood, scope: Scope, chunks: list[StoredChunk]
+    ) -> Drafted | None:
+        """Where the report says it did not judge the area a grade is asked of, and why.
+
+        For a grade the judgements table does not give (``WholeReportAnswerer.not_judged``).
+        """
+        doc = self._the_report(scope, chunks, und.text)
+        areas = areas_named(und.text)
+        if doc is None or not areas:
+            return None
+        return self.whole.not_judged(doc, areas)
+
     def _areas_at_grade(self, und: Understood, scope: Scope, doc: str) -> set[str]:
         """The areas judged at the grade a question names, when the overall grade is not it.
 

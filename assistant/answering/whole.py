@@ -13,7 +13,7 @@ import itertools
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from assistant.answering.coverage import is_furniture
 from assistant.answering.extractive import Drafted
@@ -39,6 +39,7 @@ from assistant.models import Citation
 from core.documents import ParsedDocument
 from core.vocabulary import (
     APA_GRADE_WORDS,
+    AREA_HEADINGS,
     GRADE_WORDS,
     SHORT_OF_A_GRADE,
     SHORTFALL,
@@ -310,6 +311,45 @@ class WholeReportAnswerer:
             out.improvements(self.max_items)
         return out.drafted() if out.citations else None
 
+    def not_judged(self, doc_id: str, areas: Iterable[str]) -> Drafted | None:
+        """Where a report says it did not judge an area asked about, and why.
+
+        Reports of a small authority may leave an area unjudged ("2. Children looked
+        after and achieving permanence" with "Not Judged" on its own line, or on the same
+        line): that line, as the judgement table would show it, then the first two
+        sentences after the area's section heading says so (the reason: "The council …
+        does not have any children looked after"). None when the report says no such thing.
+        """
+        facts = self.facts(doc_id)
+        words = [w for area in areas for w in AREA_HEADINGS.get(area, ())]
+        if facts is None or not words:
+            return None
+        found = [
+            (start, end, area)
+            for start, end, area in _unjudged(facts.doc.text)
+            if any(w in area.lower() for w in words)
+        ]
+        if not found:
+            return None
+        out = _Writer(facts)
+        out.line(f"{_label(facts)} did not judge this area:")
+        start, end, area = found[0]
+        quote = facts.doc.text[start:end]
+        out.cited(
+            f"- {area}: Not judged",
+            Located(quote, quote, start, facts.doc.page_at(start), facts.section_at(start)),
+        )
+        # the area's own section heading ("The experiences and progress of children looked
+        # after and achieving permanence"), further on: its reason follows it
+        heading = [(s, e) for s, e, other in found[1:] if area.lower() in other.lower() and s > end]
+        for _, end in heading[:1]:
+            reason = _next_paragraph(facts.doc.text, end)
+            if reason is not None:
+                said, at = reason
+                text = first_sentences(said, 2)
+                out.cited(f"- {text}", located(facts, text, at))
+        return out.drafted()
+
     def first_mention(
         self, doc_id: str, topic: Sequence[str], name: str | None = None
     ) -> Drafted | None:
@@ -477,6 +517,38 @@ def _reasons_of(units: Sequence[Located], below_good: bool, n: int = 3) -> list[
     weight = {i: len(SHORTFALL.findall(first_sentences(u.text, 2))) for i, u in rest}
     chosen = sorted(sorted(weight, key=lambda i: (-weight[i], i))[: n - 1])
     return [units[0], *(units[i] for i in chosen)]
+
+
+# an area left unjudged: "Adoption performance Not Judged", or the area alone on its line
+# and "Not Judged" on the next line that is not blank
+_NOT_JUDGED_LINE = re.compile(
+    r"^(?:\d(?:\.\d)?\.? ?)?(?P<area>[A-Z][^\n]{5,150}?) not judged\.?$", re.I
+)
+_AREA_LINE = re.compile(
+    r"^(?:\d(?:\.\d)?\.? ?)?(?P<area>[A-Z][^\n]{5,150}?)\n+not judged\.?$", re.I | re.M
+)
+
+
+def _unjudged(text: str) -> list[tuple[int, int, str]]:
+    """Each place ``text`` says an area was not judged: its start, end and the area."""
+    out = []
+    for start, line in lines_of(text):
+        m = _NOT_JUDGED_LINE.match(line.strip())
+        if m:
+            at = start + line.index(line.strip())
+            out.append((at + m.start("area"), at + m.end(), m.group("area").strip()))
+    for m in _AREA_LINE.finditer(text):
+        out.append((m.start("area"), m.end(), m.group("area").strip()))
+    return sorted(out)
+
+
+def _next_paragraph(text: str, offset: int) -> tuple[str, int] | None:
+    """The first line after ``offset`` that is a sentence (not a heading such as "Summary")."""
+    for start, line in lines_of(text[offset:]):
+        said = line.strip()
+        if len(said.split()) >= 8 and said[-1:] in ".:;":
+            return said, offset + start + line.index(said)
+    return None
 
 
 def _improve_heading(facts: DocumentFacts) -> str:

@@ -432,3 +432,46 @@ def test_the_list_to_improve_is_found_under_a_heading_with_a_footnotes_number():
     assert drafted is not None and not drafted.refused
     assert "What needs to improve:" in drafted.text  # the footnote's number is not shown
     assert [c.quote[:31] for c in drafted.citations] == ["The effectiveness of permanence"]
+
+
+# A small authority's report that left areas unjudged: "Not Judged" after the area, on its
+# own line in the list of judgements, on the same line for another area.
+UNJUDGED = """Children's services in the Isles are good
+1. Children who need help and protection Good
+2. Children looked after and achieving permanence
+
+Not Judged
+2.1 Adoption performance Not Judged
+2.2 Experiences and progress of care leavers Not Judged
+The experiences and progress of children looked after and achieving permanence
+
+Not Judged
+Summary
+The council does not have any children looked after, care leavers, or children who are \
+adopted. Consequently, this area has not been judged. Policies are in place should it need them.
+"""
+
+
+@pytest.mark.parametrize(
+    ("areas", "said", "reason"),
+    [
+        ({"looked_after_and_permanence"}, "Children looked after and achieving permanence", True),
+        ({"adoption"}, "Adoption performance", False),
+        ({"care_leavers"}, "Experiences and progress of care leavers", False),
+    ],
+)
+def test_an_area_the_report_did_not_judge_is_said_so_with_its_reason(areas, said, reason):
+    drafted = _answerer(UNJUDGED).not_judged("d1", areas)
+    assert drafted is not None and not drafted.refused
+    assert f"{said}: Not judged" in drafted.text
+    first = drafted.citations[0].quote
+    assert first.startswith(said) and first.endswith("Not Judged")
+    assert UNJUDGED.count(first) >= 1  # an exact quote of the text
+    # the section's own heading says why, two sentences
+    assert ("does not have any children looked after" in drafted.text) is reason
+
+
+def test_an_area_judged_or_not_named_is_not_said_unjudged():
+    assert _answerer(UNJUDGED).not_judged("d1", {"help_and_protection"}) is None
+    assert _answerer(SIF).not_judged("d1", {"looked_after_and_permanence"}) is None
+    assert _answerer(UNJUDGED).not_judged("d1", set()) is None
