@@ -369,18 +369,20 @@ def misspelt_phrases(
     return taken
 
 
-def short_name(low: str, alone: dict[str, str]) -> tuple[str, str] | None:
+def short_name(low: str, alone: dict[str, str], elided: bool = False) -> tuple[str, str] | None:
     """The authority a lower-case word that is no ordinary word names, and how.
 
     The one authority of :func:`short_names`, else None (none, or several).
     """
-    read = short_names(low, alone)
+    read = short_names(low, alone, elided)
     if read is None or len(read[0]) != 1:
         return None
     return read[0][0], read[1]
 
 
-def short_names(low: str, alone: dict[str, str]) -> tuple[tuple[str, ...], str] | None:
+def short_names(
+    low: str, alone: dict[str, str], elided: bool = False
+) -> tuple[tuple[str, ...], str] | None:
     """The authorities a lower-case word that is no ordinary word may name, and how.
 
     ``alone``: the first words that name one authority alone, with its name. A slip of
@@ -391,7 +393,9 @@ def short_names(low: str, alone: dict[str, str]) -> tuple[tuple[str, ...], str] 
     Herefordshire or Hertfordshire); else their start, two fifths at least, an "s" after
     it as county short forms have it ("Northumbs", as "Staffs", "Warks") or the "o" or "y"
     of a nickname ("Darlo", as "Donny") ("truncation": "Sheff", "Peterboro"). The names
-    of the first of these readings that fits any, sorted; None when none fits.
+    of the first of these readings that fits any, sorted; None when none fits. A word
+    typed with an apostrophe where letters were dropped (``elided``: "W'minster") may keep
+    up to nine tenths of the name.
     """
     near = {
         name for word, name in alone.items() if word[0] == low[0] and _distance(low, word, 1) == 1
@@ -403,7 +407,7 @@ def short_names(low: str, alone: dict[str, str]) -> tuple[tuple[str, ...], str] 
         for word, name in alone.items()
         if word[0] == low[0]
         and word[-1] == low[-1]
-        and 0.4 * len(word) <= len(low) <= 0.7 * len(word)
+        and 0.4 * len(word) <= len(low) <= (0.9 if elided else 0.7) * len(word)
         and in_order(low, word)
     }
     if fits:

@@ -388,7 +388,8 @@ class QuestionReader:
                 or low in self._alone  # a name's own first word ("isle")
             ):
                 continue
-            read = short_names(low, self._alone)
+            elided = bool(re.search(r"\w['’]\w", typed))  # "W'minster", "B'ham"
+            read = short_names(low, self._alone, elided)
             if read is None:
                 continue
             names, how = read

@@ -431,6 +431,8 @@ def reader_with_words() -> QuestionReader:
         ("main points nottm city childrens services july 2022", "Nottingham"),
         ("lpool care leavers", "Liverpool"),
         ("B'ham ofsted 2023", "Birmingham"),
+        # an apostrophe where letters were dropped: most of the name may be kept
+        ("w'minster ofsted nov 2024", "Westminster"),
     ],
 )
 def test_names_written_short_by_dropping_letters(reader_with_words, question, name):
