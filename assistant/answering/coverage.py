@@ -24,7 +24,8 @@ GENERIC_QUESTION = frozenset(
     since ago new current currently overall like look looked note noted ofsted's time times
     grade grades graded rating ratings rated judgement judgements judgment judged what what's
     finding findings describe described description handle handles handled deal deals dealt
-    doing going say said says anything anyone anybody something someone everything""".split()
+    doing going say said says anything anyone anybody something someone everything
+    published publish publication aged""".split()
 )
 # The understanding step's framing words (one vocabulary: core.vocabulary), as stems;
 # the subject words among them still weigh in matching a passage (by their rarity).

@@ -619,6 +619,14 @@ def test_casual_words_and_hyphenated_forms_do_not_make_a_topic_missing(answerer)
     drafted = answerer.answer("kent homeless 16 and 17 year olds - any issues?", chunks)
     assert not drafted.refused
     assert "17-year-olds" in drafted.citations[0].quote
+    # "aged" of an age, and "published" of the report's date, are no topic words either
+    for question in (
+        "What did Ofsted find about homeless teenagers aged 16-17 in Kent?",
+        "How are homeless 16- and 17-year-olds assessed in Kent, as last published?",
+    ):
+        drafted = answerer.answer(question, chunks)
+        assert not drafted.refused, question
+        assert "17-year-olds" in drafted.citations[0].quote
 
 
 def test_a_phrase_matches_its_synonyms_and_its_words_alone_match_nothing(glossary_answerer):
