@@ -369,17 +369,6 @@ def misspelt_phrases(
     return taken
 
 
-def short_name(low: str, alone: dict[str, str], elided: bool = False) -> tuple[str, str] | None:
-    """The authority a lower-case word that is no ordinary word names, and how.
-
-    The one authority of :func:`short_names`, else None (none, or several).
-    """
-    read = short_names(low, alone, elided)
-    if read is None or len(read[0]) != 1:
-        return None
-    return read[0][0], read[1]
-
-
 def short_names(
     low: str, alone: dict[str, str], elided: bool = False
 ) -> tuple[tuple[str, ...], str] | None:

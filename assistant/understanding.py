@@ -260,10 +260,9 @@ class QuestionReader:
         capitalised by some reports and is no council's name for anything.
         """
         naming = self._naming
-        of_the_field = getattr(self._analyzer, "of_the_field", None)
-        if naming is None or of_the_field is None:
+        if naming is None:
             return naming
-        return lambda phrase: () if of_the_field(phrase) else naming(phrase)
+        return lambda phrase: () if self.of_the_field(phrase) else naming(phrase)
 
     def _normalise(
         self, question: str
@@ -451,7 +450,7 @@ class QuestionReader:
         question: str,
         analysis: QueryAnalysis,
         extra: dict[str, AuthorityRef],
-        normalised: str = "",
+        normalised: str,
     ) -> tuple[AuthorityRef, ...]:
         fixed = {fixed.lower(): typed for typed, fixed in analysis.corrections}
         # how each name was written ("RBKC", "Stockton"): its words are no topic; as typed,

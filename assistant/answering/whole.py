@@ -519,27 +519,18 @@ def _reasons_of(units: Sequence[Located], below_good: bool, n: int = 3) -> list[
     return [units[0], *(units[i] for i in chosen)]
 
 
-# an area left unjudged: "Adoption performance Not Judged", or the area alone on its line
-# and "Not Judged" on the next line that is not blank
-_NOT_JUDGED_LINE = re.compile(
-    r"^(?:\d(?:\.\d)?\.? ?)?(?P<area>[A-Z][^\n]{5,150}?) not judged\.?$", re.I
-)
-_AREA_LINE = re.compile(
-    r"^(?:\d(?:\.\d)?\.? ?)?(?P<area>[A-Z][^\n]{5,150}?)\n+not judged\.?$", re.I | re.M
+# an area left unjudged: "Adoption performance Not Judged" on one line, or the area alone
+# on its line and "Not Judged" on the next line that is not blank
+_NOT_JUDGED = re.compile(
+    r"^[ \t]*(?:\d(?:\.\d)?\.? ?)?(?P<area>[A-Z][^\n]{5,150}?)(?: |[ \t]*\n+)"
+    r"not judged\.?[ \t]*$",
+    re.I | re.M,
 )
 
 
 def _unjudged(text: str) -> list[tuple[int, int, str]]:
     """Each place ``text`` says an area was not judged: its start, end and the area."""
-    out = []
-    for start, line in lines_of(text):
-        m = _NOT_JUDGED_LINE.match(line.strip())
-        if m:
-            at = start + line.index(line.strip())
-            out.append((at + m.start("area"), at + m.end(), m.group("area").strip()))
-    for m in _AREA_LINE.finditer(text):
-        out.append((m.start("area"), m.end(), m.group("area").strip()))
-    return sorted(out)
+    return [(m.start("area"), m.end(), m.group("area").strip()) for m in _NOT_JUDGED.finditer(text)]
 
 
 def _next_paragraph(text: str, offset: int) -> tuple[str, int] | None:

@@ -443,3 +443,24 @@ def test_the_twenty_second_stops_question_patterns_on_a_2000_character_question(
         assert not intent.asks_for_person(pad + " the name of kent's children in care council")
         intent_read = classify_intent(pad + " cumberland improvement board chair", 1)
         assert intent_read == ("improve" if "improvement " in filler else "finding")
+
+
+@pytest.mark.parametrize(
+    "filler", [" ", "\n", ",", "Not ", "Judged ", "aged 16 ", "dcs's ", "Staying "]
+)
+def test_the_twenty_third_stops_patterns_on_long_runs(filler):
+    # "Not Judged" after an area, on its line or the next; an age "aged 16 and 17"; a
+    # lower-case abbreviation with "'s"; capitalised words one after another
+    from assistant.answering.whole import _unjudged
+    from assistant.glossary import Glossary
+    from assistant.intents import _CAPITALISED_RUN
+
+    pad = (filler * 1000)[:1960]
+    with no_hang():
+        assert _unjudged(pad + "\nAdoption performance Not Judged\n")[-1][2] == (
+            "Adoption performance"
+        )
+        assert _unjudged(line(filler, 200_000) + "\nCare leavers\n\nNot Judged")
+        assert not intent.states_quantity(pad + " children aged 16 and 17 were seen")
+        assert Glossary.load().cased(pad + " how many dcs's", lambda w: False).endswith("DCS's")
+        assert _CAPITALISED_RUN.search(pad + " its Staying Close scheme")
