@@ -75,6 +75,87 @@ def _long_form(words: list[str], letters: list[str]) -> str | None:
     return None
 
 
+# a name a report writes: in quotes, or its words capitalised (not the sentence's first only)
+_QUOTE_BEFORE = "‘'\"“"
+_QUOTE_AFTER = "’'\"”"
+
+
+def named_by_initials(short: str, texts: Iterable[str]) -> str | None:
+    """The name ``texts`` write whose initials spell ``short``, when they never define it.
+
+    Staff shorten a council's scheme or team to its initials ("harrow KFT team", "LTC
+    campaign") where its report only ever writes it out ("the ‘keeping families together’
+    team", "the 'Language That Cares' campaign"). A run of words whose initials spell the
+    short form (every word, or the words that are not minor, hyphenated words read as their
+    parts) counts only where the report writes it as a name: in quotes, or with each of its
+    words capitalised, not at a sentence's start. Chance runs of everyday words ("children
+    are sent personalised") are never written so. None when no run is, or when two
+    different names are (the short form is no one name).
+    """
+    letters = [c.lower() for c in short if c.isalpha()]
+    if len(letters) < 3:
+        return None
+    found: Counter[str] = Counter()
+    written: dict[str, str] = {}
+    for text in texts:
+        words = [
+            (part, m.start() + offset)
+            for m in _WORD.finditer(text)
+            for part, offset in _parts(m.group())
+        ]
+        for i, (word, at) in enumerate(words):
+            if word[0].lower() != letters[0] or word.lower() in _MINOR:
+                continue
+            run = _run(words, i, letters)
+            if run is None:
+                continue
+            end = words[run][1] + len(words[run][0])
+            span = text[at:end]
+            if "\n" in span or not _as_a_name(text, at, end, [w for w, _ in words[i : run + 1]]):
+                continue
+            key = " ".join(span.lower().split())
+            found[key] += 1
+            written.setdefault(key, " ".join(span.split()))
+    if len(found) != 1:
+        return None
+    return written[next(iter(found))]
+
+
+def _parts(word: str) -> Iterator[tuple[str, int]]:
+    """A word's hyphenated parts with their offsets in it (a closing quote left out)."""
+    offset = 0
+    for part in word.rstrip("'’").split("-"):
+        if part:
+            yield part, offset
+        offset += len(part) + 1
+
+
+def _run(words: list[tuple[str, int]], start: int, letters: list[str]) -> int | None:
+    """The index of the last word of a run from ``start`` whose initials spell ``letters``."""
+    i, k = start, 0
+    while k < len(letters) and i < len(words):
+        word = words[i][0]
+        if word[0].lower() == letters[k]:
+            k += 1
+        elif word.lower() not in _MINOR:
+            return None
+        i += 1
+    last = i - 1
+    return last if k == len(letters) and words[last][0].lower() not in _MINOR else None
+
+
+def _as_a_name(text: str, start: int, end: int, words: list[str]) -> bool:
+    """Whether ``text[start:end]`` is written as a name: quoted, or capitalised words."""
+    before = text[:start].rstrip(" ")[-1:]
+    if before and before in _QUOTE_BEFORE and text[end : end + 1] in _QUOTE_AFTER:
+        return True
+    major = [w for w in words if w.lower() not in _MINOR]
+    if not all(w[0].isupper() for w in major) or all(w.isupper() for w in major):
+        return False
+    # a sentence's first word is capitalised anyway: a name of several capitalised words
+    return not (before in ("", ".", "!", "?", "•", "■") and len(major) < 2)
+
+
 def chosen(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Each short form's long form, as first written.
 

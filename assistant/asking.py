@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from assistant.abbreviations import named_by_initials
 from assistant.answering.coverage import close_forms, fits_years, split_forms
 from assistant.answering.extractive import NAME_NOT_HELD, Drafted, ExtractiveAnswerer
 from assistant.answering.intent import names_a_grade
@@ -66,6 +67,10 @@ EMPTY_LIBRARY = (
 
 # how many times ``k`` passages are searched for those stating a year not held
 YEAR_POOL = 4
+# the most documents in scope whose text is read for a name a short form is of
+SPELT_OUT_DOCS = 4
+# a short form in capitals ("KFT", "LCSOs")
+_SHORT_FORM = re.compile(r"\b[A-Z]{3,6}s?\b")
 
 
 def _combined(first: Drafted, second: Drafted) -> Drafted:
@@ -188,6 +193,11 @@ class Asking:
         scoped = scope.filters(filters)
         if scope.refusal:
             return _Prepared(question, und, scope, scoped, began, None, [], time.perf_counter())
+        und, spelt = self._spelt_out(und, scope)
+        if spelt:
+            scope = dataclasses.replace(
+                scope, note=spelt + (f"\n{scope.note}" if scope.note else "")
+            )
         table = self._from_table(question, filters, und, scope)
         if und.intent == "why" and table is not None and unfounded(und.corrected, table):
             found = self._report_of_the_grade(question, filters, und, scope)
@@ -214,6 +224,47 @@ class Asking:
                 )
                 scope = dataclasses.replace(scope, refusal=said)
         return _Prepared(question, und, scope, scoped, began, table, chunks, time.perf_counter())
+
+    def _spelt_out(self, und: Understood, scope: Scope) -> tuple[Understood, str]:
+        """Short forms nobody defined, read as the names the reports in scope write.
+
+        "harrow KFT team" is asked of the team Harrow's report calls "the ‘keeping families
+        together’ team" and never shortens (:func:`named_by_initials`). Only short forms
+        the glossary does not know, not a council's as typed, within a few documents in
+        scope (a council's reports, not the library). The name joins the question as the
+        glossary's expansions do, and a note says how the short form was read.
+        """
+        if self.reader is None or not scope.doc_ids or len(scope.doc_ids) > SPELT_OUT_DOCS:
+            return und, ""
+        typed = " ".join(a.typed for a in und.authorities)
+        shorts = [
+            m.group()
+            for m in _SHORT_FORM.finditer(und.normalised)
+            if m.group() not in typed and not self.reader.knows(m.group())
+        ]
+        if not shorts:
+            return und, ""
+        texts = [t for t in (self.store.document_text(d) for d in scope.doc_ids) if t]
+        normalised, names, notes = und.normalised, [], []
+        for short in dict.fromkeys(shorts):
+            plural = short.endswith("s") and len(short) > 3
+            name = named_by_initials(short[:-1] if plural else short, texts)
+            if name is None:
+                continue
+            written = f"{name}s" if plural and not name.endswith("s") else name
+            normalised = re.sub(rf"\b{short}\b", f"{short} ({written})", normalised, count=1)
+            names.append(written)
+            where = "the report in scope writes" if len(texts) == 1 else "the reports in scope write"
+            notes.append(f"“{short}” is read as “{written}”, the name {where} with those initials.")
+        if not names:
+            return und, ""
+        analysis = dataclasses.replace(
+            und.analysis,
+            expansions=(*und.analysis.expansions, *names),
+            expanded=" ".join([und.analysis.expanded, *names]),
+        )
+        spelt = dataclasses.replace(und, normalised=normalised, analysis=analysis)
+        return spelt, " ".join(notes)
 
     def _stating_the_year(
         self, query: str, k: int | None, scoped: Filters | None, und: Understood

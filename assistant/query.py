@@ -220,6 +220,10 @@ class QueryAnalyzer:
         """Whether ``text`` is, or is part of, a phrase of the glossary ("youth justice")."""
         return self._glossary.within_a_term(text)
 
+    def knows(self, short: str) -> bool:
+        """Whether the glossary (the shipped one or the library's learnt) spells out ``short``."""
+        return bool(self._glossary.expand(short))
+
     def warm_up(self) -> None:
         """Build the typo indexes now rather than on the first question."""
         self._vocab()

@@ -253,6 +253,11 @@ class QuestionReader:
         of_the_field = getattr(self._analyzer, "of_the_field", None)
         return bool(of_the_field(text)) if of_the_field is not None else False
 
+    def knows(self, short: str) -> bool:
+        """Whether the glossary spells out a short form ("IROs"; not a council's "KFT")."""
+        knows = getattr(self._analyzer, "knows", None)
+        return bool(knows(short)) if knows is not None else False
+
     def _names(self) -> Callable[[str], Collection[str] | None] | None:
         """Which authorities write a phrase as a name; none for a phrase of the glossary's.
 

@@ -281,6 +281,8 @@ _WHO_OR_NAME = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\bnames?\b", re.IGNORECASE)
+# a name the question gives, not asks for: "uses the name Family Connect", "the name 'Pause'"
+_NAME_GIVEN = re.compile(r"\b(?i:names?)\s+(?=[\"'‘“]|[A-Z])")
 # what else has a name: "the RAA's name", "name of the service"
 _NAMED_THING = re.compile(
     # in any case ("Children in Care Council"); a word in capitals inside is one too
@@ -318,6 +320,7 @@ def asks_for_name(question: str) -> bool:
     """True when the answer must name someone ("dorset DCS name", "warks lead inspector")."""
     if _WHEN.search(question) and not _WHO_FIRST.search(question):
         return False  # "when did the lead inspector visit", not "who was the DCS when …"
+    question = _NAME_GIVEN.sub(" ", question)
     return bool(
         _LEAD_INSPECTOR.search(question)
         or (_posts_asked(question) and _WHO_OR_NAME.search(question))

@@ -34,3 +34,26 @@ def test_a_short_form_the_report_defines_finds_its_passages(shared_dir, tmp_path
     assert {c.source for c in answer.citations} == {"cornwall-2019.pdf"}
     # kept on disk for the next start
     assert (tmp_path / "index" / "cache" / "abbreviations.json").is_file()
+
+
+HARROW = "80499_harrow/children's services inspection - 16 march 2020.pdf"
+
+
+def test_a_short_form_no_report_defines_is_read_as_the_name_the_report_writes(
+    shared_dir, tmp_path
+):
+    """Harrow's 2020 report writes "the ‘keeping families together’ team" and never "KFT"."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(shared_dir / "ilacs" / HARROW, folder / "harrow-2020.pdf")
+    assistant = build_assistant(Settings(data_dir=tmp_path / "index"))
+    assistant.ingest(iter_files([folder]))
+    answer = assistant.ask("harrow KFT team?? wat is it")
+    assert not answer.refused, answer.text
+    assert "“KFT” is read as “keeping families together”" in answer.text
+    assert "‘keeping families together’ team" in answer.text
+    assert {c.source for c in answer.citations} == {"harrow-2020.pdf"}
+    # initials the report writes as no name are not guessed: nothing is said of them
+    answer = assistant.ask("harrow QZV team?? wat is it")
+    assert answer.refused, answer.text
+    assert "read as" not in answer.text

@@ -112,3 +112,46 @@ def test_the_definitions_are_kept_on_disk_and_read_back_without_the_documents(tm
     glossary = _glossary()
     LibraryAbbreviations(glossary, library.ids, library.text, library.signature, cache).refresh()
     assert library.read == ["a"] and "Gweres Tus Yowynk" in glossary.expand("GTY")
+
+
+@pytest.mark.parametrize(
+    ("short", "text", "name"),
+    [
+        # in quotes, lower case
+        ("KFT", "early help staff and the ‘keeping families together’ team (edge of care)",
+         "keeping families together"),
+        # capitalised words, a minor word counted or skipped
+        ("LTC", "influential in the 'Language That Cares' campaign", "Language That Cares"),
+        ("PSAG", "the Priority Schools Action Group met", "Priority Schools Action Group"),
+        ("SILSIP", "a group called ‘Say it Loud, Say it Proud’.", "Say it Loud, Say it Proud"),
+        # hyphenated words read as their parts
+        ("MACPT", "new Multi-Agency Child Protection Teams were set up",
+         "Multi-Agency Child Protection Teams"),
+    ],
+)
+def test_a_short_form_is_read_as_the_name_written_with_its_initials(short, text, name):
+    from assistant.abbreviations import named_by_initials
+
+    assert named_by_initials(short, [text]) == name
+
+
+@pytest.mark.parametrize(
+    ("short", "texts"),
+    [
+        # everyday words whose initials happen to spell it: no name
+        ("CASP", ["children are sent personalised letters"]),
+        ("ASC", ["unaccompanied asylum-seeking children are supported"]),
+        # only a sentence's first word capitalised
+        ("CRA", ["Children receive advice. Case reviews are timely."]),
+        # two different names: the short form is no one name
+        ("PFB", ["the 'Preventing Family Breakdown' team", "a 'Positive Family Bond' group"]),
+        # two letters are too few to tell
+        ("KF", ["the ‘keeping families’ team"]),
+        # the same letters in capitals are another short form, not a name
+        ("KFT", ["the KEEPING FAMILIES TOGETHER team"]),
+    ],
+)
+def test_no_name_is_guessed_for_a_short_form(short, texts):
+    from assistant.abbreviations import named_by_initials
+
+    assert named_by_initials(short, texts) is None

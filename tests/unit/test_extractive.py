@@ -584,6 +584,11 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
         ("who did the audits in kent", False),
         ("who was in charge of liverpool's ofsted in may/june 2014", True),
         ("newcastle CiCC name - voices 4 choices what is it", False),  # a council's name
+        # a name the question gives: nobody's name is asked
+        ("Telford uses the name Family Connect. What is it?", False),
+        ("what does the name 'Pause' mean in kent", False),
+        ("what is the name of kent's DCS", True),
+        ("kent DCS name", True),
         ("who was the DCS in kent when inspected", True),  # "when" places it: who is asked
     ],
 )
