@@ -575,7 +575,7 @@ class Asking:
         # own front matter, grades or sections
         by_route = self.router is not None and not p.scope.years_mentioned
         if by_route and not why:
-            routed = self.router.route(p.und, p.scope, p.chunks, p.filters)
+            routed = self.router.route(p.und, p.scope, p.chunks, p.filters, filters)
         elif self.router is not None and p.scope.years_mentioned:  # a later report's account
             routed = self.router.of_a_year_not_held(p.und, p.scope)
         if routed is not None:

@@ -45,6 +45,15 @@ WHICH_AUTHORITY = (
     "Which authority's report do you mean? The question names none that the library "
     "holds, and a summary or a list of what to improve is of one council's report."
 )
+WHICH_AUTHORITY_FACT = (
+    "Which authority do you mean? The question names none that the library holds, and "
+    "what it asks (a figure, a date, who holds a post) is one council's: name the council "
+    "(or choose it in the filters)."
+)
+# intents whose answer is one council's, asked back when the question names none: not a
+# finding, which several councils' passages answer side by side
+_ONE_COUNCILS = {"improve": WHICH_AUTHORITY, "summary": WHICH_AUTHORITY}
+_ONE_COUNCILS |= {"who_when": WHICH_AUTHORITY_FACT, "number": WHICH_AUTHORITY_FACT}
 WHICH_AUTHORITY_GRADE = (
     "Which authority do you mean? I found no authority's name in the question, and a "
     "grade belongs to one council: name the council (or choose it in the filters), or "
@@ -169,15 +178,24 @@ class IntentRouter:
         self.search = search
 
     def route(
-        self, und: Understood, scope: Scope, chunks: list[StoredChunk], filters: Filters
+        self,
+        und: Understood,
+        scope: Scope,
+        chunks: list[StoredChunk],
+        filters: Filters,
+        chosen: Filters | None = None,
     ) -> Routed | None:
-        """The intent's answer, or None to answer from the passages as usual."""
+        """The intent's answer, or None to answer from the passages as usual.
+
+        ``filters``: the scope's; ``chosen``: the user's own (documents chosen there
+        answer a question naming no authority; a year asked only narrows the library).
+        """
         if und.intent == "compare" and len(scope.by_authority) >= 2:
             return self._compare(und, scope, filters)
         if (
             und.intent == "grade"
             and not scope.by_authority
-            and not filters.doc_ids
+            and not (chosen is not None and chosen.doc_ids)
             and not INTENT_PATTERNS["which"].search(und.text)
         ):
             routed = self._grade_of_unread_name(und, scope, chunks)
@@ -185,10 +203,9 @@ class IntentRouter:
                 return routed
         doc = self._the_report(scope, chunks, und.text)
         if doc is None:
-            if und.intent in ("improve", "summary") and _an_unnamed_councils_report(
-                scope, chunks, und.text
-            ):
-                return Routed(Drafted(WHICH_AUTHORITY, (), True), "scope")
+            asked_back = _ONE_COUNCILS.get(und.intent)
+            if asked_back is not None and _an_unnamed_councils_report(scope, chunks, und.text):
+                return Routed(Drafted(asked_back, (), True), "scope")
             return None
         match und.intent:
             case "improve":

@@ -6,7 +6,12 @@ import pytest
 
 from assistant.answering.extractive import Drafted
 from assistant.answering.judgements import TableAnswer
-from assistant.answering.router import WHICH_AUTHORITY, WHICH_AUTHORITY_GRADE, IntentRouter
+from assistant.answering.router import (
+    WHICH_AUTHORITY,
+    WHICH_AUTHORITY_FACT,
+    WHICH_AUTHORITY_GRADE,
+    IntentRouter,
+)
 from assistant.query import Glossary, QueryAnalyzer
 from assistant.scope import Scope
 from assistant.understanding import QuestionReader
@@ -63,6 +68,35 @@ def test_otherwise_a_grade_asked_of_no_authority_asks_which(reader, question, ch
     routed = _route(reader, question, chunks)
     assert routed.source == "scope" and routed.drafted.refused
     assert routed.drafted.text == WHICH_AUTHORITY_GRADE
+
+
+def test_a_year_asked_narrows_the_library_but_names_no_council(reader):
+    """A year alone scopes the documents; the grade still belongs to a council not named."""
+    router = IntentRouter(None, _Table(), passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read("how did ofsted rate care leavers jul 24 - outstanding?")
+    assert und.intent == "grade" and not und.authorities
+    by_year = Scope(years=(2024,), doc_ids=("r", "b"))
+    routed = router.route(und, by_year, MOSTLY_READING, by_year.filters(None), Filters())
+    assert routed is not None and routed.drafted.text == WHICH_AUTHORITY_GRADE
+    # documents the user chose answer it
+    chosen = Filters(doc_ids=("r",))
+    assert router.route(und, by_year, MOSTLY_READING, by_year.filters(chosen), chosen) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["director of childrens services start date (ofsted 2016)", "how many children in care 2024"],
+)
+def test_a_council_fact_asked_of_no_council_among_councils_reports_asks_which(reader, question):
+    router = IntentRouter(None, _Table(), passages=None, search=None)  # type: ignore[arg-type]
+    und = reader.read(question)
+    assert und.intent in ("who_when", "number") and not und.authorities
+    routed = router.route(und, Scope(), MOSTLY_READING, Filters())
+    assert routed is not None and routed.drafted.refused
+    assert routed.drafted.text == WHICH_AUTHORITY_FACT
+    # a national report's passages answer it as they are
+    national = [stored_chunk(f"passage {n}: 80,000 children", f"n{n}", n) for n in range(4)]
+    assert router.route(und, Scope(), national, Filters()) is None
 
 
 def test_a_grade_word_asked_of_documents_about_no_council_is_left_to_the_passages(reader):
