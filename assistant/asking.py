@@ -254,8 +254,10 @@ class Asking:
             written = f"{name}s" if plural and not name.endswith("s") else name
             normalised = re.sub(rf"\b{short}\b", f"{short} ({written})", normalised, count=1)
             names.append(written)
-            where = "the report in scope writes" if len(texts) == 1 else "the reports in scope write"
-            notes.append(f"“{short}” is read as “{written}”, the name {where} with those initials.")
+            where = "report in scope writes" if len(texts) == 1 else "reports in scope write"
+            notes.append(
+                f"“{short}” is read as “{written}”, the name the {where} with its initials."
+            )
         if not names:
             return und, ""
         analysis = dataclasses.replace(

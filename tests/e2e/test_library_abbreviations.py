@@ -39,9 +39,7 @@ def test_a_short_form_the_report_defines_finds_its_passages(shared_dir, tmp_path
 HARROW = "80499_harrow/children's services inspection - 16 march 2020.pdf"
 
 
-def test_a_short_form_no_report_defines_is_read_as_the_name_the_report_writes(
-    shared_dir, tmp_path
-):
+def test_a_short_form_no_report_defines_is_read_as_the_name_the_report_writes(shared_dir, tmp_path):
     """Harrow's 2020 report writes "the ‘keeping families together’ team" and never "KFT"."""
     folder = tmp_path / "docs"
     folder.mkdir()

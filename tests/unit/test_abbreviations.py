@@ -118,15 +118,21 @@ def test_the_definitions_are_kept_on_disk_and_read_back_without_the_documents(tm
     ("short", "text", "name"),
     [
         # in quotes, lower case
-        ("KFT", "early help staff and the ‘keeping families together’ team (edge of care)",
-         "keeping families together"),
+        (
+            "KFT",
+            "early help staff and the ‘keeping families together’ team (edge of care)",
+            "keeping families together",
+        ),
         # capitalised words, a minor word counted or skipped
         ("LTC", "influential in the 'Language That Cares' campaign", "Language That Cares"),
         ("PSAG", "the Priority Schools Action Group met", "Priority Schools Action Group"),
         ("SILSIP", "a group called ‘Say it Loud, Say it Proud’.", "Say it Loud, Say it Proud"),
         # hyphenated words read as their parts
-        ("MACPT", "new Multi-Agency Child Protection Teams were set up",
-         "Multi-Agency Child Protection Teams"),
+        (
+            "MACPT",
+            "new Multi-Agency Child Protection Teams were set up",
+            "Multi-Agency Child Protection Teams",
+        ),
     ],
 )
 def test_a_short_form_is_read_as_the_name_written_with_its_initials(short, text, name):
