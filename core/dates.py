@@ -161,6 +161,16 @@ _SINCE_YEAR = re.compile(
     r"(?!\s*(?:ofsted\s+)?reports?\b)",
     re.IGNORECASE,
 )
+# "after 2013", "post-2015": a bare year a change is measured from too; not "after the
+# 2019 inspection" nor "after 2019 SIF" (what that inspection said is asked)
+_AFTER_YEAR = re.compile(
+    # not "look after" nor "in post" (children looked after, a director in post)
+    r"(?<!look )(?<!looks )(?<!looked )(?<!looking )\bafter[\s-]+((?:19|20)\d\d)\b"
+    r"(?!\s*(?:ofsted\s+)?(?:reports?|inspections?|ilacs|sif|visits?|judgements?)\b)"
+    r"|(?<!in )\b(?:post|following)[\s-]+((?:19|20)\d\d)\b"
+    r"(?!\s*(?:ofsted\s+)?(?:reports?|inspections?|ilacs|sif|visits?|judgements?)\b)",
+    re.IGNORECASE,
+)
 
 
 def without_starting_years(question: str) -> str:
@@ -168,7 +178,11 @@ def without_starting_years(question: str) -> str:
 
     Those years are not the time asked about: the reports after them answer.
     """
-    return _SINCE_YEAR.sub(lambda m: m.group()[: m.start(1) - m.start()], question)
+    def cut(m: re.Match[str]) -> str:
+        year = 1 if m.group(1) else 2
+        return m.group()[: m.start(year) - m.start()]
+
+    return _AFTER_YEAR.sub(cut, _SINCE_YEAR.sub(cut, question))
 
 
 # "before 2025", "prior to nov 2025", "pre-2020": the time before that year's report

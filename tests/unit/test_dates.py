@@ -119,6 +119,15 @@ def test_the_year_a_question_asks_about_the_time_before(question, year):
         ("How many DCSs has Cornwall had since the 2019 inspection?", ()),
         ("kent UASC arrivals since January 2015 (2017 report)", (2017,)),
         ("how many more PAs has liverpool got since 2023 - ofsted 2026", (2026,)),
+        # "after", "post", "following" a bare year: where a change is measured from too
+        ("derbyshire why did services go downhill after 2013", ()),
+        ("rbwm what went wrong post-2015", ()),
+        # not after an inspection named: what it said is asked
+        ("What did Hampshire need to improve after the 2019 inspection?", (2019,)),
+        ("what did norfolk improve after 2017 ofsted inspection", (2017,)),
+        # children looked after, a director in post: no change measured
+        ("how many uasc did kent look after 2017", (2017,)),
+        ("glos DCS how long in post 2025", (2025,)),
         # a report named after "since" is the one asked about
         ("liverpool DCS in post since 2014 report", (2014,)),
         ("kent care leavers 2022", (2022,)),

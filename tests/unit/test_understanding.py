@@ -905,6 +905,8 @@ def test_what_is_it_inside_a_question_is_no_definition(question):
         ("home schooled children in kent", "elective home education"),
         ("are there enough placements in kent", "sufficiency"),
         ("do kent care leavers get jobs", "employment"),
+        ("why did derbyshire's services go downhill", "decline"),
+        ("kent care leavers service got worse?", "deteriorated"),
     ],
 )
 def test_everyday_words_for_practice_bring_the_reports_words(reader, question, expansion):
