@@ -393,6 +393,7 @@ class IntentRouter:
         parts: list[Drafted] = []
         sources: set[str] = set()
         sub = classify_intent(_without_others(und, ""), 1)  # what is compared
+        led = "lead" in front_matter_asked(und.corrected)
         for name, ids in scope.by_authority.items():
             drafted = None
             if sub in ("improve", "summary") and ids:
@@ -419,6 +420,12 @@ class IntentRouter:
                     drafted = Drafted(
                         f"{name}: the library's reports on {name} do not cover this.", (), False
                     )
+            if led and ids:
+                # "the same lead inspector for both?": each report's own front matter first
+                front = self.whole.front_matter(ids[0], _without_others(und, name))
+                if front is not None and not front.refused:
+                    drafted = renumber([front, drafted])
+                    sources.add("whole report")
             parts.append(_headed(name, drafted))
         merged = renumber(parts)
         return Routed(merged, sources.pop() if len(sources) == 1 else "passages")

@@ -387,6 +387,37 @@ def test_a_comparison_asking_grades_and_weak_spots_gives_both(reader):
     assert len(routed.drafted.citations) == 4
 
 
+class _LeadInspectors:
+    """Each report's front matter: its lead inspector."""
+
+    def front_matter(self, doc_id, question, previous=False, this_one=False):
+        return Drafted(f"{doc_id}: Lead inspector: Ann Smith [1]", (_citation(doc_id),), False)
+
+
+@pytest.mark.parametrize(
+    ("question", "led"),
+    [
+        ("who led both kent's and surrey's inspections, and what grade did each get?", True),
+        ("same lead HMI for kent + surrey? overall grades", True),
+        ("kent vs surrey overall grades", False),
+    ],
+)
+def test_a_comparison_asking_who_led_gives_each_reports_lead_inspector(reader, question, led):
+    router = IntentRouter(_LeadInspectors(), _OneGradeTable(), passages=None, search=None)  # type: ignore[arg-type]
+    scope = Scope(
+        authorities=("Kent", "Surrey"),
+        doc_ids=("k", "s"),
+        by_authority={"Kent": ("k",), "Surrey": ("s",)},
+    )
+    routed = router.route(reader.read(question), scope, [], Filters())
+    assert routed is not None and not routed.drafted.refused
+    text = routed.drafted.text
+    assert ("k: Lead inspector" in text and "s: Lead inspector" in text) is led
+    if led:
+        assert text.index("k: Lead inspector") < text.index("Kent: Good") < text.index("Surrey")
+        assert len(routed.drafted.citations) == 4
+
+
 class _NotJudgedTable:
     """A judgements table whose reports give no judgement of the area asked about."""
 
