@@ -178,6 +178,7 @@ def without_starting_years(question: str) -> str:
 
     Those years are not the time asked about: the reports after them answer.
     """
+
     def cut(m: re.Match[str]) -> str:
         year = 1 if m.group(1) else 2
         return m.group()[: m.start(year) - m.start()]

@@ -213,7 +213,9 @@ _DEFINITION = (
 )
 
 WHO_INSPECTED = (
-    r"\bwho (?:did|led|ran|carried out|conducted|was in charge of)\b[^?.]{0,40}?"
+    # not who did better or worse at it ("ealing n westminster - who did better at ofsted")
+    r"\bwho (?:did(?! (?:better|worse|best|worst|well|badly)\b)|led|ran|carried out|conducted|"
+    r"was in charge of)\b[^?.]{0,40}?"
     r"\b(?:ofsted|inspection|ilacs)\b"
 )
 """Who carried out an inspection ("who did leicester's ofsted?"): its lead inspector."""

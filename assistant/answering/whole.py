@@ -99,7 +99,7 @@ _ASKS_FRONT: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "lead": re.compile(
-        r"\b(lead inspector|reporting inspector|"
+        r"\b(lead inspector|reporting inspector|same (?:lead )?inspector|inspector in charge|"
         r"who (?:led|inspected|carried out|did) the inspection|who (?:led|inspected)|"
         rf"{WHO_INSPECTED}|"
         r"inspectors?\b.{0,60}?\b(?:names?|who)|which inspectors?|HMI|"

@@ -475,3 +475,20 @@ def test_an_area_judged_or_not_named_is_not_said_unjudged():
     assert _answerer(UNJUDGED).not_judged("d1", {"help_and_protection"}) is None
     assert _answerer(SIF).not_judged("d1", {"looked_after_and_permanence"}) is None
     assert _answerer(UNJUDGED).not_judged("d1", set()) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Was the same inspector in charge of Harrow's 2020 and Sutton's 2021 inspections?", True),
+        ("same lead inspector for bolton and cumberland?", True),
+        ("who did leicester's ofsted in 2017", True),
+        # who did better at it asks for no inspector
+        ("ealing n westminster - who did better at ofsted 2024?", False),
+        ("kent v surrey who did worse in the inspection", False),
+    ],
+)
+def test_who_led_an_inspection_is_asked_of_its_front_matter(question, lead):
+    from assistant.answering.whole import front_matter_asked
+
+    assert ("lead" in front_matter_asked(question)) is lead
