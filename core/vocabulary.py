@@ -355,6 +355,8 @@ INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:ofsted|inspectors?|they|it) judge|"
         r"outstanding|inadequate|requires? improvement|RI|overall effectiveness|"
         r"good or (?:not|bad)|"
+        # "was barnsley's adoption performance good in 2014?": a grade asked yes or no
+        r"^\W*(?:was|were|is|are)\b[^?.]{1,80}?\bgood(?= in| when| by| according|\W*$)|"
         r"how effective|how (?:did|does|do) .{1,60}? (?:do|fare|score|get on|come out)|"
         r"how (?:was|were|is|are) .{1,60}? (?:judged|rated|graded)|"
         r"where (?:does|do|did) .{1,60}? stand\b|"

@@ -276,6 +276,11 @@ def test_a_listed_short_form_is_never_a_slip_of_a_name():
         # "judge" the verb, of those who judge, asks a grade; a court's judge does not
         ("how did ofsted judge help and protection in trafford", 1, "grade"),
         ("what did the judge say about PLO delays in kent", 1, "finding"),
+        # a grade asked yes or no; not how good someone is at something
+        ("was barnsleys adoption performance good in the june 2014 SIF?", 1, "grade"),
+        ("is kent's help and protection good?", 1, "grade"),
+        ("were kent's social workers good at visiting children", 1, "finding"),
+        ("is the support for care leavers good enough in kent", 1, "finding"),
     ],
 )
 def test_intent(question, n, intent):
