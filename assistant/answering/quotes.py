@@ -243,9 +243,15 @@ def continue_list(
 
 
 def cited(quotes: list[Quote], lead: str) -> tuple[str, tuple[Citation, ...]]:
-    """The answer's text (``lead``, then one line per quote with its marker) and citations."""
+    """The answer's text (``lead``, then one line per quote with its marker) and citations.
+
+    Quotes from several councils' reports (a question naming none) each say whose report
+    and of when they are: lines of different councils read alike, and a line copied into
+    a board paper must not pass for the reader's own council's finding.
+    """
     citations = []
     lines = [lead]
+    several = len({q.chunk.authorities for q in quotes if q.chunk.authorities}) > 1
     for n, quote in enumerate(quotes, start=1):
         citations.append(
             Citation(
@@ -261,5 +267,14 @@ def cited(quotes: list[Quote], lead: str) -> tuple[str, tuple[Citation, ...]]:
         )
         shown = neutralise_markers(" ".join(quote.text.split()))
         more = f" (and {quote.left_out} more in the source)" if quote.left_out else ""
-        lines.append(f"- {shown}{'…' if quote.cut else ''}{more} [{n}]")
+        whose = _whose(quote.chunk) if several else ""
+        lines.append(f"- {whose}{shown}{'…' if quote.cut else ''}{more} [{n}]")
     return "\n".join(lines), tuple(citations)
+
+
+def _whose(chunk: StoredChunk) -> str:
+    """The council and year of a quoted report ("Kent (2022): "; empty: about no council)."""
+    if not chunk.authorities:
+        return ""
+    year = (chunk.inspected or chunk.published or "")[:4]
+    return f"{' and '.join(chunk.authorities)}{f' ({year})' if year.isdigit() else ''}: "

@@ -1100,3 +1100,30 @@ def test_a_figure_a_sentence_or_two_after_the_matching_one_is_quoted_with_it(ans
     # asked for no quantity, the sentence after the match only
     found = answerer.answer("what about staying put arrangements", [chunk(passage)])
     assert "52" not in found.text
+
+
+def test_quotes_from_several_councils_each_say_whose_report_and_when(answerer):
+    chunks = [
+        chunk("Care leavers live in suitable accommodation in most cases.", rank=0,
+              authorities=("Kent",), inspected="2022-03-04"),
+        chunk("Care leavers live in suitable accommodation and feel safe.", rank=1,
+              authorities=("Surrey",), published="2019-06-01"),
+    ]  # fmt: skip
+    drafted = answerer.answer("what about care leavers accommodation", chunks)
+    assert not drafted.refused
+    lines = drafted.text.splitlines()[1:]
+    assert lines[0].startswith("- Kent (2022): Care leavers live") and lines[0].endswith("[1]")
+    assert lines[1].startswith("- Surrey (2019): Care leavers live")
+    # the citations quote the report's words only
+    assert drafted.citations[0].quote.startswith("Care leavers live")
+
+
+def test_quotes_of_one_councils_reports_name_no_council(answerer):
+    chunks = [
+        chunk("Care leavers live in suitable accommodation in most cases.", rank=0,
+              authorities=("Kent",), inspected="2022-03-04"),
+        chunk("Care leavers live in suitable accommodation and feel safe.", rank=1,
+              authorities=("Kent",), inspected="2017-03-04"),
+    ]  # fmt: skip
+    drafted = answerer.answer("what about care leavers accommodation", chunks)
+    assert not drafted.refused and "Kent (" not in drafted.text
