@@ -137,11 +137,15 @@ def _dominant(chunks: list[StoredChunk]) -> tuple[StoredChunk, int] | None:
 def _an_unnamed_councils_report(scope: Scope, chunks: list[StoredChunk], question: str) -> bool:
     """Whether a question naming no authority found mostly councils' reports, none it names.
 
-    Mostly: three of the top five passages are about councils (one council's or several:
-    a summary or a list of what to improve drawn from several would read as one report's);
-    none it names: no word of the most frequent one's name in the question.
+    Mostly: the best passage and three of the top five are about councils (one council's
+    or several: a summary or a list of what to improve drawn from several would read as
+    one report's; a note about no council that ranks first answers of itself, "how many
+    foster carers did the Quorvex hub recruit?"); none it names: no word of the most
+    frequent one's name in the question.
     """
-    if scope.by_authority or sum(1 for c in chunks[:5] if c.authorities) < 3:
+    if scope.by_authority or not chunks or not chunks[0].authorities:
+        return False
+    if sum(1 for c in chunks[:5] if c.authorities) < 3:
         return False
     dominant = _dominant(chunks)
     councils = dominant[0].authorities if dominant is not None else ()

@@ -97,6 +97,9 @@ def test_a_council_fact_asked_of_no_council_among_councils_reports_asks_which(re
     # a national report's passages answer it as they are
     national = [stored_chunk(f"passage {n}: 80,000 children", f"n{n}", n) for n in range(4)]
     assert router.route(und, Scope(), national, Filters()) is None
+    # so does a note about no council that ranks first, however many councils' follow
+    note = stored_chunk("The Quorvex hub recruited forty foster carers in 2024.", "q", 0)
+    assert router.route(und, Scope(), [note, *MOSTLY_READING], Filters()) is None
 
 
 def test_a_grade_word_asked_of_documents_about_no_council_is_left_to_the_passages(reader):
