@@ -335,6 +335,15 @@ class JudgementAnswerer:
         others = self._disagreeing(chosen, rows)
         if others:
             drafted = self._with_conflict(drafted, others)
+        unjudged = [t for t in subject if t not in FRAME_WORDS]
+        if not wanted and not levels and unjudged and _unheld(unjudged, of_report):
+            # "salford virtual school ofsted grade": no row is its; the table is still
+            # what the report judged, said so rather than read as the thing's own grade
+            note = (
+                f"{of_report[0].authority or 'The'}'s report gives no judgement of "
+                f"“{' '.join(unjudged)}” on its own; these are the judgements it makes:\n"
+            )
+            drafted = Drafted(note + drafted.text, drafted.citations, drafted.refused)
         return TableAnswer(drafted, tuple(chosen))
 
     def _none_at(self, rows: list[GradeRow], levels: set[int]) -> TableAnswer:

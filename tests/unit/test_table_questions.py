@@ -131,6 +131,31 @@ def test_which_areas_at_a_grade_none_got_is_answered_none_with_every_judgement(q
     assert len(answer.drafted.citations) == 2
 
 
+@pytest.mark.parametrize(
+    ("question", "subject", "noted"),
+    [
+        # a thing no judgement is of: the table, said not to be that thing's own grade
+        ("kent virtual school ofsted grade", ("virtual", "school"), True),
+        ("kent ofsted grade 2025", (), False),
+        ("kent care leavers grade", ("care", "leaver"), False),  # an area named
+    ],
+)
+def test_a_grade_of_a_thing_no_judgement_is_of_says_so_before_the_table(question, subject, noted):
+    from assistant.prompts import load_prompts
+
+    rows = [
+        _graded("impact_of_leaders", "The impact of leaders", "Outstanding", 1),
+        _graded("care_leavers", "Care leavers", "Good", 2),
+        _graded("overall_effectiveness", "Overall effectiveness", "Good", 2),
+    ]
+    table = JudgementAnswerer(_Table(rows), load_prompts("judgements-v1"))
+    answer = table.answer(question, ["Kent"], [2025], force=True, subject=subject)
+    assert answer is not None and not answer.drafted.refused
+    said = "gives no judgement of “virtual school” on its own" in answer.drafted.text
+    assert said is noted
+    assert answer.drafted.citations
+
+
 def _overall_only() -> JudgementAnswerer:
     from assistant.prompts import load_prompts
 
