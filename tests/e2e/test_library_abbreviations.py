@@ -15,13 +15,19 @@ from ingest.loader import iter_files
 pytestmark = pytest.mark.e2e
 
 CORNWALL = "80454_cornwall/children's services inspection - 05 november 2019.pdf"
+HARROW = "80499_harrow/children's services inspection - 16 march 2020.pdf"
+
+
+def _one_report(shared_dir, tmp_path, report: str, name: str):
+    """An assistant over an empty library, and a folder holding one real report."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(shared_dir / "ilacs" / report, folder / name)
+    return build_assistant(Settings(data_dir=tmp_path / "index")), folder
 
 
 def test_a_short_form_the_report_defines_finds_its_passages(shared_dir, tmp_path):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(shared_dir / "ilacs" / CORNWALL, folder / "cornwall-2019.pdf")
-    assistant = build_assistant(Settings(data_dir=tmp_path / "index"))
+    assistant, folder = _one_report(shared_dir, tmp_path, CORNWALL, "cornwall-2019.pdf")
     question = "cornwall CRAs - what do they do"
     assert "children’s rights advocates" not in assistant.understand(question).analysis.expansions
     report = assistant.ingest(iter_files([folder]))
@@ -36,15 +42,9 @@ def test_a_short_form_the_report_defines_finds_its_passages(shared_dir, tmp_path
     assert (tmp_path / "index" / "cache" / "abbreviations.json").is_file()
 
 
-HARROW = "80499_harrow/children's services inspection - 16 march 2020.pdf"
-
-
 def test_a_short_form_no_report_defines_is_read_as_the_name_the_report_writes(shared_dir, tmp_path):
     """Harrow's 2020 report writes "the ‘keeping families together’ team" and never "KFT"."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    shutil.copy(shared_dir / "ilacs" / HARROW, folder / "harrow-2020.pdf")
-    assistant = build_assistant(Settings(data_dir=tmp_path / "index"))
+    assistant, folder = _one_report(shared_dir, tmp_path, HARROW, "harrow-2020.pdf")
     assistant.ingest(iter_files([folder]))
     answer = assistant.ask("harrow KFT team?? wat is it")
     assert not answer.refused, answer.text
