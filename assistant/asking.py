@@ -39,6 +39,7 @@ from assistant.scope import (
 from assistant.understanding import SHORT_FORM
 from assistant.understood import AuthorityRef, Understood
 from core.errors import InputError
+from core.everyday import is_everyday_word
 from core.vocabulary import COMPARING, INTENT_PATTERNS, INTENT_QUERY, SHORT_OF_A_GRADE
 from vectorstore.store import Filters, StoredChunk
 
@@ -237,10 +238,13 @@ class Asking:
         if self.reader is None or not scope.doc_ids or len(scope.doc_ids) > SPELT_OUT_DOCS:
             return und, ""
         typed = " ".join(a.typed for a in und.authorities)
+        # not a word typed in capitals ("WHAT DID OFSTED SAY"), nor one the glossary knows
         shorts = [
             m.group()
             for m in _SHORT_FORM.finditer(und.normalised)
-            if m.group() not in typed and not self.reader.knows(m.group())
+            if m.group() not in typed
+            and not is_everyday_word(m.group().lower())
+            and not self.reader.knows(m.group())
         ]
         if not shorts:
             return und, ""

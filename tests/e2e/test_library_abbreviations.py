@@ -51,6 +51,9 @@ def test_a_short_form_no_report_defines_is_read_as_the_name_the_report_writes(sh
     assert "“KFT” is read as “keeping families together”" in answer.text
     assert "‘keeping families together’ team" in answer.text
     assert {c.source for c in answer.citations} == {"harrow-2020.pdf"}
+    # a question typed in capitals: its words are no short forms
+    answer = assistant.ask("WHAT DID OFSTED SAY ABOUT HARROW KFT TEAM")
+    assert answer.text.count(" is read as ") == 1 and "“KFT” is read as" in answer.text
     # initials the report writes as no name are not guessed: nothing is said of them
     answer = assistant.ask("harrow QZV team?? wat is it")
     assert answer.refused, answer.text
