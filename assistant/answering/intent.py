@@ -320,6 +320,8 @@ def asks_for_name(question: str) -> bool:
     """True when the answer must name someone ("dorset DCS name", "warks lead inspector")."""
     if _WHEN.search(question) and not _WHO_FIRST.search(question):
         return False  # "when did the lead inspector visit", not "who was the DCS when …"
+    if _LINE_OF_REPORT.search(question):
+        return False  # "who did kent's DCS report to": a post answers it
     question = _NAME_GIVEN.sub(" ", question)
     return bool(
         _LEAD_INSPECTOR.search(question)
@@ -328,6 +330,12 @@ def asks_for_name(question: str) -> bool:
     )
 
 
+# to whom a post is answerable ("who did the DCS report to", "reporting line"): a post
+_LINE_OF_REPORT = re.compile(
+    r"\b(?:report(?:s|ed|ing)?|answer(?:s|ed|able)?|accountable)\s+(?:directly\s+)?to\b"
+    r"|\breporting\s+lines?\b",
+    re.IGNORECASE,
+)
 _WHO_BEFORE = re.compile(r"\bwho\s+(?:co-?)?$", re.IGNORECASE)  # "who co-chairs"
 _WHO_FIRST = re.compile(r"^\W*who\b", re.IGNORECASE)
 

@@ -589,6 +589,10 @@ def test_a_name_asked_for_and_not_quoted_is_refused(answerer, question, named):
         ("what does the name 'Pause' mean in kent", False),
         ("what is the name of kent's DCS", True),
         ("kent DCS name", True),
+        # to whom a post answers: a post, not a person's name
+        ("who did kents dcs answer to in mar 2017", False),
+        ("Who did Kent's director of children's services report to in 2017?", False),
+        ("kent DCS reporting line 2017", False),
         ("who was the DCS in kent when inspected", True),  # "when" places it: who is asked
     ],
 )
