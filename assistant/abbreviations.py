@@ -146,7 +146,10 @@ def _run(words: list[tuple[str, int]], start: int, letters: list[str]) -> int | 
 
 def _as_a_name(text: str, start: int, end: int, words: list[str]) -> bool:
     """Whether ``text[start:end]`` is written as a name: quoted, or capitalised words."""
-    before = text[:start].rstrip(" ")[-1:]
+    at = start - 1
+    while at >= 0 and text[at] == " ":  # the character before, past spaces (no copy of text)
+        at -= 1
+    before = text[at] if at >= 0 else ""
     if before and before in _QUOTE_BEFORE and text[end : end + 1] in _QUOTE_AFTER:
         return True
     major = [w for w in words if w.lower() not in _MINOR]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from assistant.answering.intent import has_person, is_grade_unit, is_list_item
 from assistant.answering.text_units import Unit
 from assistant.models import Citation
+from assistant.retrieval import document_year
 from vectorstore.store import StoredChunk
 
 _BRACKETED = re.compile(r"\[(\s*\d+(?:\s*[,;–-]\s*\d+)*\s*)\]")
@@ -276,5 +277,5 @@ def _whose(chunk: StoredChunk) -> str:
     """The council and year of a quoted report ("Kent (2022): "; empty: about no council)."""
     if not chunk.authorities:
         return ""
-    year = (chunk.inspected or chunk.published or "")[:4]
-    return f"{' and '.join(chunk.authorities)}{f' ({year})' if year.isdigit() else ''}: "
+    year = document_year(chunk)
+    return f"{' and '.join(chunk.authorities)}{f' ({year})' if year else ''}: "

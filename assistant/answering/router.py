@@ -52,8 +52,12 @@ WHICH_AUTHORITY_FACT = (
 )
 # intents whose answer is one council's, asked back when the question names none: not a
 # finding, which several councils' passages answer side by side
-_ONE_COUNCILS = {"improve": WHICH_AUTHORITY, "summary": WHICH_AUTHORITY}
-_ONE_COUNCILS |= {"who_when": WHICH_AUTHORITY_FACT, "number": WHICH_AUTHORITY_FACT}
+_ONE_COUNCILS = {
+    "improve": WHICH_AUTHORITY,
+    "summary": WHICH_AUTHORITY,
+    "who_when": WHICH_AUTHORITY_FACT,
+    "number": WHICH_AUTHORITY_FACT,
+}
 WHICH_AUTHORITY_GRADE = (
     "Which authority do you mean? I found no authority's name in the question, and a "
     "grade belongs to one council: name the council (or choose it in the filters), or "

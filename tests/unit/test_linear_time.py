@@ -464,3 +464,21 @@ def test_the_twenty_third_stops_patterns_on_long_runs(filler):
         assert not intent.states_quantity(pad + " children aged 16 and 17 were seen")
         assert Glossary.load().cased(pad + " how many dcs's", lambda w: False).endswith("DCS's")
         assert _CAPITALISED_RUN.search(pad + " its Staying Close scheme")
+
+
+@pytest.mark.parametrize(
+    "filler", [" ", "of ", "Keeping ", "‘", "K ", "after ", "post ", "Names ", "’ "]
+)
+def test_the_twenty_fourth_stops_patterns_on_long_runs(filler):
+    # a name read from its initials across a long report line; "after 2013" a starting
+    # year; a name the question gives; a reporting line
+    from assistant.abbreviations import named_by_initials
+    from core.dates import without_starting_years
+
+    pad = (filler * 1000)[:1960]
+    with no_hang():
+        text = line(filler, 200_000) + " the ‘keeping families together’ team"
+        assert named_by_initials("KFT", [text]) == "keeping families together"
+        assert without_starting_years(pad + " why worse after 2013").endswith("after ")
+        assert not intent.asks_for_name(pad + " Telford uses the name Family Connect")
+        assert not intent.asks_for_name(pad + " who did the DCS report to")
